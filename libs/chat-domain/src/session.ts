@@ -1,0 +1,523 @@
+import type { Clock, IdSource } from './clock';
+import { ChatError } from './errors';
+import { cloneKv, mergeKv, sameSecret, setKv, utf8Length } from './kv';
+import { eventForVersion } from './protocol-version';
+import type { SessionRules } from './rules';
+import {
+  LEAVE_REASONS,
+  MAX_CLIENT_VERSION,
+  MIN_CLIENT_VERSION,
+  NOTICE_TYPES,
+  VISIBILITIES,
+  type AfterAction,
+  type ChatEvent,
+  type KvList,
+  type LeaveReason,
+  type MessageEvent,
+  type NewPartyEvent,
+  type NoticeEvent,
+  type NoticeType,
+  type Participant,
+  type PartyLeftEvent,
+  type ProtocolType,
+  type QuitReasonCode,
+  type SessionStatus,
+  type UserType,
+  type Visibility,
+} from './types';
+import { isVisibleTo, mayUseVisibility } from './visibility';
+
+export const SESSION_PASSWORD_KEY = 'GCTI_Chat_SessionPassword';
+export const SET_PARTY_STYLE_KEY = 'GCTI_Chat_SetPartyStyle';
+export const PARTY_STYLE_KEY = 'GCTI_Chat_PartyStyle';
+export const ORIGINAL_NICKNAME_KEY = 'GCTI_Original_Nickname';
+export const READ_CONFIRM = 'read-confirm';
+export const LAST_EVENT_ID_KEY = 'last-event-id';
+const BOT_STYLE_PATH = ['GCTI_SYSTEM', 'party-info', 'style'] as const;
+const QUIT_REASON_PATH = ['GCTI_SYSTEM', 'quit-reason-code'] as const;
+
+/** Notice types a participant may send; idle-control notices come from the server only. */
+const PARTY_NOTICES: readonly NoticeType[] = NOTICE_TYPES.filter((t) => !t.startsWith('IDLE_CONTROL_'));
+
+export interface SessionContext {
+  clock: Clock;
+  ids: IdSource;
+  rules: SessionRules;
+}
+
+/** Everything a session is, as plain data: what storage keeps and restoration loads. */
+export interface SessionState {
+  id: string;
+  createdAt: number;
+  status: SessionStatus;
+  closedAt?: number;
+  /** In join order; parties that left stay, marked not present. */
+  participants: Participant[];
+  transcript: ChatEvent[];
+  /** Session user data: the creator's data, updated by `updateData`. */
+  userData: KvList;
+  /** Enforced session password; never shown in the transcript. */
+  password?: string;
+  nextEventId: number;
+}
+
+export interface JoinRequest {
+  userType: UserType;
+  nickname: string;
+  protocol: ProtocolType;
+  personId?: string;
+  visibility?: Visibility;
+  clientVersion?: number;
+  timeZoneOffset?: number;
+  userData?: KvList;
+  eventAttributes?: KvList;
+  text?: string;
+}
+
+export interface SendOptions {
+  visibility?: Visibility;
+  /** Makes the message or notice direct: only sender and receiver see it. */
+  receiverId?: string;
+  userData?: KvList;
+  eventAttributes?: KvList;
+}
+
+export interface MessageRequest extends SendOptions {
+  text: string;
+  messageType?: string;
+}
+
+export interface NoticeRequest extends SendOptions {
+  noticeType: string;
+  text?: string;
+}
+
+export interface LeaveOptions {
+  text?: string;
+  userData?: KvList;
+  eventAttributes?: KvList;
+}
+
+/** What a command changed: the events it appended and whether it closed the session. */
+export interface Change {
+  events: ChatEvent[];
+  closed: boolean;
+}
+
+export interface CreateSessionRequest {
+  id: string;
+  creator: JoinRequest;
+  /** Session user data; defaults to the creator's user data. */
+  userData?: KvList;
+}
+
+type EventInput<E extends ChatEvent> = Omit<E, 'position' | 'eventId' | 'at' | 'nickname'>;
+
+/**
+ * One chat session and all its rules. It does no I/O: time and ids come from the context, and every command
+ * returns the events it appended, for the caller to deliver, persist and publish.
+ */
+export class ChatSession {
+  private readonly byId = new Map<string, Participant>();
+  private pending: ChatEvent[] = [];
+
+  private constructor(
+    readonly state: SessionState,
+    private readonly ctx: SessionContext,
+  ) {
+    for (const p of state.participants) this.byId.set(p.userId, p);
+  }
+
+  /** Creates a session with its first party: a customer, or an agent in outbound mode. */
+  static create(ctx: SessionContext, request: CreateSessionRequest): { session: ChatSession; creator: Participant; change: Change } {
+    const state: SessionState = {
+      id: request.id,
+      createdAt: ctx.clock.now(),
+      status: 'ALIVE',
+      participants: [],
+      transcript: [],
+      userData: {},
+      nextEventId: 1,
+    };
+    const session = new ChatSession(state, ctx);
+    const own = request.creator.userData?.[SESSION_PASSWORD_KEY];
+    if (typeof own === 'string' && own !== '' && request.creator.protocol === 'BASIC') state.password = own;
+    else if (ctx.rules.sessionPasswordEnforce) state.password = ctx.ids.secret();
+    const creator = session.addParty(request.creator);
+    state.userData = stripPassword(request.userData ?? request.creator.userData ?? {});
+    return { session, creator, change: session.flush(false) };
+  }
+
+  /** Rebuilds a session from stored state. */
+  static fromState(ctx: SessionContext, state: SessionState): ChatSession {
+    return new ChatSession(state, ctx);
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+
+  get isClosed(): boolean {
+    return this.state.status === 'CLOSED';
+  }
+
+  /** Position the next event will take: the customer API's `nextPosition` is this + 1. */
+  get nextPosition(): number {
+    return this.state.transcript.length;
+  }
+
+  get password(): string | undefined {
+    return this.state.password;
+  }
+
+  participant(userId: string): Participant | undefined {
+    return this.byId.get(userId);
+  }
+
+  presentParticipants(): Participant[] {
+    return this.state.participants.filter((p) => p.present);
+  }
+
+  /** True while a supervisor monitors the session (joined with VIP visibility). */
+  isMonitored(): boolean {
+    return this.state.participants.some((p) => p.present && p.userType === 'SUPERVISOR' && p.visibility === 'VIP');
+  }
+
+  /** Adds a party; with an enforced session password it must be presented in `GCTI_Chat_SessionPassword`. */
+  join(request: JoinRequest): { participant: Participant; change: Change } {
+    this.assertAlive();
+    if (this.state.password !== undefined) {
+      const given = request.userData?.[SESSION_PASSWORD_KEY];
+      if (typeof given !== 'string' || !sameSecret(given, this.state.password)) {
+        throw new ChatError('SESSION_PASSWORD_REQUIRED', `joining this session requires the session password in ${SESSION_PASSWORD_KEY}`);
+      }
+    }
+    const participant = this.addParty(request);
+    return { participant, change: this.flush(false) };
+  }
+
+  message(userId: string, request: MessageRequest): Change {
+    const sender = this.activeParty(userId);
+    this.checkText(request.text, 'message text');
+    this.checkRoom();
+    this.append<MessageEvent>(sender, {
+      kind: 'message',
+      userId,
+      text: request.text,
+      ...(request.messageType ? { messageType: request.messageType } : {}),
+      ...this.delivery(sender, request),
+    });
+    return this.flush(false);
+  }
+
+  notice(userId: string, request: NoticeRequest): Change {
+    const sender = this.activeParty(userId);
+    const noticeType = request.noticeType as NoticeType;
+    if (!PARTY_NOTICES.includes(noticeType)) {
+      throw new ChatError('INVALID_NOTICE_TYPE', `unknown notice type "${request.noticeType}"; expected one of ${PARTY_NOTICES.join(', ')}`);
+    }
+    const text = request.text ?? '';
+    this.checkText(text, 'notice text');
+    this.checkRoom();
+    if (noticeType === 'USER_UPDATE_NICK') this.renameParty(sender, text);
+    if (noticeType === 'PUSH_URL' && text.trim() === '') throw new ChatError('INVALID_ARGUMENT', 'a push URL notice needs the URL as its text');
+    if (noticeType === 'SYS_COMMAND' && text === READ_CONFIRM) this.readConfirm(sender, request.userData);
+    this.append<NoticeEvent>(sender, { kind: 'notice', userId, noticeType, text, ...this.delivery(sender, request) });
+    return this.flush(false);
+  }
+
+  /** Merges into the session user data; the transcript does not change. */
+  updateUserData(userId: string, userData: KvList): void {
+    this.activeParty(userId);
+    this.state.userData = mergeKv(this.state.userData, stripPassword(userData));
+  }
+
+  /** A party releases itself, with an after-action deciding the fate of the session. */
+  leave(userId: string, afterAction: AfterAction, options: LeaveOptions = {}): Change {
+    const party = this.activeParty(userId);
+    const reason = afterAction === 'FORCE_CLOSE' ? LEAVE_REASONS.forceClose : afterAction === 'CLOSE_IF_NO_AGENTS' ? LEAVE_REASONS.closeIfNoAgents : LEAVE_REASONS.left;
+    if (options.text !== undefined) this.checkText(options.text, 'leave text');
+    this.removeParty(party, reason, '0', { ...options });
+    const close = afterAction === 'FORCE_CLOSE' || (afterAction === 'CLOSE_IF_NO_AGENTS' && !this.hasLiveAgent()) || this.presentParticipants().length === 0;
+    if (close) this.closeNow('4', userId);
+    return this.flush(close);
+  }
+
+  /**
+   * The server removes a party: `3` for protocol inactivity or a dropped connection, `5` for system reasons,
+   * `7` for session inactivity, `8` during restoration. The session closes when nobody is left.
+   */
+  removeBySystem(userId: string, quitReasonCode: Exclude<QuitReasonCode, '0' | '4'>): Change {
+    const party = this.activeParty(userId);
+    this.removeParty(party, quitReasonCode === '3' ? LEAVE_REASONS.disconnect : LEAVE_REASONS.removed, quitReasonCode, {});
+    const close = this.presentParticipants().length === 0;
+    if (close) this.closeNow(quitReasonCode);
+    return this.flush(close);
+  }
+
+  /** The server closes the session, removing every party (e.g. the workflow stopped the interaction). */
+  closeBySystem(quitReasonCode: Exclude<QuitReasonCode, '0' | '4'> = '5'): Change {
+    if (this.isClosed) return { events: [], closed: false };
+    this.closeNow(quitReasonCode);
+    return this.flush(true);
+  }
+
+  /** A flex party made a protocol request: its inactivity timer starts again. */
+  touch(userId: string): void {
+    const party = this.byId.get(userId);
+    if (party) party.lastRequestAt = this.ctx.clock.now();
+  }
+
+  /** A live connection now carries this party's events; while one does, it cannot time out. */
+  attach(userId: string): void {
+    const party = this.byId.get(userId);
+    if (party) party.attachments += 1;
+  }
+
+  detach(userId: string): void {
+    const party = this.byId.get(userId);
+    if (!party || party.attachments === 0) return;
+    party.attachments -= 1;
+    party.lastRequestAt = this.ctx.clock.now();
+  }
+
+  /** The events `viewerId` may see, from transcript position `fromPosition` on, in the viewer's protocol version. */
+  eventsFor(viewerId: string, fromPosition = 0): ChatEvent[] {
+    const viewer = this.byId.get(viewerId);
+    if (!viewer) throw new ChatError('NOT_A_PARTICIPANT', `user ${viewerId} is not a party of session ${this.id}`);
+    const out: ChatEvent[] = [];
+    for (let i = Math.max(0, fromPosition); i < this.state.transcript.length; i++) {
+      const shown = this.viewFor(this.state.transcript[i], viewer);
+      if (shown) out.push(shown);
+    }
+    return out;
+  }
+
+  /** `event` as `viewer` sees it, or undefined if the viewer may not see it. */
+  viewFor(event: ChatEvent, viewer: Participant): ChatEvent | undefined {
+    if (!isVisibleTo(event, viewer)) return undefined;
+    const actor = this.byId.get(event.userId);
+    return eventForVersion(event, actor?.userType ?? 'SYSTEM', viewer.clientVersion);
+  }
+
+  /** When this session next needs `expire()`: a flex inactivity deadline, or the end of the closed grace period. */
+  nextDeadline(): number | undefined {
+    if (this.isClosed) return (this.state.closedAt ?? 0) + this.ctx.rules.closedRetainMs;
+    let next: number | undefined;
+    for (const p of this.state.participants) {
+      if (!p.present || p.protocol !== 'FLEX' || p.attachments > 0) continue;
+      const due = p.lastRequestAt + this.ctx.rules.flexDisconnectTimeoutMs;
+      if (next === undefined || due < next) next = due;
+    }
+    return next;
+  }
+
+  /** Applies every deadline that has passed; `drop` says the closed session may now be forgotten. */
+  expire(): Change & { drop: boolean } {
+    const now = this.ctx.clock.now();
+    if (this.isClosed) return { events: [], closed: false, drop: now >= (this.state.closedAt ?? 0) + this.ctx.rules.closedRetainMs };
+    const events: ChatEvent[] = [];
+    let closed = false;
+    for (const p of this.state.participants) {
+      if (this.isClosed) break;
+      if (p.present && p.protocol === 'FLEX' && p.attachments === 0 && now >= p.lastRequestAt + this.ctx.rules.flexDisconnectTimeoutMs) {
+        const change = this.removeBySystem(p.userId, '3');
+        events.push(...change.events);
+        closed = closed || change.closed;
+      }
+    }
+    return { events, closed, drop: false };
+  }
+
+  private addParty(request: JoinRequest): Participant {
+    const now = this.ctx.clock.now();
+    const visibility = request.visibility ?? 'ALL';
+    if (!VISIBILITIES.includes(visibility)) throw new ChatError('INVALID_VISIBILITY', `unknown visibility "${visibility}"; expected ALL, INT or VIP`);
+    if (!mayUseVisibility(request.userType, visibility)) {
+      throw new ChatError('INVALID_VISIBILITY', `a ${request.userType} party cannot join with visibility ${visibility}`);
+    }
+    const clientVersion = request.clientVersion ?? MIN_CLIENT_VERSION;
+    if (!Number.isInteger(clientVersion) || clientVersion < MIN_CLIENT_VERSION || clientVersion > MAX_CLIENT_VERSION) {
+      throw new ChatError('INVALID_CLIENT_VERSION', `client version ${clientVersion} is not supported; expected ${MIN_CLIENT_VERSION} to ${MAX_CLIENT_VERSION}`);
+    }
+    const nickname = this.checkNickname(request.nickname);
+    if (request.text !== undefined) this.checkText(request.text, 'join text');
+    const isBot = (request.userType === 'AGENT' || request.userType === 'SUPERVISOR') && request.userData?.[SET_PARTY_STYLE_KEY] === 'BOT';
+    const participant: Participant = {
+      userId: this.ctx.ids.userId(),
+      partyNumber: this.state.participants.length + 1,
+      userType: request.userType,
+      nickname,
+      visibility,
+      protocol: request.protocol,
+      clientVersion,
+      isBot,
+      present: true,
+      joinedAt: now,
+      joinPosition: this.state.transcript.length,
+      lastRequestAt: now,
+      attachments: 0,
+      secureKey: this.ctx.ids.secret(),
+      ...(request.personId ? { personId: request.personId } : {}),
+      ...(request.timeZoneOffset !== undefined ? { timeZoneOffset: request.timeZoneOffset } : {}),
+    };
+    this.state.participants.push(participant);
+    this.byId.set(participant.userId, participant);
+    let userData = request.userData ? stripPassword(request.userData) : undefined;
+    if (isBot) userData = { ...userData, [PARTY_STYLE_KEY]: 'BOT' };
+    this.append<NewPartyEvent>(participant, {
+      kind: 'newParty',
+      userId: participant.userId,
+      userType: participant.userType,
+      protocol: participant.protocol,
+      clientVersion,
+      visibility,
+      ...(participant.personId ? { personId: participant.personId } : {}),
+      ...(participant.timeZoneOffset !== undefined ? { timeZoneOffset: participant.timeZoneOffset } : {}),
+      ...(request.text !== undefined ? { text: request.text } : {}),
+      ...(userData ? { userData } : {}),
+      ...(request.eventAttributes ? { eventAttributes: cloneKv(request.eventAttributes) } : {}),
+    });
+    return participant;
+  }
+
+  private removeParty(party: Participant, reason: LeaveReason, quitReasonCode: QuitReasonCode, options: LeaveOptions & { askerId?: string }): void {
+    const attributes = setKv(options.eventAttributes ? cloneKv(options.eventAttributes) : {}, QUIT_REASON_PATH, quitReasonCode);
+    const event = this.append<PartyLeftEvent>(party, {
+      kind: 'partyLeft',
+      userId: party.userId,
+      visibility: party.visibility,
+      reason,
+      quitReasonCode,
+      eventAttributes: attributes,
+      ...(options.askerId ? { askerId: options.askerId } : {}),
+      ...(options.text !== undefined ? { text: options.text } : {}),
+      ...(options.userData ? { userData: cloneKv(options.userData) } : {}),
+    });
+    party.present = false;
+    party.leftAt = event.at;
+    party.leftPosition = event.position;
+    for (const e of this.state.transcript) {
+      if (e.userId === party.userId && isReadConfirm(e)) e.annihilated = true;
+    }
+  }
+
+  private closeNow(quitReasonCode: QuitReasonCode, askerId?: string): void {
+    for (const p of this.presentParticipants()) {
+      this.removeParty(p, LEAVE_REASONS.removed, quitReasonCode, askerId ? { askerId } : {});
+    }
+    this.state.status = 'CLOSED';
+    this.state.closedAt = this.ctx.clock.now();
+  }
+
+  private hasLiveAgent(): boolean {
+    return this.state.participants.some((p) => p.present && p.userType === 'AGENT' && !p.isBot);
+  }
+
+  private renameParty(party: Participant, nickname: string): void {
+    const checked = this.checkNickname(nickname);
+    const joined = this.state.transcript[party.joinPosition];
+    if (joined.userData?.[ORIGINAL_NICKNAME_KEY] === undefined) {
+      joined.userData = { ...joined.userData, [ORIGINAL_NICKNAME_KEY]: party.nickname };
+    }
+    party.nickname = checked;
+  }
+
+  /** A newer read confirmation of the same party replaces (annihilates) its earlier one. */
+  private readConfirm(party: Participant, userData: KvList | undefined): void {
+    const last = userData?.[LAST_EVENT_ID_KEY];
+    if (typeof last !== 'string' || !/^\d+$/.test(last)) {
+      throw new ChatError('INVALID_ARGUMENT', `a read-confirm notice needs the numeric ${LAST_EVENT_ID_KEY} in its user data`);
+    }
+    for (const e of this.state.transcript) {
+      if (e.userId === party.userId && isReadConfirm(e)) e.annihilated = true;
+    }
+  }
+
+  private delivery(sender: Participant, request: SendOptions): Pick<MessageEvent, 'visibility' | 'receiverId' | 'userData' | 'eventAttributes'> {
+    const visibility = request.visibility ?? sender.visibility;
+    if (!VISIBILITIES.includes(visibility)) throw new ChatError('INVALID_VISIBILITY', `unknown visibility "${visibility}"; expected ALL, INT or VIP`);
+    if (!mayUseVisibility(sender.userType, visibility)) {
+      throw new ChatError('INVALID_VISIBILITY', `a ${sender.userType} party cannot send with visibility ${visibility}`);
+    }
+    if (request.receiverId !== undefined) {
+      if (sender.protocol === 'FLEX') throw new ChatError('FORBIDDEN', 'direct messages are available to agent-side parties only');
+      const receiver = this.byId.get(request.receiverId);
+      if (!receiver || !receiver.present) throw new ChatError('NOT_A_PARTICIPANT', `receiver ${request.receiverId} is not a present party of this session`);
+    }
+    return {
+      visibility,
+      ...(request.receiverId !== undefined ? { receiverId: request.receiverId } : {}),
+      ...(request.userData ? { userData: cloneKv(request.userData) } : {}),
+      ...(request.eventAttributes ? { eventAttributes: cloneKv(request.eventAttributes) } : {}),
+    };
+  }
+
+  private append<E extends ChatEvent>(actor: Participant, input: EventInput<E>): E {
+    const event = {
+      ...input,
+      position: this.state.transcript.length,
+      eventId: this.state.nextEventId,
+      at: this.ctx.clock.now(),
+      nickname: actor.nickname,
+    } as E;
+    if (actor.isBot) event.eventAttributes = setKv(event.eventAttributes ?? {}, BOT_STYLE_PATH, 'BOT');
+    this.state.nextEventId += 1;
+    this.state.transcript.push(event);
+    this.pending.push(event);
+    return event;
+  }
+
+  private flush(closed: boolean): Change {
+    const events = this.pending;
+    this.pending = [];
+    return { events, closed };
+  }
+
+  private activeParty(userId: string): Participant {
+    this.assertAlive();
+    const party = this.byId.get(userId);
+    if (!party) throw new ChatError('NOT_A_PARTICIPANT', `user ${userId} is not a party of session ${this.id}`);
+    if (!party.present) throw new ChatError('PARTICIPANT_LEFT', `user ${userId} has left session ${this.id}`);
+    return party;
+  }
+
+  private assertAlive(): void {
+    if (this.isClosed) throw new ChatError('SESSION_CLOSED', `session ${this.id} is closed`);
+  }
+
+  private checkRoom(): void {
+    if (this.state.transcript.length >= this.ctx.rules.transcriptMaxEvents) {
+      throw new ChatError('TRANSCRIPT_FULL', `session ${this.id} has reached transcript-max-events (${this.ctx.rules.transcriptMaxEvents})`);
+    }
+  }
+
+  private checkText(text: unknown, what: string): void {
+    if (typeof text !== 'string') throw new ChatError('INVALID_ARGUMENT', `${what} must be a string`);
+    const size = utf8Length(text);
+    if (size > this.ctx.rules.messageMaxSize) {
+      throw new ChatError('TEXT_TOO_LONG', `${what} is ${size} bytes, more than message-max-size (${this.ctx.rules.messageMaxSize})`);
+    }
+  }
+
+  private checkNickname(nickname: unknown): string {
+    if (typeof nickname !== 'string' || nickname.trim() === '') throw new ChatError('INVALID_ARGUMENT', 'nickname must not be empty');
+    if ([...nickname].length > this.ctx.rules.nicknameMaxLength) {
+      throw new ChatError('TEXT_TOO_LONG', `nickname is longer than nickname-max-length (${this.ctx.rules.nicknameMaxLength})`);
+    }
+    return nickname;
+  }
+}
+
+function isReadConfirm(e: ChatEvent): boolean {
+  return e.kind === 'notice' && e.noticeType === 'SYS_COMMAND' && e.text === READ_CONFIRM && !e.annihilated;
+}
+
+function stripPassword(userData: KvList): KvList {
+  if (!(SESSION_PASSWORD_KEY in userData)) return cloneKv(userData);
+  const copy = cloneKv(userData);
+  delete copy[SESSION_PASSWORD_KEY];
+  return copy;
+}
+
+
