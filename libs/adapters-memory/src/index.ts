@@ -1,0 +1,2 @@
+export * from './memory-transcript-store';
+export * from './memory-event-bus';

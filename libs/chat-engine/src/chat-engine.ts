@@ -1,0 +1,282 @@
+import {
+  ChatError,
+  ChatSession,
+  DeadlineQueue,
+  sameSecret,
+  supportsMonitoredFlag,
+  type AfterAction,
+  type ChatEvent,
+  type Change,
+  type Clock,
+  type IdSource,
+  type JoinRequest,
+  type KvList,
+  type LeaveOptions,
+  type MessageRequest,
+  type NoticeRequest,
+  type Participant,
+  type SessionRules,
+} from '@ocs/chat-domain';
+import { TOPICS, type BusRecord, type EventBus, type TranscriptStore } from '@ocs/ports';
+import type {
+  Actor,
+  ChatEngineApi,
+  CreateRequest,
+  EventView,
+  LiveAttachment,
+  PartyCredentials,
+  SessionView,
+  ViewListener,
+} from './engine-api';
+
+export interface ChatEngineDeps {
+  clock: Clock;
+  ids: IdSource;
+  rules: SessionRules;
+  store: TranscriptStore;
+  bus: EventBus;
+}
+
+interface Listener {
+  userId: string;
+  notify: ViewListener;
+  monitored: boolean;
+}
+
+/** A record on the session-events topic (schema version 1). */
+export type SessionEventRecord =
+  | { type: 'event'; sessionId: string; event: ChatEvent; from: EventView['from'] }
+  | { type: 'closed'; sessionId: string; at: number };
+
+/** A session whose timer failed is tried again this much later. */
+const RETRY_FAILED_TIMER_MS = 1000;
+
+const ACCESS_DENIED = 'chat session not found, or the credentials do not match it';
+
+/**
+ * Owns live sessions: runs each command through the session's rules, delivers what changed to the parties
+ * attached live, publishes every event on the bus, keeps the final transcript, and applies timers when
+ * `tick()` is called. No I/O of its own: storage and bus are ports, time comes from the injected clock.
+ */
+export class ChatEngine implements ChatEngineApi {
+  private readonly sessions = new Map<string, ChatSession>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly deadlines = new DeadlineQueue();
+  private readonly keys = new Map<string, { sessionId: string; userId: string }>();
+
+  constructor(private readonly deps: ChatEngineDeps) {}
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  async createSession(request: CreateRequest): Promise<{ party: PartyCredentials; view: SessionView }> {
+    const { session, creator, change } = ChatSession.create(this.context(), {
+      id: this.deps.ids.sessionId(),
+      creator: request.creator,
+      ...(request.userData ? { userData: request.userData } : {}),
+    });
+    this.sessions.set(session.id, session);
+    this.keys.set(creator.secureKey, { sessionId: session.id, userId: creator.userId });
+    await this.commit(session, change);
+    return { party: credentials(session, creator), view: this.view(session, creator, 0) };
+  }
+
+  async join(sessionId: string, request: JoinRequest): Promise<{ party: PartyCredentials; view: SessionView }> {
+    const session = this.session(sessionId);
+    const { participant, change } = session.join(request);
+    this.keys.set(participant.secureKey, { sessionId, userId: participant.userId });
+    await this.commit(session, change);
+    return { party: credentials(session, participant), view: this.view(session, participant, 0) };
+  }
+
+  async read(actor: Actor, fromPosition: number): Promise<SessionView> {
+    const { session, party } = this.authenticate(actor);
+    session.touch(party.userId);
+    this.reschedule(session);
+    return this.view(session, party, fromPosition);
+  }
+
+  async message(actor: Actor, request: MessageRequest): Promise<ChatEvent> {
+    const { session, party } = this.authenticate(actor);
+    session.touch(party.userId);
+    const change = session.message(party.userId, request);
+    await this.commit(session, change);
+    return change.events[0];
+  }
+
+  async notice(actor: Actor, request: NoticeRequest): Promise<ChatEvent> {
+    const { session, party } = this.authenticate(actor);
+    session.touch(party.userId);
+    const change = session.notice(party.userId, request);
+    await this.commit(session, change);
+    return change.events[0];
+  }
+
+  async updateUserData(actor: Actor, userData: KvList): Promise<void> {
+    const { session, party } = this.authenticate(actor);
+    session.touch(party.userId);
+    session.updateUserData(party.userId, userData);
+  }
+
+  async leave(actor: Actor, afterAction: AfterAction, options: LeaveOptions = {}): Promise<void> {
+    const { session, party } = this.authenticate(actor);
+    await this.commit(session, session.leave(party.userId, afterAction, options));
+  }
+
+  async disconnect(actor: Actor): Promise<void> {
+    const { session, party } = this.authenticate(actor);
+    if (!party.present || session.isClosed) return;
+    await this.commit(session, session.removeBySystem(party.userId, '3'));
+  }
+
+  async findParty(secureKey: string): Promise<Actor | undefined> {
+    const found = typeof secureKey === 'string' ? this.keys.get(secureKey) : undefined;
+    return found && { ...found, secureKey };
+  }
+
+  async attach(actor: Actor, fromPosition: number, listener: ViewListener): Promise<LiveAttachment> {
+    const { session, party } = this.authenticate(actor);
+    const entry: Listener = { userId: party.userId, notify: listener, monitored: session.isMonitored() };
+    const set = this.listeners.get(session.id) ?? new Set<Listener>();
+    this.listeners.set(session.id, set);
+    set.add(entry);
+    session.attach(party.userId);
+    this.reschedule(session);
+    let attached = true;
+    return {
+      view: this.view(session, party, fromPosition),
+      detach: () => {
+        if (!attached) return;
+        attached = false;
+        set.delete(entry);
+        if (set.size === 0) this.listeners.delete(session.id);
+        session.detach(party.userId);
+        this.reschedule(session);
+      },
+    };
+  }
+
+  /** Earliest time at which `tick()` has work to do. */
+  nextDeadline(): number | undefined {
+    return this.deadlines.peek();
+  }
+
+  /**
+   * Applies every timer that has expired: customer inactivity, end of a closed session's grace period.
+   * A session whose timer fails is reported and tried again a little later; the others are not held up.
+   */
+  async tick(): Promise<Array<{ sessionId: string; error: unknown }>> {
+    const failed: Array<{ sessionId: string; error: unknown }> = [];
+    for (const id of this.deadlines.popDue(this.deps.clock.now())) {
+      const session = this.sessions.get(id);
+      if (!session) continue;
+      try {
+        const { drop, ...change } = session.expire();
+        if (drop) this.forget(session);
+        else await this.commit(session, change);
+      } catch (error) {
+        failed.push({ sessionId: id, error });
+        this.deadlines.schedule(id, this.deps.clock.now() + RETRY_FAILED_TIMER_MS);
+      }
+    }
+    return failed;
+  }
+
+  private forget(session: ChatSession): void {
+    for (const p of session.state.participants) this.keys.delete(p.secureKey);
+    this.sessions.delete(session.id);
+    this.listeners.delete(session.id);
+  }
+
+  private context() {
+    return { clock: this.deps.clock, ids: this.deps.ids, rules: this.deps.rules };
+  }
+
+  private session(sessionId: string): ChatSession {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
+    return session;
+  }
+
+  /** Unknown session and wrong key are refused alike, so a caller learns nothing about sessions it may not see. */
+  private authenticate(actor: Actor): { session: ChatSession; party: Participant } {
+    const session = this.sessions.get(actor.sessionId);
+    const party = session?.participant(actor.userId);
+    if (!session || !party || typeof actor.secureKey !== 'string' || !sameSecret(actor.secureKey, party.secureKey)) {
+      throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
+    }
+    return { session, party };
+  }
+
+  private async commit(session: ChatSession, change: Change): Promise<void> {
+    this.reschedule(session);
+    if (change.events.length === 0 && !change.closed) return;
+    this.dispatch(session, change.events);
+    const records: Array<BusRecord<SessionEventRecord>> = change.events.map((event) => ({
+      topic: TOPICS.sessionEvents,
+      key: session.id,
+      value: { type: 'event', sessionId: session.id, event, from: sender(session, event) },
+    }));
+    if (change.closed) {
+      records.push({ topic: TOPICS.sessionEvents, key: session.id, value: { type: 'closed', sessionId: session.id, at: this.deps.clock.now() } });
+      await this.deps.store.save(session.state);
+    }
+    await this.deps.bus.publish(records);
+  }
+
+  private dispatch(session: ChatSession, events: readonly ChatEvent[]): void {
+    const set = this.listeners.get(session.id);
+    if (!set) return;
+    const monitored = session.isMonitored();
+    for (const listener of set) {
+      const party = session.participant(listener.userId);
+      if (!party) continue;
+      const visible = events.flatMap((e) => {
+        const shown = session.viewFor(e, party);
+        return shown ? [{ event: shown, from: sender(session, e) }] : [];
+      });
+      const monitoredChanged = listener.monitored !== monitored && supportsMonitoredFlag(party.clientVersion);
+      listener.monitored = monitored;
+      if (visible.length === 0 && !session.isClosed && !monitoredChanged) continue;
+      listener.notify(this.viewOf(session, party, visible));
+    }
+  }
+
+  private view(session: ChatSession, party: Participant, fromPosition: number): SessionView {
+    const events = session.eventsFor(party.userId, fromPosition).map((event) => ({ event, from: sender(session, event) }));
+    return this.viewOf(session, party, events);
+  }
+
+  private viewOf(session: ChatSession, party: Participant, events: EventView[]): SessionView {
+    return {
+      sessionId: session.id,
+      userId: party.userId,
+      closed: session.isClosed,
+      left: !party.present,
+      monitored: supportsMonitoredFlag(party.clientVersion) && session.isMonitored(),
+      clientVersion: party.clientVersion,
+      nextPosition: session.nextPosition,
+      events,
+    };
+  }
+
+  private reschedule(session: ChatSession): void {
+    this.deadlines.schedule(session.id, session.nextDeadline());
+  }
+}
+
+function credentials(session: ChatSession, party: Participant): PartyCredentials {
+  return { sessionId: session.id, userId: party.userId, secureKey: party.secureKey, partyNumber: party.partyNumber };
+}
+
+function sender(session: ChatSession, event: ChatEvent): EventView['from'] {
+  const party = session.participant(event.userId);
+  return {
+    userId: event.userId,
+    nickname: event.nickname,
+    userType: party?.userType ?? 'SYSTEM',
+    partyNumber: party?.partyNumber ?? 0,
+    isBot: party?.isBot ?? false,
+  };
+}

@@ -1,0 +1,90 @@
+import type {
+  AfterAction,
+  ChatEvent,
+  JoinRequest,
+  KvList,
+  LeaveOptions,
+  MessageRequest,
+  NoticeRequest,
+  UserType,
+} from '@ocs/chat-domain';
+
+/**
+ * The session engine as the gateways see it. The embedded all-in-one calls it in-process; in a cluster a
+ * remote adapter carries the same calls to the node that owns the session.
+ */
+
+/** Who is acting: every party presents the secure key it got when it joined. */
+export interface Actor {
+  sessionId: string;
+  userId: string;
+  secureKey: string;
+}
+
+/** The party an event is from, as readers need it. */
+export interface EventSender {
+  userId: string;
+  nickname: string;
+  userType: UserType;
+  partyNumber: number;
+  isBot: boolean;
+}
+
+export interface EventView {
+  event: ChatEvent;
+  from: EventSender;
+}
+
+/** A reader's view of the session: the events it may see from a position on, and the session state. */
+export interface SessionView {
+  sessionId: string;
+  userId: string;
+  closed: boolean;
+  /** The reader has left (or was removed from) the session. */
+  left: boolean;
+  monitored: boolean;
+  clientVersion: number;
+  /** Position the next event will take (0-based). */
+  nextPosition: number;
+  events: EventView[];
+}
+
+export interface PartyCredentials {
+  sessionId: string;
+  userId: string;
+  secureKey: string;
+  partyNumber: number;
+}
+
+export interface CreateRequest {
+  creator: JoinRequest;
+  /** Session user data (defaults to the creator's). */
+  userData?: KvList;
+  /** The customer API service the session came in on. */
+  serviceName?: string;
+}
+
+export type ViewListener = (view: SessionView) => void;
+
+export interface LiveAttachment {
+  /** What the party may see from the requested position on, at the moment of attaching. */
+  view: SessionView;
+  detach(): void;
+}
+
+export interface ChatEngineApi {
+  createSession(request: CreateRequest): Promise<{ party: PartyCredentials; view: SessionView }>;
+  join(sessionId: string, request: JoinRequest): Promise<{ party: PartyCredentials; view: SessionView }>;
+  /** Reads what the actor may see from `fromPosition`; counts as protocol activity of a customer. */
+  read(actor: Actor, fromPosition: number): Promise<SessionView>;
+  message(actor: Actor, request: MessageRequest): Promise<ChatEvent>;
+  notice(actor: Actor, request: NoticeRequest): Promise<ChatEvent>;
+  updateUserData(actor: Actor, userData: KvList): Promise<void>;
+  leave(actor: Actor, afterAction: AfterAction, options?: LeaveOptions): Promise<void>;
+  /** The party's connection dropped: it is removed at once (reason: disconnect). */
+  disconnect(actor: Actor): Promise<void>;
+  /** The session and party a secure key belongs to (clients that present only their key). */
+  findParty(secureKey: string): Promise<Actor | undefined>;
+  /** Live delivery of every later change the party may see; a live attachment keeps a customer from timing out. */
+  attach(actor: Actor, fromPosition: number, listener: ViewListener): Promise<LiveAttachment>;
+}

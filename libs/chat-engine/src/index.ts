@@ -1,0 +1,2 @@
+export * from './engine-api';
+export * from './chat-engine';

@@ -1,0 +1,3 @@
+export * from './transcript-store';
+export * from './event-bus';
+export * from './system';

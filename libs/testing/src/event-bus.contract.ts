@@ -1,0 +1,66 @@
+import type { BusRecord, EventBus } from '@ocs/ports';
+
+/** Waits until `predicate` holds, polling the event loop; fails after `ms`. */
+export async function eventually(predicate: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The behaviour every EventBus adapter must show; run it against each adapter and its real broker. */
+export function eventBusContract(name: string, create: () => Promise<{ bus: EventBus; topic: string; close?: () => Promise<void> }>): void {
+  describe(`EventBus contract: ${name}`, () => {
+    let bus: EventBus;
+    let topic: string;
+    let close: (() => Promise<void>) | undefined;
+
+    beforeEach(async () => {
+      ({ bus, topic, close } = await create());
+    });
+    afterEach(async () => {
+      await close?.();
+    });
+
+    it('delivers records of one key in publish order, values intact', async () => {
+      const got: BusRecord[] = [];
+      const sub = await bus.subscribe(topic, 'g-order', (r) => void got.push(r));
+      const records = Array.from({ length: 20 }, (_, i) => ({ topic, key: 'session-1', value: { n: i, text: 'ü😀' } }));
+      await bus.publish(records);
+      await eventually(() => got.length === 20);
+      expect(got.map((r) => r.value)).toEqual(records.map((r) => r.value));
+      expect(got.every((r) => r.key === 'session-1' && r.topic === topic)).toBe(true);
+      await sub.close();
+    });
+
+    it('gives every group each record, and each record to one member of a group', async () => {
+      const a1: unknown[] = [];
+      const a2: unknown[] = [];
+      const b: unknown[] = [];
+      const subs = [
+        await bus.subscribe(topic, 'g-a', (r) => void a1.push(r.value)),
+        await bus.subscribe(topic, 'g-a', (r) => void a2.push(r.value)),
+        await bus.subscribe(topic, 'g-b', (r) => void b.push(r.value)),
+      ];
+      await bus.publish(Array.from({ length: 10 }, (_, i) => ({ topic, key: `k${i}`, value: i })));
+      await eventually(() => b.length === 10 && a1.length + a2.length === 10);
+      expect([...a1, ...a2].sort()).toEqual(b.slice().sort());
+      for (const s of subs) await s.close();
+    });
+
+    it('keeps delivering after a handler fails', async () => {
+      const got: unknown[] = [];
+      const sub = await bus.subscribe(topic, 'g-fail', (r) => {
+        if (r.value === 'bad') throw new Error('handler failure');
+        got.push(r.value);
+      });
+      await bus.publish([
+        { topic, key: 'k', value: 'bad' },
+        { topic, key: 'k', value: 'good' },
+      ]);
+      await eventually(() => got.includes('good'));
+      await sub.close();
+    });
+  });
+}

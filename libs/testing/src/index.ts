@@ -1,0 +1,2 @@
+export * from './transcript-store.contract';
+export * from './event-bus.contract';

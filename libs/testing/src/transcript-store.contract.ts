@@ -1,0 +1,78 @@
+import type { SessionState } from '@ocs/chat-domain';
+import type { TranscriptStore } from '@ocs/ports';
+
+function sampleState(id: string, text: string): SessionState {
+  return {
+    id,
+    createdAt: 1_700_000_000_000,
+    status: 'ALIVE',
+    participants: [
+      {
+        userId: '00000000000000A1',
+        partyNumber: 1,
+        userType: 'CLIENT',
+        nickname: 'Ann 😀',
+        visibility: 'ALL',
+        protocol: 'FLEX',
+        clientVersion: 106,
+        isBot: false,
+        secureKey: 'k1',
+        present: true,
+        joinedAt: 1_700_000_000_000,
+        joinPosition: 0,
+        lastRequestAt: 1_700_000_000_000,
+        attachments: 0,
+      },
+    ],
+    transcript: [
+      { kind: 'newParty', position: 0, eventId: 1, at: 1_700_000_000_000, userId: '00000000000000A1', nickname: 'Ann 😀', visibility: 'ALL', userType: 'CLIENT', protocol: 'FLEX', clientVersion: 106 },
+      { kind: 'message', position: 1, eventId: 2, at: 1_700_000_000_500, userId: '00000000000000A1', nickname: 'Ann 😀', visibility: 'ALL', text, eventAttributes: { 'general-properties': { 'related-event-id': '1' } } },
+    ],
+    userData: { EmailAddress: 'ann@example.com' },
+    nextEventId: 3,
+  };
+}
+
+/** The behaviour every TranscriptStore adapter must show; run it against each adapter and its real server. */
+export function transcriptStoreContract(name: string, create: () => Promise<{ store: TranscriptStore; close?: () => Promise<void> }>): void {
+  describe(`TranscriptStore contract: ${name}`, () => {
+    let store: TranscriptStore;
+    let close: (() => Promise<void>) | undefined;
+
+    beforeEach(async () => {
+      ({ store, close } = await create());
+    });
+    afterEach(async () => {
+      await close?.();
+    });
+
+    it('returns what was saved, Unicode and nesting intact', async () => {
+      const state = sampleState('S-roundtrip-1', 'héllo 👋🏽 مرحبا 你好');
+      await store.save(state);
+      expect(await store.load(state.id)).toEqual(state);
+    });
+
+    it('returns undefined for a session never saved', async () => {
+      expect(await store.load('S-never-saved')).toBeUndefined();
+    });
+
+    it('keeps the latest save and is not changed by later edits of the saved object', async () => {
+      const state = sampleState('S-latest-1', 'first');
+      await store.save(state);
+      state.transcript.push({ ...state.transcript[1], position: 2, eventId: 3, text: 'second' });
+      state.nextEventId = 4;
+      const expected = structuredClone(state);
+      await store.save(state);
+      state.transcript.length = 0;
+      expect(await store.load(state.id)).toEqual(expected);
+    });
+
+    it('keeps sessions apart and removes one without touching another', async () => {
+      await store.save(sampleState('S-a', 'a'));
+      await store.save(sampleState('S-b', 'b'));
+      await store.remove('S-a');
+      expect(await store.load('S-a')).toBeUndefined();
+      expect((await store.load('S-b'))?.transcript[1]).toMatchObject({ text: 'b' });
+    });
+  });
+}
