@@ -1,0 +1,62 @@
+import { isChatError, type ChatErrorCode } from '@ocs/chat-domain';
+import type { GmsResponse } from './response';
+
+/**
+ * Refusals in the customer API's own terms: an HTTP status, `statusCode` 2 (retrying will not help) or 1
+ * (it may), and the numeric `errors[].code` that Genesys Widgets act on (404 session not found, 204
+ * message too long, 306 unknown service, 161 name missing, 364 bad e-mail address, 500 internal).
+ */
+export class GmsApiError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly code: number,
+    message: string,
+    readonly chatEnded = false,
+  ) {
+    super(message);
+    this.name = 'GmsApiError';
+  }
+}
+
+const BY_DOMAIN_CODE: Record<ChatErrorCode, { http: number; code: number; ended?: boolean }> = {
+  SESSION_NOT_FOUND: { http: 404, code: 404, ended: true },
+  SESSION_CLOSED: { http: 400, code: 404, ended: true },
+  PARTICIPANT_LEFT: { http: 400, code: 404, ended: true },
+  NOT_A_PARTICIPANT: { http: 400, code: 400 },
+  ALREADY_JOINED: { http: 400, code: 400 },
+  INVALID_ARGUMENT: { http: 400, code: 400 },
+  INVALID_VISIBILITY: { http: 400, code: 400 },
+  INVALID_NOTICE_TYPE: { http: 400, code: 400 },
+  INVALID_CLIENT_VERSION: { http: 400, code: 400 },
+  TEXT_TOO_LONG: { http: 400, code: 204 },
+  TRANSCRIPT_FULL: { http: 400, code: 400 },
+  SESSION_PASSWORD_REQUIRED: { http: 403, code: 401 },
+  FORBIDDEN: { http: 403, code: 401 },
+};
+
+export interface GmsFailure {
+  httpStatus: number;
+  body: GmsResponse;
+  /** True when the failure is ours, not the client's (worth logging). */
+  internal: boolean;
+}
+
+export function toGmsFailure(error: unknown, alias: string): GmsFailure {
+  let failure: GmsApiError;
+  if (error instanceof GmsApiError) failure = error;
+  else if (isChatError(error)) {
+    const m = BY_DOMAIN_CODE[error.code];
+    failure = new GmsApiError(m.http, m.code, error.message, m.ended ?? false);
+  } else {
+    return {
+      httpStatus: 500,
+      internal: true,
+      body: { statusCode: 1, alias, chatEnded: false, messages: [], errors: [{ code: 500, message: 'internal error; try again later' }] },
+    };
+  }
+  return {
+    httpStatus: failure.httpStatus,
+    internal: false,
+    body: { statusCode: 2, alias, chatEnded: failure.chatEnded, messages: [], errors: [{ code: failure.code, message: failure.message }] },
+  };
+}

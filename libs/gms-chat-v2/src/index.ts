@@ -1,0 +1,4 @@
+export * from './response';
+export * from './errors';
+export * from './requests';
+export * from './operations';
