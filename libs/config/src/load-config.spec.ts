@@ -1,0 +1,223 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, LoadConfigOptions } from './index';
+
+const dir = mkdtempSync(join(tmpdir(), 'ocs-config-'));
+
+function file(name: string, content: string): string {
+  writeFileSync(join(dir, name), content);
+  return name;
+}
+
+/** Loads with only the given argv/env, never the test process's own. */
+const load = (options: LoadConfigOptions = {}) => loadConfig({ argv: [], env: {}, cwd: dir, ...options });
+
+function problemsOf(options: LoadConfigOptions): readonly string[] {
+  try {
+    load(options);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const envProblems = (env: Record<string, string>) => problemsOf({ env });
+
+describe('loadConfig', () => {
+  it('returns every default without file or env', () => {
+    expect(load()).toEqual({
+      settings: {
+        flexDisconnectTimeout: 45,
+        userRegisterTimeout: 30,
+        sessionPasswordEnforce: false,
+        messageMaxSize: 16384,
+        nicknameMaxLength: 128,
+        closedSessionRetainTime: 60,
+        transcriptMaxEvents: 10000,
+      },
+      services: { 'customer-support': { tenantDbid: 1, endpoint: 'default' } },
+      endpoints: { 1: { default: 'chat_inbound' } },
+      agentApi: { tokens: [] },
+      server: {
+        host: '127.0.0.1',
+        alias: '1',
+        webapiPort: 8080,
+        espPort: 8081,
+        enginePort: 8082,
+        reportingPort: 8083,
+        pushPort: 8084,
+        cometdPath: '/genesys/cometd',
+        cometdTimeout: 25,
+        agentWsPath: '/agent/ws',
+      },
+      log: { level: 'info' },
+    });
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = load();
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.settings)).toBe(true);
+    expect(Object.isFrozen(config.endpoints[1])).toBe(true);
+  });
+
+  it('reads a YAML file named by --config, merging open sections with their default entries', () => {
+    const path = file(
+      'chat.yaml',
+      [
+        'settings:',
+        '  flex-disconnect-timeout: 90',
+        '  session-password-enforce: true',
+        'endpoints:1:',
+        '  vip: chat_vip',
+        'endpoints:2:',
+        '  default: tenant2_inbound',
+        'services:',
+        '  sales: "2:default"',
+        'agent-api:',
+        '  tokens:',
+        '    - { name: bot, secret: 0123456789abcdef, user-types: [AGENT] }',
+        'server:',
+        '  alias: 7',
+        'log:',
+      ].join('\n'),
+    );
+    const config = load({ argv: ['node', 'main.js', '--config', path] });
+    expect(config.settings.flexDisconnectTimeout).toBe(90);
+    expect(config.settings.sessionPasswordEnforce).toBe(true);
+    expect(config.settings.userRegisterTimeout).toBe(30);
+    expect(config.endpoints).toEqual({ 1: { default: 'chat_inbound', vip: 'chat_vip' }, 2: { default: 'tenant2_inbound' } });
+    expect(config.services).toEqual({
+      'customer-support': { tenantDbid: 1, endpoint: 'default' },
+      sales: { tenantDbid: 2, endpoint: 'default' },
+    });
+    expect(config.agentApi.tokens).toEqual([{ name: 'bot', secret: '0123456789abcdef', userTypes: ['AGENT'] }]);
+    expect(config.server.alias).toBe('7');
+    expect(config.log.level).toBe('info');
+  });
+
+  it('reads a JSON file named by OCS_CONFIG; a configured default entry replaces the default', () => {
+    const path = file('chat.json', JSON.stringify({ services: { 'customer-support': '3:web' }, server: { 'webapi-port': 0 } }));
+    const config = load({ env: { OCS_CONFIG: path } });
+    expect(config.services).toEqual({ 'customer-support': { tenantDbid: 3, endpoint: 'web' } });
+    expect(config.server.webapiPort).toBe(0);
+  });
+
+  it('prefers --config=<path> to OCS_CONFIG and treats an empty file as all defaults', () => {
+    const path = file('empty.yaml', '');
+    expect(load({ argv: [`--config=${path}`], env: { OCS_CONFIG: 'missing.yaml' } })).toEqual(load());
+  });
+
+  it('applies OCS__<section>__<option> env overrides on top of the file, coercing numbers and booleans', () => {
+    const path = file('base.yaml', 'settings:\n  flex-disconnect-timeout: 90\n  nickname-max-length: 64\n');
+    const tokens = JSON.stringify([{ name: 'sup', secret: 'fedcba9876543210', 'user-types': ['AGENT', 'SUPERVISOR'] }]);
+    const config = load({
+      argv: ['--config', path],
+      env: {
+        'OCS__settings__flex-disconnect-timeout': '60',
+        'OCS__settings__session-password-enforce': 'true',
+        'OCS__server__webapi-port': '9000',
+        'OCS__endpoints:1__default': 'other_queue',
+        'OCS__agent-api__tokens': tokens,
+        OCS__log__level: 'debug',
+      },
+    });
+    expect(config.settings).toMatchObject({ flexDisconnectTimeout: 60, nicknameMaxLength: 64, sessionPasswordEnforce: true });
+    expect(config.server.webapiPort).toBe(9000);
+    expect(config.endpoints[1]).toEqual({ default: 'other_queue' });
+    expect(config.agentApi.tokens).toEqual([{ name: 'sup', secret: 'fedcba9876543210', userTypes: ['AGENT', 'SUPERVISOR'] }]);
+    expect(config.log.level).toBe('debug');
+  });
+
+  describe('refuses', () => {
+    it.each([
+      [
+        'a non-integer',
+        { 'OCS__settings__flex-disconnect-timeout': 'abc' },
+        'invalid option [settings] flex-disconnect-timeout: expected an integer from 1 to 1728000, got "abc"',
+      ],
+      [
+        'a fraction',
+        { 'OCS__settings__message-max-size': '1.5' },
+        'invalid option [settings] message-max-size: expected an integer from 1 to 1048576, got "1.5"',
+      ],
+      [
+        'an integer out of range',
+        { 'OCS__server__webapi-port': '70000' },
+        'invalid option [server] webapi-port: expected an integer from 0 to 65535, got 70000',
+      ],
+      [
+        'a boolean other than true/false',
+        { 'OCS__settings__session-password-enforce': 'yes' },
+        'invalid option [settings] session-password-enforce: expected true or false, got "yes"',
+      ],
+      [
+        'an unknown log level',
+        { OCS__log__level: 'verbose' },
+        'invalid option [log] level: expected one of trace, debug, info, warn, error, fatal, silent, got "verbose"',
+      ],
+      ['an unknown option', { 'OCS__settings__flex-disconect-timeout': '5' }, 'unknown option [settings] flex-disconect-timeout'],
+      ['an unknown section', { OCS__setings__x: '5' }, 'unknown section [setings]'],
+      ['a section that is not a map', { OCS__server: '5' }, 'invalid section [server]: expected a map of options, got "5"'],
+      [
+        'a bad service target',
+        { OCS__services__sales: 'default' },
+        'invalid option [services] sales: expected "<tenant dbid>:<endpoint name>", got "default"',
+      ],
+      ['a bad alias', { OCS__server__alias: 'node 1' }, 'invalid option [server] alias: expected 1 to 32 characters from A-Z a-z 0-9 _ -, got "node 1"'],
+    ])('%s', (_, env, problem) => {
+      expect(envProblems(env)).toEqual([problem]);
+    });
+
+    it('a short token secret without echoing it', () => {
+      const tokens = JSON.stringify([{ name: 'bot', secret: 'tooshort', 'user-types': ['AGENT'] }]);
+      expect(envProblems({ 'OCS__agent-api__tokens': tokens })).toEqual([
+        'invalid option [agent-api] tokens[0].secret: expected a secret of at least 16 characters',
+      ]);
+    });
+
+    it('bad token fields and tokens that are not JSON', () => {
+      const tokens = [{ name: 'bot', secret: '0123456789abcdef', 'user-types': ['CLIENT'], extra: 1 }, { secret: '0123456789abcdef', 'user-types': [] }];
+      expect(problemsOf({ argv: ['--config', file('tokens.json', JSON.stringify({ 'agent-api': { tokens } }))] })).toEqual([
+        'invalid option [agent-api] tokens[0].user-types[0]: expected AGENT or SUPERVISOR, got "CLIENT"',
+        'unknown option [agent-api] tokens[0].extra',
+        'invalid option [agent-api] tokens[1].name: expected a name without spaces, but it is missing',
+        'invalid option [agent-api] tokens[1].user-types: expected a non-empty list of AGENT, SUPERVISOR, got []',
+      ]);
+      expect(envProblems({ 'OCS__agent-api__tokens': '[{"secret": "0123' })).toEqual([
+        'invalid option [agent-api] tokens: expected a (JSON) list of { name, secret, user-types }',
+      ]);
+    });
+
+    it('an unreadable or malformed file, and --config without path', () => {
+      expect(problemsOf({ argv: ['--config', 'missing.yaml'] })).toEqual([
+        expect.stringMatching(/^cannot read configuration file .*missing\.yaml: ENOENT/),
+      ]);
+      expect(problemsOf({ argv: ['--config', file('bad.json', '{"settings": ')] })).toEqual([
+        expect.stringMatching(/^cannot read configuration file .*bad\.json: /),
+      ]);
+      expect(problemsOf({ argv: ['--config', file('list.yaml', '- 1\n')] })).toEqual([
+        expect.stringMatching(/^configuration file .*list\.yaml: expected a map of sections$/),
+      ]);
+      expect(problemsOf({ argv: ['--config'] })).toEqual(['--config needs a file path']);
+    });
+
+    it('with all problems of file and env together in one message', () => {
+      const path = file(
+        'many.yaml',
+        ['settings:', '  flex-disconnect-timeout: 0', '  colour: blue', 'endpoints:1:', '  web: ""', 'extra:', '  a: 1'].join('\n'),
+      );
+      const problems = [
+        'invalid option [settings] flex-disconnect-timeout: expected an integer from 1 to 1728000, got 0',
+        'unknown option [settings] colour',
+        'invalid option [server] cometd-timeout: expected an integer from 1 to 300, got 301',
+        'unknown section [extra]',
+        'invalid option [endpoints:1] web: expected a queue name, got ""',
+      ];
+      expect(problemsOf({ argv: ['--config', path], env: { 'OCS__server__cometd-timeout': '301' } })).toEqual(problems);
+      expect(() => load({ argv: ['--config', path], env: { 'OCS__server__cometd-timeout': '301' } })).toThrow(problems.join('\n'));
+    });
+  });
+});

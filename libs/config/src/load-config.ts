@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import YAML from 'yaml';
+import { ConfigError } from './config-error';
+import { ChatServerConfig, isMap, parseConfig } from './schema';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface LoadConfigOptions {
+  /** Command-line arguments; `--config <path>` or `--config=<path>` names the file. Default: `process.argv`. */
+  readonly argv?: readonly string[];
+  /** `OCS_CONFIG` names the file when argv does not; `OCS__<section>__<option>` overrides one option. Default: `process.env`. */
+  readonly env?: Env;
+  /** Base of a relative file path. Default: `process.cwd()`. */
+  readonly cwd?: string;
+}
+
+const ENV_PREFIX = 'OCS__';
+
+/**
+ * Reads the configuration file (YAML, or JSON by `.json` extension; none = all defaults), applies the
+ * `OCS__<section>__<option>` environment overrides and validates the result.
+ * @throws ConfigError naming every bad, unknown or unreadable option.
+ */
+export function loadConfig({ argv = process.argv, env = process.env, cwd = process.cwd() }: LoadConfigOptions = {}): ChatServerConfig {
+  const path = configPath(argv, env);
+  const document = path === undefined ? {} : readDocument(resolve(cwd, path));
+  return parseConfig(applyEnvOverrides(document, env));
+}
+
+function configPath(argv: readonly string[], env: Env): string | undefined {
+  const i = argv.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
+  if (i < 0) return env.OCS_CONFIG || undefined;
+  const path = argv[i] === '--config' ? argv[i + 1] : argv[i].slice('--config='.length);
+  if (!path) throw new ConfigError(['--config needs a file path']);
+  return path;
+}
+
+function readDocument(path: string): Record<string, unknown> {
+  let document: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    document = extname(path) === '.json' ? JSON.parse(text) : YAML.parse(text);
+  } catch (e) {
+    throw new ConfigError([`cannot read configuration file ${path}: ${reason(e)}`]);
+  }
+  if (document == null) return {};
+  if (!isMap(document)) throw new ConfigError([`configuration file ${path}: expected a map of sections`]);
+  return document;
+}
+
+/** `OCS__settings__flex-disconnect-timeout=60` sets that option; a name without option part replaces the section. */
+function applyEnvOverrides(document: Record<string, unknown>, env: Env) {
+  const result = { ...document };
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
+    const [section, option] = splitOnce(name.slice(ENV_PREFIX.length), '__');
+    const current = result[section];
+    result[section] = option === undefined ? value : { ...(isMap(current) ? current : {}), [option]: value };
+  }
+  return result;
+}
+
+/** The message of an error, also of one from another realm (as the fs errors seen under jest). */
+function reason(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e);
+}
+
+function splitOnce(text: string, separator: string): [string, string?] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text] : [text.slice(0, at), text.slice(at + separator.length)];
+}

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { ConfigError } from './config-error';
+
+type Issue = z.ZodError['issues'][number];
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+type CamelKeys<T> = { [K in keyof T as K extends string ? CamelCase<K> : K]: T[K] };
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+export function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Zod error parameter: what was expected and, unless the value is secret, what was given. */
+function refusal(expected: string, showInput = true) {
+  return {
+    error: (issue: { input?: unknown }) =>
+      !showInput ? expected : issue.input === undefined ? `${expected}, but it is missing` : `${expected}, got ${JSON.stringify(issue.input)}`,
+  };
+}
+
+// Env values arrive as text (as do all option values in Genesys CME): read numbers, booleans and JSON from it.
+const integerFromText = (value: unknown) => (typeof value === 'string' && /^[+-]?\d+$/.test(value) ? Number(value) : value);
+const booleanFromText = (value: unknown) => (value === 'true' ? true : value === 'false' ? false : value);
+const numberToText = (value: unknown) => (typeof value === 'number' ? String(value) : value);
+const jsonFromText = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+const emptyToMap = (value: unknown) => value ?? {};
+
+function integer(min: number, max: number) {
+  const refused = refusal(`expected an integer from ${min} to ${max}`);
+  return z.preprocess(integerFromText, z.int(refused).min(min, refused).max(max, refused));
+}
+
+function boolean() {
+  return z.preprocess(booleanFromText, z.boolean(refusal('expected true or false')));
+}
+
+function text(pattern: RegExp, expected: string) {
+  const refused = refusal(expected);
+  return z.preprocess(numberToText, z.string(refused).regex(pattern, refused));
+}
+
+const camelize = (key: string) => key.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+
+function camelKeys<T extends Record<string, unknown>>(map: T): CamelKeys<T> {
+  return Object.fromEntries(Object.entries(map).map(([key, value]) => [camelize(key), value])) as CamelKeys<T>;
+}
+
+/** A section with a fixed set of options; an empty or absent section takes every default. */
+function section<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z.preprocess(emptyToMap, z.strictObject(shape, refusal('expected a map of options'))).transform(camelKeys);
+}
+
+/** A section of user-chosen names, e.g. `[endpoints:1]`. */
+function openSection<Value extends z.ZodType>(value: Value, expected: string) {
+  return z.preprocess(emptyToMap, z.record(z.string(), value, refusal(expected)));
+}
+
+const SERVICE_TARGET = /^\d+:[^\s:]+$/;
+const serviceTarget = text(SERVICE_TARGET, 'expected "<tenant dbid>:<endpoint name>"').transform((target) => {
+  const [tenant, endpoint] = target.split(':');
+  return { tenantDbid: Number(tenant), endpoint };
+});
+
+const USER_TYPES = ['AGENT', 'SUPERVISOR'] as const;
+const secretRefused = refusal('expected a secret of at least 16 characters', false);
+const userTypesRefused = refusal(`expected a non-empty list of ${USER_TYPES.join(', ')}`);
+const agentApiToken = z
+  .strictObject(
+    {
+      name: text(/^\S+$/, 'expected a name without spaces'),
+      secret: z.string(secretRefused).min(16, secretRefused),
+      'user-types': z.array(z.enum(USER_TYPES, refusal(`expected ${USER_TYPES.join(' or ')}`)), userTypesRefused).min(1, userTypesRefused),
+    },
+    refusal('expected { name, secret, user-types }', false),
+  )
+  .transform(camelKeys);
+
+const port = () => integer(0, 65_535);
+const URL_PATH = /^\/\S*$/;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const sectionsSchema = z
+  .strictObject({
+    settings: section({
+      'flex-disconnect-timeout': integer(1, 1_728_000).default(45),
+      'user-register-timeout': integer(1, 3_600).default(30),
+      'session-password-enforce': boolean().default(false),
+      'message-max-size': integer(1, 1_048_576).default(16_384),
+      'nickname-max-length': integer(1, 1_024).default(128),
+      'closed-session-retain-time': integer(0, 86_400).default(60),
+      'transcript-max-events': integer(100, 1_000_000).default(10_000),
+    }),
+    services: openSection(serviceTarget, 'expected a map of service name to "<tenant dbid>:<endpoint name>"'),
+    'agent-api': section({
+      tokens: z
+        .preprocess(jsonFromText, z.array(agentApiToken, refusal('expected a (JSON) list of { name, secret, user-types }', false)))
+        .default([]),
+    }),
+    server: section({
+      host: text(/^\S+$/, 'expected a host name or IP address').default('127.0.0.1'),
+      alias: text(/^[A-Za-z0-9_-]{1,32}$/, 'expected 1 to 32 characters from A-Z a-z 0-9 _ -').default('1'),
+      'webapi-port': port().default(8080),
+      'esp-port': port().default(8081),
+      'engine-port': port().default(8082),
+      'reporting-port': port().default(8083),
+      'push-port': port().default(8084),
+      'cometd-path': text(URL_PATH, 'expected a path starting with /').default('/genesys/cometd'),
+      'cometd-timeout': integer(1, 300).default(25),
+      'agent-ws-path': text(URL_PATH, 'expected a path starting with /').default('/agent/ws'),
+    }),
+    log: section({
+      level: z.enum(LOG_LEVELS, refusal(`expected one of ${LOG_LEVELS.join(', ')}`)).default('info'),
+    }),
+  })
+  .transform(camelKeys);
+
+const ENDPOINTS_SECTION = /^endpoints:\d+$/;
+/** All `[endpoints:<tenant dbid>]` sections, keyed by tenant dbid in the result. */
+const endpointSectionsSchema = z
+  .record(z.string(), openSection(text(/\S/, 'expected a queue name'), 'expected a map of endpoint name to queue name'))
+  .transform((sections): Record<number, Record<string, string>> =>
+    Object.fromEntries(Object.entries(sections).map(([name, endpoints]) => [Number(name.slice('endpoints:'.length)), endpoints])),
+  );
+
+/** Entries of open sections that stay unless the configuration sets the same name. */
+const DEFAULT_ENTRIES: Readonly<Record<string, Record<string, string>>> = {
+  services: { 'customer-support': '1:default' },
+  'endpoints:1': { default: 'chat_inbound' },
+};
+
+export type ChatServerConfig = DeepReadonly<z.output<typeof sectionsSchema> & { endpoints: z.output<typeof endpointSectionsSchema> }>;
+
+/** Validates a configuration document (sections of options) and returns the frozen configuration. */
+export function parseConfig(document: Readonly<Record<string, unknown>>): ChatServerConfig {
+  const merged: Record<string, unknown> = { ...document };
+  for (const [name, entries] of Object.entries(DEFAULT_ENTRIES)) {
+    const configured = document[name];
+    merged[name] = configured == null ? entries : isMap(configured) ? { ...entries, ...configured } : configured;
+  }
+  const endpointNames = Object.keys(merged).filter((name) => ENDPOINTS_SECTION.test(name));
+  const pick = (names: readonly string[]) => Object.fromEntries(names.map((name) => [name, merged[name]]));
+  const sections = sectionsSchema.safeParse(pick(Object.keys(merged).filter((name) => !endpointNames.includes(name))));
+  const endpoints = endpointSectionsSchema.safeParse(pick(endpointNames));
+  if (!sections.success || !endpoints.success) {
+    throw new ConfigError([...(sections.error?.issues ?? []), ...(endpoints.error?.issues ?? [])].flatMap(describe));
+  }
+  return deepFreeze({ ...sections.data, endpoints: endpoints.data });
+}
+
+function describe(issue: Issue): string[] {
+  const [section, ...inside] = issue.path;
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) =>
+      section === undefined ? `unknown section [${key}]` : `unknown option [${String(section)}] ${optionName([...inside, key])}`,
+    );
+  }
+  return [
+    inside.length === 0
+      ? `invalid section [${String(section)}]: ${issue.message}`
+      : `invalid option [${String(section)}] ${optionName(inside)}: ${issue.message}`,
+  ];
+}
+
+/** `tokens[0].secret` from the path inside a section. */
+function optionName(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join('');
+}
+
+function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (typeof value === 'object' && value !== null) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}

@@ -1,0 +1,57 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Logger } from 'pino';
+import { NestPinoLogger } from './nest-logger';
+import { LOGGER } from './tokens';
+
+export interface BootstrapOptions {
+  /** Named in the start-up log line. */
+  readonly service: string;
+  /** Bind address. */
+  readonly host: string;
+  /** 0 = any free port; the chosen one is in the returned `url`. */
+  readonly port: number;
+  /** The app's logger: used by Nest and injectable everywhere in the app as `LOGGER`. */
+  readonly logger: Logger;
+}
+
+export interface BootstrappedApp {
+  readonly app: NestExpressApplication;
+  /** `http://<host>:<actual port>` */
+  readonly url: string;
+}
+
+/** Carries the app's logger into its DI container. */
+@Module({})
+class AppRootModule {}
+
+/**
+ * Creates, starts and returns one Express-based Nest app. Each call builds its own container (logger, registry,
+ * checks), so several apps can run in one process. Caveat: Nest's static `Logger` is process-wide, so Nest's own
+ * framework messages go to the logger of the app bootstrapped last.
+ */
+export async function bootstrapApp(rootModule: Type<unknown> | DynamicModule, options: BootstrapOptions): Promise<BootstrappedApp> {
+  const { service, host, port, logger } = options;
+  const root: DynamicModule = {
+    module: AppRootModule,
+    global: true,
+    imports: [rootModule],
+    providers: [{ provide: LOGGER, useValue: logger }],
+    exports: [LOGGER],
+  };
+  const app = await NestFactory.create<NestExpressApplication>(root, { logger: new NestPinoLogger(logger), abortOnError: false });
+  try {
+    app.enableShutdownHooks();
+    await app.listen(port, host);
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+  const server: Server = app.getHttpServer();
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+  logger.info({ url }, `${service} listening`);
+  return { app, url };
+}
