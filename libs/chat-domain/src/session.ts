@@ -25,7 +25,7 @@ import {
   type UserType,
   type Visibility,
 } from './types';
-import { isVisibleTo, mayUseVisibility } from './visibility';
+import { isVisibleTo, mayRead, mayUseVisibility } from './visibility';
 
 export const SESSION_PASSWORD_KEY = 'GCTI_Chat_SessionPassword';
 export const SET_PARTY_STYLE_KEY = 'GCTI_Chat_SetPartyStyle';
@@ -219,10 +219,12 @@ export class ChatSession {
     const text = request.text ?? '';
     this.checkText(text, 'notice text');
     this.checkRoom();
+    // Checked before the rename or read confirmation below change anything, so a refused notice changes nothing.
+    const delivery = this.delivery(sender, request);
     if (noticeType === 'USER_UPDATE_NICK') this.renameParty(sender, text);
     if (noticeType === 'PUSH_URL' && text.trim() === '') throw new ChatError('INVALID_ARGUMENT', 'a push URL notice needs the URL as its text');
     if (noticeType === 'SYS_COMMAND' && text === READ_CONFIRM) this.readConfirm(sender, request.userData);
-    this.append<NoticeEvent>(sender, { kind: 'notice', userId, noticeType, text, ...this.delivery(sender, request) });
+    this.append<NoticeEvent>(sender, { kind: 'notice', userId, noticeType, text, ...delivery });
     return this.flush(false);
   }
 
@@ -387,12 +389,12 @@ export class ChatSession {
       kind: 'partyLeft',
       userId: party.userId,
       visibility: party.visibility,
-      reason,
+      reason: { ...reason },
       quitReasonCode,
       eventAttributes: attributes,
       ...(options.askerId ? { askerId: options.askerId } : {}),
       ...(options.text !== undefined ? { text: options.text } : {}),
-      ...(options.userData ? { userData: cloneKv(options.userData) } : {}),
+      ...(options.userData ? { userData: stripPassword(options.userData) } : {}),
     });
     party.present = false;
     party.leftAt = event.at;
@@ -444,11 +446,14 @@ export class ChatSession {
       if (sender.protocol === 'FLEX') throw new ChatError('FORBIDDEN', 'direct messages are available to agent-side parties only');
       const receiver = this.byId.get(request.receiverId);
       if (!receiver || !receiver.present) throw new ChatError('NOT_A_PARTICIPANT', `receiver ${request.receiverId} is not a present party of this session`);
+      if (!mayRead(receiver.userType, visibility)) {
+        throw new ChatError('INVALID_VISIBILITY', `a ${receiver.userType} receiver cannot see visibility ${visibility}`);
+      }
     }
     return {
       visibility,
       ...(request.receiverId !== undefined ? { receiverId: request.receiverId } : {}),
-      ...(request.userData ? { userData: cloneKv(request.userData) } : {}),
+      ...(request.userData ? { userData: stripPassword(request.userData) } : {}),
       ...(request.eventAttributes ? { eventAttributes: cloneKv(request.eventAttributes) } : {}),
     };
   }

@@ -22,6 +22,10 @@ export function mayUseVisibility(userType: UserType, visibility: Visibility): bo
   return ALLOWED[userType].includes(visibility);
 }
 
+export function mayRead(userType: UserType, visibility: Visibility): boolean {
+  return READABLE[userType].includes(visibility);
+}
+
 export function allowedVisibilities(userType: UserType): readonly Visibility[] {
   return ALLOWED[userType];
 }
@@ -35,5 +39,5 @@ export function isVisibleTo(event: ChatEvent, viewer: Participant): boolean {
   if (event.annihilated) return false;
   if (viewer.leftPosition !== undefined && event.position > viewer.leftPosition) return false;
   if (event.receiverId !== undefined) return event.userId === viewer.userId || event.receiverId === viewer.userId;
-  return READABLE[viewer.userType].includes(event.visibility);
+  return mayRead(viewer.userType, event.visibility);
 }
