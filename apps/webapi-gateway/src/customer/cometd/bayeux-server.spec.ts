@@ -6,10 +6,6 @@ import { adapt } from 'cometd-nodejs-client';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createBayeuxServer, type BayeuxServer, type BayeuxServerOptions, type ClientGoneReason } from './bayeux-server';
 
-// cometd-nodejs-client requires http(s)-proxy-agent (ESM-only since v8; jest cannot require ESM on Node < 24.9)
-// and only uses them when a proxy is configured, which these tests never do.
-jest.mock('http-proxy-agent', () => ({ HttpProxyAgent: class {} }));
-jest.mock('https-proxy-agent', () => ({ HttpsProxyAgent: class {} }));
 
 // Installs XMLHttpRequest and WebSocket (ws) as `window.*` for cometd.js; must run before `new CometD()`.
 adapt();

@@ -1,0 +1,51 @@
+import type { INestApplication } from '@nestjs/common';
+import { createEngine, type ChatEngine } from '@ocs/chat-engine';
+import type { ChatServerConfig } from '@ocs/config';
+import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
+import { ESP_GATEWAY_SERVICE, EspGatewayModule } from '../../esp-gateway/src/esp-gateway.module';
+import { PUSH_NOTIFIER_SERVICE, PushNotifierModule } from '../../push-notifier/src/push-notifier.module';
+import { REPORTING_ATTACHER_SERVICE, ReportingAttacherModule } from '../../reporting-attacher/src/reporting-attacher.module';
+import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '../../session-engine/src/session-engine.module';
+import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from '../../webapi-gateway/src/webapi-gateway.module';
+
+export interface Embedded {
+  engine: ChatEngine;
+  /** Base URL of each service, by service name. */
+  urls: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Every service in one process on in-memory adapters: the same modules the separate deployables run, each on
+ * its own port, sharing one session engine.
+ */
+export async function startEmbedded(config: ChatServerConfig, loggerFor: (service: string) => Logger = (service) => createLogger({ service, level: config.log.level })): Promise<Embedded> {
+  const engine = createEngine(config);
+  const { server } = config;
+  const services = [
+    { name: SESSION_ENGINE_SERVICE, module: SessionEngineModule.forRoot(engine), port: server.enginePort },
+    { name: WEBAPI_GATEWAY_SERVICE, module: WebapiGatewayModule.forRoot({ config, engine }), port: server.webapiPort },
+    { name: ESP_GATEWAY_SERVICE, module: EspGatewayModule, port: server.espPort },
+    { name: REPORTING_ATTACHER_SERVICE, module: ReportingAttacherModule, port: server.reportingPort },
+    { name: PUSH_NOTIFIER_SERVICE, module: PushNotifierModule, port: server.pushPort },
+  ];
+  const apps: INestApplication[] = [];
+  const urls: Record<string, string> = {};
+  try {
+    for (const s of services) {
+      const { app, url } = await bootstrapApp(s.module, { service: s.name, host: server.host, port: s.port, logger: loggerFor(s.name) });
+      apps.push(app);
+      urls[s.name] = url;
+    }
+  } catch (error) {
+    await Promise.all(apps.map((a) => a.close()));
+    throw error;
+  }
+  return {
+    engine,
+    urls,
+    close: async () => {
+      for (const app of apps.reverse()) await app.close();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig, type ChatServerConfig } from '@ocs/config';
+import { createLogger } from '@ocs/observability';
+import { startEmbedded } from './embedded';
+
+/** `npm start`: every service in one process, in memory, printing what it serves. */
+async function main(): Promise<void> {
+  let config: ChatServerConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`all-in-one: invalid configuration\n${error.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ service: 'all-in-one', level: config.log.level });
+  try {
+    const { urls } = await startEmbedded(config);
+    const gateway = urls['webapi-gateway'];
+    const ws = gateway.replace(/^http/, 'ws');
+    process.stdout.write(
+      [
+        '',
+        'Chat server running (embedded, in memory). Serving:',
+        `  customer REST (GMS Chat API v2)  ${gateway}/genesys/2/chat/{serviceName}   services: ${Object.keys(config.services).join(', ')}`,
+        `  customer CometD                  ${gateway}${config.server.cometdPath}`,
+        `  agent WebSocket                  ${ws}${config.server.agentWsPath}`,
+        `  ESP gateway                      ${urls['esp-gateway']}`,
+        ...Object.entries(urls).map(([name, url]) => `  health of ${name.padEnd(22)} ${url}/health/ready   metrics: ${url}/metrics`),
+        '',
+      ].join('\n') + '\n',
+    );
+  } catch (error) {
+    logger.fatal({ err: error }, 'all-in-one failed to start');
+    process.exit(1);
+  }
+}
+
+void main();

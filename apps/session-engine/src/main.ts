@@ -1,0 +1,5 @@
+import { createEngine } from '@ocs/chat-engine';
+import { runService } from '@ocs/observability';
+import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.module';
+
+void runService((config) => SessionEngineModule.forRoot(createEngine(config)), { service: SESSION_ENGINE_SERVICE, port: (server) => server.enginePort });

@@ -1,0 +1,40 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { ChatEngine } from '@ocs/chat-engine';
+import { METRICS_REGISTRY, ObservabilityModule } from '@ocs/observability';
+import { Gauge, type Registry } from 'prom-client';
+import { EngineTimer } from './engine-timer';
+
+export const SESSION_ENGINE_SERVICE = 'session-engine';
+
+/** Exposes the engine's own figures on `/metrics`. */
+@Injectable()
+class EngineMetrics implements OnModuleInit {
+  constructor(
+    private readonly engine: ChatEngine,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+  ) {}
+
+  onModuleInit(): void {
+    const engine = this.engine;
+    new Gauge({
+      name: 'ocs_sessions_held',
+      help: 'Chat sessions this node holds (live, and closed ones within their grace period)',
+      registers: [this.registry],
+      collect() {
+        this.set(engine.sessionCount);
+      },
+    });
+  }
+}
+
+/** The session-engine service: the engine that owns live sessions, its timer loop, health and metrics. */
+@Module({})
+export class SessionEngineModule {
+  static forRoot(engine: ChatEngine): DynamicModule {
+    return {
+      module: SessionEngineModule,
+      imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
+      providers: [{ provide: ChatEngine, useValue: engine }, EngineTimer, EngineMetrics],
+    };
+  }
+}

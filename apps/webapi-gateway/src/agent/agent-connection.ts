@@ -1,0 +1,200 @@
+import { ChatError, isChatError } from '@ocs/chat-domain';
+import type { ChatEngineApi, PartyCredentials, SessionView } from '@ocs/chat-engine';
+import {
+  AGENT_CLOSE_CODES,
+  AgentApiError,
+  errorEvent,
+  parseAgentRequest,
+  registeredEvent,
+  toAck,
+  toIdentity,
+  toJoinRequest,
+  toLeaveOptions,
+  toMessageRequest,
+  toNoticeRequest,
+  toSessionInfo,
+  type AgentIdentity,
+  type AgentJoinRequest,
+  type AgentRequest,
+  type RegisterRequest,
+  type RequestId,
+  type ServerEvent,
+} from '@ocs/agent-protocol';
+import type { AgentTokens } from './agent-tokens';
+
+export interface AgentLogger {
+  info(o: object, m: string): void;
+  warn(o: object, m: string): void;
+}
+
+/** What a connection needs of its socket. */
+export interface AgentSocket {
+  send(event: ServerEvent): void;
+  close(code: number, reason: string): void;
+}
+
+interface JoinedSession {
+  party: PartyCredentials;
+  detach(): void;
+}
+
+/**
+ * One agent-side client: it registers once, then joins sessions and acts in them. Requests are handled one at
+ * a time in arrival order, so replies come in request order and a request may use the session joined by the
+ * one before. Nothing here logs message texts, user data, tokens or secure keys.
+ */
+export class AgentConnection {
+  private identity: AgentIdentity | undefined;
+  private readonly sessions = new Map<string, JoinedSession>();
+  private queue: Promise<void> = Promise.resolve();
+  private dropped = false;
+
+  constructor(
+    private readonly engine: ChatEngineApi,
+    private readonly tokens: AgentTokens,
+    private readonly socket: AgentSocket,
+    private readonly logger: AgentLogger,
+  ) {}
+
+  get registered(): boolean {
+    return this.identity !== undefined;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** One text frame from the client. */
+  receive(raw: string): void {
+    this.queue = this.queue.then(() => this.process(raw));
+  }
+
+  /**
+   * The connection is gone: requests not yet started are skipped, and once the running one is done the
+   * connection's parties leave all their sessions (reason: disconnect). Resolves when they have.
+   */
+  drop(): Promise<void> {
+    this.dropped = true;
+    this.queue = this.queue.then(() => this.leaveAll());
+    return this.queue;
+  }
+
+  private async process(raw: string): Promise<void> {
+    if (this.dropped) return;
+    const parsed = parseAgentRequest(raw);
+    if (!parsed.ok) return this.socket.send(parsed.error);
+    try {
+      await this.handle(parsed.request);
+    } catch (error) {
+      this.fail(parsed.request, error);
+    }
+  }
+
+  private async handle(request: AgentRequest): Promise<void> {
+    if (request.type === 'register') return this.register(request);
+    const identity = this.identity;
+    if (!identity) throw new AgentApiError('NOT_REGISTERED', `send register before ${request.type}`);
+    switch (request.type) {
+      case 'join':
+        return this.join(identity, request);
+      case 'message':
+        return this.socket.send(toAck(request, await this.engine.message(this.party(request.sessionId), toMessageRequest(request))));
+      case 'notify':
+        return this.socket.send(toAck(request, await this.engine.notice(this.party(request.sessionId), toNoticeRequest(request))));
+      case 'releaseParty':
+        await this.engine.leave(this.party(request.sessionId), request.afterAction, toLeaveOptions(request));
+        this.forget(request.sessionId);
+        return this.socket.send(toAck(request));
+      case 'refresh':
+        return this.deliver(await this.engine.read(this.party(request.sessionId), request.fromPosition), request.requestId);
+    }
+  }
+
+  private register(request: RegisterRequest): void {
+    if (this.identity) throw new AgentApiError('ALREADY_REGISTERED', 'this connection is already registered');
+    const token = this.tokens.find(request.token);
+    if (!token) {
+      this.logger.warn({ userType: request.userType }, 'agent registration refused: unknown token');
+      throw new AgentApiError('AUTH_FAILED', 'unknown token');
+    }
+    if (!token.userTypes.includes(request.userType)) {
+      this.logger.warn({ token: token.name, userType: request.userType }, 'agent registration refused: user type not allowed');
+      throw new AgentApiError('AUTH_FAILED', `this token does not allow user type ${request.userType}`);
+    }
+    this.identity = toIdentity(request);
+    this.logger.info({ token: token.name, userType: request.userType }, 'agent registered');
+    this.socket.send(registeredEvent(this.identity, request.requestId));
+  }
+
+  private async join(identity: AgentIdentity, request: AgentJoinRequest): Promise<void> {
+    if (request.sessionId !== undefined && this.sessions.has(request.sessionId)) {
+      throw new ChatError('ALREADY_JOINED', `this connection has already joined session ${request.sessionId}`);
+    }
+    const joinRequest = toJoinRequest(identity, request);
+    const { party } =
+      request.sessionId === undefined ? await this.engine.createSession({ creator: joinRequest }) : await this.engine.join(request.sessionId, joinRequest);
+    const joined: JoinedSession = { party, detach: () => undefined };
+    this.sessions.set(party.sessionId, joined);
+    this.logger.info({ sessionId: party.sessionId, userId: party.userId, outbound: request.sessionId === undefined }, 'agent joined session');
+    // Increments that come before the reply is out wait for it: the client gets the transcript first.
+    const early: SessionView[] = [];
+    let replied = false;
+    const attachment = await this.engine.attach(party, 0, (view) => {
+      if (replied) this.deliver(view);
+      else early.push(view);
+    });
+    joined.detach = attachment.detach;
+    replied = true;
+    this.deliver(attachment.view, request.requestId);
+    early.forEach((view) => this.deliver(view));
+  }
+
+  /** Sends a view; once the session closed or the party left it, the connection is done with that session. */
+  private deliver(view: SessionView, requestId?: RequestId): void {
+    this.socket.send(toSessionInfo(view, requestId));
+    if (view.closed || view.left) this.forget(view.sessionId);
+  }
+
+  private party(sessionId: string): PartyCredentials {
+    const joined = this.sessions.get(sessionId);
+    if (!joined) throw new AgentApiError('UNKNOWN_SESSION_FOR_CONNECTION', `this connection is not in session ${sessionId}`);
+    return joined.party;
+  }
+
+  private forget(sessionId: string): void {
+    this.sessions.get(sessionId)?.detach();
+    this.sessions.delete(sessionId);
+  }
+
+  private fail(request: AgentRequest, error: unknown): void {
+    if (error instanceof AgentApiError || isChatError(error)) {
+      this.socket.send(errorEvent(error.code, error.message, request.requestId));
+      if (error.code === 'AUTH_FAILED') this.socket.close(AGENT_CLOSE_CODES.authFailed, 'authentication failed');
+      return;
+    }
+    this.logger.warn({ request: request.type, error: errorForLog(error) }, 'agent request failed');
+    this.socket.send(errorEvent('INTERNAL', 'internal error; the request may not have been carried out', request.requestId));
+  }
+
+  private async leaveAll(): Promise<void> {
+    const joined = [...this.sessions.values()];
+    this.sessions.clear();
+    joined.forEach((session) => session.detach());
+    const results = await Promise.allSettled(joined.map((session) => this.engine.disconnect(session.party)));
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') {
+        this.logger.warn({ sessionId: joined[i].party.sessionId, error: errorForLog(result.reason) }, 'removing a disconnected party failed');
+      }
+    });
+  }
+}
+
+/** An exception as logs may show it: its name, code and stack frames, never its message (it may quote user input). */
+export function errorForLog(error: unknown): object {
+  if (!(error instanceof Error)) return { type: typeof error };
+  return {
+    name: error.name,
+    ...('code' in error && typeof error.code === 'string' ? { code: error.code } : {}),
+    frames: (error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')),
+  };
+}

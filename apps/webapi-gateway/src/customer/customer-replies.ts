@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CustomerChat, toGmsFailure, type GmsResponse } from '@ocs/gms-chat-v2';
+import { LOGGER, type Logger } from '@ocs/observability';
+import type { Response } from 'express';
+
+/** Turns the outcome of a customer request into the reply the transports send: success or refusal, same JSON shape. */
+@Injectable()
+export class CustomerReplies {
+  constructor(
+    private readonly chat: CustomerChat,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async send(res: Response, work: () => Promise<GmsResponse>): Promise<void> {
+    const outcome = await this.attempt(work);
+    res.status(outcome.httpStatus).json(outcome.body);
+  }
+
+  async attempt(work: () => Promise<GmsResponse>): Promise<{ httpStatus: number; body: GmsResponse }> {
+    try {
+      return { httpStatus: 200, body: await work() };
+    } catch (error) {
+      const failure = toGmsFailure(error, this.chat.alias);
+      if (failure.internal) this.logger.error({ err: error }, 'customer request failed');
+      return failure;
+    }
+  }
+}
