@@ -222,6 +222,28 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
   });
 });
 
+describe('customer API details', () => {
+  it('accepts Request Chat as multipart form data, as some clients send it', async () => {
+    const form = new FormData();
+    form.append('nickname', 'Multi Part');
+    form.append('userData[GCTI_LanguageCode]', 'de-DE');
+    const response = await fetch(`${gateway}/genesys/2/chat/customer-support`, { method: 'POST', body: form });
+    const body = (await response.json()) as { statusCode: number; messages: Array<{ from: { nickname: string }; userData?: Record<string, string> }> };
+    expect(body.statusCode).toBe(0);
+    expect(body.messages[0]).toMatchObject({ from: { nickname: 'Multi Part' }, userData: { GCTI_LanguageCode: 'de-DE' } });
+  });
+
+  it('answers cross-origin requests from web pages (CORS preflight)', async () => {
+    const response = await fetch(`${gateway}/genesys/2/chat/customer-support/`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+});
+
 describe('bad input', () => {
   it('refuses malformed requests with a message naming the problem, and other sessions carry on', async () => {
     const ann = await customer();
@@ -251,6 +273,10 @@ describe('bad input', () => {
 
     const raw = await fetch(`${chat}/${ann.chatId}/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"broken json' });
     expect(raw.status).toBe(400);
+    expect(await raw.json()).toMatchObject({ statusCode: 2, errors: [{ code: 400, message: expect.stringContaining('JSON') }] });
+    const huge = await GmsRestClient.post(`${chat}/`, { nickname: 'x'.repeat(200_000) });
+    expect(huge.status).toBe(413);
+    expect(huge.body).toMatchObject({ statusCode: 2, errors: [{ code: 413, message: expect.stringContaining('too large') }] });
 
     await ann.op('send', { message: 'still working' });
     await bob.pushed(ann.chatId, (e) => e.kind === 'message' && e.text === 'still working', 'message after garbage');

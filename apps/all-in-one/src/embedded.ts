@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { createEngine, type ChatEngine } from '@ocs/chat-engine';
-import type { ChatServerConfig } from '@ocs/config';
+import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
 import { ESP_GATEWAY_SERVICE, EspGatewayModule } from '../../esp-gateway/src/esp-gateway.module';
 import { PUSH_NOTIFIER_SERVICE, PushNotifierModule } from '../../push-notifier/src/push-notifier.module';
@@ -20,7 +20,7 @@ export interface Embedded {
  * its own port, sharing one session engine.
  */
 export async function startEmbedded(config: ChatServerConfig, loggerFor: (service: string) => Logger = (service) => createLogger({ service, level: config.log.level })): Promise<Embedded> {
-  const engine = createEngine(config);
+  const engine = createEngine(config, { logger: loggerFor(SESSION_ENGINE_SERVICE) });
   const { server } = config;
   const services = [
     { name: SESSION_ENGINE_SERVICE, module: SessionEngineModule.forRoot(engine), port: server.enginePort },
@@ -33,7 +33,7 @@ export async function startEmbedded(config: ChatServerConfig, loggerFor: (servic
   const urls: Record<string, string> = {};
   try {
     for (const s of services) {
-      const { app, url } = await bootstrapApp(s.module, { service: s.name, host: server.host, port: s.port, logger: loggerFor(s.name) });
+      const { app, url } = await bootstrapApp(s.module, { service: s.name, host: server.host, port: s.port, logger: loggerFor(s.name), bodyLimitBytes: maxRequestBytes(config) });
       apps.push(app);
       urls[s.name] = url;
     }

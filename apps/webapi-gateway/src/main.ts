@@ -3,7 +3,8 @@ import { runService } from '@ocs/observability';
 import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from './webapi-gateway.module';
 
 // Until the cluster adapters exist, a stand-alone gateway carries its own in-process engine.
-void runService((config) => WebapiGatewayModule.forRoot({ config, engine: createEngine(config) }), {
-  service: WEBAPI_GATEWAY_SERVICE,
-  port: (server) => server.webapiPort,
-});
+void runService(
+  (config, logger) =>
+    WebapiGatewayModule.forRoot({ config, engine: createEngine(config, { logger }) }),
+  { service: WEBAPI_GATEWAY_SERVICE, port: (server) => server.webapiPort },
+);

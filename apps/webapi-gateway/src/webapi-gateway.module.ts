@@ -1,8 +1,11 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import cors from 'cors';
 import { CustomerChat } from '@ocs/gms-chat-v2';
-import { ObservabilityModule } from '@ocs/observability';
+import { LOGGER, ObservabilityModule, type Logger } from '@ocs/observability';
 import { AgentSockets } from './agent/agent-sockets';
 import { CustomerCometd } from './customer/cometd/customer-cometd';
+import { CustomerErrorsFilter } from './customer/customer-errors.filter';
 import { CustomerReplies } from './customer/customer-replies';
 import { CustomerRestController } from './customer/rest/customer-rest.controller';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway-options';
@@ -14,7 +17,15 @@ export const WEBAPI_GATEWAY_SERVICE = 'webapi-gateway';
  * (basic protocol over WebSocket), both forwarding to the session engine.
  */
 @Module({})
-export class WebapiGatewayModule {
+export class WebapiGatewayModule implements NestModule {
+  constructor(@Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
+
+  /** Widgets run on the company's web pages: the customer API answers cross-origin requests from `cors-origins`. */
+  configure(consumer: MiddlewareConsumer): void {
+    const allowed = this.options.config.server.corsOrigins;
+    consumer.apply(cors({ origin: allowed.includes('*') ? true : [...allowed], credentials: true, maxAge: 600 })).forRoutes('*');
+  }
+
   static forRoot(options: GatewayOptions): DynamicModule {
     const { config, engine } = options;
     return {
@@ -24,6 +35,7 @@ export class WebapiGatewayModule {
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: CustomerChat, useValue: new CustomerChat(engine, { alias: config.server.alias, hasService: (name) => name in config.services }) },
+        { provide: APP_FILTER, useFactory: (logger: Logger) => new CustomerErrorsFilter(config.server.alias, logger), inject: [LOGGER] },
         CustomerReplies,
         CustomerCometd,
         AgentSockets,

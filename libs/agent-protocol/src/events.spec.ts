@@ -113,9 +113,9 @@ describe('toSessionInfo', () => {
 });
 
 describe('replies', () => {
-  it('acknowledges with the event the request appended, if any', () => {
+  it('acknowledges with the event the request appended', () => {
     expect(toAck({ requestId: 'm1', sessionId: 'S' }, directMessage.event)).toEqual({ type: 'ack', requestId: 'm1', sessionId: 'S', eventId: 4, position: 3 });
-    expect(toAck({ sessionId: 'S' })).toEqual({ type: 'ack', sessionId: 'S' });
+    expect(toAck({ sessionId: 'S' }, directMessage.event)).toEqual({ type: 'ack', sessionId: 'S', eventId: 4, position: 3 });
   });
 
   it('builds registered and error events', () => {

@@ -86,8 +86,8 @@ export interface AckEvent {
   type: 'ack';
   requestId?: RequestId;
   sessionId: string;
-  eventId?: number;
-  position?: number;
+  eventId: number;
+  position: number;
 }
 
 export interface ErrorEvent {
@@ -151,12 +151,13 @@ export function toSessionInfo(view: SessionView, requestId?: RequestId): Session
 }
 
 /** The reply to a message, notice or release; `event` is what the request appended, if the engine says. */
-export function toAck(request: { requestId?: RequestId; sessionId: string }, event?: ChatEvent): AckEvent {
+export function toAck(request: { requestId?: RequestId; sessionId: string }, event: ChatEvent): AckEvent {
   return {
     type: 'ack',
     ...echo(request.requestId),
     sessionId: request.sessionId,
-    ...(event ? { eventId: event.eventId, position: event.position } : {}),
+    eventId: event.eventId,
+    position: event.position,
   };
 }
 

@@ -167,3 +167,32 @@ describe('ChatEngine', () => {
     expect(survivor.events.some((e) => e.event.kind === 'partyLeft' && e.event.userId === second.customer.userId)).toBe(true);
   });
 });
+
+describe('ChatEngine listener isolation', () => {
+  it('keeps delivering, storing and publishing when one listener throws', async () => {
+    const errors: string[] = [];
+    const clock = new ManualClock();
+    const bus = new MemoryEventBus();
+    const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: DEFAULT_RULES, store: new MemoryTranscriptStore(), bus, onListenerError: (id) => errors.push(id) });
+    const { sessionId, customer, agent } = await startChat(engine);
+    const records: BusRecord[] = [];
+    await bus.subscribe(TOPICS.sessionEvents, 'test', (r) => void records.push(r));
+    await engine.attach(agent, 0, () => {
+      throw new Error('broken socket');
+    });
+    const seen: SessionView[] = [];
+    await engine.attach(customer, 0, (v) => seen.push(v));
+    const event = await engine.message(agent, { text: 'still delivered' });
+    expect(event).toMatchObject({ kind: 'message', text: 'still delivered' });
+    expect(errors).toEqual([sessionId]);
+    expect(seen.at(-1)?.events.map((e) => e.event.kind === 'message' && e.event.text)).toEqual(['still delivered']);
+    await bus.idle();
+    expect((records.at(-1)?.value as SessionEventRecord).type === 'event' && (records.at(-1)?.value as { event: { text?: string } }).event.text).toBe('still delivered');
+  });
+
+  it('answers a leave with the party-left event', async () => {
+    const { engine } = setup();
+    const { agent } = await startChat(engine);
+    expect(await engine.leave(agent, 'KEEP_ALIVE')).toMatchObject({ kind: 'partyLeft', userId: agent.userId, position: 2 });
+  });
+});

@@ -35,6 +35,8 @@ export interface ChatEngineDeps {
   rules: SessionRules;
   store: TranscriptStore;
   bus: EventBus;
+  /** Told when a live listener throws; delivery to the other listeners goes on. */
+  onListenerError?: (sessionId: string, error: unknown) => void;
 }
 
 interface Listener {
@@ -97,20 +99,12 @@ export class ChatEngine implements ChatEngineApi {
     return this.view(session, party, fromPosition);
   }
 
-  async message(actor: Actor, request: MessageRequest): Promise<ChatEvent> {
-    const { session, party } = this.authenticate(actor);
-    session.touch(party.userId);
-    const change = session.message(party.userId, request);
-    await this.commit(session, change);
-    return change.events[0];
+  message(actor: Actor, request: MessageRequest): Promise<ChatEvent> {
+    return this.act(actor, (session, userId) => session.message(userId, request));
   }
 
-  async notice(actor: Actor, request: NoticeRequest): Promise<ChatEvent> {
-    const { session, party } = this.authenticate(actor);
-    session.touch(party.userId);
-    const change = session.notice(party.userId, request);
-    await this.commit(session, change);
-    return change.events[0];
+  notice(actor: Actor, request: NoticeRequest): Promise<ChatEvent> {
+    return this.act(actor, (session, userId) => session.notice(userId, request));
   }
 
   async updateUserData(actor: Actor, userData: KvList): Promise<void> {
@@ -119,9 +113,8 @@ export class ChatEngine implements ChatEngineApi {
     session.updateUserData(party.userId, userData);
   }
 
-  async leave(actor: Actor, afterAction: AfterAction, options: LeaveOptions = {}): Promise<void> {
-    const { session, party } = this.authenticate(actor);
-    await this.commit(session, session.leave(party.userId, afterAction, options));
+  leave(actor: Actor, afterAction: AfterAction, options: LeaveOptions = {}): Promise<ChatEvent> {
+    return this.act(actor, (session, userId) => session.leave(userId, afterAction, options));
   }
 
   async disconnect(actor: Actor): Promise<void> {
@@ -189,6 +182,15 @@ export class ChatEngine implements ChatEngineApi {
     this.listeners.delete(session.id);
   }
 
+  /** Runs a party's command; answers with the first event it appended (the party's own). */
+  private async act(actor: Actor, command: (session: ChatSession, userId: string) => Change): Promise<ChatEvent> {
+    const { session, party } = this.authenticate(actor);
+    session.touch(party.userId);
+    const change = command(session, party.userId);
+    await this.commit(session, change);
+    return change.events[0];
+  }
+
   private context() {
     return { clock: this.deps.clock, ids: this.deps.ids, rules: this.deps.rules };
   }
@@ -239,7 +241,12 @@ export class ChatEngine implements ChatEngineApi {
       const monitoredChanged = listener.monitored !== monitored && supportsMonitoredFlag(party.clientVersion);
       listener.monitored = monitored;
       if (visible.length === 0 && !session.isClosed && !monitoredChanged) continue;
-      listener.notify(this.viewOf(session, party, visible));
+      try {
+        listener.notify(this.viewOf(session, party, visible));
+      } catch (error) {
+        // One broken connection must not keep the change from the others, from storage or from the bus.
+        this.deps.onListenerError?.(session.id, error);
+      }
     }
   }
 

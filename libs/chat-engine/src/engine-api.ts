@@ -80,7 +80,8 @@ export interface ChatEngineApi {
   message(actor: Actor, request: MessageRequest): Promise<ChatEvent>;
   notice(actor: Actor, request: NoticeRequest): Promise<ChatEvent>;
   updateUserData(actor: Actor, userData: KvList): Promise<void>;
-  leave(actor: Actor, afterAction: AfterAction, options?: LeaveOptions): Promise<void>;
+  /** Answers with the party's own party-left event. */
+  leave(actor: Actor, afterAction: AfterAction, options?: LeaveOptions): Promise<ChatEvent>;
   /** The party's connection dropped: it is removed at once (reason: disconnect). */
   disconnect(actor: Actor): Promise<void>;
   /** The session and party a secure key belongs to (clients that present only their key). */

@@ -17,12 +17,21 @@ export function rulesFromConfig(config: ChatServerConfig): SessionRules {
   };
 }
 
-export interface EngineAdapters {
-  store: TranscriptStore;
-  bus: EventBus;
+export interface EngineWiring {
+  store?: TranscriptStore;
+  bus?: EventBus;
+  /** Where failures of live listeners are reported. */
+  logger?: { error(fields: object, message: string): void };
 }
 
-/** An engine on the given adapters; the embedded default keeps everything in memory. */
-export function createEngine(config: ChatServerConfig, adapters: EngineAdapters = { store: new MemoryTranscriptStore(), bus: new MemoryEventBus() }): ChatEngine {
-  return new ChatEngine({ clock: systemClock, ids: new CryptoIds(), rules: rulesFromConfig(config), ...adapters });
+/** An engine on the given adapters; by default (embedded) everything stays in memory. */
+export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}): ChatEngine {
+  return new ChatEngine({
+    clock: systemClock,
+    ids: new CryptoIds(),
+    rules: rulesFromConfig(config),
+    store: wiring.store ?? new MemoryTranscriptStore(),
+    bus: wiring.bus ?? new MemoryEventBus(),
+    onListenerError: (sessionId, err) => wiring.logger?.error({ sessionId, err }, 'live listener failed'),
+  });
 }

@@ -1,3 +1,3 @@
 export { ConfigError } from './config-error';
 export { loadConfig, type LoadConfigOptions } from './load-config';
-export type { ChatServerConfig } from './schema';
+export { maxRequestBytes, type ChatServerConfig } from './schema';

@@ -51,6 +51,8 @@ describe('loadConfig', () => {
         cometdPath: '/genesys/cometd',
         cometdTimeout: 25,
         agentWsPath: '/agent/ws',
+        agentWsHeartbeat: 30,
+        corsOrigins: ['*'],
       },
       log: { level: 'info' },
     });
@@ -129,6 +131,22 @@ describe('loadConfig', () => {
     expect(config.endpoints[1]).toEqual({ default: 'other_queue' });
     expect(config.agentApi.tokens).toEqual([{ name: 'sup', secret: 'fedcba9876543210', userTypes: ['AGENT', 'SUPERVISOR'] }]);
     expect(config.log.level).toBe('debug');
+  });
+
+  it('accepts shell-friendly env names, with _ for - and :, keeping names in open sections as written', () => {
+    const tokens = JSON.stringify([{ name: 'desk', secret: 'fedcba9876543210', 'user-types': ['AGENT'] }]);
+    const config = load({
+      env: {
+        OCS__settings__flex_disconnect_timeout: '61',
+        OCS__agent_api__tokens: tokens,
+        OCS__endpoints_2__night_queue: 'q_night',
+        OCS__services__my_service: '2:night_queue',
+      },
+    });
+    expect(config.settings.flexDisconnectTimeout).toBe(61);
+    expect(config.agentApi.tokens).toHaveLength(1);
+    expect(config.endpoints[2]).toEqual({ night_queue: 'q_night' });
+    expect(config.services.my_service).toEqual({ tenantDbid: 2, endpoint: 'night_queue' });
   });
 
   describe('refuses', () => {

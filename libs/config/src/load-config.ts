@@ -16,6 +16,7 @@ export interface LoadConfigOptions {
 }
 
 const ENV_PREFIX = 'OCS__';
+const OPEN_SECTION = /^(services|endpoints:\d+)$/;
 
 /**
  * Reads the configuration file (YAML, or JSON by `.json` extension; none = all defaults), applies the
@@ -49,12 +50,18 @@ function readDocument(path: string): Record<string, unknown> {
   return document;
 }
 
-/** `OCS__settings__flex-disconnect-timeout=60` sets that option; a name without option part replaces the section. */
+/**
+ * `OCS__settings__flex-disconnect-timeout=60` sets that option; a name without option part replaces the section.
+ * Shells do not allow `-` or `:` in variable names, so `_` may stand for them: `OCS__settings__flex_disconnect_timeout`,
+ * `OCS__agent_api__tokens`, `OCS__endpoints_1__default`. Names in open sections (services, endpoints) stay as written.
+ */
 function applyEnvOverrides(document: Record<string, unknown>, env: Env) {
   const result = { ...document };
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
-    const [section, option] = splitOnce(name.slice(ENV_PREFIX.length), '__');
+    const [rawSection, rawOption] = splitOnce(name.slice(ENV_PREFIX.length), '__');
+    const section = rawSection.replace(/^endpoints_(\d+)$/, 'endpoints:$1').replaceAll('_', '-');
+    const option = rawOption === undefined || OPEN_SECTION.test(section) ? rawOption : rawOption.replaceAll('_', '-');
     const current = result[section];
     result[section] = option === undefined ? value : { ...(isMap(current) ? current : {}), [option]: value };
   }

@@ -118,6 +118,10 @@ const sectionsSchema = z
       'cometd-path': text(URL_PATH, 'expected a path starting with /').default('/genesys/cometd'),
       'cometd-timeout': integer(1, 300).default(25),
       'agent-ws-path': text(URL_PATH, 'expected a path starting with /').default('/agent/ws'),
+      'agent-ws-heartbeat': integer(0, 3_600).default(30),
+      'cors-origins': text(/^(\*|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, 'expected * or a comma-separated list of origins like https://shop.example')
+        .default('*')
+        .transform((list) => list.split(',').map((origin) => origin.trim())),
     }),
     log: section({
       level: z.enum(LOG_LEVELS, refusal(`expected one of ${LOG_LEVELS.join(', ')}`)).default('info'),
@@ -183,4 +187,12 @@ function deepFreeze<T>(value: T): DeepReadonly<T> {
     Object.freeze(value);
   }
   return value as DeepReadonly<T>;
+}
+
+/**
+ * Largest request a client may send (HTTP body or WebSocket frame): room for a text of `message-max-size` bytes
+ * with JSON or form escaping, user data and event attributes around it.
+ */
+export function maxRequestBytes(config: ChatServerConfig): number {
+  return 4 * config.settings.messageMaxSize + 64 * 1024;
 }

@@ -16,6 +16,8 @@ export interface BootstrapOptions {
   readonly port: number;
   /** The app's logger: used by Nest and injectable everywhere in the app as `LOGGER`. */
   readonly logger: Logger;
+  /** Largest request body (JSON or form) accepted; default 100 KiB. */
+  readonly bodyLimitBytes?: number;
 }
 
 export interface BootstrappedApp {
@@ -42,7 +44,11 @@ export async function bootstrapApp(rootModule: Type<unknown> | DynamicModule, op
     providers: [{ provide: LOGGER, useValue: logger }],
     exports: [LOGGER],
   };
-  const app = await NestFactory.create<NestExpressApplication>(root, { logger: new NestPinoLogger(logger), abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(root, { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false });
+  const limit = options.bodyLimitBytes ?? 100 * 1024;
+  app.useBodyParser('json', { limit });
+  app.useBodyParser('urlencoded', { extended: true, limit });
+  app.disable('x-powered-by');
   try {
     app.enableShutdownHooks();
     await app.listen(port, host);

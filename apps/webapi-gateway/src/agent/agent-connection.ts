@@ -102,9 +102,11 @@ export class AgentConnection {
       case 'notify':
         return this.socket.send(toAck(request, await this.engine.notice(this.party(request.sessionId), toNoticeRequest(request))));
       case 'releaseParty':
-        await this.engine.leave(this.party(request.sessionId), request.afterAction, toLeaveOptions(request));
+      {
+        const left = await this.engine.leave(this.party(request.sessionId), request.afterAction, toLeaveOptions(request));
         this.forget(request.sessionId);
-        return this.socket.send(toAck(request));
+        return this.socket.send(toAck(request, left));
+      }
       case 'refresh':
         return this.deliver(await this.engine.read(this.party(request.sessionId), request.fromPosition), request.requestId);
     }

@@ -1,13 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { maxRequestBytes } from '@ocs/config';
 import { LOGGER, type Logger } from '@ocs/observability';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
 import { AgentWsServer } from './agent-ws-server';
-
-/** Room for the JSON around a text of `message-max-size` bytes (escapes, user data, event attributes). */
-const FRAME_OVERHEAD_BYTES = 64 * 1024;
 
 /**
  * Serves the agent WebSocket on the gateway's HTTP server. Upgrades for the CometD endpoint are taken by the
@@ -27,8 +25,9 @@ export class AgentSockets implements OnApplicationBootstrap, OnApplicationShutdo
       {
         path: config.server.agentWsPath,
         registerTimeoutMs: config.settings.userRegisterTimeout * 1000,
-        maxPayloadBytes: 4 * config.settings.messageMaxSize + FRAME_OVERHEAD_BYTES,
+        maxPayloadBytes: maxRequestBytes(config),
         tokens: config.agentApi.tokens,
+        heartbeatMs: config.server.agentWsHeartbeat * 1000,
       },
       { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) },
     );

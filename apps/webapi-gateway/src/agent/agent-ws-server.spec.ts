@@ -6,6 +6,7 @@ import { DEFAULT_RULES, type ChatEvent } from '@ocs/chat-domain';
 import { ChatEngine, type Actor, type ChatEngineDeps, type PartyCredentials, type SessionView } from '@ocs/chat-engine';
 import { CryptoIds, systemClock } from '@ocs/ports';
 import { AgentTestClient as TestClient, within } from '@ocs/testing';
+import type { ClientOptions } from 'ws';
 import { AgentWsServer, type AgentWsOptions } from './agent-ws-server';
 
 const DESK = 'desk-secret-0123456789';
@@ -35,6 +36,7 @@ class Harness {
         path: '/agent/ws',
         registerTimeoutMs: 10_000,
         maxPayloadBytes: 64 * 1024,
+        heartbeatMs: 0,
         tokens: [
           { name: 'desktop', secret: DESK, userTypes: ['AGENT', 'SUPERVISOR'] },
           { name: 'bots', secret: BOTS, userTypes: ['AGENT'] },
@@ -67,15 +69,15 @@ class Harness {
     return this;
   }
 
-  async connect(): Promise<TestClient> {
-    const client = await TestClient.connect(this.url);
+  async connect(options?: ClientOptions): Promise<TestClient> {
+    const client = await TestClient.connect(this.url, options);
     this.clients.push(client);
     return client;
   }
 
   /** A connection registered with the given nickname, user type and token. */
-  async agent(nickname: string, userType: 'AGENT' | 'SUPERVISOR' = 'AGENT', token = DESK): Promise<TestClient> {
-    const client = await this.connect();
+  async agent(nickname: string, userType: 'AGENT' | 'SUPERVISOR' = 'AGENT', token = DESK, options?: ClientOptions): Promise<TestClient> {
+    const client = await this.connect(options);
     await client.expect('registered', { type: 'register', token, nickname, userType });
     return client;
   }
@@ -297,7 +299,7 @@ describe('AgentWsServer', () => {
       expect(joined.events[2]).toMatchObject({ kind: 'newParty', isBot: true, userData: { GCTI_Chat_PartyStyle: 'BOT' } });
       await bot.expect('ack', { type: 'message', sessionId: carol.sessionId, text: 'I am a bot; let me find a human' });
       const released = await bot.expect('ack', { type: 'releaseParty', sessionId: carol.sessionId, afterAction: 'KEEP_ALIVE' });
-      expect(released).toEqual({ type: 'ack', requestId: 'q4', sessionId: carol.sessionId });
+      expect(released).toEqual({ type: 'ack', requestId: 'q4', sessionId: carol.sessionId, eventId: 5, position: 4 });
       expect(await bot.request({ type: 'message', sessionId: carol.sessionId, text: 'still here?' })).toMatchObject({ code: 'UNKNOWN_SESSION_FOR_CONNECTION' });
 
       const ann = await h.agent('Ann');
@@ -348,6 +350,22 @@ describe('AgentWsServer', () => {
         eventAttributes: { GCTI_SYSTEM: { 'quit-reason-code': '3' } },
       });
       expect((await h.engine.read(carol, 0)).closed).toBe(false);
+    });
+
+    it('drops a connection whose peer stopped answering pings, removing its party', async () => {
+      const beating = await new Harness(h.engine, { heartbeatMs: 100 }).start();
+      try {
+        const silent = await beating.agent('Silent', 'AGENT', DESK, { autoPong: false });
+        const healthy = await beating.agent('Healthy');
+        const joined = await silent.expect('sessionInfo', { type: 'join', sessionId: carol.sessionId });
+        await healthy.expect('sessionInfo', { type: 'join', sessionId: carol.sessionId });
+        expect(await silent.closeCode()).toBe(1006);
+        const seen = await healthy.pushed(carol.sessionId, (e) => e.kind === 'partyLeft', 'departure of the silent agent');
+        expect(seen.events.find((e) => e.kind === 'partyLeft')).toMatchObject({ userId: joined.userId, quitReasonCode: '3' });
+        await healthy.expect('ack', { type: 'message', sessionId: carol.sessionId, text: 'I am still connected' });
+      } finally {
+        await beating.stop();
+      }
     });
 
     it('removes the parties of every connection when the server closes', async () => {

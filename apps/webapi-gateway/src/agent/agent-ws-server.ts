@@ -14,6 +14,8 @@ export interface AgentWsOptions {
   /** Largest frame accepted; a bigger one closes the connection (1009). */
   maxPayloadBytes: number;
   tokens: readonly AgentToken[];
+  /** Ping interval; a connection that has not answered the previous ping is dropped. 0 disables. */
+  heartbeatMs: number;
 }
 
 const CLOSE_GOING_AWAY = 1001;
@@ -31,6 +33,9 @@ export class AgentWsServer {
   /** One per open connection: settles once the socket closed and its parties left their sessions. */
   private readonly finishing = new Set<Promise<void>>();
   private connectionCount = 0;
+  /** Connections that answered the last ping. */
+  private readonly answered = new WeakSet<WebSocket>();
+  private readonly heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly engine: ChatEngineApi,
@@ -39,6 +44,10 @@ export class AgentWsServer {
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
     this.tokens = new AgentTokens(options.tokens);
+    if (options.heartbeatMs > 0) {
+      this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
+      this.heartbeat.unref();
+    }
   }
 
   handlesPath(pathname: string): boolean {
@@ -51,13 +60,28 @@ export class AgentWsServer {
 
   /** Refuses new connections, closes the open ones (1001) and resolves once their parties have left. */
   async close(): Promise<void> {
+    clearInterval(this.heartbeat);
     this.wss.close();
     for (const ws of this.wss.clients) ws.close(CLOSE_GOING_AWAY, 'server shutting down');
     await Promise.all(this.finishing);
   }
 
+  /** A peer that vanished without closing (cable pulled, laptop asleep) is found by its missing pong. */
+  private beat(): void {
+    for (const ws of this.wss.clients) {
+      if (!this.answered.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.answered.delete(ws);
+      ws.ping();
+    }
+  }
+
   private accept(ws: WebSocket, req: IncomingMessage): void {
     this.connectionCount += 1;
+    this.answered.add(ws);
+    ws.on('pong', () => this.answered.add(ws));
     const context = { connection: this.connectionCount };
     const logger: AgentLogger = {
       info: (o, m) => this.logger.info({ ...context, ...o }, m),

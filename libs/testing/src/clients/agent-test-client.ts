@@ -1,5 +1,5 @@
 import type { ServerEvent, SessionInfoEvent, WireEvent } from '@ocs/agent-protocol';
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { Inbox, WAIT_MS } from './inbox';
 
 type Reply<K extends ServerEvent['type']> = Extract<ServerEvent, { type: K }>;
@@ -24,8 +24,8 @@ export class AgentTestClient {
     this.closed = new Promise((resolve) => ws.once('close', (code) => resolve(code)));
   }
 
-  static async connect(url: string): Promise<AgentTestClient> {
-    const ws = new WebSocket(url);
+  static async connect(url: string, options?: ClientOptions): Promise<AgentTestClient> {
+    const ws = new WebSocket(url, options);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

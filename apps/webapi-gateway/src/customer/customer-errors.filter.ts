@@ -1,0 +1,37 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { GmsApiError, toGmsFailure } from '@ocs/gms-chat-v2';
+import type { Logger } from '@ocs/observability';
+import type { Response } from 'express';
+
+/**
+ * Refusals raised before the customer controllers run (unreadable body, body too large, no such route) are
+ * answered in the Chat V2 reply shape too, so every client reads `statusCode` and `errors[]` the same way.
+ * Anything else unexpected becomes the generic internal-error reply.
+ */
+@Catch()
+export class CustomerErrorsFilter implements ExceptionFilter {
+  constructor(
+    private readonly alias: string,
+    private readonly logger: Logger,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const refusal = clientRefusal(exception);
+    const failure = toGmsFailure(refusal ? new GmsApiError(refusal.status, refusal.status, refusal.message) : exception, this.alias);
+    if (failure.internal) this.logger.error({ err: exception }, 'request failed');
+    host.switchToHttp().getResponse<Response>().status(failure.httpStatus).json(failure.body);
+  }
+}
+
+/** A 4xx raised by Nest or by the body parser (http-errors carry `status` and `expose`). */
+function clientRefusal(exception: unknown): { status: number; message: string } | undefined {
+  if (exception instanceof HttpException && exception.getStatus() < 500) {
+    const body = exception.getResponse();
+    const message = typeof body === 'object' && body !== null && 'message' in body ? body.message : exception.message;
+    return { status: exception.getStatus(), message: `request refused: ${Array.isArray(message) ? message.join('; ') : String(message)}` };
+  }
+  if (exception instanceof Error && 'status' in exception && typeof exception.status === 'number' && exception.status < 500 && 'expose' in exception && exception.expose) {
+    return { status: exception.status, message: `request refused: ${exception.message}` };
+  }
+  return undefined;
+}
