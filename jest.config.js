@@ -15,4 +15,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   moduleNameMapper,
   testTimeout: 20000,
+  reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
 };
