@@ -254,6 +254,7 @@ describe('bad input', () => {
     const cases: Array<{ url: string; fields: Record<string, string>; status: number; code: number; says: string }> = [
       { url: `${chat}/`, fields: {}, status: 400, code: 161, says: 'nickname' },
       { url: `${gateway}/genesys/2/chat/no-such-service`, fields: { nickname: 'x' }, status: 404, code: 306, says: 'no-such-service' },
+      { url: `${gateway}/genesys/2/chat/toString`, fields: { nickname: 'x' }, status: 404, code: 306, says: 'toString' },
       { url: `${chat}/FFFFFFFFFFFFFFFF/send`, fields: { ...id, message: 'x' }, status: 404, code: 404, says: 'not found' },
       { url: `${chat}/${ann.chatId}/send`, fields: { ...id, secureKey: 'wrong', message: 'x' }, status: 404, code: 404, says: 'not found' },
       { url: `${chat}/${ann.chatId}/send`, fields: { userId: ann.userId, alias: ann.alias, message: 'x' }, status: 400, code: 400, says: 'secureKey is required' },
@@ -268,7 +269,7 @@ describe('bad input', () => {
       expect({ status: reply.status, code: reply.body.errors?.[0]?.code, statusCode: reply.body.statusCode }).toEqual({ status: c.status, code: c.code, statusCode: 2 });
       expect(reply.body.errors?.[0]?.message).toContain(c.says);
     }
-    const unknownVsWrong = await Promise.all([GmsRestClient.post(cases[2].url, cases[2].fields), GmsRestClient.post(cases[3].url, cases[3].fields)]);
+    const unknownVsWrong = await Promise.all([GmsRestClient.post(cases[3].url, cases[3].fields), GmsRestClient.post(cases[4].url, cases[4].fields)]);
     expect(unknownVsWrong[0].body.errors).toEqual(unknownVsWrong[1].body.errors);
 
     const raw = await fetch(`${chat}/${ann.chatId}/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"broken json' });

@@ -34,7 +34,7 @@ export class WebapiGatewayModule implements NestModule {
       controllers: [CustomerRestController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
-        { provide: CustomerChat, useValue: new CustomerChat(engine, { alias: config.server.alias, hasService: (name) => name in config.services }) },
+        { provide: CustomerChat, useValue: new CustomerChat(engine, { alias: config.server.alias, service: (name) => (Object.hasOwn(config.services, name) ? config.services[name] : undefined) }) },
         { provide: APP_FILTER, useFactory: (logger: Logger) => new CustomerErrorsFilter(config.server.alias, logger), inject: [LOGGER] },
         CustomerReplies,
         CustomerCometd,

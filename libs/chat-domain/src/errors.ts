@@ -15,7 +15,15 @@ export type ChatErrorCode =
   | 'TEXT_TOO_LONG'
   | 'TRANSCRIPT_FULL'
   | 'SESSION_PASSWORD_REQUIRED'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  | 'NOT_ASYNC'
+  | 'UPLOADS_DISABLED'
+  | 'UPLOAD_NEEDS_AGENT'
+  | 'UPLOAD_TOO_MANY_FILES'
+  | 'UPLOAD_TOO_LARGE'
+  | 'UPLOAD_TYPE_NOT_ALLOWED'
+  | 'FILE_NOT_FOUND'
+  | 'DOWNLOAD_LIMIT';
 
 export class ChatError extends Error {
   constructor(

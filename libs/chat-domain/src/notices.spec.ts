@@ -189,7 +189,7 @@ describe('read confirmations (SYS_COMMAND read-confirm)', () => {
   it('other system commands do not annihilate a confirmation', () => {
     const { session, customer: c } = startChat();
     const [conf] = session.notice(c.userId, confirm('1')).events;
-    session.notice(c.userId, { noticeType: 'SYS_COMMAND', text: 'file-uploaded', userData: { 'file-name': 'a.txt' } });
+    session.notice(c.userId, { noticeType: 'SYS_COMMAND', text: 'custom-command', userData: { 'file-name': 'a.txt' } });
     session.notice(c.userId, { noticeType: 'USER_CUSTOM', text: 'read-confirm' });
     expect(conf.annihilated).toBeUndefined();
   });

@@ -12,6 +12,36 @@ export interface SessionRules {
   sessionPasswordEnforce: boolean;
   /** A session refuses new messages and notices beyond this many events (`transcript-max-events`). */
   transcriptMaxEvents: number;
+  /** Async sessions: a customer is removed after this long without requests (`flex-push-timeout`). */
+  flexPushTimeoutMs: number;
+  /** Async sessions: no activity this long sends the idle alert (`async-idle-alert`). */
+  asyncIdleAlertMs: number;
+  /** Async sessions: this long after the alert the session closes (`async-idle-close`). */
+  asyncIdleCloseMs: number;
+  /** Which notices count as async activity (`async-idle-notices`). */
+  asyncIdleNotices: IdleNotices;
+  /** Texts of the idle notices (`[inactivity-control] message-alert`, `message-close`). */
+  idleMessages: { alert: string; close: string };
+  /** Customer file transfer (`[client-file-transfer]`). */
+  files: FileRules;
+}
+
+/** `none`; `major`: push URL and file notices; `major2`: major + custom; `typing`: major + typing started; `all`. */
+export type IdleNotices = 'none' | 'major' | 'major2' | 'typing' | 'all';
+
+export interface FileRules {
+  /** Files a customer may upload per session; 0 disables customer uploads (`upload-max-files`). */
+  uploadMaxFiles: number;
+  /** Largest single file in bytes (`upload-max-file-size`). */
+  uploadMaxFileSize: number;
+  /** Largest total of a customer's uploads per session in bytes; 0 disables customer uploads (`upload-max-total-size`). */
+  uploadMaxTotalSize: number;
+  /** Allowed file name extensions, lower case, without dot (`upload-file-types`). */
+  uploadFileTypes: readonly string[];
+  /** Uploads need an agent present in the session (`upload-need-agent`). */
+  uploadNeedAgent: boolean;
+  /** Downloads a customer may make per session (`download-attempts`). */
+  downloadAttempts: number;
 }
 
 export const DEFAULT_RULES: SessionRules = {
@@ -21,4 +51,20 @@ export const DEFAULT_RULES: SessionRules = {
   closedRetainMs: 60_000,
   sessionPasswordEnforce: false,
   transcriptMaxEvents: 10_000,
+  flexPushTimeoutMs: 86_400_000,
+  asyncIdleAlertMs: 86_400_000,
+  asyncIdleCloseMs: 3_600_000,
+  asyncIdleNotices: 'major',
+  idleMessages: {
+    alert: 'Chat session will be closed soon due to inactivity of chat participants.',
+    close: 'Chat session closed due to inactivity of chat participants.',
+  },
+  files: {
+    uploadMaxFiles: 3,
+    uploadMaxFileSize: 2_097_152,
+    uploadMaxTotalSize: 5_242_880,
+    uploadFileTypes: ['bmp', 'csv', 'doc', 'docx', 'gif', 'jpeg', 'jpg', 'pdf', 'png', 'txt', 'xls', 'xlsx', 'zip'],
+    uploadNeedAgent: true,
+    downloadAttempts: 10,
+  },
 };

@@ -1,5 +1,7 @@
 import type { Clock, IdSource } from './clock';
+import { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity, type AsyncState, type AsyncStatus } from './async-chat';
 import { ChatError } from './errors';
+import { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile, type FileCounters } from './files';
 import { cloneKv, mergeKv, sameSecret, setKv, utf8Length } from './kv';
 import { eventForVersion } from './protocol-version';
 import type { SessionRules } from './rules';
@@ -33,6 +35,9 @@ export const PARTY_STYLE_KEY = 'GCTI_Chat_PartyStyle';
 export const ORIGINAL_NICKNAME_KEY = 'GCTI_Original_Nickname';
 export const READ_CONFIRM = 'read-confirm';
 export const LAST_EVENT_ID_KEY = 'last-event-id';
+/** Events the server itself produces (idle-control notices) carry this user id and the type SYSTEM. */
+export const SYSTEM_USER_ID = '0000000000000000';
+const SYSTEM_ACTOR = { nickname: 'system', isBot: false };
 const BOT_STYLE_PATH = ['GCTI_SYSTEM', 'party-info', 'style'] as const;
 const QUIT_REASON_PATH = ['GCTI_SYSTEM', 'quit-reason-code'] as const;
 
@@ -59,6 +64,26 @@ export interface SessionState {
   /** Enforced session password; never shown in the transcript. */
   password?: string;
   nextEventId: number;
+  /** The Interaction Server interaction that stands for this session. */
+  interactionId?: string;
+  /** The customer API service the session came in on and where it is routed. */
+  service?: SessionService;
+  /** Set for an async session (`GCTI_Chat_AsyncMode=true` at creation). */
+  async?: AsyncState;
+  /** Customer file-transfer allowance used so far. */
+  files?: FileCounters;
+  /** Inactivity-control parameters a workflow set for this session (ESP `IdleControlConfigure`). */
+  idleControl?: Record<string, string>;
+  /** Language a workflow set for this session (ESP `ConfigureSession`). */
+  language?: { code?: string; name?: string };
+  /** The session was restored on this node after its owner was lost. */
+  restored?: boolean;
+}
+
+export interface SessionService {
+  name: string;
+  tenantDbid: number;
+  endpoint: string;
 }
 
 export interface JoinRequest {
@@ -94,14 +119,17 @@ export interface NoticeRequest extends SendOptions {
 
 export interface LeaveOptions {
   text?: string;
+  /** The agent leaves because it transferred the chat to a queue (async status 5). */
+  transferred?: boolean;
   userData?: KvList;
   eventAttributes?: KvList;
 }
 
-/** What a command changed: the events it appended and whether it closed the session. */
+/** What a command changed: the events it appended, whether it closed the session, interaction properties to update. */
 export interface Change {
   events: ChatEvent[];
   closed: boolean;
+  properties?: Record<string, string>;
 }
 
 export interface CreateSessionRequest {
@@ -109,6 +137,7 @@ export interface CreateSessionRequest {
   creator: JoinRequest;
   /** Session user data; defaults to the creator's user data. */
   userData?: KvList;
+  service?: SessionService;
 }
 
 type EventInput<E extends ChatEvent> = Omit<E, 'position' | 'eventId' | 'at' | 'nickname'>;
@@ -120,6 +149,7 @@ type EventInput<E extends ChatEvent> = Omit<E, 'position' | 'eventId' | 'at' | '
 export class ChatSession {
   private readonly byId = new Map<string, Participant>();
   private pending: ChatEvent[] = [];
+  private properties: Record<string, string> = {};
 
   private constructor(
     readonly state: SessionState,
@@ -143,8 +173,13 @@ export class ChatSession {
     const own = request.creator.userData?.[SESSION_PASSWORD_KEY];
     if (typeof own === 'string' && own !== '' && request.creator.protocol === 'BASIC') state.password = own;
     else if (ctx.rules.sessionPasswordEnforce) state.password = ctx.ids.secret();
-    const creator = session.addParty(request.creator);
+    if (request.service) state.service = { ...request.service };
     state.userData = stripPassword(request.userData ?? request.creator.userData ?? {});
+    if (state.userData[ASYNC_MODE_KEY] === 'true') {
+      state.async = { status: ASYNC_STATUS.new, onHold: false, idleSince: state.createdAt };
+      session.setAsyncStatus(ASYNC_STATUS.new);
+    }
+    const creator = session.addParty(request.creator);
     return { session, creator, change: session.flush(false) };
   }
 
@@ -176,6 +211,21 @@ export class ChatSession {
 
   presentParticipants(): Participant[] {
     return this.state.participants.filter((p) => p.present);
+  }
+
+  get isAsync(): boolean {
+    return this.state.async !== undefined;
+  }
+
+  /** Interaction properties that describe the session now (async status and check time). */
+  interactionProperties(): Record<string, string> {
+    const a = this.state.async;
+    if (!a) return {};
+    return { [ASYNC_STATUS_KEY]: String(a.status), [ASYNC_CHECK_AT_KEY]: String(this.checkAt(a)) };
+  }
+
+  bindInteraction(interactionId: string): void {
+    this.state.interactionId = interactionId;
   }
 
   /** True while a supervisor monitors the session (joined with VIP visibility). */
@@ -210,6 +260,84 @@ export class ChatSession {
     return this.flush(false);
   }
 
+  /** A workflow (ESP) posts a message, as an EXTERNAL party with the given nickname. */
+  externalMessage(nickname: string, request: MessageRequest): Change {
+    return this.message(this.externalParty(nickname).userId, request);
+  }
+
+  /** A workflow (ESP) posts a notice: `USER_PUSHED_URL` (a push URL) or `USER_CUSTOM`. */
+  externalNotice(nickname: string, request: NoticeRequest): Change {
+    const noticeType = request.noticeType === 'USER_PUSHED_URL' ? 'PUSH_URL' : request.noticeType;
+    if (noticeType !== 'PUSH_URL' && noticeType !== 'USER_CUSTOM') {
+      throw new ChatError('INVALID_NOTICE_TYPE', `notice type "${request.noticeType}" cannot be sent by a workflow; expected USER_PUSHED_URL or USER_CUSTOM`);
+    }
+    return this.notice(this.externalParty(nickname).userId, { ...request, noticeType });
+  }
+
+  /** The workflow placed the async session on hold (ESP `PlaceOnHold`): status -2 until the customer writes. */
+  placeOnHold(): Change {
+    this.assertAlive();
+    const a = this.state.async;
+    if (!a) throw new ChatError('NOT_ASYNC', `session ${this.id} is not an async session`);
+    a.onHold = true;
+    this.setAsyncStatus(ASYNC_STATUS.onHold);
+    return this.flush(false);
+  }
+
+  /** ESP `CloseSession`: closes the session, or with `closeIfNoAgents` only when no agent is present. */
+  closeSession(closeIfNoAgents: boolean): Change {
+    this.assertAlive();
+    if (closeIfNoAgents && this.hasLiveAgent()) return this.flush(false);
+    return this.closeBySystem('5');
+  }
+
+  /** ESP `IdleControlConfigure`: stores the session's inactivity-control parameters (`reset-parameters` clears them). */
+  configureIdleControl(parameters: Record<string, string>): void {
+    this.assertAlive();
+    const { 'reset-parameters': reset, ...rest } = parameters;
+    this.state.idleControl = { ...(reset === 'true' ? {} : this.state.idleControl), ...rest };
+  }
+
+  /** ESP `ConfigureSession`: language of the session, and `async-idle-reset` restarting async idle timing. */
+  configureSession(options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Change {
+    this.assertAlive();
+    if (options.languageCode) this.state.language = { code: options.languageCode };
+    else if (options.languageName) this.state.language = { name: options.languageName };
+    const a = this.state.async;
+    if (options.asyncIdleReset && a) {
+      a.idleSince = this.ctx.clock.now();
+      delete a.alertedAt;
+      this.properties[ASYNC_CHECK_AT_KEY] = String(this.checkAt(a));
+    }
+    return this.flush(false);
+  }
+
+  /** The file-transfer limits and what this session has used, in the keys GMS clients read. */
+  fileLimits(): Record<string, string> {
+    return fileLimitsView(this.ctx.rules.files, this.state.files ?? NO_FILES_USED);
+  }
+
+  /** Refuses, before anything is stored, an upload the party may not make. Agents have no limits. */
+  checkUpload(userId: string, file: { name: string; size: number }): void {
+    const party = this.activeParty(userId);
+    if (party.protocol === 'FLEX') checkCustomerUpload(this.ctx.rules.files, this.state.files ?? NO_FILES_USED, file, this.hasLiveAgent());
+  }
+
+  /** A download of a file posted in this session; a customer's downloads are counted against `download-attempts`. */
+  download(userId: string, fileId: string): { documentId: string; name: string } {
+    const party = this.activeParty(userId);
+    const file = findFile(this.state.transcript, fileId);
+    if (!file || !file.documentId) throw new ChatError('FILE_NOT_FOUND', `no file ${fileId.slice(0, 40)} in this chat`);
+    if (party.protocol === 'FLEX') {
+      const used = this.state.files ?? { ...NO_FILES_USED };
+      if (used.downloads >= this.ctx.rules.files.downloadAttempts) {
+        throw new ChatError('DOWNLOAD_LIMIT', `at most ${this.ctx.rules.files.downloadAttempts} downloads are allowed in this chat`);
+      }
+      this.state.files = { ...used, downloads: used.downloads + 1 };
+    }
+    return { documentId: file.documentId, name: file.name };
+  }
+
   notice(userId: string, request: NoticeRequest): Change {
     const sender = this.activeParty(userId);
     const noticeType = request.noticeType as NoticeType;
@@ -219,10 +347,12 @@ export class ChatSession {
     const text = request.text ?? '';
     this.checkText(text, 'notice text');
     this.checkRoom();
-    // Checked before the rename or read confirmation below change anything, so a refused notice changes nothing.
-    const delivery = this.delivery(sender, request);
-    if (noticeType === 'USER_UPDATE_NICK') this.renameParty(sender, text);
     if (noticeType === 'PUSH_URL' && text.trim() === '') throw new ChatError('INVALID_ARGUMENT', 'a push URL notice needs the URL as its text');
+    // Everything is checked before the steps below change anything, so a refused notice changes nothing.
+    const delivery = this.delivery(sender, request);
+    if (noticeType === 'SYS_COMMAND' && text === FILE_UPLOADED) delivery.userData = this.acceptUpload(sender, delivery.userData);
+    if (noticeType === 'SYS_COMMAND' && text === FILE_DELETED) this.checkDelete(sender, delivery.userData);
+    if (noticeType === 'USER_UPDATE_NICK') this.renameParty(sender, text);
     if (noticeType === 'SYS_COMMAND' && text === READ_CONFIRM) this.readConfirm(sender, request.userData);
     this.append<NoticeEvent>(sender, { kind: 'notice', userId, noticeType, text, ...delivery });
     return this.flush(false);
@@ -239,8 +369,10 @@ export class ChatSession {
     const party = this.activeParty(userId);
     const reason = afterAction === 'FORCE_CLOSE' ? LEAVE_REASONS.forceClose : afterAction === 'CLOSE_IF_NO_AGENTS' ? LEAVE_REASONS.closeIfNoAgents : LEAVE_REASONS.left;
     if (options.text !== undefined) this.checkText(options.text, 'leave text');
-    this.removeParty(party, reason, '0', { ...options });
-    const close = afterAction === 'FORCE_CLOSE' || (afterAction === 'CLOSE_IF_NO_AGENTS' && !this.hasLiveAgent()) || this.presentParticipants().length === 0;
+    const { transferred, ...rest } = options;
+    this.removeParty(party, reason, '0', rest);
+    if (transferred && party.userType === 'AGENT') this.setAsyncStatus(ASYNC_STATUS.transferred);
+    const close = afterAction === 'FORCE_CLOSE' || (afterAction === 'CLOSE_IF_NO_AGENTS' && !this.hasLiveAgent()) || !this.hasLiveParty();
     if (close) this.closeNow('4', userId);
     return this.flush(close);
   }
@@ -252,14 +384,15 @@ export class ChatSession {
   removeBySystem(userId: string, quitReasonCode: Exclude<QuitReasonCode, '0' | '4'>): Change {
     const party = this.activeParty(userId);
     this.removeParty(party, quitReasonCode === '3' ? LEAVE_REASONS.disconnect : LEAVE_REASONS.removed, quitReasonCode, {});
-    const close = this.presentParticipants().length === 0;
+    if (quitReasonCode === '3' && party.userType === 'AGENT' && !party.isBot) this.setAsyncStatus(ASYNC_STATUS.agentDropped);
+    const close = !this.hasLiveParty();
     if (close) this.closeNow(quitReasonCode);
     return this.flush(close);
   }
 
   /** The server closes the session, removing every party (e.g. the workflow stopped the interaction). */
   closeBySystem(quitReasonCode: Exclude<QuitReasonCode, '0' | '4'> = '5'): Change {
-    if (this.isClosed) return { events: [], closed: false };
+    if (this.isClosed) return this.flush(false);
     this.closeNow(quitReasonCode);
     return this.flush(true);
   }
@@ -305,10 +438,10 @@ export class ChatSession {
   /** When this session next needs `expire()`: a flex inactivity deadline, or the end of the closed grace period. */
   nextDeadline(): number | undefined {
     if (this.isClosed) return (this.state.closedAt ?? 0) + this.ctx.rules.closedRetainMs;
-    let next: number | undefined;
+    let next = this.asyncIdleDeadline();
     for (const p of this.state.participants) {
       if (!p.present || p.protocol !== 'FLEX' || p.attachments > 0) continue;
-      const due = p.lastRequestAt + this.ctx.rules.flexDisconnectTimeoutMs;
+      const due = p.lastRequestAt + this.flexTimeout();
       if (next === undefined || due < next) next = due;
     }
     return next;
@@ -318,17 +451,87 @@ export class ChatSession {
   expire(): Change & { drop: boolean } {
     const now = this.ctx.clock.now();
     if (this.isClosed) return { events: [], closed: false, drop: now >= (this.state.closedAt ?? 0) + this.ctx.rules.closedRetainMs };
-    const events: ChatEvent[] = [];
-    let closed = false;
     for (const p of this.state.participants) {
       if (this.isClosed) break;
-      if (p.present && p.protocol === 'FLEX' && p.attachments === 0 && now >= p.lastRequestAt + this.ctx.rules.flexDisconnectTimeoutMs) {
-        const change = this.removeBySystem(p.userId, '3');
-        events.push(...change.events);
-        closed = closed || change.closed;
+      if (p.present && p.protocol === 'FLEX' && p.attachments === 0 && now >= p.lastRequestAt + this.flexTimeout()) {
+        this.removeParty(p, LEAVE_REASONS.disconnect, '3', {});
+        if (!this.hasLiveParty()) this.closeNow('3');
       }
     }
-    return { events, closed, drop: false };
+    this.expireAsyncIdle(now);
+    return { ...this.flush(this.isClosed), drop: false };
+  }
+
+  /** Async inactivity: the idle alert (status 3) after `async-idle-alert`, the close after `async-idle-close` more. */
+  private expireAsyncIdle(now: number): void {
+    const a = this.state.async;
+    const due = this.asyncIdleDeadline();
+    if (!a || due === undefined || now < due) return;
+    const { rules } = this.ctx;
+    if (a.alertedAt === undefined) {
+      a.alertedAt = now;
+      this.appendSystemNotice('IDLE_CONTROL_ALERT', rules.idleMessages.alert, { 'next-idle-timer-type': 'CLOSE', 'next-idle-timer-secs': String(Math.round(rules.asyncIdleCloseMs / 1000)) });
+      this.setAsyncStatus(ASYNC_STATUS.idle);
+      return;
+    }
+    this.appendSystemNotice('IDLE_CONTROL_CLOSE', rules.idleMessages.close);
+    this.closeNow('7');
+  }
+
+  private asyncIdleDeadline(): number | undefined {
+    const a = this.state.async;
+    if (!a || this.isClosed) return undefined;
+    return a.alertedAt !== undefined ? a.alertedAt + this.ctx.rules.asyncIdleCloseMs : a.idleSince + this.ctx.rules.asyncIdleAlertMs;
+  }
+
+  private flexTimeout(): number {
+    return this.isAsync ? this.ctx.rules.flexPushTimeoutMs : this.ctx.rules.flexDisconnectTimeoutMs;
+  }
+
+  private checkAt(a: AsyncState): number {
+    return asyncCheckAt(a, this.ctx.rules.asyncIdleAlertMs, this.ctx.rules.asyncIdleCloseMs);
+  }
+
+  private setAsyncStatus(status: AsyncStatus): void {
+    const a = this.state.async;
+    if (!a) return;
+    a.status = status;
+    // Only an agent taking over or the customer's reply ends the hold; the reply is reported once.
+    if (status === ASYNC_STATUS.processing || status === ASYNC_STATUS.customerReplied) a.onHold = false;
+    Object.assign(this.properties, this.interactionProperties());
+  }
+
+  private appendSystemNotice(noticeType: NoticeType, text: string, userData?: KvList): void {
+    this.append<NoticeEvent>(SYSTEM_ACTOR, { kind: 'notice', userId: SYSTEM_USER_ID, noticeType, text, visibility: 'ALL', ...(userData ? { userData } : {}) });
+  }
+
+  /** The workflow's party with this nickname, joined on its first request. It never keeps a session alive. */
+  private externalParty(nickname: string): Participant {
+    this.assertAlive();
+    const name = nickname.trim() === '' ? 'system' : nickname;
+    const existing = this.state.participants.find((p) => p.present && p.protocol === 'ESP' && p.nickname === name);
+    return existing ?? this.addParty({ userType: 'EXTERNAL', protocol: 'ESP', nickname: name, clientVersion: MAX_CLIENT_VERSION });
+  }
+
+  /** Validates a `file-uploaded` notice, applies a customer's limits and counts it, and assigns the file id. */
+  private acceptUpload(sender: Participant, userData: KvList | undefined): KvList {
+    const file = checkUploadNotice(userData);
+    const used = this.state.files ?? { ...NO_FILES_USED };
+    if (sender.protocol === 'FLEX') checkCustomerUpload(this.ctx.rules.files, used, file, this.hasLiveAgent());
+    this.state.files = {
+      ...used,
+      nextFileId: used.nextFileId + 1,
+      ...(sender.protocol === 'FLEX' ? { uploads: used.uploads + 1, uploadBytes: used.uploadBytes + file.size } : {}),
+    };
+    return { ...userData, [FILE_KEYS.id]: String(used.nextFileId) };
+  }
+
+  /** A `file-deleted` notice names a live file of this chat; a customer may delete only its own files. */
+  private checkDelete(sender: Participant, userData: KvList | undefined): void {
+    const fileId = userData?.[FILE_KEYS.id];
+    const file = typeof fileId === 'string' ? findFile(this.state.transcript, fileId) : undefined;
+    if (!file) throw new ChatError('FILE_NOT_FOUND', `a ${FILE_DELETED} notice needs the ${FILE_KEYS.id} of a file in this chat`);
+    if (sender.protocol === 'FLEX' && file.event.userId !== sender.userId) throw new ChatError('FORBIDDEN', 'a customer may delete only its own files');
   }
 
   private addParty(request: JoinRequest): Participant {
@@ -416,6 +619,11 @@ export class ChatSession {
     return this.state.participants.some((p) => p.present && p.userType === 'AGENT' && !p.isBot);
   }
 
+  /** Someone other than a workflow is still in the session. */
+  private hasLiveParty(): boolean {
+    return this.state.participants.some((p) => p.present && p.protocol !== 'ESP');
+  }
+
   private renameParty(party: Participant, nickname: string): void {
     const checked = this.checkNickname(nickname);
     const joined = this.state.transcript[party.joinPosition];
@@ -458,7 +666,7 @@ export class ChatSession {
     };
   }
 
-  private append<E extends ChatEvent>(actor: Participant, input: EventInput<E>): E {
+  private append<E extends ChatEvent>(actor: Pick<Participant, 'nickname' | 'isBot'>, input: EventInput<E>): E {
     const event = {
       ...input,
       position: this.state.transcript.length,
@@ -470,13 +678,32 @@ export class ChatSession {
     this.state.nextEventId += 1;
     this.state.transcript.push(event);
     this.pending.push(event);
+    this.trackAsync(event);
     return event;
+  }
+
+  /** Async status and idle timing follow what happens in the session. */
+  private trackAsync(event: ChatEvent): void {
+    const a = this.state.async;
+    const party = this.byId.get(event.userId);
+    if (!a || !party) return;
+    if (isAsyncActivity(event, party, this.ctx.rules.asyncIdleNotices)) {
+      a.idleSince = event.at;
+      delete a.alertedAt;
+      this.properties[ASYNC_CHECK_AT_KEY] = String(this.checkAt(a));
+    }
+    if (event.kind === 'newParty' && party.userType === 'AGENT' && !party.isBot) this.setAsyncStatus(ASYNC_STATUS.processing);
+    else if (party.userType === 'CLIENT' && a.onHold && !this.hasLiveAgent() && isAsyncActivity(event, party, this.ctx.rules.asyncIdleNotices)) {
+      this.setAsyncStatus(ASYNC_STATUS.customerReplied);
+    }
   }
 
   private flush(closed: boolean): Change {
     const events = this.pending;
+    const properties = this.properties;
     this.pending = [];
-    return { events, closed };
+    this.properties = {};
+    return { events, closed, ...(Object.keys(properties).length > 0 ? { properties } : {}) };
   }
 
   private activeParty(userId: string): Participant {

@@ -117,7 +117,7 @@ describe('ChatEngine', () => {
     expect(engine.sessionCount).toBe(0);
   });
 
-  it('publishes every event and the close, in order, keyed by session', async () => {
+  it('publishes the creation, every event and the close, in order, keyed by session', async () => {
     const { engine, bus } = setup();
     const records: BusRecord[] = [];
     await bus.subscribe(TOPICS.sessionEvents, 'test', (r) => void records.push(r));
@@ -128,6 +128,7 @@ describe('ChatEngine', () => {
     const values = records.map((r) => r.value as SessionEventRecord);
     expect(records.every((r) => r.key === sessionId)).toBe(true);
     expect(values.map((v) => (v.type === 'event' ? `${v.event.position}:${v.event.kind}` : v.type))).toEqual([
+      'created',
       '0:newParty',
       '1:newParty',
       '2:message',

@@ -16,6 +16,7 @@ import {
   type NoticeRequest,
   type Participant,
   type SessionRules,
+  type SessionService,
 } from '@ocs/chat-domain';
 import { TOPICS, type BusRecord, type EventBus, type TranscriptStore } from '@ocs/ports';
 import type {
@@ -25,6 +26,7 @@ import type {
   EventView,
   LiveAttachment,
   PartyCredentials,
+  SessionInfo,
   SessionView,
   ViewListener,
 } from './engine-api';
@@ -47,8 +49,20 @@ interface Listener {
 
 /** A record on the session-events topic (schema version 1). */
 export type SessionEventRecord =
+  | {
+      type: 'created';
+      sessionId: string;
+      at: number;
+      service?: SessionService;
+      userData: KvList;
+      /** The enforced session password, for the interaction's `ChatServerSessionPassword`. */
+      password?: string;
+      /** Interaction properties the session defines from the start (async status). */
+      properties: Record<string, string>;
+    }
   | { type: 'event'; sessionId: string; event: ChatEvent; from: EventView['from'] }
-  | { type: 'closed'; sessionId: string; at: number };
+  | { type: 'properties'; sessionId: string; interactionId?: string; properties: Record<string, string> }
+  | { type: 'closed'; sessionId: string; interactionId?: string; at: number };
 
 /** A session whose timer failed is tried again this much later. */
 const RETRY_FAILED_TIMER_MS = 1000;
@@ -65,6 +79,7 @@ export class ChatEngine implements ChatEngineApi {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly deadlines = new DeadlineQueue();
   private readonly keys = new Map<string, { sessionId: string; userId: string }>();
+  private readonly interactions = new Map<string, string>();
 
   constructor(private readonly deps: ChatEngineDeps) {}
 
@@ -77,10 +92,22 @@ export class ChatEngine implements ChatEngineApi {
       id: this.deps.ids.sessionId(),
       creator: request.creator,
       ...(request.userData ? { userData: request.userData } : {}),
+      ...(request.service ? { service: request.service } : {}),
     });
     this.sessions.set(session.id, session);
     this.keys.set(creator.secureKey, { sessionId: session.id, userId: creator.userId });
-    await this.commit(session, change);
+    const { state } = session;
+    const created: SessionEventRecord = {
+      type: 'created',
+      sessionId: session.id,
+      at: state.createdAt,
+      userData: state.userData,
+      properties: session.interactionProperties(),
+      ...(state.service ? { service: state.service } : {}),
+      ...(state.password !== undefined ? { password: state.password } : {}),
+    };
+    await this.deps.bus.publish([{ topic: TOPICS.sessionEvents, key: session.id, value: created }]);
+    await this.commit(session, { ...change, properties: undefined });
     return { party: credentials(session, creator), view: this.view(session, creator, 0) };
   }
 
@@ -126,6 +153,77 @@ export class ChatEngine implements ChatEngineApi {
   async findParty(secureKey: string): Promise<Actor | undefined> {
     const found = typeof secureKey === 'string' ? this.keys.get(secureKey) : undefined;
     return found && { ...found, secureKey };
+  }
+
+  async bindInteraction(sessionId: string, interactionId: string): Promise<void> {
+    this.session(sessionId).bindInteraction(interactionId);
+    this.interactions.set(interactionId, sessionId);
+  }
+
+  async findByInteraction(interactionId: string): Promise<string | undefined> {
+    return this.interactions.get(interactionId);
+  }
+
+  externalMessage(sessionId: string, nickname: string, request: MessageRequest): Promise<ChatEvent> {
+    return this.system(sessionId, (session) => session.externalMessage(nickname, request));
+  }
+
+  externalNotice(sessionId: string, nickname: string, request: NoticeRequest): Promise<ChatEvent> {
+    return this.system(sessionId, (session) => session.externalNotice(nickname, request));
+  }
+
+  async placeOnHold(sessionId: string): Promise<void> {
+    await this.system(sessionId, (session) => session.placeOnHold());
+  }
+
+  async closeSession(sessionId: string, options: { closeIfNoAgents?: boolean; purge?: boolean } = {}): Promise<{ closed: boolean }> {
+    const session = this.session(sessionId);
+    if (options.purge) {
+      this.forget(session);
+      return { closed: true };
+    }
+    if (session.isClosed) return { closed: true };
+    const change = session.closeSession(options.closeIfNoAgents ?? false);
+    await this.commit(session, change);
+    return { closed: session.isClosed };
+  }
+
+  async sessionInfo(sessionId: string): Promise<SessionInfo> {
+    const { state } = this.session(sessionId);
+    return {
+      sessionId,
+      createdAt: state.createdAt,
+      isRestored: state.restored === true,
+      closed: state.status === 'CLOSED',
+      nextPosition: state.transcript.length,
+      ...(state.interactionId ? { interactionId: state.interactionId } : {}),
+    };
+  }
+
+  async configureIdleControl(sessionId: string, parameters: Record<string, string>): Promise<void> {
+    this.session(sessionId).configureIdleControl(parameters);
+  }
+
+  async configureSession(sessionId: string, options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Promise<void> {
+    const session = this.session(sessionId);
+    await this.commit(session, session.configureSession(options));
+  }
+
+  async fileLimits(actor: Actor): Promise<Record<string, string>> {
+    const { session, party } = this.authenticate(actor);
+    session.touch(party.userId);
+    return session.fileLimits();
+  }
+
+  async checkUpload(actor: Actor, file: { name: string; size: number }): Promise<void> {
+    const { session, party } = this.authenticate(actor);
+    session.checkUpload(party.userId, file);
+  }
+
+  async download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }> {
+    const { session, party } = this.authenticate(actor);
+    session.touch(party.userId);
+    return session.download(party.userId, fileId);
   }
 
   async attach(actor: Actor, fromPosition: number, listener: ViewListener): Promise<LiveAttachment> {
@@ -178,8 +276,17 @@ export class ChatEngine implements ChatEngineApi {
 
   private forget(session: ChatSession): void {
     for (const p of session.state.participants) this.keys.delete(p.secureKey);
+    if (session.state.interactionId) this.interactions.delete(session.state.interactionId);
     this.sessions.delete(session.id);
     this.listeners.delete(session.id);
+  }
+
+  /** Runs a command of the workflow or the server itself (trusted callers); answers with the last event appended. */
+  private async system(sessionId: string, command: (session: ChatSession) => Change): Promise<ChatEvent> {
+    const session = this.session(sessionId);
+    const change = command(session);
+    await this.commit(session, change);
+    return change.events.at(-1) as ChatEvent;
   }
 
   /** Runs a party's command; answers with the first event it appended (the party's own). */
@@ -213,18 +320,16 @@ export class ChatEngine implements ChatEngineApi {
 
   private async commit(session: ChatSession, change: Change): Promise<void> {
     this.reschedule(session);
-    if (change.events.length === 0 && !change.closed) return;
+    if (change.events.length === 0 && !change.closed && !change.properties) return;
     this.dispatch(session, change.events);
-    const records: Array<BusRecord<SessionEventRecord>> = change.events.map((event) => ({
-      topic: TOPICS.sessionEvents,
-      key: session.id,
-      value: { type: 'event', sessionId: session.id, event, from: sender(session, event) },
-    }));
+    const { interactionId } = session.state;
+    const values: SessionEventRecord[] = change.events.map((event) => ({ type: 'event', sessionId: session.id, event, from: sender(session, event) }));
+    if (change.properties) values.push({ type: 'properties', sessionId: session.id, properties: change.properties, ...(interactionId ? { interactionId } : {}) });
     if (change.closed) {
-      records.push({ topic: TOPICS.sessionEvents, key: session.id, value: { type: 'closed', sessionId: session.id, at: this.deps.clock.now() } });
+      values.push({ type: 'closed', sessionId: session.id, at: this.deps.clock.now(), ...(interactionId ? { interactionId } : {}) });
       await this.deps.store.save(session.state);
     }
-    await this.deps.bus.publish(records);
+    await this.deps.bus.publish(values.map((value): BusRecord<SessionEventRecord> => ({ topic: TOPICS.sessionEvents, key: session.id, value })));
   }
 
   private dispatch(session: ChatSession, events: readonly ChatEvent[]): void {

@@ -6,6 +6,7 @@ import type {
   LeaveOptions,
   MessageRequest,
   NoticeRequest,
+  SessionService,
   UserType,
 } from '@ocs/chat-domain';
 
@@ -60,8 +61,18 @@ export interface CreateRequest {
   creator: JoinRequest;
   /** Session user data (defaults to the creator's). */
   userData?: KvList;
-  /** The customer API service the session came in on. */
-  serviceName?: string;
+  /** The customer API service the session came in on, and where it is routed. */
+  service?: SessionService;
+}
+
+/** What a workflow learns of a session (ESP `GetSessionInfo`). */
+export interface SessionInfo {
+  sessionId: string;
+  interactionId?: string;
+  createdAt: number;
+  isRestored: boolean;
+  closed: boolean;
+  nextPosition: number;
 }
 
 export type ViewListener = (view: SessionView) => void;
@@ -86,6 +97,22 @@ export interface ChatEngineApi {
   disconnect(actor: Actor): Promise<void>;
   /** The session and party a secure key belongs to (clients that present only their key). */
   findParty(secureKey: string): Promise<Actor | undefined>;
+  /** The Interaction Server interaction that stands for the session (set once routing submitted it). */
+  bindInteraction(sessionId: string, interactionId: string): Promise<void>;
+  findByInteraction(interactionId: string): Promise<string | undefined>;
+  // Workflow (ESP) requests: trusted callers, no party credentials. Message and notice answer with their event.
+  externalMessage(sessionId: string, nickname: string, request: MessageRequest): Promise<ChatEvent>;
+  externalNotice(sessionId: string, nickname: string, request: NoticeRequest): Promise<ChatEvent>;
+  placeOnHold(sessionId: string): Promise<void>;
+  /** `purge` forgets the session without closing actions; otherwise closes it (unless `closeIfNoAgents` and an agent is present). */
+  closeSession(sessionId: string, options?: { closeIfNoAgents?: boolean; purge?: boolean }): Promise<{ closed: boolean }>;
+  sessionInfo(sessionId: string): Promise<SessionInfo>;
+  configureIdleControl(sessionId: string, parameters: Record<string, string>): Promise<void>;
+  configureSession(sessionId: string, options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Promise<void>;
+  // Customer file transfer: limits, the check before a file is stored, and counted downloads.
+  fileLimits(actor: Actor): Promise<Record<string, string>>;
+  checkUpload(actor: Actor, file: { name: string; size: number }): Promise<void>;
+  download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }>;
   /** Live delivery of every later change the party may see; a live attachment keeps a customer from timing out. */
   attach(actor: Actor, fromPosition: number, listener: ViewListener): Promise<LiveAttachment>;
 }

@@ -14,6 +14,12 @@ export function rulesFromConfig(config: ChatServerConfig): SessionRules {
     closedRetainMs: s.closedSessionRetainTime * 1000,
     sessionPasswordEnforce: s.sessionPasswordEnforce,
     transcriptMaxEvents: s.transcriptMaxEvents,
+    flexPushTimeoutMs: s.flexPushTimeout * 1000,
+    asyncIdleAlertMs: s.asyncIdleAlert * 1000,
+    asyncIdleCloseMs: s.asyncIdleClose * 1000,
+    asyncIdleNotices: s.asyncIdleNotices,
+    idleMessages: { alert: config.inactivityControl.messageAlert, close: config.inactivityControl.messageClose },
+    files: { ...config.clientFileTransfer },
   };
 }
 

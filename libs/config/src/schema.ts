@@ -87,6 +87,11 @@ const agentApiToken = z
   .transform(camelKeys);
 
 const port = () => integer(0, 65_535);
+const IDLE_NOTICES = ['none', 'major', 'major2', 'typing', 'all'] as const;
+const STOP_ABANDONED = ['always', 'never', 'noagents', 'noanswer'] as const;
+const SAVE_NOTICES = ['none', 'major', 'all'] as const;
+/** Older releases took true/false: false meant never, true meant noanswer. */
+const legacyStopAbandoned = (value: unknown) => (value === 'false' || value === false ? 'never' : value === 'true' || value === true ? 'noanswer' : value);
 const URL_PATH = /^\/\S*$/;
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -100,6 +105,28 @@ const sectionsSchema = z
       'nickname-max-length': integer(1, 1_024).default(128),
       'closed-session-retain-time': integer(0, 86_400).default(60),
       'transcript-max-events': integer(100, 1_000_000).default(10_000),
+      'flex-push-timeout': integer(1, 1_728_000).default(86_400),
+      'async-idle-alert': integer(1, 1_728_000).default(86_400),
+      'async-idle-close': integer(1, 1_728_000).default(3_600),
+      'async-idle-notices': z.enum(IDLE_NOTICES, refusal(`expected one of ${IDLE_NOTICES.join(', ')}`)).default('major'),
+      'stop-abandoned-interaction': z
+        .preprocess(legacyStopAbandoned, z.enum(STOP_ABANDONED, refusal(`expected one of ${STOP_ABANDONED.join(', ')}`)))
+        .default('never'),
+      'transcript-save-notices': z.enum(SAVE_NOTICES, refusal(`expected one of ${SAVE_NOTICES.join(', ')}`)).default('major'),
+    }),
+    'inactivity-control': section({
+      'message-alert': z.string(refusal('expected a text')).default('Chat session will be closed soon due to inactivity of chat participants.'),
+      'message-close': z.string(refusal('expected a text')).default('Chat session closed due to inactivity of chat participants.'),
+    }),
+    'client-file-transfer': section({
+      'upload-max-files': integer(0, 1000).default(3),
+      'upload-max-file-size': integer(0, 1_073_741_823).default(2_097_152),
+      'upload-max-total-size': integer(0, 1_073_741_823).default(5_242_880),
+      'upload-file-types': text(/^[A-Za-z0-9]+(:[A-Za-z0-9]+)*$/, 'expected extensions separated by colons, like jpg:png:pdf')
+        .default('bmp:csv:doc:docx:gif:jpeg:jpg:pdf:png:txt:xls:xlsx:zip')
+        .transform((list) => list.toLowerCase().split(':')),
+      'upload-need-agent': boolean().default(true),
+      'download-attempts': integer(0, 1000).default(10),
     }),
     services: openSection(serviceTarget, 'expected a map of service name to "<tenant dbid>:<endpoint name>"'),
     'agent-api': section({
@@ -110,6 +137,7 @@ const sectionsSchema = z
     server: section({
       host: text(/^\S+$/, 'expected a host name or IP address').default('127.0.0.1'),
       alias: text(/^[A-Za-z0-9_-]{1,32}$/, 'expected 1 to 32 characters from A-Z a-z 0-9 _ -').default('1'),
+      'app-name': text(/^\S{1,64}$/, 'expected a name without spaces').default('ChatServer'),
       'webapi-port': port().default(8080),
       'esp-port': port().default(8081),
       'engine-port': port().default(8082),

@@ -32,6 +32,14 @@ const BY_DOMAIN_CODE: Record<ChatErrorCode, { http: number; code: number; ended?
   TRANSCRIPT_FULL: { http: 400, code: 400 },
   SESSION_PASSWORD_REQUIRED: { http: 403, code: 401 },
   FORBIDDEN: { http: 403, code: 401 },
+  NOT_ASYNC: { http: 400, code: 400 },
+  UPLOADS_DISABLED: { http: 400, code: 201 },
+  UPLOAD_NEEDS_AGENT: { http: 400, code: 201 },
+  UPLOAD_TOO_MANY_FILES: { http: 400, code: 201 },
+  UPLOAD_TOO_LARGE: { http: 400, code: 202 },
+  UPLOAD_TYPE_NOT_ALLOWED: { http: 400, code: 203 },
+  FILE_NOT_FOUND: { http: 404, code: 404 },
+  DOWNLOAD_LIMIT: { http: 400, code: 201 },
 };
 
 export interface GmsFailure {

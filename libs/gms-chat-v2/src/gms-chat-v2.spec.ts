@@ -8,7 +8,7 @@ import { eventAttributes, readRequestChat, stringMap, transcriptPosition } from 
 function setup() {
   const clock = new ManualClock(Date.UTC(2026, 10, 25, 12));
   const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: DEFAULT_RULES, store: new MemoryTranscriptStore(), bus: new MemoryEventBus() });
-  const chat = new CustomerChat(engine, { alias: '7', hasService: (s) => s === 'customer-support' });
+  const chat = new CustomerChat(engine, { alias: '7', service: (s) => (s === 'customer-support' ? { tenantDbid: 1, endpoint: 'default' } : undefined) });
   return { clock, engine, chat };
 }
 

@@ -1,3 +1,4 @@
+import type { SessionService } from '@ocs/chat-domain';
 import type { Actor, ChatEngineApi, PartyCredentials } from '@ocs/chat-engine';
 import { GmsApiError } from './errors';
 import {
@@ -35,8 +36,8 @@ export function isChatOperation(name: string): name is ChatOperation {
 export interface CustomerChatOptions {
   /** This node's alias, returned in every reply. */
   alias: string;
-  /** Whether a customer API service name is configured. */
-  hasService(serviceName: string): boolean;
+  /** Where a configured customer API service is routed; undefined for an unknown name. */
+  service(serviceName: string): { tenantDbid: number; endpoint: string } | undefined;
 }
 
 /**
@@ -53,13 +54,15 @@ export class CustomerChat {
     return this.options.alias;
   }
 
-  /** Refuses a service name that is not configured (GMS code 306). */
-  requireService(serviceName: string): void {
-    if (!this.options.hasService(serviceName)) throw new GmsApiError(404, 306, `unknown chat service "${serviceName.slice(0, 100)}"`);
+  /** The configured service of that name; an unknown one is refused (GMS code 306). */
+  requireService(serviceName: string): SessionService {
+    const target = this.options.service(serviceName);
+    if (!target) throw new GmsApiError(404, 306, `unknown chat service "${serviceName.slice(0, 100)}"`);
+    return { name: serviceName, ...target };
   }
 
   async requestChat(serviceName: string, fields: Fields): Promise<{ party: PartyCredentials; response: GmsResponse }> {
-    this.requireService(serviceName);
+    const service = this.requireService(serviceName);
     const request = readRequestChat(fields);
     const timeZone = request.userData.TimeZone;
     const { party, view } = await this.engine.createSession({
@@ -72,7 +75,7 @@ export class CustomerChat {
         ...(timeZone !== undefined && /^-?\d{1,4}$/.test(timeZone) ? { timeZoneOffset: Number(timeZone) } : {}),
       },
       userData: request.userData,
-      serviceName,
+      service,
     });
     return { party, response: toGmsResponse(view, { secureKey: party.secureKey, alias: this.alias }) };
   }

@@ -35,7 +35,7 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
     this.bayeux = createBayeuxServer({
       mount: server.cometdPath,
       timeoutSeconds: server.cometdTimeout,
-      isServiceAllowed: (name) => name in services,
+      isServiceAllowed: (name) => Object.hasOwn(services, name),
       logger: { warn: (obj, msg) => logger.warn(obj, msg) },
     });
   }

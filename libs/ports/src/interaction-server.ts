@@ -1,0 +1,38 @@
+/**
+ * Interaction Server, as the chat server uses it: each chat session is an interaction in a queue, whose
+ * properties (user data) the chat server keeps current. Adapters: in-memory (embedded, with a router surface
+ * a person can drive), and a bridge to a real Interaction Server (cluster work).
+ */
+export type InteractionProperties = Record<string, string>;
+
+export interface SubmitRequest {
+  tenantDbid: number;
+  /** The queue named by `[endpoints:<tenant>]` for the session's endpoint. */
+  queue: string;
+  mediaType: 'chat';
+  /** The chat session this interaction stands for. */
+  sessionId: string;
+  properties: InteractionProperties;
+}
+
+export interface InteractionInfo {
+  interactionId: string;
+  tenantDbid: number;
+  queue: string;
+  sessionId: string;
+  properties: InteractionProperties;
+  submittedAt: number;
+  /** Where the interaction is: waiting in its queue, taken by an agent (routed), or stopped. */
+  state: 'queued' | 'routed' | 'stopped';
+}
+
+export interface InteractionServer {
+  submit(request: SubmitRequest): Promise<{ interactionId: string }>;
+  /** Adds or replaces properties; other properties stay. */
+  updateProperties(interactionId: string, properties: InteractionProperties): Promise<void>;
+  /** The chat server stops an interaction (`stop-abandoned-interaction`). Stopping twice is harmless. */
+  stop(interactionId: string, reason: string): Promise<void>;
+  /** Someone else (routing, a desktop) stopped an interaction: the chat server closes its session. */
+  onStopped(handler: (interactionId: string) => void | Promise<void>): void;
+  get(interactionId: string): Promise<InteractionInfo | undefined>;
+}
