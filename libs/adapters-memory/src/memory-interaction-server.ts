@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import type { InteractionInfo, InteractionProperties, InteractionServer, SubmitRequest } from '@ocs/ports';
+
+/** The interaction does not exist (never submitted, or stopped long ago and forgotten). */
+export class UnknownInteractionError extends Error {
+  constructor(readonly interactionId: string) {
+    super(`no interaction ${JSON.stringify(interactionId)}`);
+    this.name = 'UnknownInteractionError';
+  }
+}
+
+/** The interaction is not in the state the operation needs (say, taking one that is not waiting). */
+export class InteractionStateError extends Error {
+  constructor(
+    readonly interactionId: string,
+    readonly state: InteractionInfo['state'],
+    operation: string,
+    expected: InteractionInfo['state'],
+  ) {
+    super(`cannot ${operation} interaction ${interactionId}: it is ${state}, not ${expected}`);
+    this.name = 'InteractionStateError';
+  }
+}
+
+export interface MemoryInteractionServerOptions {
+  /** Hears of an onStopped handler that failed; the other handlers run regardless. */
+  readonly onError?: (interactionId: string, error: unknown) => void;
+  /** How many stopped interactions stay visible to `get` before the oldest are forgotten; default 1000. */
+  readonly keepStopped?: number;
+}
+
+/**
+ * Interaction Server in memory, for the embedded mode. It does not route: a router (a person, a test) lists the
+ * waiting interactions, takes one for an agent, puts it back in a queue, or stops it. Keeps copies, so later
+ * changes of what was submitted or returned never alter an interaction.
+ */
+export class MemoryInteractionServer implements InteractionServer {
+  /** In submit order, which is the order interactions wait in. */
+  private readonly interactions = new Map<string, InteractionInfo>();
+  /** Stopped interactions, oldest first. */
+  private readonly stopped: string[] = [];
+  private readonly handlers: Array<(interactionId: string) => void | Promise<void>> = [];
+  private readonly onError: (interactionId: string, error: unknown) => void;
+  private readonly keepStopped: number;
+
+  constructor({ onError = () => undefined, keepStopped = 1000 }: MemoryInteractionServerOptions = {}) {
+    this.onError = onError;
+    this.keepStopped = keepStopped;
+  }
+
+  async submit(request: SubmitRequest): Promise<{ interactionId: string }> {
+    let interactionId = newId();
+    while (this.interactions.has(interactionId)) interactionId = newId();
+    const { tenantDbid, queue, sessionId, properties } = request;
+    this.interactions.set(interactionId, { interactionId, tenantDbid, queue, sessionId, properties: { ...properties }, submittedAt: Date.now(), state: 'queued' });
+    return { interactionId };
+  }
+
+  async updateProperties(interactionId: string, properties: InteractionProperties): Promise<void> {
+    Object.assign(this.find(interactionId).properties, properties);
+  }
+
+  async stop(interactionId: string, _reason: string): Promise<void> {
+    this.markStopped(this.find(interactionId));
+  }
+
+  onStopped(handler: (interactionId: string) => void | Promise<void>): void {
+    this.handlers.push(handler);
+  }
+
+  async get(interactionId: string): Promise<InteractionInfo | undefined> {
+    const info = this.interactions.get(interactionId);
+    return info && copy(info);
+  }
+
+  /** Interactions waiting in `queue` (in every queue if absent), oldest first. */
+  waiting(queue?: string): InteractionInfo[] {
+    return [...this.interactions.values()].filter((i) => i.state === 'queued' && (queue === undefined || i.queue === queue)).map(copy);
+  }
+
+  /** Every queue an interaction known here is or was in, by name, with how many wait in it. */
+  queues(): Array<{ queue: string; waiting: number }> {
+    const counts = new Map<string, number>();
+    for (const i of this.interactions.values()) counts.set(i.queue, (counts.get(i.queue) ?? 0) + (i.state === 'queued' ? 1 : 0));
+    return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([queue, waiting]) => ({ queue, waiting }));
+  }
+
+  /** An agent takes a waiting interaction: queued → routed. */
+  take(interactionId: string): InteractionInfo {
+    const info = this.inState(interactionId, 'queued', 'take');
+    info.state = 'routed';
+    return copy(info);
+  }
+
+  /** A taken interaction goes back to waiting (hold, transfer), in its own queue or in `queue`: routed → queued. */
+  requeue(interactionId: string, queue?: string): InteractionInfo {
+    const info = this.inState(interactionId, 'routed', 'requeue');
+    info.state = 'queued';
+    if (queue !== undefined) info.queue = queue;
+    return copy(info);
+  }
+
+  /**
+   * Routing stops an interaction: it is stopped and every onStopped handler hears of it, each even if another
+   * fails. Stopping a stopped interaction changes nothing and tells no one.
+   */
+  async stopExternally(interactionId: string): Promise<void> {
+    const info = this.find(interactionId);
+    if (info.state === 'stopped') return;
+    this.markStopped(info);
+    const results = await Promise.allSettled(this.handlers.map(async (handler) => handler(interactionId)));
+    for (const result of results) if (result.status === 'rejected') this.onError(interactionId, result.reason);
+  }
+
+  private find(interactionId: string): InteractionInfo {
+    const info = this.interactions.get(interactionId);
+    if (!info) throw new UnknownInteractionError(interactionId);
+    return info;
+  }
+
+  private inState(interactionId: string, expected: InteractionInfo['state'], operation: string): InteractionInfo {
+    const info = this.find(interactionId);
+    if (info.state !== expected) throw new InteractionStateError(interactionId, info.state, operation, expected);
+    return info;
+  }
+
+  private markStopped(info: InteractionInfo): void {
+    if (info.state === 'stopped') return;
+    info.state = 'stopped';
+    this.stopped.push(info.interactionId);
+    while (this.stopped.length > this.keepStopped) {
+      const oldest = this.stopped.shift();
+      if (oldest !== undefined) this.interactions.delete(oldest);
+    }
+  }
+}
+
+/** 16 uppercase hex digits: 64 crypto-random bits. */
+function newId(): string {
+  return randomBytes(8).toString('hex').toUpperCase();
+}
+
+function copy(info: InteractionInfo): InteractionInfo {
+  return { ...info, properties: { ...info.properties } };
+}
