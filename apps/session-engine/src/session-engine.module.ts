@@ -1,5 +1,6 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ChatEngine } from '@ocs/chat-engine';
+import { InteractionBridge } from '@ocs/interaction-bridge';
 import { METRICS_REGISTRY, ObservabilityModule } from '@ocs/observability';
 import { Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
@@ -27,14 +28,31 @@ class EngineMetrics implements OnModuleInit {
   }
 }
 
-/** The session-engine service: the engine that owns live sessions, its timer loop, health and metrics. */
+/** Runs the interaction bridge while the app runs. */
+@Injectable()
+class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(private readonly bridge: InteractionBridge) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.bridge.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bridge.stop();
+  }
+}
+
+/**
+ * The session-engine service: the engine that owns live sessions, its timer loop, the bridge to Interaction
+ * Server and UCS, health and metrics.
+ */
 @Module({})
 export class SessionEngineModule {
-  static forRoot(engine: ChatEngine): DynamicModule {
+  static forRoot(engine: ChatEngine, bridge: InteractionBridge): DynamicModule {
     return {
       module: SessionEngineModule,
       imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
-      providers: [{ provide: ChatEngine, useValue: engine }, EngineTimer, EngineMetrics],
+      providers: [{ provide: ChatEngine, useValue: engine }, { provide: InteractionBridge, useValue: bridge }, EngineTimer, EngineMetrics, BridgeLifecycle],
     };
   }
 }

@@ -1,0 +1,35 @@
+import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
+import { createEngine, type ChatEngine } from '@ocs/chat-engine';
+import type { ChatServerConfig } from '@ocs/config';
+import { InteractionBridge, bridgeOptionsFromConfig } from '@ocs/interaction-bridge';
+import type { Logger } from '@ocs/observability';
+import type { EventBus, InteractionServer, TranscriptStore, UniversalContactServer } from '@ocs/ports';
+
+export interface SessionEngineAdapters {
+  store: TranscriptStore;
+  bus: EventBus;
+  interactions: InteractionServer;
+  ucs: UniversalContactServer;
+}
+
+export interface SessionEngineParts extends SessionEngineAdapters {
+  engine: ChatEngine;
+  bridge: InteractionBridge;
+}
+
+/** The in-memory adapters of the embedded mode. */
+export function memoryAdapters(): SessionEngineAdapters & { interactions: MemoryInteractionServer } {
+  return { store: new MemoryTranscriptStore(), bus: new MemoryEventBus(), interactions: new MemoryInteractionServer(), ucs: new MemoryUcs() };
+}
+
+/** The engine and its bridge to Interaction Server and UCS, on the given adapters. */
+export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adapters: SessionEngineAdapters): SessionEngineParts {
+  const engine = createEngine(config, { logger, store: adapters.store, bus: adapters.bus });
+  const bridge = new InteractionBridge({
+    engine,
+    ...adapters,
+    options: bridgeOptionsFromConfig(config),
+    onError: (sessionId, err) => logger.error({ sessionId, err }, 'interaction bridge failed for a session'),
+  });
+  return { ...adapters, engine, bridge };
+}

@@ -1,0 +1,2 @@
+export * from './interaction-bridge';
+export * from './from-config';

@@ -1,0 +1,145 @@
+import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
+import { DEFAULT_RULES, ManualClock, SequentialIds, type SessionRules } from '@ocs/chat-domain';
+import { ChatEngine, type Actor } from '@ocs/chat-engine';
+import { InteractionBridge, type BridgeOptions } from './interaction-bridge';
+
+const SERVICE = { name: 'customer-support', tenantDbid: 1, endpoint: 'default' };
+
+async function setup(options: Partial<BridgeOptions> = {}, rules: Partial<SessionRules> = {}) {
+  const clock = new ManualClock(Date.UTC(2026, 10, 25, 10));
+  const bus = new MemoryEventBus();
+  const store = new MemoryTranscriptStore();
+  const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: { ...DEFAULT_RULES, ...rules }, store, bus });
+  const interactions = new MemoryInteractionServer();
+  const ucs = new MemoryUcs();
+  const errors: unknown[] = [];
+  const bridge = new InteractionBridge({
+    engine,
+    interactions,
+    ucs,
+    store,
+    bus,
+    options: { appName: 'OCS_Chat', endpoints: { 1: { default: 'chat_inbound', vip: 'chat_vip' } }, stopAbandoned: 'never', saveNotices: 'major', ...options },
+    onError: (_id, e) => errors.push(e),
+  });
+  await bridge.start();
+  return { clock, bus, engine, interactions, ucs, errors };
+}
+
+type Setup = Awaited<ReturnType<typeof setup>>;
+
+async function customer(s: Setup, userData: Record<string, string> = {}, service = SERVICE) {
+  const { party } = await s.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106, userData }, userData, service });
+  await s.bus.idle();
+  const actor: Actor = { sessionId: party.sessionId, userId: party.userId, secureKey: party.secureKey };
+  const [interaction] = s.interactions.waiting();
+  return { actor, interaction };
+}
+
+async function agentJoins(s: Setup, sessionId: string): Promise<Actor> {
+  const { party } = await s.engine.join(sessionId, { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 });
+  await s.bus.idle();
+  return { sessionId, userId: party.userId, secureKey: party.secureKey };
+}
+
+describe('InteractionBridge', () => {
+  it('submits each new session to the queue of its endpoint with the customer data and the server keys', async () => {
+    const s = await setup();
+    const { actor, interaction } = await customer(s, { Subject: 'billing', GCTI_LanguageCode: 'en-US' });
+    expect(interaction).toMatchObject({ queue: 'chat_inbound', tenantDbid: 1, sessionId: actor.sessionId, state: 'queued' });
+    expect(interaction.properties).toEqual({ Subject: 'billing', GCTI_LanguageCode: 'en-US', ChatServerAppName: 'OCS_Chat', IsOnline: '1' });
+    expect(await s.engine.findByInteraction(interaction.interactionId)).toBe(actor.sessionId);
+    expect((await s.engine.sessionInfo(actor.sessionId)).interactionId).toBe(interaction.interactionId);
+    expect((await s.ucs.getInteraction(interaction.interactionId))?.sessionId).toBe(actor.sessionId);
+    const other = await customer(s, {}, { ...SERVICE, endpoint: 'vip' });
+    expect((await s.interactions.get((await s.engine.sessionInfo(other.actor.sessionId)).interactionId ?? ''))?.queue).toBe('chat_vip');
+    expect(s.errors).toEqual([]);
+  });
+
+  it('attaches the session password when it is enforced', async () => {
+    const s = await setup({}, { sessionPasswordEnforce: true });
+    const { interaction } = await customer(s);
+    expect(interaction.properties.ChatServerSessionPassword).toMatch(/^[0-9a-f]+$/);
+  });
+
+  it('identifies the contact: match by EmailAddress, user data wins for the interaction, anonymous without attributes', async () => {
+    const s = await setup();
+    const first = await customer(s, { EmailAddress: 'ann@example.com', FirstName: 'Ann' });
+    const contactId = first.interaction.properties.ContactID;
+    expect(contactId).toMatch(/^[0-9A-F]{16}$/);
+    await s.interactions.take(first.interaction.interactionId);
+    const second = await customer(s, { EmailAddress: 'ann@example.com', FirstName: 'Anne' });
+    expect(second.interaction.properties).toMatchObject({ ContactID: contactId, FirstName: 'Anne', EmailAddress: 'ann@example.com' });
+    await s.interactions.take(second.interaction.interactionId);
+    const anonymous = await customer(s, { Subject: 'x' });
+    expect(anonymous.interaction.properties.ContactID).toBeUndefined();
+    expect((await s.ucs.getInteraction(anonymous.interaction.interactionId))?.contactId).toBeUndefined();
+  });
+
+  it('keeps the async status of an async session current on the interaction', async () => {
+    const s = await setup();
+    const { actor, interaction } = await customer(s, { GCTI_Chat_AsyncMode: 'true' });
+    const props = async () => (await s.interactions.get(interaction.interactionId))?.properties ?? {};
+    expect(await props()).toMatchObject({ GCTI_Chat_AsyncStatus: '1', GCTI_Chat_AsyncCheckAt: expect.stringMatching(/^\d+$/) });
+    const agent = await agentJoins(s, actor.sessionId);
+    expect((await props()).GCTI_Chat_AsyncStatus).toBe('-1');
+    await s.engine.leave(agent, 'KEEP_ALIVE');
+    await s.engine.placeOnHold(actor.sessionId);
+    await s.bus.idle();
+    expect((await props()).GCTI_Chat_AsyncStatus).toBe('-2');
+    await s.engine.message(actor, { text: 'anyone there?' });
+    await s.bus.idle();
+    expect((await props()).GCTI_Chat_AsyncStatus).toBe('2');
+  });
+
+  it('on close: IsOnline=0 and the final transcript in UCS, marked closed', async () => {
+    const s = await setup();
+    const { actor, interaction } = await customer(s, { EmailAddress: 'ann@example.com' });
+    const agent = await agentJoins(s, actor.sessionId);
+    await s.engine.message(actor, { text: 'thanks & bye <3' });
+    await s.engine.leave(agent, 'FORCE_CLOSE');
+    await s.bus.idle();
+    expect((await s.interactions.get(interaction.interactionId))?.properties.IsOnline).toBe('0');
+    const record = await s.ucs.getInteraction(interaction.interactionId);
+    expect(record?.closedAt).toBe(Date.UTC(2026, 10, 25, 10));
+    expect(record?.transcript).toContain('<chatTranscript');
+    expect(record?.transcript).toContain('thanks &amp; bye &lt;3');
+    expect((await s.interactions.get(interaction.interactionId))?.state).toBe('queued');
+  });
+
+  it.each([
+    ['always', true, true],
+    ['never', false, false],
+    ['noanswer', true, false],
+    ['noagents', true, false],
+  ] as const)('stop-abandoned-interaction=%s stops an unanswered one: %s, an answered one: %s', async (policy, unanswered, answered) => {
+    const s = await setup({ stopAbandoned: policy });
+    const a = await customer(s);
+    await s.interactions.take(a.interaction.interactionId);
+    await s.engine.leave(a.actor, 'KEEP_ALIVE');
+    const b = await customer(s);
+    const agent = await agentJoins(s, b.actor.sessionId);
+    await s.engine.leave(agent, 'FORCE_CLOSE');
+    await s.bus.idle();
+    expect((await s.interactions.get(a.interaction.interactionId))?.state === 'stopped').toBe(unanswered);
+    expect((await s.interactions.get(b.interaction.interactionId))?.state === 'stopped').toBe(answered);
+  });
+
+  it('closes the session when routing stops its interaction', async () => {
+    const s = await setup();
+    const { actor, interaction } = await customer(s);
+    await s.interactions.stopExternally(interaction.interactionId);
+    await s.bus.idle();
+    const view = await s.engine.read(actor, 0);
+    expect(view.closed).toBe(true);
+    expect(view.events.at(-1)?.event).toMatchObject({ kind: 'partyLeft', quitReasonCode: '5' });
+  });
+
+  it('reports a session whose endpoint has no queue, and goes on with the others', async () => {
+    const s = await setup();
+    await customer(s, {}, { ...SERVICE, endpoint: 'missing' });
+    expect(String(s.errors[0])).toContain('[endpoints:1]');
+    const { interaction } = await customer(s);
+    expect(interaction?.queue).toBe('chat_inbound');
+  });
+});

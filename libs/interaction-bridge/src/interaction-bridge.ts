@@ -1,0 +1,132 @@
+import type { SessionState } from '@ocs/chat-domain';
+import type { ChatEngineApi, SessionEventRecord } from '@ocs/chat-engine';
+import { TOPICS, type BusRecord, type BusSubscription, type EventBus, type InteractionServer, type TranscriptStore, type UniversalContactServer } from '@ocs/ports';
+import { toChatTranscriptXml } from '@ocs/ucs-transcript';
+
+export type StopAbandoned = 'always' | 'never' | 'noagents' | 'noanswer';
+
+export interface BridgeOptions {
+  /** `ChatServerAppName` on every interaction: where workflows send their ESP requests. */
+  appName: string;
+  /** `[endpoints:<tenant dbid>]`: endpoint name → queue. */
+  endpoints: Readonly<Record<number, Readonly<Record<string, string>>>>;
+  /** `stop-abandoned-interaction`. */
+  stopAbandoned: StopAbandoned;
+  /** `transcript-save-notices`: which notices the UCS transcript keeps. */
+  saveNotices: 'none' | 'major' | 'all';
+}
+
+export interface BridgeDeps {
+  engine: ChatEngineApi;
+  interactions: InteractionServer;
+  ucs: UniversalContactServer;
+  store: TranscriptStore;
+  bus: EventBus;
+  options: BridgeOptions;
+  onError?: (sessionId: string, error: unknown) => void;
+}
+
+/** Sessions without a service (an agent's outbound chat) are routed like the default service. */
+const DEFAULT_TARGET = { tenantDbid: 1, endpoint: 'default' };
+const GROUP = 'interaction-bridge';
+
+/**
+ * Connects sessions to the contact center: for each new session it identifies the contact in UCS, submits an
+ * interaction to the queue of the session's endpoint and creates the UCS record; it keeps the interaction's
+ * properties current; when the session ends it marks the interaction offline, stores the final transcript in
+ * UCS and stops the interaction where `stop-abandoned-interaction` says so; when routing stops an interaction,
+ * it closes the session. It consumes the engine's session events, so in a cluster it runs wherever the bus is.
+ */
+export class InteractionBridge {
+  private readonly interactionOf = new Map<string, string>();
+  private subscription: BusSubscription | undefined;
+
+  constructor(private readonly deps: BridgeDeps) {}
+
+  async start(): Promise<void> {
+    this.deps.interactions.onStopped((interactionId) => this.stoppedByRouting(interactionId));
+    this.subscription = await this.deps.bus.subscribe(TOPICS.sessionEvents, GROUP, (record) => this.handle(record));
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  private async handle(record: BusRecord): Promise<void> {
+    const value = record.value as SessionEventRecord;
+    try {
+      if (value.type === 'created') await this.created(value);
+      else if (value.type === 'properties') await this.update(value.sessionId, value.properties);
+      else if (value.type === 'closed') await this.closed(value.sessionId, value.at);
+    } catch (error) {
+      this.deps.onError?.(value.sessionId, error);
+    }
+  }
+
+  private async created(record: Extract<SessionEventRecord, { type: 'created' }>): Promise<void> {
+    const { deps } = this;
+    const { tenantDbid, endpoint } = record.service ?? DEFAULT_TARGET;
+    const queue = deps.options.endpoints[tenantDbid]?.[endpoint];
+    if (!queue) throw new Error(`no queue for endpoint "${endpoint}" of tenant ${tenantDbid}: add it to [endpoints:${tenantDbid}]`);
+    const userData = flatStrings(record.userData);
+    const contact = await deps.ucs.identifyContact(tenantDbid, userData);
+    const properties = {
+      ...userData,
+      ...contact.attributes,
+      ...record.properties,
+      ChatServerAppName: deps.options.appName,
+      IsOnline: '1',
+      ...(record.password !== undefined ? { ChatServerSessionPassword: record.password } : {}),
+    };
+    const { interactionId } = await deps.interactions.submit({ tenantDbid, queue, mediaType: 'chat', sessionId: record.sessionId, properties });
+    this.interactionOf.set(record.sessionId, interactionId);
+    await deps.ucs.createInteraction({
+      interactionId,
+      tenantDbid,
+      sessionId: record.sessionId,
+      startedAt: record.at,
+      userData: properties,
+      ...(contact.contactId ? { contactId: contact.contactId } : {}),
+      ...(userData.Subject ? { subject: userData.Subject } : {}),
+    });
+    await deps.engine.bindInteraction(record.sessionId, interactionId);
+  }
+
+  private async update(sessionId: string, properties: Record<string, string>): Promise<void> {
+    const interactionId = this.interactionOf.get(sessionId);
+    if (interactionId) await this.deps.interactions.updateProperties(interactionId, properties);
+  }
+
+  private async closed(sessionId: string, closedAt: number): Promise<void> {
+    const interactionId = this.interactionOf.get(sessionId);
+    if (!interactionId) return;
+    this.interactionOf.delete(sessionId);
+    const { deps } = this;
+    await deps.interactions.updateProperties(interactionId, { IsOnline: '0' });
+    const state = await deps.store.load(sessionId);
+    if (state) await deps.ucs.saveTranscript(interactionId, toChatTranscriptXml(state, { saveNotices: deps.options.saveNotices }), closedAt);
+    if (shouldStop(deps.options.stopAbandoned, state)) await deps.interactions.stop(interactionId, 'chat session closed');
+  }
+
+  private async stoppedByRouting(interactionId: string): Promise<void> {
+    const sessionId = await this.deps.engine.findByInteraction(interactionId);
+    if (sessionId) await this.deps.engine.closeSession(sessionId);
+  }
+}
+
+/**
+ * `never`: the workflow stops it; `always`; `noanswer`: no agent ever joined; `noagents`: no agent was in the
+ * session when it closed. Bots are not agents.
+ */
+function shouldStop(policy: StopAbandoned, state: SessionState | undefined): boolean {
+  if (policy === 'always') return true;
+  if (policy === 'never' || !state) return false;
+  const agents = state.participants.filter((p) => p.userType === 'AGENT' && !p.isBot);
+  if (policy === 'noanswer') return agents.length === 0;
+  return !agents.some((p) => p.leftAt === state.closedAt);
+}
+
+/** Interaction properties are flat strings: nested user data is left out. */
+function flatStrings(userData: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(userData).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
