@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { createEngine, type ChatEngine } from '@ocs/chat-engine';
+import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
 import { ESP_GATEWAY_SERVICE, EspGatewayModule } from '../../esp-gateway/src/esp-gateway.module';
 import { PUSH_NOTIFIER_SERVICE, PushNotifierModule } from '../../push-notifier/src/push-notifier.module';
 import { REPORTING_ATTACHER_SERVICE, ReportingAttacherModule } from '../../reporting-attacher/src/reporting-attacher.module';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '../../session-engine/src/session-engine.module';
+import { memoryAdapters, wireSessionEngine } from '../../session-engine/src/wiring';
 import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from '../../webapi-gateway/src/webapi-gateway.module';
 
 export interface Embedded {
@@ -20,11 +21,12 @@ export interface Embedded {
  * its own port, sharing one session engine.
  */
 export async function startEmbedded(config: ChatServerConfig, loggerFor: (service: string) => Logger = (service) => createLogger({ service, level: config.log.level })): Promise<Embedded> {
-  const engine = createEngine(config, { logger: loggerFor(SESSION_ENGINE_SERVICE) });
+  const adapters = memoryAdapters();
+  const { engine, bridge, ucs } = wireSessionEngine(config, loggerFor(SESSION_ENGINE_SERVICE), adapters);
   const { server } = config;
   const services = [
-    { name: SESSION_ENGINE_SERVICE, module: SessionEngineModule.forRoot(engine), port: server.enginePort },
-    { name: WEBAPI_GATEWAY_SERVICE, module: WebapiGatewayModule.forRoot({ config, engine }), port: server.webapiPort },
+    { name: SESSION_ENGINE_SERVICE, module: SessionEngineModule.forRoot(engine, bridge), port: server.enginePort },
+    { name: WEBAPI_GATEWAY_SERVICE, module: WebapiGatewayModule.forRoot({ config, engine, ucs }), port: server.webapiPort },
     { name: ESP_GATEWAY_SERVICE, module: EspGatewayModule, port: server.espPort },
     { name: REPORTING_ATTACHER_SERVICE, module: ReportingAttacherModule, port: server.reportingPort },
     { name: PUSH_NOTIFIER_SERVICE, module: PushNotifierModule, port: server.pushPort },
