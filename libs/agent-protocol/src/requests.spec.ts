@@ -132,5 +132,6 @@ describe('mapping to engine requests', () => {
     expect(toNoticeRequest({ type: 'notify', sessionId: 'S1', noticeType: 'TYPING_STARTED' })).toEqual({ noticeType: 'TYPING_STARTED' });
     expect(toLeaveOptions({ type: 'releaseParty', sessionId: 'S1', afterAction: 'KEEP_ALIVE', text: 'bye' })).toEqual({ text: 'bye' });
     expect(toLeaveOptions({ type: 'releaseParty', sessionId: 'S1', afterAction: 'KEEP_ALIVE' })).toEqual({});
+    expect(toLeaveOptions({ type: 'releaseParty', sessionId: 'S1', afterAction: 'KEEP_ALIVE', transferred: true })).toEqual({ transferred: true });
   });
 });

@@ -86,6 +86,8 @@ export const releasePartyRequestSchema = z.strictObject({
   sessionId,
   afterAction: z.enum(AFTER_ACTIONS),
   text,
+  /** The agent leaves because it transferred the chat to a queue (async status 5). */
+  transferred: z.boolean().optional(),
 });
 
 export const refreshRequestSchema = z.strictObject({
@@ -171,7 +173,7 @@ export function toNoticeRequest(request: AgentNotifyRequest): NoticeRequest {
 }
 
 export function toLeaveOptions(request: ReleasePartyRequest): LeaveOptions {
-  return request.text !== undefined ? { text: request.text } : {};
+  return { ...(request.text !== undefined ? { text: request.text } : {}), ...(request.transferred ? { transferred: true } : {}) };
 }
 
 /** The request without its envelope: what the engine call takes. */
