@@ -1,4 +1,7 @@
 import { loadConfig } from '@ocs/config';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '@ocs/observability';
 import { AgentTestClient, GmsCometdClient, GmsRestClient } from '@ocs/testing';
 import { startEmbedded, type Embedded } from './embedded';
@@ -18,6 +21,7 @@ beforeAll(async () => {
     env: {
       ...Object.fromEntries(ports),
       'OCS__settings__message-max-size': '2000',
+      'OCS__server__data-dir': mkdtempSync(join(tmpdir(), 'ocs-e2e-')),
       'OCS__agent-api__tokens': JSON.stringify([{ name: 'desk', secret: DESK, 'user-types': ['AGENT', 'SUPERVISOR'] }]),
     },
   });

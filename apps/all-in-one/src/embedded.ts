@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { FileUcs } from '@ocs/adapters-file';
+import { resolve } from 'node:path';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
@@ -21,7 +23,9 @@ export interface Embedded {
  * its own port, sharing one session engine.
  */
 export async function startEmbedded(config: ChatServerConfig, loggerFor: (service: string) => Logger = (service) => createLogger({ service, level: config.log.level })): Promise<Embedded> {
-  const adapters = memoryAdapters();
+  // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
+  const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'));
+  const adapters = { ...memoryAdapters(), ucs: fileUcs };
   const { engine, bridge, ucs } = wireSessionEngine(config, loggerFor(SESSION_ENGINE_SERVICE), adapters);
   const { server } = config;
   const services = [
@@ -41,6 +45,7 @@ export async function startEmbedded(config: ChatServerConfig, loggerFor: (servic
     }
   } catch (error) {
     await Promise.all(apps.map((a) => a.close()));
+    await fileUcs.close();
     throw error;
   }
   return {
@@ -48,6 +53,7 @@ export async function startEmbedded(config: ChatServerConfig, loggerFor: (servic
     urls,
     close: async () => {
       for (const app of apps.reverse()) await app.close();
+      await fileUcs.close();
     },
   };
 }

@@ -62,6 +62,7 @@ describe('loadConfig', () => {
         host: '127.0.0.1',
         alias: '1',
         appName: 'ChatServer',
+        dataDir: 'var',
         webapiPort: 8080,
         espPort: 8081,
         enginePort: 8082,

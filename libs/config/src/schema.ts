@@ -138,6 +138,7 @@ const sectionsSchema = z
       host: text(/^\S+$/, 'expected a host name or IP address').default('127.0.0.1'),
       alias: text(/^[A-Za-z0-9_-]{1,32}$/, 'expected 1 to 32 characters from A-Z a-z 0-9 _ -').default('1'),
       'app-name': text(/^\S{1,64}$/, 'expected a name without spaces').default('ChatServer'),
+      'data-dir': text(/^\S+$/, 'expected a directory path').default('var'),
       'webapi-port': port().default(8080),
       'esp-port': port().default(8081),
       'engine-port': port().default(8082),
