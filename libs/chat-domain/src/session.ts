@@ -262,7 +262,7 @@ export class ChatSession {
 
   /** A workflow (ESP) posts a message, as an EXTERNAL party with the given nickname. */
   externalMessage(nickname: string, request: MessageRequest): Change {
-    return this.message(this.externalParty(nickname).userId, request);
+    return this.asExternal(nickname, (userId) => this.message(userId, request));
   }
 
   /** A workflow (ESP) posts a notice: `USER_PUSHED_URL` (a push URL) or `USER_CUSTOM`. */
@@ -271,7 +271,7 @@ export class ChatSession {
     if (noticeType !== 'PUSH_URL' && noticeType !== 'USER_CUSTOM') {
       throw new ChatError('INVALID_NOTICE_TYPE', `notice type "${request.noticeType}" cannot be sent by a workflow; expected USER_PUSHED_URL or USER_CUSTOM`);
     }
-    return this.notice(this.externalParty(nickname).userId, { ...request, noticeType });
+    return this.asExternal(nickname, (userId) => this.notice(userId, { ...request, noticeType }));
   }
 
   /** The workflow placed the async session on hold (ESP `PlaceOnHold`): status -2 until the customer writes. */
@@ -301,8 +301,12 @@ export class ChatSession {
   /** ESP `ConfigureSession`: language of the session, and `async-idle-reset` restarting async idle timing. */
   configureSession(options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Change {
     this.assertAlive();
-    if (options.languageCode) this.state.language = { code: options.languageCode };
-    else if (options.languageName) this.state.language = { name: options.languageName };
+    // As in Genesys: a language code present makes the other parameters ignored.
+    if (options.languageCode) {
+      this.state.language = { code: options.languageCode };
+      return this.flush(false);
+    }
+    if (options.languageName) this.state.language = { name: options.languageName };
     const a = this.state.async;
     if (options.asyncIdleReset && a) {
       a.idleSince = this.ctx.clock.now();
@@ -320,6 +324,7 @@ export class ChatSession {
   /** Refuses, before anything is stored, an upload the party may not make. Agents have no limits. */
   checkUpload(userId: string, file: { name: string; size: number }): void {
     const party = this.activeParty(userId);
+    this.touch(userId);
     if (party.protocol === 'FLEX') checkCustomerUpload(this.ctx.rules.files, this.state.files ?? NO_FILES_USED, file, this.hasLiveAgent());
   }
 
@@ -327,7 +332,7 @@ export class ChatSession {
   download(userId: string, fileId: string): { documentId: string; name: string } {
     const party = this.activeParty(userId);
     const file = findFile(this.state.transcript, fileId);
-    if (!file || !file.documentId) throw new ChatError('FILE_NOT_FOUND', `no file ${fileId.slice(0, 40)} in this chat`);
+    if (!file || !file.documentId || !isVisibleTo(file.event, party)) throw new ChatError('FILE_NOT_FOUND', `no file ${fileId.slice(0, 40)} in this chat`);
     if (party.protocol === 'FLEX') {
       const used = this.state.files ?? { ...NO_FILES_USED };
       if (used.downloads >= this.ctx.rules.files.downloadAttempts) {
@@ -505,12 +510,27 @@ export class ChatSession {
     this.append<NoticeEvent>(SYSTEM_ACTOR, { kind: 'notice', userId: SYSTEM_USER_ID, noticeType, text, visibility: 'ALL', ...(userData ? { userData } : {}) });
   }
 
-  /** The workflow's party with this nickname, joined on its first request. It never keeps a session alive. */
-  private externalParty(nickname: string): Participant {
+  /**
+   * Runs `command` as the workflow's party with this nickname, joined on its first request. It never keeps a
+   * session alive. A party joined for a command that is then refused is taken back: a refused request changes nothing.
+   */
+  private asExternal(nickname: string, command: (userId: string) => Change): Change {
     this.assertAlive();
     const name = nickname.trim() === '' ? 'system' : nickname;
     const existing = this.state.participants.find((p) => p.present && p.protocol === 'ESP' && p.nickname === name);
-    return existing ?? this.addParty({ userType: 'EXTERNAL', protocol: 'ESP', nickname: name, clientVersion: MAX_CLIENT_VERSION });
+    if (existing) return command(existing.userId);
+    const before = { events: this.state.transcript.length, pending: this.pending.length, nextEventId: this.state.nextEventId };
+    const party = this.addParty({ userType: 'EXTERNAL', protocol: 'ESP', nickname: name, clientVersion: MAX_CLIENT_VERSION });
+    try {
+      return command(party.userId);
+    } catch (error) {
+      this.state.participants.pop();
+      this.byId.delete(party.userId);
+      this.state.transcript.length = before.events;
+      this.pending.length = before.pending;
+      this.state.nextEventId = before.nextEventId;
+      throw error;
+    }
   }
 
   /** Validates a `file-uploaded` notice, applies a customer's limits and counts it, and assigns the file id. */
@@ -530,7 +550,7 @@ export class ChatSession {
   private checkDelete(sender: Participant, userData: KvList | undefined): void {
     const fileId = userData?.[FILE_KEYS.id];
     const file = typeof fileId === 'string' ? findFile(this.state.transcript, fileId) : undefined;
-    if (!file) throw new ChatError('FILE_NOT_FOUND', `a ${FILE_DELETED} notice needs the ${FILE_KEYS.id} of a file in this chat`);
+    if (!file || !isVisibleTo(file.event, sender)) throw new ChatError('FILE_NOT_FOUND', `a ${FILE_DELETED} notice needs the ${FILE_KEYS.id} of a file in this chat`);
     if (sender.protocol === 'FLEX' && file.event.userId !== sender.userId) throw new ChatError('FORBIDDEN', 'a customer may delete only its own files');
   }
 
@@ -701,6 +721,8 @@ export class ChatSession {
   private flush(closed: boolean): Change {
     const events = this.pending;
     const properties = this.properties;
+    // A closed session needs no workflow check any more.
+    if (this.isClosed) delete properties[ASYNC_CHECK_AT_KEY];
     this.pending = [];
     this.properties = {};
     return { events, closed, ...(Object.keys(properties).length > 0 ? { properties } : {}) };
