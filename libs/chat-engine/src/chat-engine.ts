@@ -62,7 +62,9 @@ export type SessionEventRecord =
     }
   | { type: 'event'; sessionId: string; event: ChatEvent; from: EventView['from'] }
   | { type: 'properties'; sessionId: string; interactionId?: string; properties: Record<string, string> }
-  | { type: 'closed'; sessionId: string; interactionId?: string; at: number };
+  | { type: 'closed'; sessionId: string; interactionId?: string; at: number }
+  /** Forgotten without closing actions (ESP `CloseSession` with `Purge`): consumers drop what they hold of it. */
+  | { type: 'purged'; sessionId: string };
 
 /** A session whose timer failed is tried again this much later. */
 const RETRY_FAILED_TIMER_MS = 1000;
@@ -165,11 +167,11 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   externalMessage(sessionId: string, nickname: string, request: MessageRequest): Promise<ChatEvent> {
-    return this.system(sessionId, (session) => session.externalMessage(nickname, request));
+    return this.posted(this.system(sessionId, (session) => session.externalMessage(nickname, request)));
   }
 
   externalNotice(sessionId: string, nickname: string, request: NoticeRequest): Promise<ChatEvent> {
-    return this.system(sessionId, (session) => session.externalNotice(nickname, request));
+    return this.posted(this.system(sessionId, (session) => session.externalNotice(nickname, request)));
   }
 
   async placeOnHold(sessionId: string): Promise<void> {
@@ -180,6 +182,7 @@ export class ChatEngine implements ChatEngineApi {
     const session = this.session(sessionId);
     if (options.purge) {
       this.forget(session);
+      await this.deps.bus.publish([{ topic: TOPICS.sessionEvents, key: sessionId, value: { type: 'purged', sessionId } satisfies SessionEventRecord }]);
       return { closed: true };
     }
     if (session.isClosed) return { closed: true };
@@ -281,12 +284,18 @@ export class ChatEngine implements ChatEngineApi {
     this.listeners.delete(session.id);
   }
 
-  /** Runs a command of the workflow or the server itself (trusted callers); answers with the last event appended. */
-  private async system(sessionId: string, command: (session: ChatSession) => Change): Promise<ChatEvent> {
+  /** A workflow's message or notice: the last event appended (after the workflow party's join, if it joined). */
+  private async posted(events: Promise<ChatEvent[]>): Promise<ChatEvent> {
+    const [last] = (await events).slice(-1);
+    return last;
+  }
+
+  /** Runs a command of the workflow or the server itself (trusted callers); answers with the events appended. */
+  private async system(sessionId: string, command: (session: ChatSession) => Change): Promise<ChatEvent[]> {
     const session = this.session(sessionId);
     const change = command(session);
     await this.commit(session, change);
-    return change.events.at(-1) as ChatEvent;
+    return change.events;
   }
 
   /** Runs a party's command; answers with the first event it appended (the party's own). */

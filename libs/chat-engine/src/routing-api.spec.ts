@@ -155,14 +155,14 @@ describe('interaction binding and properties', () => {
 });
 
 describe('closeSession', () => {
-  it('purge forgets the session without publishing a close or storing it', async () => {
+  it('purge forgets the session without closing it or storing it, telling consumers only that it is gone', async () => {
     const { engine, store, published } = await setup();
     const { party } = await engine.createSession({ creator: CUSTOMER });
     const agent = await engine.join(party.sessionId, AGENT);
     await engine.bindInteraction(party.sessionId, 'IXN-6');
     await published();
     expect(await engine.closeSession(party.sessionId, { purge: true })).toEqual({ closed: true });
-    expect(await published()).toEqual([]);
+    expect(await published()).toEqual([{ type: 'purged', sessionId: party.sessionId }]);
     expect(await store.load(party.sessionId)).toBeUndefined();
     expect((await refusal(engine.read(actor(party), 0))).code).toBe('SESSION_NOT_FOUND');
     expect((await refusal(engine.read(actor(agent.party), 0))).code).toBe('SESSION_NOT_FOUND');

@@ -143,3 +143,15 @@ describe('InteractionBridge', () => {
     expect(interaction?.queue).toBe('chat_inbound');
   });
 });
+
+describe('InteractionBridge and purged sessions', () => {
+  it('forgets a purged session without closing actions on its interaction', async () => {
+    const s = await setup();
+    const { actor, interaction } = await customer(s);
+    await s.engine.closeSession(actor.sessionId, { purge: true });
+    await s.bus.idle();
+    const info = await s.interactions.get(interaction.interactionId);
+    expect(info?.properties.IsOnline).toBe('1');
+    expect((await s.ucs.getInteraction(interaction.interactionId))?.closedAt).toBeUndefined();
+  });
+});

@@ -58,6 +58,7 @@ export class InteractionBridge {
       if (value.type === 'created') await this.created(value);
       else if (value.type === 'properties') await this.update(value.sessionId, value.properties);
       else if (value.type === 'closed') await this.closed(value.sessionId, value.at);
+      else if (value.type === 'purged') this.interactionOf.delete(value.sessionId);
     } catch (error) {
       this.deps.onError?.(value.sessionId, error);
     }
