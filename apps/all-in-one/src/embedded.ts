@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
+import type { UniversalContactServer } from '@ocs/ports';
 import { ESP_GATEWAY_SERVICE, EspGatewayModule } from '../../esp-gateway/src/esp-gateway.module';
 import { PUSH_NOTIFIER_SERVICE, PushNotifierModule } from '../../push-notifier/src/push-notifier.module';
 import { REPORTING_ATTACHER_SERVICE, ReportingAttacherModule } from '../../reporting-attacher/src/reporting-attacher.module';
@@ -13,6 +14,8 @@ import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from '../../webapi-gatewa
 
 export interface Embedded {
   engine: ChatEngine;
+  /** The UCS the gateway stores file-transfer documents in. */
+  ucs: UniversalContactServer;
   /** Base URL of each service, by service name. */
   urls: Record<string, string>;
   close(): Promise<void>;
@@ -31,7 +34,7 @@ export async function startEmbedded(config: ChatServerConfig, loggerFor: (servic
   const services = [
     { name: SESSION_ENGINE_SERVICE, module: SessionEngineModule.forRoot(engine, bridge), port: server.enginePort },
     { name: WEBAPI_GATEWAY_SERVICE, module: WebapiGatewayModule.forRoot({ config, engine, ucs }), port: server.webapiPort },
-    { name: ESP_GATEWAY_SERVICE, module: EspGatewayModule, port: server.espPort },
+    { name: ESP_GATEWAY_SERVICE, module: EspGatewayModule.forRoot({ config, engine }), port: server.espPort },
     { name: REPORTING_ATTACHER_SERVICE, module: ReportingAttacherModule, port: server.reportingPort },
     { name: PUSH_NOTIFIER_SERVICE, module: PushNotifierModule, port: server.pushPort },
   ];
@@ -50,6 +53,7 @@ export async function startEmbedded(config: ChatServerConfig, loggerFor: (servic
   }
   return {
     engine,
+    ucs,
     urls,
     close: async () => {
       for (const app of apps.reverse()) await app.close();

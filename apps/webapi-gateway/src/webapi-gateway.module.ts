@@ -1,12 +1,16 @@
 import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import cors from 'cors';
 import { CustomerChat } from '@ocs/gms-chat-v2';
 import { LOGGER, ObservabilityModule, type Logger } from '@ocs/observability';
 import { AgentSockets } from './agent/agent-sockets';
+import { AgentDocumentsController } from './agent/documents/agent-documents.controller';
 import { CustomerCometd } from './customer/cometd/customer-cometd';
 import { CustomerErrorsFilter } from './customer/customer-errors.filter';
 import { CustomerReplies } from './customer/customer-replies';
+import { ChatNtfController } from './customer/files/chat-ntf.controller';
+import { CustomerFiles } from './customer/files/customer-files';
+import { CustomerFilesController } from './customer/files/customer-files.controller';
 import { CustomerRestController } from './customer/rest/customer-rest.controller';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway-options';
 
@@ -31,12 +35,18 @@ export class WebapiGatewayModule implements NestModule {
     return {
       module: WebapiGatewayModule,
       imports: [ObservabilityModule.forRoot({ service: WEBAPI_GATEWAY_SERVICE })],
-      controllers: [CustomerRestController],
+      // The file routes come first: `…/{chatId}/file` would otherwise match the REST `…/{chatId}/{operation}`.
+      controllers: [CustomerFilesController, CustomerRestController, ChatNtfController, AgentDocumentsController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: CustomerChat, useValue: new CustomerChat(engine, { alias: config.server.alias, service: (name) => (Object.hasOwn(config.services, name) ? config.services[name] : undefined) }) },
-        { provide: APP_FILTER, useFactory: (logger: Logger) => new CustomerErrorsFilter(config.server.alias, logger), inject: [LOGGER] },
+        {
+          provide: APP_FILTER,
+          useFactory: (logger: Logger, adapterHost: HttpAdapterHost) => new CustomerErrorsFilter(config.server.alias, logger, adapterHost.httpAdapter),
+          inject: [LOGGER, HttpAdapterHost],
+        },
         CustomerReplies,
+        CustomerFiles,
         CustomerCometd,
         AgentSockets,
       ],

@@ -2,3 +2,4 @@ export * from './response';
 export * from './errors';
 export * from './requests';
 export * from './operations';
+export * from './files';

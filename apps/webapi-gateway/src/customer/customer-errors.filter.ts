@@ -1,27 +1,35 @@
-import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, type ArgumentsHost, type HttpServer } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
 import { GmsApiError, toGmsFailure } from '@ocs/gms-chat-v2';
 import type { Logger } from '@ocs/observability';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 /**
  * Refusals raised before the customer controllers run (unreadable body, body too large, no such route) are
  * answered in the Chat V2 reply shape too, so every client reads `statusCode` and `errors[]` the same way.
- * Anything else unexpected becomes the generic internal-error reply.
+ * Anything else unexpected becomes the generic internal-error reply. Other routes of the app (health, metrics)
+ * keep Nest's own replies.
  */
 @Catch()
-export class CustomerErrorsFilter implements ExceptionFilter {
+export class CustomerErrorsFilter extends BaseExceptionFilter {
   constructor(
     private readonly alias: string,
     private readonly logger: Logger,
-  ) {}
+    httpServer: HttpServer,
+  ) {
+    super(httpServer);
+  }
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    if (!host.switchToHttp().getRequest<Request>().path.startsWith(CUSTOMER_API_PREFIX)) return super.catch(exception, host);
     const refusal = clientRefusal(exception);
     const failure = toGmsFailure(refusal ? new GmsApiError(refusal.status, refusal.status, refusal.message) : exception, this.alias);
     if (failure.internal) this.logger.error({ err: exception }, 'request failed');
     host.switchToHttp().getResponse<Response>().status(failure.httpStatus).json(failure.body);
   }
 }
+
+const CUSTOMER_API_PREFIX = '/genesys/';
 
 /** A 4xx raised by Nest or by the body parser (http-errors carry `status` and `expose`). */
 function clientRefusal(exception: unknown): { status: number; message: string } | undefined {
