@@ -42,6 +42,7 @@ describe('fileLimits', () => {
       'upload-file-types': 'pdf:png',
       'upload-need-agent': 'true',
       'download-attempts': '2',
+      'delete-file': 'false',
       'used-upload-max-files': '0',
       'used-upload-max-total-size': '0',
       'used-download-attempts': '0',

@@ -33,6 +33,8 @@ export function fileLimitsView(rules: FileRules, used: FileCounters): Record<str
     'upload-file-types': rules.uploadFileTypes.join(':'),
     'upload-need-agent': String(rules.uploadNeedAgent),
     'download-attempts': String(rules.downloadAttempts),
+    // Deleting a file does not give its place or bytes back (GMS clients require the key).
+    'delete-file': 'false',
     'used-upload-max-files': String(used.uploads),
     'used-upload-max-total-size': String(used.uploadBytes),
     'used-download-attempts': String(used.downloads),

@@ -74,6 +74,13 @@ describe('ChatEngine', () => {
     expect(seen.at(-1)).toMatchObject({ monitored: false, events: [] });
   });
 
+  it('refuses a key of a party of another protocol than the caller speaks for', async () => {
+    const { engine } = setup();
+    const { customer, agent } = await startChat(engine);
+    expect((await refusal(engine.message({ ...agent, via: 'FLEX' }, { text: 'x' }))).code).toBe('SESSION_NOT_FOUND');
+    expect((await engine.message({ ...customer, via: 'FLEX' }, { text: 'ok' })).kind).toBe('message');
+  });
+
   it('finds a party by its secure key', async () => {
     const { engine } = setup();
     const { customer } = await startChat(engine);

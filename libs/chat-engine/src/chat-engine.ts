@@ -321,7 +321,7 @@ export class ChatEngine implements ChatEngineApi {
   private authenticate(actor: Actor): { session: ChatSession; party: Participant } {
     const session = this.sessions.get(actor.sessionId);
     const party = session?.participant(actor.userId);
-    if (!session || !party || typeof actor.secureKey !== 'string' || !sameSecret(actor.secureKey, party.secureKey)) {
+    if (!session || !party || typeof actor.secureKey !== 'string' || !sameSecret(actor.secureKey, party.secureKey) || (actor.via !== undefined && actor.via !== party.protocol)) {
       throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
     }
     return { session, party };

@@ -6,6 +6,7 @@ import type {
   LeaveOptions,
   MessageRequest,
   NoticeRequest,
+  ProtocolType,
   SessionService,
   UserType,
 } from '@ocs/chat-domain';
@@ -20,6 +21,8 @@ export interface Actor {
   sessionId: string;
   userId: string;
   secureKey: string;
+  /** The protocol the caller speaks for the party; a key of a party of another protocol is refused (customer APIs say FLEX). */
+  via?: ProtocolType;
 }
 
 /** The party an event is from, as readers need it. */

@@ -1,7 +1,8 @@
 import { ChatError } from '@ocs/chat-domain';
 import type { Actor, EventView, SessionView } from '@ocs/chat-engine';
 import { GmsApiError } from './errors';
-import { attachmentDisposition, fileDeletedNotice, fileLimitsResponse, fileUploadedNotice, fileUploadedResponse, ntfOperation, secureKeyActor } from './files';
+import { attachmentDisposition, fileDeletedNotice, fileLimitsResponse, fileUploadedNotice, fileUploadedResponse, ntfOperation } from './files';
+import { secureKeyActor } from './requests';
 
 const AT = Date.UTC(2026, 0, 5, 9);
 
@@ -87,8 +88,8 @@ describe('chat-ntf operations', () => {
   it('identify the customer by secure key; a userId or chatId sent along must match', async () => {
     const ann: Actor = { sessionId: 'S', userId: 'C', secureKey: 'K' };
     const find = async (key: string) => (key === 'K' ? ann : undefined);
-    await expect(secureKeyActor({ secureKey: 'K' }, find)).resolves.toBe(ann);
-    await expect(secureKeyActor({ secureKey: 'K', userId: 'C', chatId: 'S' }, find)).resolves.toBe(ann);
+    await expect(secureKeyActor({ secureKey: 'K' }, find)).resolves.toEqual({ ...ann, via: 'FLEX' });
+    await expect(secureKeyActor({ secureKey: 'K', userId: 'C', chatId: 'S' }, find)).resolves.toEqual({ ...ann, via: 'FLEX' });
     await expect(secureKeyActor({}, find)).rejects.toMatchObject({ httpStatus: 400, message: 'secureKey is required' });
     for (const fields of [{ secureKey: 'X' }, { secureKey: 'K', userId: 'D' }, { secureKey: 'K', chatId: 'T' }]) {
       await expect(secureKeyActor(fields, find)).rejects.toEqual(expect.objectContaining({ code: 'SESSION_NOT_FOUND' }));

@@ -1,7 +1,7 @@
-import { ChatError, FILE_DELETED, FILE_KEYS, FILE_UPLOADED, type NoticeRequest } from '@ocs/chat-domain';
-import type { Actor, SessionView } from '@ocs/chat-engine';
+import { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, type NoticeRequest } from '@ocs/chat-domain';
+import type { SessionView } from '@ocs/chat-engine';
 import { GmsApiError } from './errors';
-import { optionalString, requiredString, stringMap, type Fields } from './requests';
+import { optionalString, stringMap, type Fields } from './requests';
 import { toGmsMessage, toGmsResponse, type CustomerIdentity, type GmsResponse } from './response';
 
 /**
@@ -71,20 +71,6 @@ export function ntfOperation(fields: Fields, hasFile: boolean): FileOperation {
   if (name !== undefined && Object.hasOwn(NTF_OPERATIONS, name)) return NTF_OPERATIONS[name];
   const expected = Object.keys(NTF_OPERATIONS).join(', ');
   throw new GmsApiError(400, 400, name === undefined ? `operation is required; expected one of ${expected}` : `unknown operation "${name.slice(0, 40)}"; expected one of ${expected}`);
-}
-
-/**
- * The customer a CometD-mode request names by its `secureKey` alone; a `userId` or `chatId` sent along must
- * match the party the key belongs to. A mismatch is refused like an unknown key.
- */
-export async function secureKeyActor(fields: Fields, findParty: (secureKey: string) => Promise<Actor | undefined>): Promise<Actor> {
-  const found = await findParty(requiredString(fields, 'secureKey'));
-  const userId = optionalString(fields, 'userId');
-  const chatId = optionalString(fields, 'chatId');
-  if (!found || (userId && userId !== found.userId) || (chatId && chatId !== found.sessionId)) {
-    throw new ChatError('SESSION_NOT_FOUND', 'chat session not found, or the credentials do not match it');
-  }
-  return found;
 }
 
 /** RFC 5987 `attr-char`: what may stand unescaped in `filename*`. */

@@ -1,4 +1,4 @@
-import type { KvList } from '@ocs/chat-domain';
+import { ChatError, type KvList } from '@ocs/chat-domain';
 import type { Actor } from '@ocs/chat-engine';
 import { GmsApiError } from './errors';
 
@@ -129,5 +129,19 @@ export function customerActor(sessionId: string, fields: Fields, required: reado
   for (const name of required) {
     if (!optionalString(fields, name)) throw badField(name, 'is required');
   }
-  return { sessionId, userId: optionalString(fields, 'userId') ?? '', secureKey: optionalString(fields, 'secureKey') ?? '' };
+  return { sessionId, userId: optionalString(fields, 'userId') ?? '', secureKey: optionalString(fields, 'secureKey') ?? '', via: 'FLEX' };
+}
+
+/**
+ * The customer a CometD-mode request names by its `secureKey` alone; a `userId` or `chatId` sent along must
+ * match the party the key belongs to. A mismatch is refused like an unknown key.
+ */
+export async function secureKeyActor(fields: Fields, findParty: (secureKey: string) => Promise<Actor | undefined>): Promise<Actor> {
+  const found = await findParty(requiredString(fields, 'secureKey'));
+  const userId = optionalString(fields, 'userId');
+  const chatId = optionalString(fields, 'chatId');
+  if (!found || (userId && userId !== found.userId) || (chatId && chatId !== found.sessionId)) {
+    throw new ChatError('SESSION_NOT_FOUND', 'chat session not found, or the credentials do not match it');
+  }
+  return { ...found, via: 'FLEX' };
 }

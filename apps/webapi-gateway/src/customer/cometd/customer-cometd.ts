@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ChatError } from '@ocs/chat-domain';
 import type { Actor, LiveAttachment, SessionView } from '@ocs/chat-engine';
-import { CustomerChat, GmsApiError, isChatOperation, optionalString, toGmsResponse, transcriptPosition, type Fields, type GmsResponse } from '@ocs/gms-chat-v2';
+import { CustomerChat, GmsApiError, isChatOperation, optionalString, secureKeyActor, toGmsResponse, transcriptPosition, type Fields, type GmsResponse } from '@ocs/gms-chat-v2';
 import { LOGGER, type Logger } from '@ocs/observability';
 import type { Server } from 'node:http';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../../gateway-options';
@@ -72,7 +71,7 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
 
   private async operate(clientId: string, serviceName: string, fields: Fields): Promise<GmsResponse> {
     const operation = optionalString(fields, 'operation') ?? '';
-    const actor = await this.identify(fields);
+    const actor = await secureKeyActor(fields, (key) => this.options.engine.findParty(key));
     if (operation === 'requestNotifications') {
       this.detach(clientId, actor.secureKey);
       const from = Math.max(1, transcriptPosition(fields) ?? 1);
@@ -84,19 +83,6 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
     // Transcript increments reach this client through its live attachment, so replies carry none.
     const { transcriptPosition: _ignored, ...rest } = fields;
     return this.chat.operate(name, actor, name === 'refresh' ? fields : rest);
-  }
-
-  /** The customer by its secure key; a userId or chatId sent along must match it. */
-  private async identify(fields: Fields): Promise<Actor> {
-    const secureKey = optionalString(fields, 'secureKey');
-    if (!secureKey) throw new GmsApiError(400, 400, 'secureKey is required');
-    const actor = await this.options.engine.findParty(secureKey);
-    const userId = optionalString(fields, 'userId');
-    const chatId = optionalString(fields, 'chatId');
-    if (!actor || (userId && userId !== actor.userId) || (chatId && chatId !== actor.sessionId)) {
-      throw new ChatError('SESSION_NOT_FOUND', 'chat session not found, or the credentials do not match it');
-    }
-    return actor;
   }
 
   /**

@@ -148,6 +148,7 @@ function expectedLimits(used: { files: number; bytes: number; downloads: number 
     'upload-file-types': FILE_TYPES,
     'upload-need-agent': 'true',
     'download-attempts': '2',
+    'delete-file': 'false',
     'used-upload-max-files': String(used.files),
     'used-upload-max-total-size': String(used.bytes),
     'used-download-attempts': String(used.downloads),
