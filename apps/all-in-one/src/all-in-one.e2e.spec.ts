@@ -1,12 +1,6 @@
-import { loadConfig } from '@ocs/config';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '@ocs/observability';
 import { AgentTestClient, GmsCometdClient, GmsRestClient } from '@ocs/testing';
-import { startEmbedded, type Embedded } from './embedded';
-
-const DESK = 'desk-secret-0123456789';
+import type { Embedded } from './embedded';
+import { AGENT_TOKEN as DESK, startTestProduct } from './test/product';
 
 let embedded: Embedded;
 let gateway: string;
@@ -15,19 +9,7 @@ const agents: AgentTestClient[] = [];
 const cometdClients: GmsCometdClient[] = [];
 
 beforeAll(async () => {
-  const ports = ['webapi', 'esp', 'engine', 'reporting', 'push'].map((p) => [`OCS__server__${p}-port`, '0']);
-  const config = loadConfig({
-    argv: [],
-    env: {
-      ...Object.fromEntries(ports),
-      'OCS__settings__message-max-size': '2000',
-      'OCS__server__data-dir': mkdtempSync(join(tmpdir(), 'ocs-e2e-')),
-      'OCS__agent-api__tokens': JSON.stringify([{ name: 'desk', secret: DESK, 'user-types': ['AGENT', 'SUPERVISOR'] }]),
-    },
-  });
-  embedded = await startEmbedded(config, (service) => createLogger({ service, level: 'silent' }));
-  gateway = embedded.urls['webapi-gateway'];
-  agentUrl = `${gateway.replace(/^http/, 'ws')}/agent/ws`;
+  ({ embedded, gateway, agentUrl } = await startTestProduct({ 'OCS__settings__message-max-size': '2000' }));
 });
 
 afterEach(async () => {

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { FileUcs } from '@ocs/adapters-file';
 import { resolve } from 'node:path';
 import type { ChatEngine } from '@ocs/chat-engine';
@@ -11,6 +11,8 @@ import { REPORTING_ATTACHER_SERVICE, ReportingAttacherModule } from '../../repor
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '../../session-engine/src/session-engine.module';
 import { memoryAdapters, wireSessionEngine } from '../../session-engine/src/wiring';
 import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from '../../webapi-gateway/src/webapi-gateway.module';
+import { RouterModule } from './router/router.module';
+import type { MemoryInteractionServer } from '@ocs/adapters-memory';
 
 export interface Embedded {
   engine: ChatEngine;
@@ -34,7 +36,8 @@ export async function startEmbedded(config: ChatServerConfig, loggerFor: (servic
   const services = [
     { name: SESSION_ENGINE_SERVICE, module: SessionEngineModule.forRoot(engine, bridge), port: server.enginePort },
     { name: WEBAPI_GATEWAY_SERVICE, module: WebapiGatewayModule.forRoot({ config, engine, ucs }), port: server.webapiPort },
-    { name: ESP_GATEWAY_SERVICE, module: EspGatewayModule.forRoot({ config, engine }), port: server.espPort },
+    // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
+    { name: ESP_GATEWAY_SERVICE, module: withRouter(EspGatewayModule.forRoot({ config, engine }), adapters.interactions), port: server.espPort },
     { name: REPORTING_ATTACHER_SERVICE, module: ReportingAttacherModule, port: server.reportingPort },
     { name: PUSH_NOTIFIER_SERVICE, module: PushNotifierModule, port: server.pushPort },
   ];
@@ -60,4 +63,11 @@ export async function startEmbedded(config: ChatServerConfig, loggerFor: (servic
       await fileUcs.close();
     },
   };
+}
+
+@Module({})
+class EmbeddedEspModule {}
+
+function withRouter(esp: DynamicModule, interactions: MemoryInteractionServer): DynamicModule {
+  return { module: EmbeddedEspModule, imports: [esp, RouterModule.forRoot(interactions)] };
 }

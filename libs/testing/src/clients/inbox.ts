@@ -40,3 +40,14 @@ export class Inbox<T> {
     });
   }
 }
+
+/** Polls `probe` until it yields a value (not undefined); fails after WAIT_MS naming what was awaited. */
+export async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${WAIT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

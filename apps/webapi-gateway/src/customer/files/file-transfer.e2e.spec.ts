@@ -1,13 +1,7 @@
 import { ChatError } from '@ocs/chat-domain';
-import { loadConfig } from '@ocs/config';
-import { createLogger } from '@ocs/observability';
 import { AgentTestClient, GmsCometdClient, GmsRestClient, type ChatV2Reply } from '@ocs/testing';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmbedded, type Embedded } from '../../../../all-in-one/src/embedded';
-
-const DESK = 'desk-secret-0123456789';
+import type { Embedded } from '../../../../all-in-one/src/embedded';
+import { AGENT_TOKEN as DESK, startTestProduct } from '../../../../all-in-one/src/test/product';
 const FILE_TYPES = 'bmp:csv:doc:docx:gif:jpeg:jpg:pdf:png:txt:xls:xlsx:zip';
 
 let embedded: Embedded;
@@ -17,22 +11,13 @@ const agents: AgentTestClient[] = [];
 const cometdClients: GmsCometdClient[] = [];
 
 beforeAll(async () => {
-  const ports = ['webapi', 'esp', 'engine', 'reporting', 'push'].map((p) => [`OCS__server__${p}-port`, '0']);
-  const config = loadConfig({
-    argv: [],
-    env: {
-      ...Object.fromEntries(ports),
-      'OCS__server__data-dir': mkdtempSync(join(tmpdir(), 'ocs-files-e2e-')),
-      OCS__client_file_transfer__upload_max_files: '2',
-      OCS__client_file_transfer__upload_max_file_size: '1000',
-      OCS__client_file_transfer__upload_max_total_size: '1500',
-      OCS__client_file_transfer__download_attempts: '2',
-      OCS__client_file_transfer__upload_need_agent: 'true',
-      'OCS__agent-api__tokens': JSON.stringify([{ name: 'desk', secret: DESK, 'user-types': ['AGENT'] }]),
-    },
-  });
-  embedded = await startEmbedded(config, (service) => createLogger({ service, level: 'silent' }));
-  gateway = embedded.urls['webapi-gateway'];
+  ({ embedded, gateway } = await startTestProduct({
+    OCS__client_file_transfer__upload_max_files: '2',
+    OCS__client_file_transfer__upload_max_file_size: '1000',
+    OCS__client_file_transfer__upload_max_total_size: '1500',
+    OCS__client_file_transfer__download_attempts: '2',
+    OCS__client_file_transfer__upload_need_agent: 'true',
+  }));
   addDocument = jest.spyOn(embedded.ucs, 'addDocument');
 });
 
