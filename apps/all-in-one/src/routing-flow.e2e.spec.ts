@@ -114,6 +114,25 @@ describe('routing flow in the all-in-one', () => {
     expect(record.transcript).toContain('userNick="Concierge"');
   });
 
+  it('identifies the contact: created, then matched by EmailAddress with user data winning, or anonymous', async () => {
+    const r = routing(product);
+    const start = async (fields: Record<string, string>) => {
+      const customer = new GmsRestClient(product.gateway);
+      await customer.requestChat(fields);
+      const queued = await r.waitingFor(customer.chatId);
+      await r.take(queued.interactionId);
+      return queued.properties;
+    };
+    const created = await start({ firstName: 'Zoe', lastName: 'Ng', emailAddress: 'zoe@example.com' });
+    expect(created.ContactID).toMatch(/^[0-9A-F]{16}$/);
+    const matched = await start({ firstName: 'Zoey', lastName: 'Ng', emailAddress: 'zoe@example.com' });
+    expect(matched).toMatchObject({ ContactID: created.ContactID, FirstName: 'Zoey', EmailAddress: 'zoe@example.com' });
+    const again = await start({ nickname: 'Z', emailAddress: 'zoe@example.com' });
+    expect(again).toMatchObject({ ContactID: created.ContactID, FirstName: 'Zoe', LastName: 'Ng' });
+    const anonymous = await start({ nickname: 'Guest' });
+    expect(anonymous.ContactID).toBeUndefined();
+  });
+
   it('closes the session when routing stops its interaction', async () => {
     const r = routing(product);
     const ann = new GmsRestClient(product.gateway);
