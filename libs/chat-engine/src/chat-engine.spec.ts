@@ -1,8 +1,9 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { DEFAULT_RULES, ManualClock, SequentialIds, type ChatError } from '@ocs/chat-domain';
+import { DEFAULT_RULES, ManualClock, SequentialIds } from '@ocs/chat-domain';
 import { TOPICS, type BusRecord } from '@ocs/ports';
 import { ChatEngine, type SessionEventRecord } from './chat-engine';
-import type { Actor, SessionView } from './engine-api';
+import type { SessionView } from './engine-api';
+import { actor, refusal } from './test/helpers';
 
 function setup(rules = DEFAULT_RULES) {
   const clock = new ManualClock();
@@ -16,18 +17,9 @@ async function startChat(engine: ChatEngine) {
   const customer = await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
   const sessionId = customer.party.sessionId;
   const agent = await engine.join(sessionId, { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 });
-  const asActor = (p: { sessionId: string; userId: string; secureKey: string }): Actor => ({ sessionId: p.sessionId, userId: p.userId, secureKey: p.secureKey });
-  return { sessionId, customer: asActor(customer.party), agent: asActor(agent.party) };
+  return { sessionId, customer: actor(customer.party), agent: actor(agent.party) };
 }
 
-async function refusal(work: Promise<unknown>): Promise<ChatError> {
-  try {
-    await work;
-  } catch (error) {
-    return error as ChatError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('ChatEngine', () => {
   it('creates a session whose creator reads its own join event', async () => {

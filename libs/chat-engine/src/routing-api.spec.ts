@@ -1,8 +1,8 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { DEFAULT_RULES, ManualClock, SequentialIds, type ChatError, type JoinRequest, type SessionRules } from '@ocs/chat-domain';
+import { DEFAULT_RULES, ManualClock, SequentialIds, type JoinRequest, type SessionRules } from '@ocs/chat-domain';
 import { TOPICS } from '@ocs/ports';
 import { ChatEngine, type SessionEventRecord } from './chat-engine';
-import type { Actor } from './engine-api';
+import { actor, refusal } from './test/helpers';
 
 const T0 = Date.UTC(2026, 0, 1);
 const ALERT = 10_000;
@@ -26,22 +26,11 @@ async function setup(rules: Partial<SessionRules> = {}) {
   return { clock, store, bus, engine, published };
 }
 
-function actor(p: { sessionId: string; userId: string; secureKey: string }): Actor {
-  return { sessionId: p.sessionId, userId: p.userId, secureKey: p.secureKey };
-}
 
 function describeRecord(v: SessionEventRecord): string {
   return v.type === 'event' ? `${v.event.position}:${v.event.kind}` : v.type;
 }
 
-async function refusal(work: Promise<unknown>): Promise<ChatError> {
-  try {
-    await work;
-  } catch (error) {
-    return error as ChatError;
-  }
-  throw new Error('expected a refusal');
-}
 
 function checkAt(idleSince: number): string {
   return String(Math.ceil((idleSince + ALERT + CLOSE) / 1000));
