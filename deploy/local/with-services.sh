@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs a command with the cluster's servers up (Redis, Kafka, Cassandra; see services.sh), their addresses in
+# OCS_TEST_* variables, and OCS_REQUIRE_SERVICES=1 so real-server test suites cannot be skipped. Servers this
+# script started are stopped afterwards; ones already running are left as they were.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+started=()
+for name in redis kafka cassandra; do
+  if ! bash "$HERE/services.sh" status "$name" | grep -q running; then started+=("$name"); fi
+done
+cleanup() { ((${#started[@]} == 0)) || bash "$HERE/services.sh" down "${started[@]}"; }
+trap cleanup EXIT
+((${#started[@]} == 0)) || bash "$HERE/services.sh" up "${started[@]}"
+while IFS= read -r line; do export "${line?}"; done < <(bash "$HERE/services.sh" env)
+export OCS_REQUIRE_SERVICES=1
+"$@"
