@@ -2,3 +2,4 @@ export * from './memory-transcript-store';
 export * from './memory-event-bus';
 export * from './memory-ucs';
 export * from './memory-interaction-server';
+export * from './memory-ownership-store';

@@ -23,7 +23,9 @@ export type ChatErrorCode =
   | 'UPLOAD_TOO_LARGE'
   | 'UPLOAD_TYPE_NOT_ALLOWED'
   | 'FILE_NOT_FOUND'
-  | 'DOWNLOAD_LIMIT';
+  | 'DOWNLOAD_LIMIT'
+  | 'STORAGE_UNAVAILABLE'
+  | 'NOT_OWNER';
 
 export class ChatError extends Error {
   constructor(

@@ -402,6 +402,22 @@ export class ChatSession {
     return this.flush(true);
   }
 
+  /**
+   * Makes a session loaded from storage on another node fit to serve (HA restoration): parties that were on a
+   * persistent connection to the lost node are marked left (quit reason 8) and will join again; live
+   * attachments are gone; read confirmations are dropped. Timers go on from their stored times.
+   */
+  restore(): Change {
+    this.state.restored = true;
+    for (const p of this.state.participants) {
+      p.attachments = 0;
+      if (p.present && p.protocol === 'BASIC') this.removeParty(p, LEAVE_REASONS.removed, '8', {});
+    }
+    for (const e of this.state.transcript) if (isReadConfirm(e)) e.annihilated = true;
+    if (!this.isClosed && !this.hasLiveParty()) this.closeNow('8');
+    return this.flush(this.isClosed);
+  }
+
   /** A flex party made a protocol request: its inactivity timer starts again. */
   touch(userId: string): void {
     const party = this.byId.get(userId);

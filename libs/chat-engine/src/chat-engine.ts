@@ -18,7 +18,8 @@ import {
   type SessionRules,
   type SessionService,
 } from '@ocs/chat-domain';
-import { TOPICS, type BusRecord, type EventBus, type TranscriptStore } from '@ocs/ports';
+import { TOPICS, type BusRecord, type EventBus, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
+import { GroupSaver } from './group-saver';
 import type {
   Actor,
   ChatEngineApi,
@@ -39,6 +40,30 @@ export interface ChatEngineDeps {
   bus: EventBus;
   /** Told when a live listener throws; delivery to the other listeners goes on. */
   onListenerError?: (sessionId: string, error: unknown) => void;
+  /** Per-change saving of the session state (`transcript-auto-save` and its companions); off when absent. */
+  durability?: Durability;
+  /** Session ownership and restoration on a cluster; without it the engine serves only what it created. */
+  ownership?: OwnershipPolicy;
+  /** Waits between save attempts; tests pass one that does not sleep. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Durability {
+  /** `transcript-auto-save`: 1 or 2 save the session before a change is acknowledged. */
+  autoSave: 0 | 1 | 2;
+  /** `transcript-save-on-error`: `close` closes the session (reason 5) when saving keeps failing. */
+  saveOnError: 'close' | 'continue';
+  /** `transcript-resend-attempts`: further attempts after a failed save. */
+  resendAttempts: number;
+  /** `transcript-resend-delay`, in milliseconds. */
+  resendDelayMs: number;
+}
+
+export interface OwnershipPolicy {
+  nodeId: string;
+  store: OwnershipStore;
+  /** Whether a node is alive (membership); a session of a dead node may be restored here. */
+  isAlive(nodeId: string): Promise<boolean>;
 }
 
 interface Listener {
@@ -64,7 +89,9 @@ export type SessionEventRecord =
   | { type: 'properties'; sessionId: string; interactionId?: string; properties: Record<string, string> }
   | { type: 'closed'; sessionId: string; interactionId?: string; at: number }
   /** Forgotten without closing actions (ESP `CloseSession` with `Purge`): consumers drop what they hold of it. */
-  | { type: 'purged'; sessionId: string };
+  | { type: 'purged'; sessionId: string }
+  /** Restored on `nodeId` after its owner was lost: the interaction's location changes. */
+  | { type: 'restored'; sessionId: string; nodeId: string; interactionId?: string };
 
 /** A session whose timer failed is tried again this much later. */
 const RETRY_FAILED_TIMER_MS = 1000;
@@ -82,6 +109,8 @@ export class ChatEngine implements ChatEngineApi {
   private readonly deadlines = new DeadlineQueue();
   private readonly keys = new Map<string, { sessionId: string; userId: string }>();
   private readonly interactions = new Map<string, string>();
+  private readonly savers = new Map<string, GroupSaver>();
+  private readonly restoring = new Map<string, Promise<ChatSession>>();
 
   constructor(private readonly deps: ChatEngineDeps) {}
 
@@ -108,13 +137,14 @@ export class ChatEngine implements ChatEngineApi {
       ...(state.service ? { service: state.service } : {}),
       ...(state.password !== undefined ? { password: state.password } : {}),
     };
+    await this.deps.ownership?.store.claim(session.id, this.deps.ownership.nodeId);
     await this.deps.bus.publish([{ topic: TOPICS.sessionEvents, key: session.id, value: created }]);
     await this.commit(session, { ...change, properties: undefined });
     return { party: credentials(session, creator), view: this.view(session, creator, 0) };
   }
 
   async join(sessionId: string, request: JoinRequest): Promise<{ party: PartyCredentials; view: SessionView }> {
-    const session = this.session(sessionId);
+    const session = await this.session(sessionId);
     const { participant, change } = session.join(request);
     this.keys.set(participant.secureKey, { sessionId, userId: participant.userId });
     await this.commit(session, change);
@@ -122,7 +152,7 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async read(actor: Actor, fromPosition: number): Promise<SessionView> {
-    const { session, party } = this.authenticate(actor);
+    const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
     this.reschedule(session);
     return this.view(session, party, fromPosition);
@@ -137,7 +167,7 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async updateUserData(actor: Actor, userData: KvList): Promise<void> {
-    const { session, party } = this.authenticate(actor);
+    const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
     session.updateUserData(party.userId, userData);
   }
@@ -147,7 +177,7 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async disconnect(actor: Actor): Promise<void> {
-    const { session, party } = this.authenticate(actor);
+    const { session, party } = await this.authenticate(actor);
     if (!party.present || session.isClosed) return;
     await this.commit(session, session.removeBySystem(party.userId, '3'));
   }
@@ -158,7 +188,7 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async bindInteraction(sessionId: string, interactionId: string): Promise<void> {
-    this.session(sessionId).bindInteraction(interactionId);
+    (await this.session(sessionId)).bindInteraction(interactionId);
     this.interactions.set(interactionId, sessionId);
   }
 
@@ -179,7 +209,7 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async closeSession(sessionId: string, options: { closeIfNoAgents?: boolean; purge?: boolean } = {}): Promise<{ closed: boolean }> {
-    const session = this.session(sessionId);
+    const session = await this.session(sessionId);
     if (options.purge) {
       this.forget(session);
       await this.deps.bus.publish([{ topic: TOPICS.sessionEvents, key: sessionId, value: { type: 'purged', sessionId } satisfies SessionEventRecord }]);
@@ -192,7 +222,7 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async sessionInfo(sessionId: string): Promise<SessionInfo> {
-    const { state } = this.session(sessionId);
+    const { state } = await this.session(sessionId);
     return {
       sessionId,
       createdAt: state.createdAt,
@@ -204,33 +234,33 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async configureIdleControl(sessionId: string, parameters: Record<string, string>): Promise<void> {
-    this.session(sessionId).configureIdleControl(parameters);
+    (await this.session(sessionId)).configureIdleControl(parameters);
   }
 
   async configureSession(sessionId: string, options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Promise<void> {
-    const session = this.session(sessionId);
+    const session = await this.session(sessionId);
     await this.commit(session, session.configureSession(options));
   }
 
   async fileLimits(actor: Actor): Promise<Record<string, string>> {
-    const { session, party } = this.authenticate(actor);
+    const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
     return session.fileLimits();
   }
 
   async checkUpload(actor: Actor, file: { name: string; size: number }): Promise<void> {
-    const { session, party } = this.authenticate(actor);
+    const { session, party } = await this.authenticate(actor);
     session.checkUpload(party.userId, file);
   }
 
   async download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }> {
-    const { session, party } = this.authenticate(actor);
+    const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
     return session.download(party.userId, fileId);
   }
 
   async attach(actor: Actor, fromPosition: number, listener: ViewListener): Promise<LiveAttachment> {
-    const { session, party } = this.authenticate(actor);
+    const { session, party } = await this.authenticate(actor);
     const entry: Listener = { userId: party.userId, notify: listener, monitored: session.isMonitored() };
     const set = this.listeners.get(session.id) ?? new Set<Listener>();
     this.listeners.set(session.id, set);
@@ -278,6 +308,7 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   private forget(session: ChatSession): void {
+    this.savers.delete(session.id);
     for (const p of session.state.participants) this.keys.delete(p.secureKey);
     if (session.state.interactionId) this.interactions.delete(session.state.interactionId);
     this.sessions.delete(session.id);
@@ -292,7 +323,7 @@ export class ChatEngine implements ChatEngineApi {
 
   /** Runs a command of the workflow or the server itself (trusted callers); answers with the events appended. */
   private async system(sessionId: string, command: (session: ChatSession) => Change): Promise<ChatEvent[]> {
-    const session = this.session(sessionId);
+    const session = await this.session(sessionId);
     const change = command(session);
     await this.commit(session, change);
     return change.events;
@@ -300,7 +331,7 @@ export class ChatEngine implements ChatEngineApi {
 
   /** Runs a party's command; answers with the first event it appended (the party's own). */
   private async act(actor: Actor, command: (session: ChatSession, userId: string) => Change): Promise<ChatEvent> {
-    const { session, party } = this.authenticate(actor);
+    const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
     const change = command(session, party.userId);
     await this.commit(session, change);
@@ -311,17 +342,18 @@ export class ChatEngine implements ChatEngineApi {
     return { clock: this.deps.clock, ids: this.deps.ids, rules: this.deps.rules };
   }
 
-  private session(sessionId: string): ChatSession {
-    const session = this.sessions.get(sessionId);
-    if (!session) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
-    return session;
+  private async session(sessionId: string): Promise<ChatSession> {
+    return this.sessions.get(sessionId) ?? this.restore(sessionId);
   }
 
   /** Unknown session and wrong key are refused alike, so a caller learns nothing about sessions it may not see. */
-  private authenticate(actor: Actor): { session: ChatSession; party: Participant } {
-    const session = this.sessions.get(actor.sessionId);
-    const party = session?.participant(actor.userId);
-    if (!session || !party || typeof actor.secureKey !== 'string' || !sameSecret(actor.secureKey, party.secureKey) || (actor.via !== undefined && actor.via !== party.protocol)) {
+  private async authenticate(actor: Actor): Promise<{ session: ChatSession; party: Participant }> {
+    const session = await this.session(actor.sessionId).catch((error: unknown) => {
+      if (error instanceof ChatError && error.code === 'NOT_OWNER') throw error;
+      throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
+    });
+    const party = session.participant(actor.userId);
+    if (!party || typeof actor.secureKey !== 'string' || !sameSecret(actor.secureKey, party.secureKey) || (actor.via !== undefined && actor.via !== party.protocol)) {
       throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
     }
     return { session, party };
@@ -330,15 +362,96 @@ export class ChatEngine implements ChatEngineApi {
   private async commit(session: ChatSession, change: Change): Promise<void> {
     this.reschedule(session);
     if (change.events.length === 0 && !change.closed && !change.properties) return;
+    if (this.deps.durability && this.deps.durability.autoSave > 0) await this.persist(session, change);
     this.dispatch(session, change.events);
     const { interactionId } = session.state;
     const values: SessionEventRecord[] = change.events.map((event) => ({ type: 'event', sessionId: session.id, event, from: sender(session, event) }));
     if (change.properties) values.push({ type: 'properties', sessionId: session.id, properties: change.properties, ...(interactionId ? { interactionId } : {}) });
     if (change.closed) {
       values.push({ type: 'closed', sessionId: session.id, at: this.deps.clock.now(), ...(interactionId ? { interactionId } : {}) });
-      await this.deps.store.save(session.state);
+      if (!this.deps.durability?.autoSave) await this.deps.store.save(session.state);
     }
     await this.deps.bus.publish(values.map((value): BusRecord<SessionEventRecord> => ({ topic: TOPICS.sessionEvents, key: session.id, value })));
+  }
+
+  /**
+   * Saves the session before the change is acknowledged, retrying `transcript-resend-attempts` times. When it
+   * keeps failing the change is not acknowledged; with `transcript-save-on-error=close` the session closes.
+   */
+  private async persist(session: ChatSession, change: Change): Promise<void> {
+    const durability = this.deps.durability as Durability;
+    let saver = this.savers.get(session.id);
+    if (!saver) {
+      saver = new GroupSaver(() => this.saveWithRetries(session, durability));
+      this.savers.set(session.id, saver);
+    }
+    if (this.deps.ownership) await this.assertOwner(session.id, this.deps.ownership);
+    try {
+      await saver.save();
+    } catch {
+      if (durability.saveOnError === 'close' && !change.closed) {
+        const closing = session.closeBySystem('5');
+        this.dispatch(session, [...change.events, ...closing.events]);
+        throw new ChatError('STORAGE_UNAVAILABLE', 'the transcript could not be saved, so the session was closed');
+      }
+      throw new ChatError('STORAGE_UNAVAILABLE', 'the transcript could not be saved; try again');
+    }
+  }
+
+  private async saveWithRetries(session: ChatSession, durability: Durability): Promise<void> {
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.deps.store.save(session.state);
+      } catch (error) {
+        if (attempt >= durability.resendAttempts) throw error;
+        await sleep(durability.resendDelayMs);
+      }
+    }
+  }
+
+  /**
+   * A session this node does not hold: with ownership configured, it is restored here if it was saved and its
+   * owner is gone. Two nodes restoring at once end with one owner; the other answers NOT_OWNER.
+   */
+  private async restore(sessionId: string): Promise<ChatSession> {
+    const policy = this.deps.ownership;
+    if (!policy) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
+    const pending = this.restoring.get(sessionId);
+    if (pending) return pending;
+    const work = this.claimAndLoad(sessionId, policy).finally(() => this.restoring.delete(sessionId));
+    this.restoring.set(sessionId, work);
+    return work;
+  }
+
+  private async claimAndLoad(sessionId: string, policy: OwnershipPolicy): Promise<ChatSession> {
+    const owner = await policy.store.owner(sessionId);
+    if (!owner) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
+    if (owner.nodeId !== policy.nodeId && (await policy.isAlive(owner.nodeId))) throw notOwner(sessionId, owner.nodeId);
+    await policy.store.claim(sessionId, policy.nodeId);
+    // Loaded only once the claim stands, so no write of an earlier owner is missed.
+    await this.assertOwner(sessionId, policy);
+    const state = await this.deps.store.load(sessionId);
+    if (!state) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
+    const session = ChatSession.fromState(this.context(), state);
+    this.sessions.set(sessionId, session);
+    for (const p of state.participants) this.keys.set(p.secureKey, { sessionId, userId: p.userId });
+    if (state.interactionId) this.interactions.set(state.interactionId, sessionId);
+    const { interactionId } = state;
+    await this.deps.bus.publish([
+      { topic: TOPICS.sessionEvents, key: sessionId, value: { type: 'restored', sessionId, nodeId: policy.nodeId, ...(interactionId ? { interactionId } : {}) } satisfies SessionEventRecord },
+    ]);
+    await this.commit(session, session.restore());
+    return session;
+  }
+
+  /** A node that finds a newer owner of a session stops serving it. */
+  private async assertOwner(sessionId: string, policy: OwnershipPolicy): Promise<void> {
+    const owner = await policy.store.owner(sessionId);
+    if (owner?.nodeId === policy.nodeId) return;
+    const session = this.sessions.get(sessionId);
+    if (session) this.forget(session);
+    throw notOwner(sessionId, owner?.nodeId ?? 'none');
   }
 
   private dispatch(session: ChatSession, events: readonly ChatEvent[]): void {
@@ -385,6 +498,10 @@ export class ChatEngine implements ChatEngineApi {
   private reschedule(session: ChatSession): void {
     this.deadlines.schedule(session.id, session.nextDeadline());
   }
+}
+
+function notOwner(sessionId: string, nodeId: string): ChatError {
+  return new ChatError('NOT_OWNER', `chat session ${sessionId} is served by node ${nodeId}`);
 }
 
 function credentials(session: ChatSession, party: Participant): PartyCredentials {

@@ -1,6 +1,6 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import type { SessionRules } from '@ocs/chat-domain';
-import { ChatEngine } from './chat-engine';
+import { ChatEngine, type Durability } from './chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { CryptoIds, systemClock, type EventBus, type TranscriptStore } from '@ocs/ports';
 
@@ -30,6 +30,17 @@ export interface EngineWiring {
   logger?: { error(fields: object, message: string): void };
 }
 
+/** `transcript-auto-save` and its companions. */
+export function durabilityFromConfig(config: ChatServerConfig): Durability {
+  const s = config.settings;
+  return {
+    autoSave: s.transcriptAutoSave,
+    saveOnError: s.transcriptSaveOnError,
+    resendAttempts: s.transcriptResendAttempts,
+    resendDelayMs: s.transcriptResendDelay * 1000,
+  };
+}
+
 /** An engine on the given adapters; by default (embedded) everything stays in memory. */
 export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}): ChatEngine {
   return new ChatEngine({
@@ -39,5 +50,6 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     store: wiring.store ?? new MemoryTranscriptStore(),
     bus: wiring.bus ?? new MemoryEventBus(),
     onListenerError: (sessionId, err) => wiring.logger?.error({ sessionId, err }, 'live listener failed'),
+    durability: durabilityFromConfig(config),
   });
 }

@@ -42,6 +42,11 @@ describe('loadConfig', () => {
         asyncIdleNotices: 'major',
         stopAbandonedInteraction: 'never',
         transcriptSaveNotices: 'major',
+        transcriptAutoSave: 0,
+        transcriptSaveOnError: 'continue',
+        transcriptResendAttempts: 3,
+        transcriptResendDelay: 1,
+        sessionRestorationMode: 'none',
       },
       inactivityControl: {
         messageAlert: 'Chat session will be closed soon due to inactivity of chat participants.',

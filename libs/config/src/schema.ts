@@ -90,6 +90,8 @@ const port = () => integer(0, 65_535);
 const IDLE_NOTICES = ['none', 'major', 'major2', 'typing', 'all'] as const;
 const STOP_ABANDONED = ['always', 'never', 'noagents', 'noanswer'] as const;
 const SAVE_NOTICES = ['none', 'major', 'all'] as const;
+const SAVE_ON_ERROR = ['close', 'continue'] as const;
+const RESTORATION_MODES = ['none', 'simple'] as const;
 /** Older releases took true/false: false meant never, true meant noanswer. */
 const legacyStopAbandoned = (value: unknown) => (value === 'false' || value === false ? 'never' : value === 'true' || value === true ? 'noanswer' : value);
 const URL_PATH = /^\/\S*$/;
@@ -113,6 +115,11 @@ const sectionsSchema = z
         .preprocess(legacyStopAbandoned, z.enum(STOP_ABANDONED, refusal(`expected one of ${STOP_ABANDONED.join(', ')}`)))
         .default('never'),
       'transcript-save-notices': z.enum(SAVE_NOTICES, refusal(`expected one of ${SAVE_NOTICES.join(', ')}`)).default('major'),
+      'transcript-auto-save': z.preprocess(integerFromText, z.union([z.literal(0), z.literal(1), z.literal(2)], refusal('expected 0, 1 or 2'))).default(0),
+      'transcript-save-on-error': z.enum(SAVE_ON_ERROR, refusal(`expected one of ${SAVE_ON_ERROR.join(', ')}`)).default('continue'),
+      'transcript-resend-attempts': integer(0, 100).default(3),
+      'transcript-resend-delay': integer(0, 3600).default(1),
+      'session-restoration-mode': z.enum(RESTORATION_MODES, refusal(`expected one of ${RESTORATION_MODES.join(', ')}`)).default('none'),
     }),
     'inactivity-control': section({
       'message-alert': z.string(refusal('expected a text')).default('Chat session will be closed soon due to inactivity of chat participants.'),

@@ -40,6 +40,8 @@ const BY_DOMAIN_CODE: Record<ChatErrorCode, { http: number; code: number; ended?
   UPLOAD_TYPE_NOT_ALLOWED: { http: 400, code: 203 },
   FILE_NOT_FOUND: { http: 404, code: 404 },
   DOWNLOAD_LIMIT: { http: 400, code: 201 },
+  STORAGE_UNAVAILABLE: { http: 503, code: 503 },
+  NOT_OWNER: { http: 503, code: 503 },
 };
 
 export interface GmsFailure {
@@ -65,6 +67,7 @@ export function toGmsFailure(error: unknown, alias: string): GmsFailure {
   return {
     httpStatus: failure.httpStatus,
     internal: false,
-    body: { statusCode: 2, alias, chatEnded: failure.chatEnded, messages: [], errors: [{ code: failure.code, message: failure.message }] },
+    // A 5xx is passing (storage or a node away): worth retrying.
+    body: { statusCode: failure.httpStatus >= 500 ? 1 : 2, alias, chatEnded: failure.chatEnded, messages: [], errors: [{ code: failure.code, message: failure.message }] },
   };
 }

@@ -6,3 +6,4 @@ export * from './clients/gms-cometd-client';
 export * from './clients/agent-test-client';
 export * from './interaction-server.contract';
 export * from './ucs.contract';
+export * from './ownership.contract';
