@@ -3,3 +3,4 @@ export * from './memory-event-bus';
 export * from './memory-ucs';
 export * from './memory-interaction-server';
 export * from './memory-ownership-store';
+export * from './memory-membership';

@@ -15,6 +15,8 @@ export function eventBusContract(name: string, create: () => Promise<{ bus: Even
     let bus: EventBus;
     let topic: string;
     let close: (() => Promise<void>) | undefined;
+    /** Group names of this test only: a broker keeps its groups between tests and runs. */
+    const group = (name: string): string => `${topic}.${name}`;
 
     beforeEach(async () => {
       ({ bus, topic, close } = await create());
@@ -25,7 +27,7 @@ export function eventBusContract(name: string, create: () => Promise<{ bus: Even
 
     it('delivers records of one key in publish order, values intact', async () => {
       const got: BusRecord[] = [];
-      const sub = await bus.subscribe(topic, 'g-order', (r) => void got.push(r));
+      const sub = await bus.subscribe(topic, group('order'), (r) => void got.push(r));
       const records = Array.from({ length: 20 }, (_, i) => ({ topic, key: 'session-1', value: { n: i, text: 'ü😀' } }));
       await bus.publish(records);
       await eventually(() => got.length === 20);
@@ -39,9 +41,9 @@ export function eventBusContract(name: string, create: () => Promise<{ bus: Even
       const a2: unknown[] = [];
       const b: unknown[] = [];
       const subs = [
-        await bus.subscribe(topic, 'g-a', (r) => void a1.push(r.value)),
-        await bus.subscribe(topic, 'g-a', (r) => void a2.push(r.value)),
-        await bus.subscribe(topic, 'g-b', (r) => void b.push(r.value)),
+        await bus.subscribe(topic, group('a'), (r) => void a1.push(r.value)),
+        await bus.subscribe(topic, group('a'), (r) => void a2.push(r.value)),
+        await bus.subscribe(topic, group('b'), (r) => void b.push(r.value)),
       ];
       await bus.publish(Array.from({ length: 10 }, (_, i) => ({ topic, key: `k${i}`, value: i })));
       await eventually(() => b.length === 10 && a1.length + a2.length === 10);
@@ -49,18 +51,31 @@ export function eventBusContract(name: string, create: () => Promise<{ bus: Even
       for (const s of subs) await s.close();
     });
 
-    it('keeps delivering after a handler fails', async () => {
+    it('keeps delivering after a handler fails, and does not deliver the failed record again', async () => {
       const got: unknown[] = [];
-      const sub = await bus.subscribe(topic, 'g-fail', (r) => {
-        if (r.value === 'bad') throw new Error('handler failure');
+      const sub = await bus.subscribe(topic, group('fail'), (r) => {
         got.push(r.value);
+        if (r.value === 'bad') throw new Error('handler failure');
       });
       await bus.publish([
         { topic, key: 'k', value: 'bad' },
         { topic, key: 'k', value: 'good' },
       ]);
       await eventually(() => got.includes('good'));
+      expect(got).toEqual(['bad', 'good']);
       await sub.close();
+    });
+
+    it('hands the records of a closed member to the rest of its group, and none to the closed one', async () => {
+      const closed: unknown[] = [];
+      const open: unknown[] = [];
+      const leaving = await bus.subscribe(topic, group('leave'), (r) => void closed.push(r.value));
+      const staying = await bus.subscribe(topic, group('leave'), (r) => void open.push(r.value));
+      await leaving.close();
+      await bus.publish(Array.from({ length: 10 }, (_, i) => ({ topic, key: `k${i}`, value: i })));
+      await eventually(() => open.length === 10);
+      expect(closed).toEqual([]);
+      await staying.close();
     });
   });
 }

@@ -7,3 +7,4 @@ export * from './clients/agent-test-client';
 export * from './interaction-server.contract';
 export * from './ucs.contract';
 export * from './ownership.contract';
+export * from './membership.contract';

@@ -1,0 +1,3 @@
+export * from './redis-options';
+export * from './redis-membership';
+export * from './redis-fan-out';
