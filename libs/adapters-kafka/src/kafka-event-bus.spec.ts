@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import type { BusRecord } from '@ocs/ports';
+import { eventBusContract, eventually } from '@ocs/testing';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { KafkaEventBus, type KafkaClientLogger, type KafkaEventBusOptions } from './kafka-event-bus';
+
+const VARIABLE = 'OCS_TEST_KAFKA_BROKERS';
+const brokers = (process.env[VARIABLE] ?? '').split(',').filter(Boolean);
+if (brokers.length === 0 && (process.env.CI || process.env.OCS_REQUIRE_SERVICES)) {
+  throw new Error(`${VARIABLE} is not set: the Kafka EventBus suite must run against a real broker here (CI or OCS_REQUIRE_SERVICES is set)`);
+}
+
+/** Joins, rebalances and closes take several seconds on a small machine. */
+const WAIT_MS = 30_000;
+jest.setTimeout(90_000);
+
+const describeOnBroker = brokers.length > 0 ? describe : describe.skip;
+
+describeOnBroker(
+  brokers.length > 0 ? `KafkaEventBus on ${brokers.join(',')}` : `KafkaEventBus: real-broker suite NOT RUN (${VARIABLE} is not set)`,
+  () => {
+    const topics: string[] = [];
+    let admin: Admin;
+
+    beforeAll(async () => {
+      admin = new Kafka({ clientId: 'ocs-test-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+    });
+    afterAll(async () => {
+      await admin.deleteTopics({ topics });
+      await admin.disconnect();
+    });
+
+    const newTopic = (): string => {
+      const topic = `ocs.test.${randomUUID()}`;
+      topics.push(topic);
+      return topic;
+    };
+    const connect = (options: Partial<KafkaEventBusOptions> = {}): Promise<KafkaEventBus> =>
+      KafkaEventBus.connect({
+        brokers,
+        clientId: 'ocs-test',
+        partitions: 3,
+        replicationFactor: 1,
+        onError: () => undefined,
+        // Members notice a rebalance within a second rather than kafkajs's default several.
+        consumer: { heartbeatInterval: 300, maxWaitTimeInMs: 500 },
+        ...options,
+      });
+
+    eventBusContract('kafka', async () => {
+      const bus = await connect();
+      const topic = newTopic();
+      await bus.ensureTopics([topic]);
+      return { bus, topic, close: () => bus.close() };
+    });
+
+    describe('KafkaEventBus', () => {
+      let bus: KafkaEventBus;
+      let topic: string;
+      let group: string;
+      const errors: [string, unknown][] = [];
+
+      beforeEach(async () => {
+        errors.length = 0;
+        bus = await connect({ onError: (g, error) => void errors.push([g, error]) });
+        topic = newTopic();
+        group = `${topic}.group`;
+        await bus.ensureTopics([topic]);
+      });
+      afterEach(async () => {
+        await bus.close();
+      });
+
+      const records = (count: number, keys: number, from = 0): BusRecord[] =>
+        Array.from({ length: count }, (_, i) => ({ topic, key: `session-${(from + i) % keys}`, value: { n: from + i } }));
+
+      it('creates the topics that are missing with the given partition count, and leaves the others', async () => {
+        const other = newTopic();
+        await bus.ensureTopics([topic, other], 1);
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [topic, other] });
+        const partitions = Object.fromEntries(metadata.map((t) => [t.name, t.partitions.length]));
+        expect(partitions).toEqual({ [topic]: 3, [other]: 1 });
+      });
+
+      it('delivers to a new group what was published before it first joined', async () => {
+        await bus.publish(records(5, 2));
+        const got: unknown[] = [];
+        const sub = await bus.subscribe(topic, group, (r) => void got.push(r.value));
+        await eventually(() => got.length === 5, WAIT_MS);
+        expect(got).toEqual(expect.arrayContaining(records(5, 2).map((r) => r.value)));
+        await sub.close();
+      });
+
+      it('keeps the order of each key over 200 records of successive publish calls, across the members of a group', async () => {
+        const got: BusRecord[] = [];
+        const subs = [
+          await bus.subscribe(topic, group, (r) => void got.push(r)),
+          await bus.subscribe(topic, group, (r) => void got.push(r)),
+        ];
+        for (let from = 0; from < 200; from += 25) await bus.publish(records(25, 7, from));
+        await eventually(() => got.length === 200, WAIT_MS);
+        const sent = records(200, 7);
+        for (let k = 0; k < 7; k += 1) {
+          const ofKey = (list: BusRecord[]): unknown[] => list.filter((r) => r.key === `session-${k}`).map((r) => r.value);
+          expect(ofKey(got)).toEqual(ofKey(sent));
+        }
+        for (const sub of subs) await sub.close();
+      });
+
+      it('gives a group that joins later every record, whatever another group committed', async () => {
+        const early: unknown[] = [];
+        const late: unknown[] = [];
+        const first = await bus.subscribe(topic, `${group}-early`, (r) => void early.push(r.value));
+        await bus.publish(records(20, 3));
+        await eventually(() => early.length === 20, WAIT_MS);
+        const second = await bus.subscribe(topic, `${group}-late`, (r) => void late.push(r.value));
+        await eventually(() => late.length === 20, WAIT_MS);
+        expect(late).toEqual(expect.arrayContaining(early));
+        await first.close();
+        await second.close();
+      });
+
+      it('delivers a record again when its member stopped before its handler settled (at least once)', async () => {
+        const stuck: unknown[] = [];
+        const crashing = await bus.subscribe(topic, group, (r) => {
+          stuck.push(r.value);
+          return new Promise<void>(() => undefined);
+        });
+        await bus.publish([
+          { topic, key: 'session', value: 'first' },
+          { topic, key: 'session', value: 'second' },
+        ]);
+        await eventually(() => stuck.length === 1, WAIT_MS);
+        await crashing.close();
+        const got: unknown[] = [];
+        const next = await bus.subscribe(topic, group, (r) => void got.push(r.value));
+        await eventually(() => got.length === 2, WAIT_MS);
+        expect({ stuck, got }).toEqual({ stuck: ['first'], got: ['first', 'second'] });
+        await next.close();
+      });
+
+      it('reports a failing handler to onError with its group', async () => {
+        const failure = new Error('handler failure');
+        const got: unknown[] = [];
+        const sub = await bus.subscribe(topic, group, (r) => {
+          got.push(r.value);
+          throw failure;
+        });
+        await bus.publish(records(1, 1));
+        await eventually(() => errors.length === 1, WAIT_MS);
+        expect(errors).toEqual([[group, failure]]);
+        await sub.close();
+      });
+
+      it("routes kafkajs's logs to the injected logger, and writes nothing to the console without one", async () => {
+        const consoleCalls = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => jest.spyOn(console, method));
+        const lines: { level: string; fields: object; message: string }[] = [];
+        const line = (level: string) => (fields: object, message: string) => void lines.push({ level, fields, message });
+        const logger: KafkaClientLogger = { error: line('error'), warn: line('warn'), info: line('info') };
+        const logged = await connect({ logger });
+        await logged.subscribe(topic, group, () => undefined);
+        await bus.subscribe(topic, `${group}-silent`, () => undefined);
+        await logged.close();
+        await bus.close();
+        expect(lines).toContainEqual({ level: 'info', fields: expect.objectContaining({ namespace: expect.any(String) }), message: expect.any(String) });
+        expect(lines.filter(({ fields }) => 'timestamp' in fields || 'message' in fields)).toEqual([]);
+        expect(consoleCalls.flatMap((spy) => spy.mock.calls)).toEqual([]);
+        for (const spy of consoleCalls) spy.mockRestore();
+      });
+    });
+  },
+);

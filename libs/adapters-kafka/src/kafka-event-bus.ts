@@ -1,0 +1,161 @@
+import type { BusHandler, BusRecord, BusSubscription, EventBus } from '@ocs/ports';
+import { Kafka, logLevel, Partitioners, type Admin, type ConsumerConfig, type KafkaMessage, type logCreator, type Producer } from 'kafkajs';
+
+/** Where kafkajs's own log lines go; a pino `Logger` fits. */
+export interface KafkaClientLogger {
+  error(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+}
+
+export interface KafkaEventBusOptions {
+  brokers: readonly string[];
+  clientId: string;
+  /** Partitions of the topics `ensureTopics` creates, unless it is given a count. */
+  partitions: number;
+  replicationFactor: number;
+  /** A handler that threw, or a consumer that kafkajs gave up restarting, of consumer group `group`. */
+  onError: (group: string, error: unknown) => void;
+  /** kafkajs logs at `info` and above; without a logger they are dropped. */
+  logger?: KafkaClientLogger;
+  /**
+   * Where a group without committed offsets starts: at the earliest record (default), so nothing published before
+   * it first joined is lost; or, if false, at the end of the partition as of its first fetch.
+   */
+  fromBeginning?: boolean;
+  /** Consumer timings, passed to kafkajs; lower `heartbeatInterval` and `maxWaitTimeInMs` rebalance faster. */
+  consumer?: Pick<ConsumerConfig, 'sessionTimeout' | 'rebalanceTimeout' | 'heartbeatInterval' | 'maxWaitTimeInMs'>;
+}
+
+const ABANDONED = Symbol('abandoned');
+
+/**
+ * The event bus on Kafka: one topic per `BusRecord.topic`, records keyed by session id (so one session's records
+ * share a partition and keep their order), values JSON in UTF-8.
+ *
+ * `publish` goes through an idempotent producer (acks from all in-sync replicas, one request in flight) and resolves
+ * once Kafka acknowledged every record; records of one call keep their order.
+ *
+ * Delivery is at least once. Each `subscribe` is one member of consumer group `group`; it handles one record at a time,
+ * in partition order, and commits the offset past a record only once its handler settled. A handler that throws is
+ * reported to `onError` and its record committed, as the memory bus reports and moves on. A record whose handler had
+ * not settled when its member stopped (crash, `close`, lost partition) is delivered again to the member that takes
+ * the partition over: handlers must be idempotent.
+ *
+ * Topics must exist before use (`ensureTopics` at start-up): subscribing to a missing one fails at once, publishing to
+ * one fails once the producer's retries are spent.
+ */
+export class KafkaEventBus implements EventBus {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly subscriptions = new Set<BusSubscription>();
+
+  private constructor(private readonly options: KafkaEventBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      ...(options.logger ? { logLevel: logLevel.INFO, logCreator: toLogger(options.logger) } : { logLevel: logLevel.NOTHING }),
+    });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  /** A bus whose producer and admin client are connected. */
+  static async connect(options: KafkaEventBusOptions): Promise<KafkaEventBus> {
+    const bus = new KafkaEventBus(options);
+    try {
+      await Promise.all([bus.producer.connect(), bus.admin.connect()]);
+    } catch (error) {
+      await bus.close();
+      throw error;
+    }
+    return bus;
+  }
+
+  /** Creates the topics that do not exist yet, and waits until their partitions have leaders. */
+  async ensureTopics(names: readonly string[], partitions = this.options.partitions): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const missing = names.filter((name) => !existing.has(name));
+    if (missing.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: this.options.replicationFactor })),
+    });
+  }
+
+  async publish(records: readonly BusRecord[]): Promise<void> {
+    const byTopic = new Map<string, { key: string; value: string }[]>();
+    for (const { topic, key, value } of records) {
+      const messages = byTopic.get(topic) ?? [];
+      byTopic.set(topic, messages);
+      messages.push({ key, value: JSON.stringify(value) });
+    }
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  }
+
+  /** Resolves once this member has joined `group` and received its partitions. */
+  async subscribe(topic: string, group: string, handler: BusHandler): Promise<BusSubscription> {
+    const consumer = this.kafka.consumer({ groupId: group, allowAutoTopicCreation: false, ...this.options.consumer });
+    let closing: Promise<void> | undefined;
+    let abandon!: () => void;
+    const abandoned = new Promise<typeof ABANDONED>((resolve) => (abandon = () => resolve(ABANDONED)));
+    const subscription: BusSubscription = {
+      // Does not wait for a handler in progress: its record stays uncommitted and is delivered again.
+      close: () =>
+        (closing ??= (async () => {
+          abandon();
+          await consumer.disconnect();
+          this.subscriptions.delete(subscription);
+        })()),
+    };
+    this.subscriptions.add(subscription);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.options.onError(group, payload.error);
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          if (closing) return;
+          const outcome = await Promise.race([this.deliver(topic, group, message, handler), abandoned]);
+          if (outcome === ABANDONED) return;
+          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+        },
+      });
+    } catch (error) {
+      await subscription.close();
+      throw error;
+    }
+    return subscription;
+  }
+
+  /** Disconnects every subscription, then the producer and the admin client. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  private async deliver(topic: string, group: string, message: KafkaMessage, handler: BusHandler): Promise<void> {
+    try {
+      await handler({ topic, key: message.key?.toString() ?? '', value: JSON.parse(String(message.value)) });
+    } catch (error) {
+      this.options.onError(group, error);
+    }
+  }
+}
+
+function toLogger(logger: KafkaClientLogger): logCreator {
+  return () =>
+    ({ namespace, level, log: { message, timestamp: _timestamp, ...fields } }) => {
+      const method = level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
+      logger[method]({ namespace, ...fields }, message);
+    };
+}
