@@ -1,0 +1,5 @@
+export * from './cassandra-options';
+export * from './schema';
+export * from './cassandra-transcript-store';
+export * from './cassandra-ownership-store';
+export * from './cassandra-health';

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { schemaStatements, type SchemaOptions } from './schema';
+import { withTestKeyspace } from './test/real-cassandra';
+
+const TWO_WEEKS = 1_209_600;
+const simple: SchemaOptions = { keyspace: 'genesys_chat_server', replication: { class: 'SimpleStrategy', replication_factor: 1 } };
+
+describe('schemaStatements: the deploy/cassandra scripts, filled in', () => {
+  it('creates the keyspace, selects it and creates the guide’s tables without a cleanup procedure', async () => {
+    const statements = await schemaStatements(simple);
+    expect(statements).toEqual([
+      "CREATE KEYSPACE genesys_chat_server\nWITH REPLICATION = { 'class' : 'SimpleStrategy', 'replication_factor' : 1 }",
+      'USE genesys_chat_server',
+      expect.stringMatching(/^CREATE TABLE transcripts \(\n.*PRIMARY KEY \(id, creatorid\) \)\nWITH CLUSTERING ORDER BY \(creatorid ASC\)$/s),
+      expect.stringMatching(/^CREATE TABLE owner \(\n.*ownership_start_time timeuuid,.*PRIMARY KEY \(id, ownership_start_time\) \)\nWITH CLUSTERING ORDER BY \(ownership_start_time DESC\)$/s),
+    ]);
+  });
+
+  it('adds the time to live and tombstone grace of the cleanup procedure to both tables', async () => {
+    const statements = await schemaStatements({ ...simple, ttlCleanup: { defaultTimeToLive: TWO_WEEKS, gcGraceSeconds: 864_000 } });
+    expect(statements).toHaveLength(4);
+    for (const table of statements.slice(2)) expect(table).toMatch(/\nAND default_time_to_live = 1209600 AND gc_grace_seconds = 864000$/);
+  });
+
+  it('writes other replication strategies as CQL maps, quoting strings', async () => {
+    const [createKeyspace] = await schemaStatements({ ...simple, replication: { class: 'NetworkTopologyStrategy', dc1: 3, "o'dc": '2' } });
+    expect(createKeyspace).toContain("WITH REPLICATION = { 'class' : 'NetworkTopologyStrategy', 'dc1' : 3, 'o''dc' : '2' }");
+  });
+
+  it('refuses keyspace names that would need quoting and times that are not whole seconds', async () => {
+    await expect(schemaStatements({ ...simple, keyspace: 'chat; DROP KEYSPACE system' })).rejects.toThrow('Cassandra keyspace name');
+    await expect(schemaStatements({ ...simple, keyspace: '1chat' })).rejects.toThrow('Cassandra keyspace name');
+    await expect(schemaStatements({ ...simple, ttlCleanup: { defaultTimeToLive: -1, gcGraceSeconds: 0 } })).rejects.toThrow('defaultTimeToLive must be a whole number of seconds');
+    await expect(schemaStatements({ ...simple, ttlCleanup: { defaultTimeToLive: 1, gcGraceSeconds: 0.5 } })).rejects.toThrow('gcGraceSeconds must be a whole number of seconds');
+  });
+
+  it('reads the scripts from another folder when told, and names a placeholder it has no value for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocs-cql-'));
+    try {
+      writeFileSync(join(dir, 'keyspace.cql'), '-- ${UNKNOWN} in a comment is ignored\nCREATE KEYSPACE ${KEYSPACE} WITH REPLICATION = ${REPLICATION};');
+      writeFileSync(join(dir, 'tables.cql'), 'CREATE TABLE t (id text PRIMARY KEY) WITH comment = ${UNKNOWN};');
+      await expect(schemaStatements({ ...simple, scriptsDir: dir })).rejects.toThrow('No value for the placeholder ${UNKNOWN} of the Cassandra schema');
+      writeFileSync(join(dir, 'tables.cql'), 'CREATE TABLE t (id text PRIMARY KEY);\n\n');
+      expect(await schemaStatements({ ...simple, scriptsDir: dir })).toEqual([
+        "CREATE KEYSPACE genesys_chat_server WITH REPLICATION = { 'class' : 'SimpleStrategy', 'replication_factor' : 1 }",
+        'CREATE TABLE t (id text PRIMARY KEY)',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Cassandra's own table defaults: no time to live, ten days of tombstone grace. */
+const NO_CLEANUP = { defaultTimeToLive: 0, gcGraceSeconds: 864_000 };
+const variants: Array<[string, SchemaOptions['ttlCleanup']]> = [
+  ['without a cleanup procedure', undefined],
+  ['with the cleanup procedure', { defaultTimeToLive: TWO_WEEKS, gcGraceSeconds: 3_600 }],
+];
+
+for (const [variant, ttlCleanup] of variants) {
+  withTestKeyspace(`applySchema on a real Cassandra, ${variant}`, ttlCleanup, (cassandra) => {
+    it('creates the guide’s transcripts and owner tables with their keys, clustering order and cleanup settings', async () => {
+      const { client, keyspace } = cassandra();
+      const columns = await client.execute('SELECT table_name, column_name, type, kind, clustering_order FROM system_schema.columns WHERE keyspace_name = ?', [keyspace]);
+      const layout = columns.rows.map((row) => `${row.get('table_name')}.${row.get('column_name')} ${row.get('type')} ${row.get('kind')} ${row.get('clustering_order')}`).sort();
+      expect(layout).toEqual([
+        'owner.creatorid text regular none',
+        'owner.id text partition_key none',
+        'owner.ownership_start_time timeuuid clustering desc',
+        'transcripts.creatorid text clustering asc',
+        'transcripts.id text partition_key none',
+        'transcripts.transcript text regular none',
+      ]);
+      const tables = await client.execute('SELECT table_name, default_time_to_live, gc_grace_seconds FROM system_schema.tables WHERE keyspace_name = ?', [keyspace]);
+      const { defaultTimeToLive, gcGraceSeconds } = ttlCleanup ?? NO_CLEANUP;
+      expect(tables.rows.map((row) => [row.get('table_name'), row.get('default_time_to_live'), row.get('gc_grace_seconds')]).sort()).toEqual([
+        ['owner', defaultTimeToLive, gcGraceSeconds],
+        ['transcripts', defaultTimeToLive, gcGraceSeconds],
+      ]);
+    });
+  });
+}
