@@ -74,8 +74,9 @@ up_redis() {
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >&2 || die "could not install redis-server"
   fi
   rm -rf "$dir"; mkdir -p "$dir"
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
+  nohup redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+    --logfile "$dir/redis.log" --dir "$dir" > /dev/null 2>&1 &
+  echo $! > "$dir/redis.pid"
   wait_for redis "$dir/redis.log" 'Ready to accept connections' "$REDIS_PORT" "$dir/redis.pid"
 }
 

@@ -79,6 +79,30 @@ describe('loadConfig', () => {
         agentWsHeartbeat: 30,
         corsOrigins: ['*'],
       },
+      cluster: { mode: 'embedded', nodeId: '', heartbeatInterval: 1, nodeTtl: 5 },
+      cassandra: {
+        contactPoints: ['127.0.0.1'],
+        port: 9042,
+        keyspace: 'chat',
+        localDataCenter: 'datacenter1',
+        readConsistency: 'QUORUM',
+        writeConsistency: 'QUORUM',
+        username: '',
+        password: '',
+        replicationStrategy: 'SimpleStrategy',
+        replicationFactor: 1,
+      },
+      encryption: {
+        enabled: false,
+        trustedCertDir: '',
+        clientCertificateFile: '',
+        clientPrivateKeyFile: '',
+        password: '',
+        verifyPeerCert: true,
+        verifyPeerIdentity: true,
+      },
+      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'ocs', partitions: 12, replicationFactor: 1 },
+      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'ocs:' },
       log: { level: 'info' },
     });
   });
@@ -176,6 +200,16 @@ describe('loadConfig', () => {
 
   describe('refuses', () => {
     it.each([
+      [
+        'a bad Kafka broker list',
+        { OCS__kafka__brokers: '127.0.0.1' },
+        'invalid option [kafka] brokers: expected host:port pairs separated by commas, got "127.0.0.1"',
+      ],
+      [
+        'an unknown cluster mode',
+        { OCS__cluster__mode: 'mesh' },
+        'invalid option [cluster] mode: expected one of embedded, cluster, got "mesh"',
+      ],
       [
         'a non-integer',
         { 'OCS__settings__flex-disconnect-timeout': 'abc' },

@@ -91,6 +91,7 @@ const IDLE_NOTICES = ['none', 'major', 'major2', 'typing', 'all'] as const;
 const STOP_ABANDONED = ['always', 'never', 'noagents', 'noanswer'] as const;
 const SAVE_NOTICES = ['none', 'major', 'all'] as const;
 const SAVE_ON_ERROR = ['close', 'continue'] as const;
+const CLUSTER_MODES = ['embedded', 'cluster'] as const;
 const RESTORATION_MODES = ['none', 'simple'] as const;
 /** Older releases took true/false: false meant never, true meant noanswer. */
 const legacyStopAbandoned = (value: unknown) => (value === 'false' || value === false ? 'never' : value === 'true' || value === true ? 'noanswer' : value);
@@ -158,6 +159,47 @@ const sectionsSchema = z
       'cors-origins': text(/^(\*|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, 'expected * or a comma-separated list of origins like https://shop.example')
         .default('*')
         .transform((list) => list.split(',').map((origin) => origin.trim())),
+    }),
+    cluster: section({
+      mode: z.enum(CLUSTER_MODES, refusal(`expected one of ${CLUSTER_MODES.join(', ')}`)).default('embedded'),
+      'node-id': text(/^[A-Za-z0-9_.-]{0,64}$/, 'expected up to 64 characters from A-Z a-z 0-9 _ . -').default(''),
+      'heartbeat-interval': integer(1, 60).default(1),
+      'node-ttl': integer(2, 300).default(5),
+    }),
+    cassandra: section({
+      'contact-points': text(/^[^\s,]+(,[^\s,]+)*$/, 'expected host names or addresses separated by commas')
+        .default('127.0.0.1')
+        .transform((list) => list.split(',')),
+      port: port().default(9042),
+      keyspace: text(/^[A-Za-z][A-Za-z0-9_]{0,47}$/, 'expected a letter then up to 47 letters, digits or _').default('chat'),
+      'local-data-center': text(/^\S+$/, 'expected a data center name').default('datacenter1'),
+      'read-consistency': text(/^[A-Za-z_]+$/, 'expected a consistency level such as QUORUM').default('QUORUM'),
+      'write-consistency': text(/^[A-Za-z_]+$/, 'expected a consistency level such as QUORUM').default('QUORUM'),
+      username: z.string(refusal('expected a text')).default(''),
+      password: z.string(refusal('expected a text', false)).default(''),
+      'replication-strategy': z.enum(['SimpleStrategy', 'NetworkTopologyStrategy'], refusal('expected SimpleStrategy or NetworkTopologyStrategy')).default('SimpleStrategy'),
+      'replication-factor': integer(1, 10).default(1),
+    }),
+    encryption: section({
+      enabled: boolean().default(false),
+      'trusted-cert-dir': z.string(refusal('expected a directory path')).default(''),
+      'client-certificate-file': z.string(refusal('expected a file path')).default(''),
+      'client-private-key-file': z.string(refusal('expected a file path')).default(''),
+      password: z.string(refusal('expected a text', false)).default(''),
+      'verify-peer-cert': boolean().default(true),
+      'verify-peer-identity': boolean().default(true),
+    }),
+    kafka: section({
+      brokers: text(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'expected host:port pairs separated by commas')
+        .default('127.0.0.1:9092')
+        .transform((list) => list.split(',')),
+      'client-id': text(/^\S{1,64}$/, 'expected a name without spaces').default('ocs'),
+      partitions: integer(1, 1000).default(12),
+      'replication-factor': integer(1, 10).default(1),
+    }),
+    redis: section({
+      url: text(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+      'key-prefix': text(/^\S{0,32}$/, 'expected up to 32 characters without spaces').default('ocs:'),
     }),
     log: section({
       level: z.enum(LOG_LEVELS, refusal(`expected one of ${LOG_LEVELS.join(', ')}`)).default('info'),
