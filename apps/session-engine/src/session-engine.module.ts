@@ -4,6 +4,7 @@ import { InteractionBridge } from '@ocs/interaction-bridge';
 import { METRICS_REGISTRY, ObservabilityModule } from '@ocs/observability';
 import { Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
+import { HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
 
 export const SESSION_ENGINE_SERVICE = 'session-engine';
 
@@ -48,11 +49,19 @@ class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
  */
 @Module({})
 export class SessionEngineModule {
-  static forRoot(engine: ChatEngine, bridge: InteractionBridge): DynamicModule {
+  /** `heartbeat`: in cluster mode the node announces itself in the membership. */
+  static forRoot(engine: ChatEngine, bridge: InteractionBridge, heartbeat?: HeartbeatOptions): DynamicModule {
     return {
       module: SessionEngineModule,
       imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
-      providers: [{ provide: ChatEngine, useValue: engine }, { provide: InteractionBridge, useValue: bridge }, EngineTimer, EngineMetrics, BridgeLifecycle],
+      providers: [
+        { provide: ChatEngine, useValue: engine },
+        { provide: InteractionBridge, useValue: bridge },
+        EngineTimer,
+        EngineMetrics,
+        BridgeLifecycle,
+        ...(heartbeat ? [{ provide: HEARTBEAT_OPTIONS, useValue: heartbeat }, MembershipHeartbeat] : []),
+      ],
     };
   }
 }

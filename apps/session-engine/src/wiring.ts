@@ -1,5 +1,5 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
-import { createEngine, type ChatEngine } from '@ocs/chat-engine';
+import { createEngine, type ChatEngine, type OwnershipPolicy } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge, bridgeOptionsFromConfig } from '@ocs/interaction-bridge';
 import type { Logger } from '@ocs/observability';
@@ -23,8 +23,9 @@ export function memoryAdapters(): SessionEngineAdapters & { interactions: Memory
 }
 
 /** The engine and its bridge to Interaction Server and UCS, on the given adapters. */
-export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adapters: SessionEngineAdapters): SessionEngineParts {
-  const engine = createEngine(config, { logger, store: adapters.store, bus: adapters.bus });
+export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adapters: SessionEngineAdapters, ownership?: OwnershipPolicy): SessionEngineParts {
+  const restoring = ownership && config.settings.sessionRestorationMode === 'simple';
+  const engine = createEngine(config, { logger, store: adapters.store, bus: adapters.bus, ...(restoring ? { ownership } : {}) });
   const bridge = new InteractionBridge({
     engine,
     ...adapters,

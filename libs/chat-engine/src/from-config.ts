@@ -1,6 +1,6 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import type { SessionRules } from '@ocs/chat-domain';
-import { ChatEngine, type Durability } from './chat-engine';
+import { ChatEngine, type Durability, type OwnershipPolicy } from './chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { CryptoIds, systemClock, type EventBus, type TranscriptStore } from '@ocs/ports';
 
@@ -28,6 +28,8 @@ export interface EngineWiring {
   bus?: EventBus;
   /** Where failures of live listeners are reported. */
   logger?: { error(fields: object, message: string): void };
+  /** Session ownership and restoration (cluster mode with `session-restoration-mode=simple`). */
+  ownership?: OwnershipPolicy;
 }
 
 /** `transcript-auto-save` and its companions. */
@@ -51,5 +53,6 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     bus: wiring.bus ?? new MemoryEventBus(),
     onListenerError: (sessionId, err) => wiring.logger?.error({ sessionId, err }, 'live listener failed'),
     durability: durabilityFromConfig(config),
+    ...(wiring.ownership ? { ownership: wiring.ownership } : {}),
   });
 }

@@ -1,0 +1,111 @@
+import { applySchema, connectCassandra } from '@ocs/adapters-cassandra';
+import { loadConfig, type ChatServerConfig } from '@ocs/config';
+import { bootstrapApp, createLogger } from '@ocs/observability';
+import { TOPICS, type BusRecord } from '@ocs/ports';
+import { until } from '@ocs/testing';
+import { randomBytes } from 'node:crypto';
+import { clusterAdapters, type ClusterParts } from './cluster-wiring';
+import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.module';
+import { wireSessionEngine } from './wiring';
+
+const needed = { cassandra: process.env.OCS_TEST_CASSANDRA, kafka: process.env.OCS_TEST_KAFKA_BROKERS, redis: process.env.OCS_TEST_REDIS };
+const missing = Object.entries(needed).filter(([, v]) => !v).map(([k]) => k);
+if (missing.length > 0 && (process.env.CI || process.env.OCS_REQUIRE_SERVICES)) {
+  throw new Error(`the cluster wiring tests need real servers: ${missing.join(', ')} not set (deploy/local/services.sh env)`);
+}
+const describeWithServers = missing.length > 0 ? describe.skip : describe;
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+const keyspace = `ocs_test_${randomBytes(6).toString('hex')}`;
+
+function config(nodeId: string): ChatServerConfig {
+  const [host, port] = (needed.cassandra ?? '').split(':');
+  return loadConfig({
+    argv: [],
+    env: {
+      OCS__cluster__mode: 'cluster',
+      OCS__cluster__node_id: nodeId,
+      OCS__cassandra__contact_points: host,
+      OCS__cassandra__port: port,
+      OCS__cassandra__keyspace: keyspace,
+      OCS__cassandra__read_consistency: 'ONE',
+      OCS__cassandra__write_consistency: 'ONE',
+      OCS__kafka__brokers: needed.kafka ?? '',
+      OCS__kafka__partitions: '3',
+      OCS__redis__url: needed.redis ?? '',
+      OCS__redis__key_prefix: `${keyspace}:`,
+      OCS__settings__transcript_auto_save: '1',
+      OCS__settings__session_restoration_mode: 'simple',
+    },
+  });
+}
+
+describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redis)', () => {
+  const nodes: ClusterParts[] = [];
+
+  beforeAll(async () => {
+    const [host, port] = (needed.cassandra ?? '').split(':');
+    const admin = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace });
+    await applySchema(admin.client, { keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 } });
+    await admin.client.shutdown();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const node of nodes) await node.close();
+    const [host, port] = (needed.cassandra ?? '').split(':');
+    const admin = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace });
+    await admin.client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+    await admin.client.shutdown();
+  }, 60_000);
+
+  async function node(nodeId: string) {
+    const cfg = config(nodeId);
+    const parts = await clusterAdapters(cfg, logger);
+    nodes.push(parts);
+    return { parts, ...wireSessionEngine(cfg, logger, parts.adapters, parts.ownership) };
+  }
+
+  it('saves each acknowledged change in Cassandra, claims ownership, publishes on Kafka, and announces itself in Redis', async () => {
+    const a = await node('node-a');
+    const records: BusRecord[] = [];
+    const subscription = await a.parts.adapters.bus.subscribe(TOPICS.sessionEvents, `${keyspace}-watch`, (r) => void records.push(r));
+    const { app } = await bootstrapApp(
+      SessionEngineModule.forRoot(a.engine, a.bridge, { membership: a.parts.membership, nodeId: 'node-a', url: 'http://127.0.0.1:1', intervalMs: 200, ttlMs: 2000 }),
+      { service: SESSION_ENGINE_SERVICE, host: '127.0.0.1', port: 0, logger },
+    );
+    try {
+      const { party } = await a.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
+      await a.engine.message(party, { text: 'durable in Cassandra' });
+      const saved = await a.parts.adapters.store.load(party.sessionId);
+      expect(saved?.transcript.map((e) => e.kind)).toEqual(['newParty', 'message']);
+      expect(await a.parts.ownership.store.owner(party.sessionId)).toMatchObject({ nodeId: 'node-a' });
+      await until(async () => (records.filter((r) => r.key === party.sessionId).length >= 3 ? true : undefined), 'the records on Kafka');
+      expect(records.filter((r) => r.key === party.sessionId).map((r) => (r.value as { type: string }).type)).toEqual(['created', 'event', 'event']);
+      expect((await a.parts.membership.alive()).map((n) => n.nodeId)).toContain('node-a');
+    } finally {
+      await subscription.close();
+      await app.close();
+    }
+    expect((await a.parts.membership.alive()).map((n) => n.nodeId)).not.toContain('node-a');
+  }, 60_000);
+
+  it('restores on another node the session of a node that is gone, from Cassandra, with exactly one owner', async () => {
+    const a = await node('node-c');
+    const b = await node('node-d');
+    await a.parts.membership.heartbeat({ nodeId: 'node-c', url: 'http://127.0.0.1:1', draining: false, sessions: 0 }, 60_000);
+    await b.parts.membership.heartbeat({ nodeId: 'node-d', url: 'http://127.0.0.1:2', draining: false, sessions: 0 }, 60_000);
+    const customer = await a.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
+    const agent = await a.engine.join(customer.party.sessionId, { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 });
+    await a.engine.message(agent.party, { text: 'acknowledged before the crash' });
+    await expect(b.engine.read(customer.party, 0)).rejects.toMatchObject({ code: 'NOT_OWNER' });
+
+    await a.parts.membership.leave('node-c');
+    const view = await b.engine.read(customer.party, 0);
+    expect(view.events.map((e) => (e.event.kind === 'message' ? e.event.text : e.event.kind))).toEqual(['newParty', 'newParty', 'acknowledged before the crash', 'partyLeft']);
+    expect(view.events.at(-1)?.event).toMatchObject({ quitReasonCode: '8', userId: agent.party.userId });
+    expect(await b.parts.ownership.store.owner(customer.party.sessionId)).toMatchObject({ nodeId: 'node-d' });
+    await b.engine.message(customer.party, { text: 'after the restore' });
+    expect((await b.parts.adapters.store.load(customer.party.sessionId))?.transcript.map((e) => e.position)).toEqual([0, 1, 2, 3, 4]);
+    await expect(a.engine.message(customer.party, { text: 'from the old owner' })).rejects.toMatchObject({ code: 'NOT_OWNER' });
+  }, 60_000);
+});

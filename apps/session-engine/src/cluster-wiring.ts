@@ -1,0 +1,73 @@
+import { MemoryInteractionServer, MemoryUcs } from '@ocs/adapters-memory';
+import { CassandraHealth, CassandraOwnershipStore, CassandraTranscriptStore, connectCassandra } from '@ocs/adapters-cassandra';
+import { KafkaEventBus } from '@ocs/adapters-kafka';
+import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
+import type { OwnershipPolicy } from '@ocs/chat-engine';
+import type { ChatServerConfig } from '@ocs/config';
+import type { Logger } from '@ocs/observability';
+import { TOPICS } from '@ocs/ports';
+import { hostname } from 'node:os';
+import type { SessionEngineAdapters } from './wiring';
+
+/** Log ids of Cassandra availability changes, as Genesys Chat Server logs them. */
+export const CASSANDRA_UNAVAILABLE = 59520;
+export const CASSANDRA_AVAILABLE = 59521;
+
+export interface ClusterParts {
+  nodeId: string;
+  adapters: SessionEngineAdapters;
+  ownership: OwnershipPolicy;
+  membership: RedisMembership;
+  fanOut: RedisFanOut;
+  cassandraHealth: CassandraHealth;
+  close(): Promise<void>;
+}
+
+/**
+ * The session engine's adapters in cluster mode: transcripts and ownership in Cassandra, the event bus on Kafka,
+ * membership and fan-out in Redis. Interaction Server and UCS stay in memory per node until their cluster
+ * adapters exist. The keyspace must exist (`deploy/cassandra`).
+ */
+export async function clusterAdapters(config: ChatServerConfig, logger: Logger): Promise<ClusterParts> {
+  const nodeId = config.cluster.nodeId || `${hostname()}-${process.pid}`;
+  const { cassandra, encryption, kafka, redis } = config;
+  const context = await connectCassandra({
+    contactPoints: [...cassandra.contactPoints],
+    port: cassandra.port,
+    localDataCenter: cassandra.localDataCenter,
+    keyspace: cassandra.keyspace,
+    readConsistency: cassandra.readConsistency,
+    writeConsistency: cassandra.writeConsistency,
+    username: cassandra.username,
+    password: cassandra.password,
+    encryption: { ...encryption },
+  });
+  const cassandraHealth = new CassandraHealth(context.client);
+  cassandraHealth.on('unavailable', () => logger.error({ logId: CASSANDRA_UNAVAILABLE }, 'Cassandra is unavailable'));
+  cassandraHealth.on('available', () => logger.info({ logId: CASSANDRA_AVAILABLE }, 'Cassandra is available'));
+  const bus = await KafkaEventBus.connect({
+    brokers: kafka.brokers,
+    clientId: `${kafka.clientId}-${nodeId}`,
+    partitions: kafka.partitions,
+    replicationFactor: kafka.replicationFactor,
+    onError: (group, err) => logger.error({ group, err }, 'event bus consumer failed'),
+    logger,
+  });
+  await bus.ensureTopics([TOPICS.sessionEvents]);
+  const membership = new RedisMembership({ url: redis.url, keyPrefix: redis.keyPrefix });
+  const fanOut = new RedisFanOut({ url: redis.url, keyPrefix: redis.keyPrefix, onError: (err) => logger.error({ err }, 'fan-out handler failed') });
+  const ownershipStore = new CassandraOwnershipStore(context);
+  return {
+    nodeId,
+    adapters: { store: new CassandraTranscriptStore(context, nodeId), bus, interactions: new MemoryInteractionServer(), ucs: new MemoryUcs() },
+    ownership: { nodeId, store: ownershipStore, isAlive: async (id) => (await membership.alive()).some((node) => node.nodeId === id) },
+    membership,
+    fanOut,
+    cassandraHealth,
+    close: async () => {
+      cassandraHealth.close();
+      await Promise.all([bus.close(), membership.close(), fanOut.close()]);
+      await context.client.shutdown();
+    },
+  };
+}
