@@ -1,0 +1,3 @@
+export * from './protocol';
+export * from './rpc-server';
+export * from './remote-engine';
