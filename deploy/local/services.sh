@@ -10,7 +10,8 @@
 #
 # Ports: Redis 16379, Kafka 19092 (controller 19093), Cassandra 19042 (storage 17000); override with
 # OCS_REDIS_PORT, OCS_KAFKA_PORT, OCS_CASSANDRA_PORT. Jars are cached in OCS_DEPLOY_CACHE (default
-# ~/.cache/ocs-deploy); data and logs live in OCS_SERVICES_DIR (default /tmp/ocs-services), wiped at each start.
+# ~/.cache/ocs-deploy); data and logs live in OCS_SERVICES_DIR (default /tmp/ocs-services), wiped at each start
+# unless OCS_SERVICES_KEEP_DATA=1 (Cassandra: a restart that keeps its data).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -103,10 +104,12 @@ up_cassandra() {
   local dir="$RUN/cassandra" lib java
   pid_alive "$dir/cassandra.pid" && { log "cassandra already running"; return; }
   lib="$(resolve_jars cassandra)"; java="$(java17)"
-  rm -rf "$dir"; mkdir -p "$dir/conf" "$dir/logs" "$dir/data" "$dir/commitlog" "$dir/saved_caches" "$dir/hints" "$dir/cdc_raw"
+  [[ "${OCS_SERVICES_KEEP_DATA:-}" == 1 ]] || rm -rf "$dir"
+  mkdir -p "$dir/conf" "$dir/logs" "$dir/data" "$dir/commitlog" "$dir/saved_caches" "$dir/hints" "$dir/cdc_raw"
   fill "$HERE/cassandra/cassandra.yaml.template" "$dir/conf/cassandra.yaml" \
     -e "s#@DIR@#$dir#g" -e "s#@NATIVE_PORT@#$CASSANDRA_PORT#g" -e "s#@STORAGE_PORT@#$CASSANDRA_STORAGE_PORT#g"
   cp "$HERE/cassandra/logback.xml" "$dir/conf/logback.xml"
+  : > "$dir/logs/system.log"
   local exports=(java.base/jdk.internal.misc java.management.rmi/com.sun.jmx.remote.internal.rmi java.management/com.sun.jmx.remote.security
     java.rmi/sun.rmi.registry java.rmi/sun.rmi.server java.sql/java.sql java.base/java.lang.ref jdk.unsupported/sun.misc
     jdk.attach/sun.tools.attach jdk.compiler/com.sun.tools.javac.file)

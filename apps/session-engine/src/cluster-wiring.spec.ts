@@ -69,8 +69,11 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
     const a = await node('node-a');
     const records: BusRecord[] = [];
     const subscription = await a.parts.adapters.bus.subscribe(TOPICS.sessionEvents, `${keyspace}-watch`, (r) => void records.push(r));
-    const { app } = await bootstrapApp(
-      SessionEngineModule.forRoot(a.engine, a.bridge, { membership: a.parts.membership, nodeId: 'node-a', url: 'http://127.0.0.1:1', intervalMs: 200, ttlMs: 2000 }),
+    const { app, url } = await bootstrapApp(
+      SessionEngineModule.forRoot(a.engine, a.bridge, {
+        heartbeat: { membership: a.parts.membership, nodeId: 'node-a', url: 'http://127.0.0.1:1', intervalMs: 200, ttlMs: 2000 },
+        storage: a.parts.cassandraHealth,
+      }),
       { service: SESSION_ENGINE_SERVICE, host: '127.0.0.1', port: 0, logger },
     );
     try {
@@ -82,6 +85,7 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
       await until(async () => (records.filter((r) => r.key === party.sessionId).length >= 3 ? true : undefined), 'the records on Kafka');
       expect(records.filter((r) => r.key === party.sessionId).map((r) => (r.value as { type: string }).type)).toEqual(['created', 'event', 'event']);
       expect((await a.parts.membership.alive()).map((n) => n.nodeId)).toContain('node-a');
+      expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^ocs_cassandra_available 1$/m);
     } finally {
       await subscription.close();
       await app.close();

@@ -29,6 +29,34 @@ class EngineMetrics implements OnModuleInit {
   }
 }
 
+export interface ClusterRuntime {
+  heartbeat: HeartbeatOptions;
+  storage: { isAvailable(): boolean };
+}
+
+const CLUSTER_RUNTIME = Symbol('ClusterRuntime');
+
+/** `ocs_cassandra_available`: 1 while Cassandra can be reached (Genesys log ids 59520 / 59521 mark the changes). */
+@Injectable()
+class StorageMetrics implements OnModuleInit {
+  constructor(
+    @Inject(CLUSTER_RUNTIME) private readonly cluster: ClusterRuntime,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+  ) {}
+
+  onModuleInit(): void {
+    const { storage } = this.cluster;
+    new Gauge({
+      name: 'ocs_cassandra_available',
+      help: '1 while Cassandra is available to this node, 0 while it is not',
+      registers: [this.registry],
+      collect() {
+        this.set(storage.isAvailable() ? 1 : 0);
+      },
+    });
+  }
+}
+
 /** Runs the interaction bridge while the app runs. */
 @Injectable()
 class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -49,8 +77,8 @@ class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
  */
 @Module({})
 export class SessionEngineModule {
-  /** `heartbeat`: in cluster mode the node announces itself in the membership. */
-  static forRoot(engine: ChatEngine, bridge: InteractionBridge, heartbeat?: HeartbeatOptions): DynamicModule {
+  /** `cluster`: the node announces itself in the membership and reports Cassandra's availability. */
+  static forRoot(engine: ChatEngine, bridge: InteractionBridge, cluster?: ClusterRuntime): DynamicModule {
     return {
       module: SessionEngineModule,
       imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
@@ -60,7 +88,7 @@ export class SessionEngineModule {
         EngineTimer,
         EngineMetrics,
         BridgeLifecycle,
-        ...(heartbeat ? [{ provide: HEARTBEAT_OPTIONS, useValue: heartbeat }, MembershipHeartbeat] : []),
+        ...(cluster ? [{ provide: HEARTBEAT_OPTIONS, useValue: cluster.heartbeat }, MembershipHeartbeat, { provide: CLUSTER_RUNTIME, useValue: cluster }, StorageMetrics] : []),
       ],
     };
   }

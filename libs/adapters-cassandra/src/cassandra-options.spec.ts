@@ -26,11 +26,17 @@ describe('consistencyLevel', () => {
 
 describe('cassandraClientOptions', () => {
   it('defaults to port 9042, data center datacenter1, protocol v4 at most, no credentials and no TLS', async () => {
-    expect(await cassandraClientOptions({ contactPoints: ['10.0.0.1', '10.0.0.2'], keyspace: 'genesys_chat_server' })).toEqual({
+    const { policies: clientPolicies, ...rest } = await cassandraClientOptions({ contactPoints: ['10.0.0.1', '10.0.0.2'], keyspace: 'genesys_chat_server' });
+    expect(rest).toEqual({
       contactPoints: ['10.0.0.1', '10.0.0.2'],
       localDataCenter: 'datacenter1',
       protocolOptions: { port: 9042, maxVersion: 4 },
     });
+    const delays = clientPolicies?.reconnection?.newSchedule();
+    // Exponential from 1 s, capped at 10 s; the driver adds up to 15 % of jitter.
+    const schedule = [...Array(8)].map(() => Number(delays?.next().value));
+    expect(schedule[0]).toBeLessThan(1500);
+    expect(Math.max(...schedule)).toBeLessThanOrEqual(11_500);
   });
 
   it('passes the port, data center and credentials', async () => {

@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import { Client, types, type ClientOptions, type QueryOptions } from 'cassandra-driver';
+import { Client, policies, types, type ClientOptions, type QueryOptions } from 'cassandra-driver';
 import { checkKeyspaceName } from './schema';
 
 /**
@@ -51,6 +51,7 @@ export interface CassandraContext {
 }
 
 const DEFAULT_PORT = 9042;
+const RECONNECT_MAX_DELAY_MS = 10_000;
 const DEFAULT_DATA_CENTER = 'datacenter1';
 const DEFAULT_CONSISTENCY = 'quorum';
 /** Serial levels only qualify conditional updates; they are not valid for plain reads and writes. */
@@ -103,6 +104,8 @@ export async function cassandraClientOptions(options: CassandraOptions): Promise
     contactPoints: options.contactPoints,
     localDataCenter: options.localDataCenter ?? DEFAULT_DATA_CENTER,
     protocolOptions: { port: options.port ?? DEFAULT_PORT, maxVersion: 4 },
+    // Try lost nodes again every 1 s at first, at most every 10 s, so a returning Cassandra is used soon.
+    policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(1000, RECONNECT_MAX_DELAY_MS, false) },
     ...(username && { credentials: { username, password: options.password ?? '' } }),
     sslOptions: await sslOptions(options.encryption),
   };

@@ -41,13 +41,13 @@ export class Inbox<T> {
   }
 }
 
-/** Polls `probe` until it yields a value (not undefined); fails after WAIT_MS naming what was awaited. */
-export async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
+/** Polls `probe` until it yields a value (not undefined); fails after `waitMs` naming what was awaited. */
+export async function until<T>(probe: () => Promise<T | undefined>, what: string, waitMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + waitMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${WAIT_MS} ms`);
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${waitMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
