@@ -1,5 +1,6 @@
 import { applySchema, connectCassandra } from '@ocs/adapters-cassandra';
 import { loadConfig, type ChatServerConfig } from '@ocs/config';
+import { EngineRpcServer } from '@ocs/engine-rpc';
 import { bootstrapApp, createLogger } from '@ocs/observability';
 import { TOPICS, type BusRecord } from '@ocs/ports';
 import { until } from '@ocs/testing';
@@ -73,6 +74,8 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
       SessionEngineModule.forRoot(a.engine, a.bridge, {
         heartbeat: { membership: a.parts.membership, nodeId: 'node-a', url: 'http://127.0.0.1:1', intervalMs: 200, ttlMs: 2000 },
         storage: a.parts.cassandraHealth,
+        rpc: new EngineRpcServer({ engine: a.engine, fanOut: a.parts.fanOut }),
+        close: async () => undefined,
       }),
       { service: SESSION_ENGINE_SERVICE, host: '127.0.0.1', port: 0, logger },
     );
@@ -86,6 +89,8 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
       expect(records.filter((r) => r.key === party.sessionId).map((r) => (r.value as { type: string }).type)).toEqual(['created', 'event', 'event']);
       expect((await a.parts.membership.alive()).map((n) => n.nodeId)).toContain('node-a');
       expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^ocs_cassandra_available 1$/m);
+      const rpc = await fetch(`${url}/engine/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'sessionInfo', args: [party.sessionId] }) });
+      expect(await rpc.json()).toMatchObject({ result: { sessionId: party.sessionId, nextPosition: 2, closed: false } });
     } finally {
       await subscription.close();
       await app.close();

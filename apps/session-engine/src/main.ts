@@ -1,12 +1,30 @@
+import { EngineRpcServer } from '@ocs/engine-rpc';
 import { runService } from '@ocs/observability';
+import { clusterAdapters } from './cluster-wiring';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.module';
 import { memoryAdapters, wireSessionEngine } from './wiring';
 
-// Until the cluster adapters exist, a stand-alone session engine runs on the in-memory adapters.
 void runService(
-  (config, logger) => {
-    const { engine, bridge } = wireSessionEngine(config, logger, memoryAdapters());
-    return SessionEngineModule.forRoot(engine, bridge);
+  async (config, logger) => {
+    if (config.cluster.mode === 'embedded') {
+      const { engine, bridge } = wireSessionEngine(config, logger, memoryAdapters());
+      return SessionEngineModule.forRoot(engine, bridge);
+    }
+    const cluster = await clusterAdapters(config, logger);
+    const { engine, bridge } = wireSessionEngine(config, logger, cluster.adapters, cluster.ownership);
+    const { server } = config;
+    return SessionEngineModule.forRoot(engine, bridge, {
+      heartbeat: {
+        membership: cluster.membership,
+        nodeId: cluster.nodeId,
+        url: `http://${server.host}:${server.enginePort}/engine/rpc`,
+        intervalMs: config.cluster.heartbeatInterval * 1000,
+        ttlMs: config.cluster.nodeTtl * 1000,
+      },
+      storage: cluster.cassandraHealth,
+      rpc: new EngineRpcServer({ engine, fanOut: cluster.fanOut, onError: (err) => logger.error({ err }, 'engine RPC failed') }),
+      close: cluster.close,
+    });
   },
   { service: SESSION_ENGINE_SERVICE, port: (server) => server.enginePort },
 );

@@ -1,4 +1,17 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  Optional,
+  RequestMethod,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { EngineRpcServer, rpcRequestListener } from '@ocs/engine-rpc';
 import { ChatEngine } from '@ocs/chat-engine';
 import { InteractionBridge } from '@ocs/interaction-bridge';
 import { METRICS_REGISTRY, ObservabilityModule } from '@ocs/observability';
@@ -32,6 +45,10 @@ class EngineMetrics implements OnModuleInit {
 export interface ClusterRuntime {
   heartbeat: HeartbeatOptions;
   storage: { isAvailable(): boolean };
+  /** Serves the engine to the gateways at `POST /engine/rpc`. */
+  rpc: EngineRpcServer;
+  /** Releases the cluster adapters at shutdown. */
+  close(): Promise<void>;
 }
 
 const CLUSTER_RUNTIME = Symbol('ClusterRuntime');
@@ -57,6 +74,16 @@ class StorageMetrics implements OnModuleInit {
   }
 }
 
+/** Releases the cluster adapters when the app stops. */
+@Injectable()
+class ClusterLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(CLUSTER_RUNTIME) private readonly cluster: ClusterRuntime) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cluster.close();
+  }
+}
+
 /** Runs the interaction bridge while the app runs. */
 @Injectable()
 class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -76,7 +103,13 @@ class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
  * Server and UCS, health and metrics.
  */
 @Module({})
-export class SessionEngineModule {
+export class SessionEngineModule implements NestModule {
+  constructor(@Optional() @Inject(CLUSTER_RUNTIME) private readonly cluster?: ClusterRuntime) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.cluster) consumer.apply(rpcRequestListener(this.cluster.rpc)).forRoutes({ path: 'engine/rpc', method: RequestMethod.POST });
+  }
+
   /** `cluster`: the node announces itself in the membership and reports Cassandra's availability. */
   static forRoot(engine: ChatEngine, bridge: InteractionBridge, cluster?: ClusterRuntime): DynamicModule {
     return {
@@ -88,7 +121,9 @@ export class SessionEngineModule {
         EngineTimer,
         EngineMetrics,
         BridgeLifecycle,
-        ...(cluster ? [{ provide: HEARTBEAT_OPTIONS, useValue: cluster.heartbeat }, MembershipHeartbeat, { provide: CLUSTER_RUNTIME, useValue: cluster }, StorageMetrics] : []),
+        ...(cluster
+          ? [{ provide: HEARTBEAT_OPTIONS, useValue: cluster.heartbeat }, MembershipHeartbeat, { provide: CLUSTER_RUNTIME, useValue: cluster }, StorageMetrics, ClusterLifecycle]
+          : []),
       ],
     };
   }

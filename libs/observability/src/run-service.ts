@@ -16,7 +16,7 @@ export interface ServiceOptions {
  * stderr) or a failed start (logged as fatal).
  */
 export async function runService(
-  rootModule: (config: ChatServerConfig, logger: Logger) => Type<unknown> | DynamicModule,
+  rootModule: (config: ChatServerConfig, logger: Logger) => Type<unknown> | DynamicModule | Promise<Type<unknown> | DynamicModule>,
   { service, port }: ServiceOptions,
 ): Promise<BootstrappedApp> {
   let config: ChatServerConfig;
@@ -29,7 +29,7 @@ export async function runService(
   }
   const logger = createLogger({ service, level: config.log.level });
   try {
-    return await bootstrapApp(rootModule(config, logger), { service, host: config.server.host, port: port(config.server), logger, bodyLimitBytes: maxRequestBytes(config) });
+    return await bootstrapApp(await rootModule(config, logger), { service, host: config.server.host, port: port(config.server), logger, bodyLimitBytes: maxRequestBytes(config) });
   } catch (err) {
     logger.fatal({ err }, `${service} failed to start`);
     return process.exit(1);
