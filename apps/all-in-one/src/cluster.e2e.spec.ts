@@ -1,0 +1,131 @@
+import { CassandraOwnershipStore, CassandraTranscriptStore, connectCassandra, type CassandraContext } from '@ocs/adapters-cassandra';
+import { AgentTestClient, GmsCometdClient, GmsRestClient, until, type ChatV2Reply } from '@ocs/testing';
+import { AGENT_TOKEN } from './test/product';
+import { TestCluster, realServers, type ServiceProcess } from './test/cluster';
+
+const servers = realServers();
+
+interface Chat {
+  sessionId: string;
+  rest?: GmsRestClient;
+  cometd?: GmsCometdClient;
+  agent: AgentTestClient;
+  gateway: ServiceProcess;
+  /** Texts whose sending was acknowledged, by customer or agent. */
+  acknowledged: string[];
+}
+
+/** Retries while the cluster answers "try again" (a node lost, another restoring), as GMS clients do on statusCode 1. */
+async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: string): Promise<T> {
+  return until(async () => attempt().catch(() => undefined), what, 30_000);
+}
+
+(servers ? describe : describe.skip)('cluster: 3 session-engine processes, 2 gateways, real Cassandra, Kafka and Redis', () => {
+  const cluster = new TestCluster(servers ?? { cassandra: '', kafka: '', redis: '' });
+  const engines: ServiceProcess[] = [];
+  const gateways: ServiceProcess[] = [];
+  const clients: Array<{ close(): Promise<unknown> }> = [];
+  let cassandra: CassandraContext;
+
+  beforeAll(async () => {
+    await TestCluster.build();
+    await cluster.schema();
+    for (const id of ['e1', 'e2', 'e3']) engines.push(await cluster.engine(id));
+    for (const id of ['g1', 'g2']) gateways.push(await cluster.gateway(id));
+    const [host, port] = (servers?.cassandra ?? '').split(':');
+    cassandra = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace: cluster.keyspace });
+  }, 360_000);
+
+  afterAll(async () => {
+    for (const c of clients) await c.close().catch(() => undefined);
+    await cluster.stop();
+    await cassandra?.client.shutdown();
+    await cluster.dropSchema();
+  }, 120_000);
+
+  async function agentOn(gateway: ServiceProcess, sessionId: string, nickname: string): Promise<AgentTestClient> {
+    const agent = await AgentTestClient.connect(`${gateway.url.replace(/^http/, 'ws')}/agent/ws`);
+    clients.push(agent);
+    await agent.expect('registered', { type: 'register', token: AGENT_TOKEN, nickname, userType: 'AGENT' });
+    await agent.expect('sessionInfo', { type: 'join', sessionId });
+    return agent;
+  }
+
+  it('keeps every session going when the owner of live sessions is killed with SIGKILL, losing no acknowledged message', async () => {
+    const chats: Chat[] = [];
+    for (let i = 0; i < 6; i++) {
+      const gateway = gateways[i % 2];
+      if (i < 4) {
+        const rest = new GmsRestClient(gateway.url);
+        expect((await rest.requestChat({ nickname: `Customer ${i}` })).body.statusCode).toBe(0);
+        chats.push({ sessionId: rest.chatId, rest, gateway, agent: await agentOn(gateways[(i + 1) % 2], rest.chatId, `Agent ${i}`), acknowledged: [] });
+      } else {
+        const cometd = await GmsCometdClient.connect(`${gateway.url}/genesys/cometd`, 'long-polling');
+        clients.push({ close: () => cometd.disconnect() });
+        const started = await cometd.requestChat({ nickname: `Customer ${i}` });
+        const sessionId = started.chatId ?? '';
+        chats.push({ sessionId, cometd, gateway, agent: await agentOn(gateways[(i + 1) % 2], sessionId, `Agent ${i}`), acknowledged: [] });
+      }
+    }
+
+    const customerSays = async (chat: Chat, text: string) => {
+      if (chat.rest) {
+        await acknowledged(async () => ((await chat.rest?.op('send', { message: text }))?.body.statusCode === 0 ? true : undefined), `customer message "${text}"`);
+      } else {
+        const cometd = chat.cometd as GmsCometdClient;
+        await acknowledged(async () => {
+          const seen = cometd.inbox.history.length;
+          await cometd.publish({ operation: 'sendMessage', message: text });
+          // The reply to this publish: a refusal worth retrying (statusCode 1), or success.
+          const reply = await until(async () => cometd.inbox.history.slice(seen).find((r: ChatV2Reply) => r.statusCode !== 0 || r.messages.length === 0), 'the reply', 10_000);
+          return reply.statusCode === 0 ? true : undefined;
+        }, `customer message "${text}" over CometD`);
+      }
+      chat.acknowledged.push(text);
+    };
+    const agentSays = async (chat: Chat, text: string) => {
+      const reply = await chat.agent.request({ type: 'message', sessionId: chat.sessionId, text });
+      if (reply.type !== 'ack') throw new Error(`agent message refused: ${JSON.stringify(reply)}`);
+      chat.acknowledged.push(text);
+    };
+
+    for (const [i, chat] of chats.entries()) {
+      await customerSays(chat, `hello ${i}`);
+      await agentSays(chat, `welcome ${i}`);
+    }
+
+    const owners = new CassandraOwnershipStore(cassandra);
+    const ownerOf = async (chat: Chat) => (await owners.owner(chat.sessionId))?.nodeId;
+    const victimId = await ownerOf(chats[0]);
+    const victim = engines.find((e) => e.name === `engine ${victimId}`);
+    if (!victim) throw new Error(`no engine ${victimId}`);
+    const affected: Chat[] = [];
+    for (const chat of chats) if ((await ownerOf(chat)) === victimId) affected.push(chat);
+    cluster.kill(victim);
+
+    for (const [i, chat] of chats.entries()) await customerSays(chat, `after the crash ${i}`);
+
+    for (const chat of affected) {
+      // The agent is told: its own departure with quit reason 8 (restoration); it joins again through its gateway.
+      const told = await chat.agent.next((e) => e.type === 'sessionInfo' && e.events.some((ev) => ev.kind === 'partyLeft' && ev.quitReasonCode === '8'), 'the restoration notice');
+      expect(told.type).toBe('sessionInfo');
+      await chat.agent.expect('sessionInfo', { type: 'join', sessionId: chat.sessionId });
+    }
+    for (const [i, chat] of chats.entries()) await agentSays(chat, `still here ${i}`);
+
+    for (const chat of chats.filter((c) => c.cometd)) {
+      await until(async () => (chat.cometd?.inbox.history.some((r) => r.messages.some((m) => m.text?.startsWith('still here'))) ? true : undefined), 'the agent message after failover on CometD', 30_000);
+    }
+
+    const store = new CassandraTranscriptStore(cassandra, 'test');
+    for (const chat of chats) {
+      expect(await ownerOf(chat)).not.toBe(victimId);
+      const state = await store.load(chat.sessionId);
+      const transcript = state?.transcript ?? [];
+      expect(transcript.map((e) => e.position)).toEqual(transcript.map((_, i) => i));
+      for (const text of chat.acknowledged) expect(transcript.filter((e) => e.kind === 'message' && e.text === text)).toHaveLength(1);
+      expect(state?.status).toBe('ALIVE');
+    }
+    expect(affected.length).toBeGreaterThan(0);
+  }, 300_000);
+});
