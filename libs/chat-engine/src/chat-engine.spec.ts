@@ -3,7 +3,7 @@ import { DEFAULT_RULES, ManualClock, SequentialIds } from '@ocs/chat-domain';
 import { TOPICS, type BusRecord } from '@ocs/ports';
 import { ChatEngine, type SessionEventRecord } from './chat-engine';
 import type { SessionView } from './engine-api';
-import { actor, refusal } from './test/helpers';
+import { actor, refusal } from '@ocs/testing';
 
 function setup(rules = DEFAULT_RULES) {
   const clock = new ManualClock();

@@ -3,7 +3,7 @@ import { TOPICS, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
 import { MemoryEventBus, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { ChatEngine, type Durability, type SessionEventRecord } from './chat-engine';
 import type { SessionView } from './engine-api';
-import { actor, refusal } from './test/helpers';
+import { actor, refusal } from '@ocs/testing';
 
 const DURABLE: Durability = { autoSave: 1, saveOnError: 'continue', resendAttempts: 2, resendDelayMs: 100 };
 

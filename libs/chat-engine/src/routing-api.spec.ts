@@ -2,7 +2,7 @@ import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { DEFAULT_RULES, ManualClock, SequentialIds, type JoinRequest, type SessionRules } from '@ocs/chat-domain';
 import { TOPICS } from '@ocs/ports';
 import { ChatEngine, type SessionEventRecord } from './chat-engine';
-import { actor, refusal } from './test/helpers';
+import { actor, refusal } from '@ocs/testing';
 
 const T0 = Date.UTC(2026, 0, 1);
 const ALERT = 10_000;

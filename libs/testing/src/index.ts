@@ -8,3 +8,4 @@ export * from './interaction-server.contract';
 export * from './ucs.contract';
 export * from './ownership.contract';
 export * from './membership.contract';
+export * from './chat-helpers';

@@ -1,8 +1,8 @@
 /** A cluster of real engines behind real HTTP, for the engine-rpc tests (under test/, so the build leaves it out). */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChatError, DEFAULT_RULES, ManualClock, SequentialIds, type IdSource } from '@ocs/chat-domain';
-import { ChatEngine, type Actor } from '@ocs/chat-engine';
+import { DEFAULT_RULES, ManualClock, SequentialIds, type IdSource } from '@ocs/chat-domain';
+import { ChatEngine } from '@ocs/chat-engine';
 import { MemoryEventBus, MemoryFanOut, MemoryMembership, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { RemoteEngine, type RemoteEngineOptions } from '../remote-engine';
 import { DEFAULT_RPC_PATH, EngineRpcServer, rpcRequestListener } from '../rpc-server';
@@ -115,18 +115,4 @@ function stop(server: Server): Promise<void> {
 export const CUSTOMER = { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } as const;
 export const AGENT = { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 } as const;
 
-/** The actor of a party, from what join or create answered. */
-export function actor(p: { sessionId: string; userId: string; secureKey: string }): Actor {
-  return { sessionId: p.sessionId, userId: p.userId, secureKey: p.secureKey };
-}
-
-/** The ChatError `work` rejects with; fails if it resolves or rejects with anything else. */
-export async function refusal(work: Promise<unknown>): Promise<ChatError> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof ChatError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+export { actor, refusal } from '@ocs/testing';
