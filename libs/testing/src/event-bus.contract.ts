@@ -1,4 +1,5 @@
 import type { BusRecord, EventBus } from '@ocs/ports';
+import { eachTest } from './fixture';
 
 /** Waits until `predicate` holds, polling the event loop; fails after `ms`. */
 export async function eventually(predicate: () => boolean, ms = 10_000): Promise<void> {
@@ -14,16 +15,10 @@ export function eventBusContract(name: string, create: () => Promise<{ bus: Even
   describe(`EventBus contract: ${name}`, () => {
     let bus: EventBus;
     let topic: string;
-    let close: (() => Promise<void>) | undefined;
     /** Group names of this test only: a broker keeps its groups between tests and runs. */
     const group = (name: string): string => `${topic}.${name}`;
 
-    beforeEach(async () => {
-      ({ bus, topic, close } = await create());
-    });
-    afterEach(async () => {
-      await close?.();
-    });
+    eachTest(create, (fixture) => ({ bus, topic } = fixture));
 
     it('delivers records of one key in publish order, values intact', async () => {
       const got: BusRecord[] = [];

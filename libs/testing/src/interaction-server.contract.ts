@@ -1,4 +1,5 @@
 import type { InteractionServer, SubmitRequest } from '@ocs/ports';
+import { eachTest } from './fixture';
 
 function sampleRequest(sessionId: string, properties: SubmitRequest['properties'] = { IsOnline: '1', ChatServerAppName: 'ChatServer' }): SubmitRequest {
   return { tenantDbid: 101, queue: 'chat-inbound', mediaType: 'chat', sessionId, properties };
@@ -15,14 +16,7 @@ export function interactionServerContract(
   describe(`InteractionServer contract: ${name}`, () => {
     let server: InteractionServer;
     let stopExternally: (interactionId: string) => Promise<void>;
-    let close: (() => Promise<void>) | undefined;
-
-    beforeEach(async () => {
-      ({ server, stopExternally, close } = await create());
-    });
-    afterEach(async () => {
-      await close?.();
-    });
+    eachTest(create, (fixture) => ({ server, stopExternally } = fixture));
 
     it('submits an interaction under a new id, queued with what was submitted', async () => {
       const before = Date.now();

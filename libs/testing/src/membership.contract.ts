@@ -1,5 +1,6 @@
 import type { FanOut, Membership, NodeInfo } from '@ocs/ports';
 import { eventually } from './event-bus.contract';
+import { eachTest } from './fixture';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -28,14 +29,7 @@ const ids = (nodes: NodeInfo[]) => nodes.map((n) => n.nodeId).sort();
 export function membershipContract(name: string, create: () => Promise<{ membership: Membership; close?: () => Promise<void> }>): void {
   describe(`Membership contract: ${name}`, () => {
     let membership: Membership;
-    let close: (() => Promise<void>) | undefined;
-
-    beforeEach(async () => {
-      ({ membership, close } = await create());
-    });
-    afterEach(async () => {
-      await close?.();
-    });
+    eachTest(create, (fixture) => ({ membership } = fixture));
 
     it('lists a node after its heartbeat, with its info and the time of the heartbeat', async () => {
       expect(await membership.alive()).toEqual([]);
@@ -131,14 +125,7 @@ export function fanOutContract(name: string, create: () => Promise<{ a: FanOut; 
   describe(`FanOut contract: ${name}`, () => {
     let a: FanOut;
     let b: FanOut;
-    let close: (() => Promise<void>) | undefined;
-
-    beforeEach(async () => {
-      ({ a, b, close } = await create());
-    });
-    afterEach(async () => {
-      await close?.();
-    });
+    eachTest(create, (fixture) => ({ a, b } = fixture));
 
     it('delivers messages to subscribers of the channel on every handle, in publish order, text intact', async () => {
       const onB: string[] = [];

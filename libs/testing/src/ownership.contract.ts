@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Ownership, OwnershipStore } from '@ocs/ports';
+import { eachTest } from './fixture';
 
 /** A session id no other test (nor an earlier run against the same server) used. */
 function newSessionId(): string {
@@ -14,14 +15,7 @@ function newSessionId(): string {
 export function ownershipStoreContract(name: string, create: () => Promise<{ store: OwnershipStore; close?: () => Promise<void> }>): void {
   describe(`OwnershipStore contract: ${name}`, () => {
     let store: OwnershipStore;
-    let close: (() => Promise<void>) | undefined;
-
-    beforeEach(async () => {
-      ({ store, close } = await create());
-    });
-    afterEach(async () => {
-      await close?.();
-    });
+    eachTest(create, (fixture) => ({ store } = fixture));
 
     it('answers the claiming node, with the time of the claim', async () => {
       const sessionId = newSessionId();

@@ -1,5 +1,6 @@
 import type { SessionState } from '@ocs/chat-domain';
 import type { TranscriptStore } from '@ocs/ports';
+import { eachTest } from './fixture';
 
 function sampleState(id: string, text: string): SessionState {
   return {
@@ -37,14 +38,7 @@ function sampleState(id: string, text: string): SessionState {
 export function transcriptStoreContract(name: string, create: () => Promise<{ store: TranscriptStore; close?: () => Promise<void> }>): void {
   describe(`TranscriptStore contract: ${name}`, () => {
     let store: TranscriptStore;
-    let close: (() => Promise<void>) | undefined;
-
-    beforeEach(async () => {
-      ({ store, close } = await create());
-    });
-    afterEach(async () => {
-      await close?.();
-    });
+    eachTest(create, (fixture) => ({ store } = fixture));
 
     it('returns what was saved, Unicode and nesting intact', async () => {
       const state = sampleState('S-roundtrip-1', 'héllo 👋🏽 مرحبا 你好');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { InteractionRecord, UniversalContactServer } from '@ocs/ports';
+import { eachTest } from './fixture';
 
 const UCS_ID = /^[0-9A-F]{16}$/;
 
@@ -19,14 +20,7 @@ function record(interactionId: string): InteractionRecord {
 export function ucsContract(name: string, create: () => Promise<{ ucs: UniversalContactServer; close?: () => Promise<void> }>): void {
   describe(`UniversalContactServer contract: ${name}`, () => {
     let ucs: UniversalContactServer;
-    let close: (() => Promise<void>) | undefined;
-
-    beforeEach(async () => {
-      ({ ucs, close } = await create());
-    });
-    afterEach(async () => {
-      await close?.();
-    });
+    eachTest(create, (fixture) => ({ ucs } = fixture));
 
     describe('identifyContact', () => {
       const ann = { EmailAddress: 'ann@example.com', FirstName: 'Ann', LastName: 'Lee', Subject: 'Billing' };
