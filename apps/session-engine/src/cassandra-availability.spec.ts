@@ -65,7 +65,7 @@ const cassandra = (action: 'up' | 'down') => run('bash', [SERVICES, action, 'cas
       },
     });
     parts = await clusterAdapters(config, logger);
-    const { engine } = wireSessionEngine(config, logger, parts.adapters, parts.ownership);
+    const { engine } = wireSessionEngine(config, logger, parts.adapters, parts.wiring);
     const { party } = await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
 
     await cassandra('down');

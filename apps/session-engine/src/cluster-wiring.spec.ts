@@ -7,6 +7,7 @@ import { until } from '@ocs/testing';
 import { randomBytes } from 'node:crypto';
 import { clusterAdapters, type ClusterParts } from './cluster-wiring';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.module';
+import { followNodeCommands } from '@ocs/chat-engine';
 import { wireSessionEngine } from './wiring';
 
 const needed = { cassandra: process.env.OCS_TEST_CASSANDRA, kafka: process.env.OCS_TEST_KAFKA_BROKERS, redis: process.env.OCS_TEST_REDIS };
@@ -19,7 +20,7 @@ const describeWithServers = missing.length > 0 ? describe.skip : describe;
 const logger = createLogger({ service: 'test', level: 'silent' });
 const keyspace = `ocs_test_${randomBytes(6).toString('hex')}`;
 
-function config(nodeId: string): ChatServerConfig {
+function config(nodeId: string, extra: Record<string, string> = {}): ChatServerConfig {
   const [host, port] = (needed.cassandra ?? '').split(':');
   return loadConfig({
     argv: [],
@@ -37,6 +38,7 @@ function config(nodeId: string): ChatServerConfig {
       OCS__redis__key_prefix: `${keyspace}:`,
       OCS__settings__transcript_auto_save: '1',
       OCS__settings__session_restoration_mode: 'simple',
+      ...extra,
     },
   });
 }
@@ -59,11 +61,11 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
     await admin.client.shutdown();
   }, 60_000);
 
-  async function node(nodeId: string) {
-    const cfg = config(nodeId);
+  async function node(nodeId: string, extra?: Record<string, string>) {
+    const cfg = config(nodeId, extra);
     const parts = await clusterAdapters(cfg, logger);
     nodes.push(parts);
-    return { parts, ...wireSessionEngine(cfg, logger, parts.adapters, parts.ownership) };
+    return { parts, ...wireSessionEngine(cfg, logger, parts.adapters, parts.wiring) };
   }
 
   it('saves each acknowledged change in Cassandra, claims ownership, publishes on Kafka, and announces itself in Redis', async () => {
@@ -84,7 +86,7 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
       await a.engine.message(party, { text: 'durable in Cassandra' });
       const saved = await a.parts.adapters.store.load(party.sessionId);
       expect(saved?.transcript.map((e) => e.kind)).toEqual(['newParty', 'message']);
-      expect(await a.parts.ownership.store.owner(party.sessionId)).toMatchObject({ nodeId: 'node-a' });
+      expect(await a.parts.wiring.ownership.store.owner(party.sessionId)).toMatchObject({ nodeId: 'node-a' });
       await until(async () => (records.filter((r) => r.key === party.sessionId).length >= 3 ? true : undefined), 'the records on Kafka');
       expect(records.filter((r) => r.key === party.sessionId).map((r) => (r.value as { type: string }).type)).toEqual(['created', 'event', 'event']);
       expect((await a.parts.membership.alive()).map((n) => n.nodeId)).toContain('node-a');
@@ -112,9 +114,27 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
     const view = await b.engine.read(customer.party, 0);
     expect(view.events.map((e) => (e.event.kind === 'message' ? e.event.text : e.event.kind))).toEqual(['newParty', 'newParty', 'acknowledged before the crash', 'partyLeft']);
     expect(view.events.at(-1)?.event).toMatchObject({ quitReasonCode: '8', userId: agent.party.userId });
-    expect(await b.parts.ownership.store.owner(customer.party.sessionId)).toMatchObject({ nodeId: 'node-d' });
+    expect(await b.parts.wiring.ownership.store.owner(customer.party.sessionId)).toMatchObject({ nodeId: 'node-d' });
     await b.engine.message(customer.party, { text: 'after the restore' });
     expect((await b.parts.adapters.store.load(customer.party.sessionId))?.transcript.map((e) => e.position)).toEqual([0, 1, 2, 3, 4]);
     await expect(a.engine.message(customer.party, { text: 'from the old owner' })).rejects.toMatchObject({ code: 'NOT_OWNER' });
+  }, 60_000);
+
+  it('session-restore-do-purge: the previous owner, cut off but running, drops its copy when asked over Kafka', async () => {
+    const purge = { OCS__settings__session_restore_do_purge: 'true' };
+    const a = await node('node-e', purge);
+    const b = await node('node-f', purge);
+    const commands = await Promise.all([followNodeCommands(a.engine, a.parts.adapters.bus, 'node-e'), followNodeCommands(b.engine, b.parts.adapters.bus, 'node-f')]);
+    try {
+      await b.parts.membership.heartbeat({ nodeId: 'node-f', url: 'http://127.0.0.1:2', draining: false, sessions: 0 }, 60_000);
+      const customer = await a.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
+      expect(await a.engine.findParty(customer.party.secureKey)).toBeDefined();
+      // node-e never heartbeats: to the others it is gone, though it still holds the session.
+      await b.engine.read(customer.party, 0);
+      await until(async () => ((await a.engine.findParty(customer.party.secureKey)) === undefined ? true : undefined), 'the purge on the previous owner', 30_000);
+      expect(await b.engine.findParty(customer.party.secureKey)).toMatchObject({ sessionId: customer.party.sessionId });
+    } finally {
+      await Promise.all(commands.map((c) => c.close()));
+    }
   }, 60_000);
 });

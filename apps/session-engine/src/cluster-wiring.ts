@@ -2,12 +2,12 @@ import { MemoryInteractionServer, MemoryUcs } from '@ocs/adapters-memory';
 import { CassandraHealth, CassandraOwnershipStore, CassandraTranscriptStore, connectCassandra } from '@ocs/adapters-cassandra';
 import { KafkaEventBus } from '@ocs/adapters-kafka';
 import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
-import type { OwnershipPolicy } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
+import { remoteEngineFromConfig } from '@ocs/engine-rpc';
 import type { Logger } from '@ocs/observability';
 import { TOPICS } from '@ocs/ports';
 import { hostname } from 'node:os';
-import type { SessionEngineAdapters } from './wiring';
+import type { ClusterWiring, SessionEngineAdapters } from './wiring';
 
 /** Log ids of Cassandra availability changes, as Genesys Chat Server logs them. */
 export const CASSANDRA_UNAVAILABLE = 59520;
@@ -16,7 +16,7 @@ export const CASSANDRA_AVAILABLE = 59521;
 export interface ClusterParts {
   nodeId: string;
   adapters: SessionEngineAdapters;
-  ownership: OwnershipPolicy;
+  wiring: ClusterWiring;
   membership: RedisMembership;
   fanOut: RedisFanOut;
   cassandraHealth: CassandraHealth;
@@ -53,19 +53,29 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger):
     onError: (group, err) => logger.error({ group, err }, 'event bus consumer failed'),
     logger,
   });
-  await bus.ensureTopics([TOPICS.sessionEvents]);
+  await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands]);
   const membership = new RedisMembership({ url: redis.url, keyPrefix: redis.keyPrefix });
   const fanOut = new RedisFanOut({ url: redis.url, keyPrefix: redis.keyPrefix, onError: (err) => logger.error({ err }, 'fan-out handler failed') });
   const ownershipStore = new CassandraOwnershipStore(context);
+  const peers = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'call to a peer node failed'), { membership, fanOut });
   return {
     nodeId,
     adapters: { store: new CassandraTranscriptStore(context, nodeId), bus, interactions: new MemoryInteractionServer(), ucs: new MemoryUcs() },
-    ownership: { nodeId, store: ownershipStore, isAlive: async (id) => (await membership.alive()).some((node) => node.nodeId === id) },
+    wiring: {
+      ownership: {
+        nodeId,
+        store: ownershipStore,
+        isAlive: async (id) => (await membership.alive()).some((node) => node.nodeId === id),
+        purgePrevious: config.settings.sessionRestoreDoPurge,
+      },
+      bridgeEngine: peers.engine,
+    },
     membership,
     fanOut,
     cassandraHealth,
     close: async () => {
       cassandraHealth.close();
+      await peers.close();
       await Promise.all([bus.close(), membership.close(), fanOut.close()]);
       await context.client.shutdown();
     },

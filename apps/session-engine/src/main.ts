@@ -1,3 +1,4 @@
+import { followNodeCommands } from '@ocs/chat-engine';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { runService } from '@ocs/observability';
 import { clusterAdapters } from './cluster-wiring';
@@ -11,7 +12,8 @@ void runService(
       return SessionEngineModule.forRoot(engine, bridge);
     }
     const cluster = await clusterAdapters(config, logger);
-    const { engine, bridge } = wireSessionEngine(config, logger, cluster.adapters, cluster.ownership);
+    const { engine, bridge } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
+    const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId);
     const { server } = config;
     return SessionEngineModule.forRoot(engine, bridge, {
       heartbeat: {
@@ -23,7 +25,10 @@ void runService(
       },
       storage: cluster.cassandraHealth,
       rpc: new EngineRpcServer({ engine, fanOut: cluster.fanOut, onError: (err) => logger.error({ err }, 'engine RPC failed') }),
-      close: cluster.close,
+      close: async () => {
+        await commands.close();
+        await cluster.close();
+      },
     });
   },
   { service: SESSION_ENGINE_SERVICE, port: (server) => server.enginePort },

@@ -1,5 +1,5 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
-import { createEngine, type ChatEngine, type OwnershipPolicy } from '@ocs/chat-engine';
+import { createEngine, type ChatEngine, type ChatEngineApi, type OwnershipPolicy } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge, bridgeOptionsFromConfig } from '@ocs/interaction-bridge';
 import type { Logger } from '@ocs/observability';
@@ -22,12 +22,18 @@ export function memoryAdapters(): SessionEngineAdapters & { interactions: Memory
   return { store: new MemoryTranscriptStore(), bus: new MemoryEventBus(), interactions: new MemoryInteractionServer(), ucs: new MemoryUcs() };
 }
 
+export interface ClusterWiring {
+  ownership: OwnershipPolicy;
+  /** The engine the bridge acts through: in a cluster a session may be owned by another node. */
+  bridgeEngine: ChatEngineApi;
+}
+
 /** The engine and its bridge to Interaction Server and UCS, on the given adapters. */
-export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adapters: SessionEngineAdapters, ownership?: OwnershipPolicy): SessionEngineParts {
-  const restoring = ownership && config.settings.sessionRestorationMode === 'simple';
-  const engine = createEngine(config, { logger, store: adapters.store, bus: adapters.bus, ...(restoring ? { ownership } : {}) });
+export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adapters: SessionEngineAdapters, cluster?: ClusterWiring): SessionEngineParts {
+  const restoring = cluster && config.settings.sessionRestorationMode === 'simple';
+  const engine = createEngine(config, { logger, store: adapters.store, bus: adapters.bus, ...(restoring ? { ownership: cluster.ownership } : {}) });
   const bridge = new InteractionBridge({
-    engine,
+    engine: cluster?.bridgeEngine ?? engine,
     ...adapters,
     options: bridgeOptionsFromConfig(config),
     onError: (sessionId, err) => logger.error({ sessionId, err }, 'interaction bridge failed for a session'),

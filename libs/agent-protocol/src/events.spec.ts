@@ -110,6 +110,11 @@ describe('toSessionInfo', () => {
     expect(info).not.toHaveProperty('monitored');
     expect(info).not.toHaveProperty('requestId');
   });
+
+  it('passes on the transcript-auto-save=2 notice, and has no such field otherwise', () => {
+    expect(toSessionInfo({ ...view, events: [], transcriptNotice: 'ucs-save-fail' })).toMatchObject({ transcriptNotice: 'ucs-save-fail', events: [] });
+    expect(toSessionInfo(view)).not.toHaveProperty('transcriptNotice');
+  });
 });
 
 describe('replies', () => {

@@ -1,5 +1,5 @@
 import { supportsMonitoredFlag, type ChatErrorCode, type ChatEvent, type KvList, type LeaveReason, type SessionStatus, type UserType, type Visibility } from '@ocs/chat-domain';
-import type { EventView, SessionView } from '@ocs/chat-engine';
+import type { EventView, SessionView, TranscriptNotice } from '@ocs/chat-engine';
 import type { AgentIdentity } from './requests';
 
 /** The client's own correlation id of a request, echoed in the reply. */
@@ -80,6 +80,8 @@ export interface SessionInfoEvent {
   /** Position the next event of the session will take. */
   nextPosition: number;
   events: WireEvent[];
+  /** `transcript-auto-save=2`: the change of these events is stored (`save`) or could not be (`ucs-save-fail`). */
+  transcriptNotice?: TranscriptNotice;
 }
 
 export interface AckEvent {
@@ -147,6 +149,7 @@ export function toSessionInfo(view: SessionView, requestId?: RequestId): Session
     ...(supportsMonitoredFlag(view.clientVersion) ? { monitored: view.monitored } : {}),
     nextPosition: view.nextPosition,
     events: view.events.map(toWireEvent),
+    ...(view.transcriptNotice ? { transcriptNotice: view.transcriptNotice } : {}),
   };
 }
 

@@ -29,6 +29,7 @@ import type {
   PartyCredentials,
   SessionInfo,
   SessionView,
+  TranscriptNotice,
   ViewListener,
 } from './engine-api';
 
@@ -64,7 +65,12 @@ export interface OwnershipPolicy {
   store: OwnershipStore;
   /** Whether a node is alive (membership); a session of a dead node may be restored here. */
   isAlive(nodeId: string): Promise<boolean>;
+  /** `session-restore-do-purge`: after restoring a session, ask its previous owner to drop its copy. */
+  purgePrevious?: boolean;
 }
+
+/** A record on the node-commands topic (schema version 1), acted on only by the node it names. */
+export type NodeCommandRecord = { type: 'purge'; sessionId: string; nodeId: string; by: string };
 
 interface Listener {
   userId: string;
@@ -84,14 +90,16 @@ export type SessionEventRecord =
       password?: string;
       /** Interaction properties the session defines from the start (async status). */
       properties: Record<string, string>;
+      /** The node that created the session (cluster mode). */
+      nodeId?: string;
     }
   | { type: 'event'; sessionId: string; event: ChatEvent; from: EventView['from'] }
   | { type: 'properties'; sessionId: string; interactionId?: string; properties: Record<string, string> }
   | { type: 'closed'; sessionId: string; interactionId?: string; at: number }
   /** Forgotten without closing actions (ESP `CloseSession` with `Purge`): consumers drop what they hold of it. */
   | { type: 'purged'; sessionId: string }
-  /** Restored on `nodeId` after its owner was lost: the interaction's location changes. */
-  | { type: 'restored'; sessionId: string; nodeId: string; interactionId?: string };
+  /** Restored on `nodeId` after its owner `previousNodeId` was lost: the interaction's location changes. */
+  | { type: 'restored'; sessionId: string; nodeId: string; previousNodeId: string; interactionId?: string };
 
 /** A session whose timer failed is tried again this much later. */
 const RETRY_FAILED_TIMER_MS = 1000;
@@ -136,6 +144,7 @@ export class ChatEngine implements ChatEngineApi {
       properties: session.interactionProperties(),
       ...(state.service ? { service: state.service } : {}),
       ...(state.password !== undefined ? { password: state.password } : {}),
+      ...(this.deps.ownership ? { nodeId: this.deps.ownership.nodeId } : {}),
     };
     await this.deps.ownership?.store.claim(session.id, this.deps.ownership.nodeId);
     await this.deps.bus.publish([{ topic: TOPICS.sessionEvents, key: session.id, value: created }]);
@@ -362,8 +371,9 @@ export class ChatEngine implements ChatEngineApi {
   private async commit(session: ChatSession, change: Change): Promise<void> {
     this.reschedule(session);
     if (change.events.length === 0 && !change.closed && !change.properties) return;
-    if (this.deps.durability && this.deps.durability.autoSave > 0) await this.persist(session, change);
-    this.dispatch(session, change.events);
+    const autoSave = this.deps.durability?.autoSave ?? 0;
+    if (autoSave > 0) await this.persist(session, change);
+    this.dispatch(session, change.events, autoSave === 2 ? 'save' : undefined);
     const { interactionId } = session.state;
     const values: SessionEventRecord[] = change.events.map((event) => ({ type: 'event', sessionId: session.id, event, from: sender(session, event) }));
     if (change.properties) values.push({ type: 'properties', sessionId: session.id, properties: change.properties, ...(interactionId ? { interactionId } : {}) });
@@ -389,11 +399,13 @@ export class ChatEngine implements ChatEngineApi {
     try {
       await saver.save();
     } catch {
+      const notice = durability.autoSave === 2 ? 'ucs-save-fail' : undefined;
       if (durability.saveOnError === 'close' && !change.closed) {
         const closing = session.closeBySystem('5');
-        this.dispatch(session, [...change.events, ...closing.events]);
+        this.dispatch(session, [...change.events, ...closing.events], notice);
         throw new ChatError('STORAGE_UNAVAILABLE', 'the transcript could not be saved, so the session was closed');
       }
+      this.dispatch(session, [], notice);
       throw new ChatError('STORAGE_UNAVAILABLE', 'the transcript could not be saved; try again');
     }
   }
@@ -439,10 +451,30 @@ export class ChatEngine implements ChatEngineApi {
     if (state.interactionId) this.interactions.set(state.interactionId, sessionId);
     const { interactionId } = state;
     await this.deps.bus.publish([
-      { topic: TOPICS.sessionEvents, key: sessionId, value: { type: 'restored', sessionId, nodeId: policy.nodeId, ...(interactionId ? { interactionId } : {}) } satisfies SessionEventRecord },
+      {
+        topic: TOPICS.sessionEvents,
+        key: sessionId,
+        value: { type: 'restored', sessionId, nodeId: policy.nodeId, previousNodeId: owner.nodeId, ...(interactionId ? { interactionId } : {}) } satisfies SessionEventRecord,
+      },
     ]);
     await this.commit(session, session.restore());
+    if (policy.purgePrevious && owner.nodeId !== policy.nodeId) {
+      const purge: NodeCommandRecord = { type: 'purge', sessionId, nodeId: owner.nodeId, by: policy.nodeId };
+      await this.deps.bus.publish([{ topic: TOPICS.nodeCommands, key: sessionId, value: purge }]);
+    }
     return session;
+  }
+
+  /**
+   * Drops this node's copy of a session that another node has taken over (`session-restore-do-purge`): its keys,
+   * timers and live listeners go, without closing actions. A session this node still owns is kept.
+   */
+  async purgeTakenOver(sessionId: string): Promise<boolean> {
+    const policy = this.deps.ownership;
+    const session = this.sessions.get(sessionId);
+    if (!policy || !session || (await policy.store.owner(sessionId))?.nodeId === policy.nodeId) return false;
+    this.forget(session);
+    return true;
   }
 
   /** A node that finds a newer owner of a session stops serving it. */
@@ -454,7 +486,8 @@ export class ChatEngine implements ChatEngineApi {
     throw notOwner(sessionId, owner?.nodeId ?? 'none');
   }
 
-  private dispatch(session: ChatSession, events: readonly ChatEvent[]): void {
+  /** Delivers events to the live listeners; `notice` (`transcript-auto-save=2`) goes to desktops only. */
+  private dispatch(session: ChatSession, events: readonly ChatEvent[], notice?: TranscriptNotice): void {
     const set = this.listeners.get(session.id);
     if (!set) return;
     const monitored = session.isMonitored();
@@ -467,9 +500,10 @@ export class ChatEngine implements ChatEngineApi {
       });
       const monitoredChanged = listener.monitored !== monitored && supportsMonitoredFlag(party.clientVersion);
       listener.monitored = monitored;
-      if (visible.length === 0 && !session.isClosed && !monitoredChanged) continue;
+      const told = party.protocol === 'BASIC' ? notice : undefined;
+      if (visible.length === 0 && !session.isClosed && !monitoredChanged && !told) continue;
       try {
-        listener.notify(this.viewOf(session, party, visible));
+        listener.notify({ ...this.viewOf(session, party, visible), ...(told ? { transcriptNotice: told } : {}) });
       } catch (error) {
         // One broken connection must not keep the change from the others, from storage or from the bus.
         this.deps.onListenerError?.(session.id, error);

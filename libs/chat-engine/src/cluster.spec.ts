@@ -1,7 +1,8 @@
 import { DEFAULT_RULES, ManualClock, SequentialIds, type SessionState } from '@ocs/chat-domain';
 import { TOPICS, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
 import { MemoryEventBus, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { ChatEngine, type Durability, type SessionEventRecord } from './chat-engine';
+import { ChatEngine, type Durability, type NodeCommandRecord, type SessionEventRecord } from './chat-engine';
+import { followNodeCommands } from './node-commands';
 import type { SessionView } from './engine-api';
 import { actor, refusal } from '@ocs/testing';
 
@@ -44,7 +45,7 @@ class FlakyStore implements TranscriptStore {
   }
 }
 
-function node(nodeId: string, shared: { store: TranscriptStore; ownership: OwnershipStore; bus: MemoryEventBus; alive: Set<string> }, durability = DURABLE) {
+function node(nodeId: string, shared: { store: TranscriptStore; ownership: OwnershipStore; bus: MemoryEventBus; alive: Set<string> }, durability = DURABLE, purgePrevious = false) {
   const engine = new ChatEngine({
     clock: new ManualClock(),
     ids: new SequentialIds(),
@@ -52,7 +53,7 @@ function node(nodeId: string, shared: { store: TranscriptStore; ownership: Owner
     store: shared.store,
     bus: shared.bus,
     durability,
-    ownership: { nodeId, store: shared.ownership, isAlive: async (id) => shared.alive.has(id) },
+    ownership: { nodeId, store: shared.ownership, isAlive: async (id) => shared.alive.has(id), purgePrevious },
     sleep: async () => undefined,
   });
   shared.alive.add(nodeId);
@@ -116,6 +117,33 @@ describe('transcript-auto-save', () => {
     const view = await a.read(customer, 0);
     expect(view.closed).toBe(true);
     expect(view.events.at(-1)?.event).toMatchObject({ kind: 'partyLeft', quitReasonCode: '5' });
+  });
+});
+
+describe('transcript-auto-save=2', () => {
+  it('tells desktops, not customers, that each change is stored (save) or could not be (ucs-save-fail)', async () => {
+    const store = new FlakyStore();
+    const a = node('A', cluster(store), { ...DURABLE, autoSave: 2, resendAttempts: 0 });
+    const { customer, agent } = await chat(a);
+    const agentSaw: SessionView[] = [];
+    const customerSaw: SessionView[] = [];
+    await a.attach(agent, 0, (v) => agentSaw.push(v));
+    await a.attach(customer, 0, (v) => customerSaw.push(v));
+    await a.message(customer, { text: 'stored' });
+    expect(agentSaw.map((v) => [v.transcriptNotice, v.events.map((e) => e.event.kind)])).toEqual([['save', ['message']]]);
+    store.failuresLeft = 1;
+    expect((await refusal(a.message(customer, { text: 'not stored' }))).code).toBe('STORAGE_UNAVAILABLE');
+    expect(agentSaw.at(-1)).toMatchObject({ transcriptNotice: 'ucs-save-fail', events: [], closed: false });
+    expect(customerSaw.map((v) => v.transcriptNotice)).toEqual([undefined]);
+  });
+
+  it('sends no notices with transcript-auto-save=1', async () => {
+    const a = node('A', cluster());
+    const { customer, agent } = await chat(a);
+    const agentSaw: SessionView[] = [];
+    await a.attach(agent, 0, (v) => agentSaw.push(v));
+    await a.message(customer, { text: 'stored' });
+    expect(agentSaw.map((v) => v.transcriptNotice)).toEqual([undefined]);
   });
 });
 
@@ -187,5 +215,53 @@ describe('session restoration (session-restoration-mode=simple)', () => {
     expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
     const stored = await shared.store.load(sessionId);
     expect(stored?.transcript.filter((e) => e.kind === 'message')).toHaveLength(1);
+  });
+});
+
+describe('session-restore-do-purge', () => {
+  /** A serves a session, then drops out of membership while still running, and B restores the session. */
+  async function takenOver(purgePrevious: boolean) {
+    const shared = cluster();
+    const a = node('A', shared, DURABLE, purgePrevious);
+    const b = node('B', shared, DURABLE, purgePrevious);
+    await followNodeCommands(a, shared.bus, 'A');
+    await followNodeCommands(b, shared.bus, 'B');
+    const commands: NodeCommandRecord[] = [];
+    await shared.bus.subscribe(TOPICS.nodeCommands, 'test', (r) => void commands.push(r.value as NodeCommandRecord));
+    const { customer } = await chat(a);
+    shared.alive.delete('A');
+    await b.read(customer, 0);
+    await shared.bus.idle();
+    return { shared, a, b, customer, commands };
+  }
+
+  it('asks the previous owner to purge its copy, which then forgets the session and its keys', async () => {
+    const { a, b, customer, commands } = await takenOver(true);
+    expect(commands).toEqual([{ type: 'purge', sessionId: customer.sessionId, nodeId: 'A', by: 'B' }]);
+    expect(a.sessionCount).toBe(0);
+    expect(await a.findParty(customer.secureKey)).toBeUndefined();
+    expect(b.sessionCount).toBe(1);
+    expect((await b.message(customer, { text: 'still here' })).kind).toBe('message');
+  });
+
+  it('is off by default: the previous owner keeps its copy until it next touches the session', async () => {
+    const { a, customer, commands } = await takenOver(false);
+    expect(commands).toEqual([]);
+    expect(a.sessionCount).toBe(1);
+    expect(await a.findParty(customer.secureKey)).toMatchObject({ sessionId: customer.sessionId });
+  });
+
+  it('ignores a purge request for a session the node owns, and one addressed to another node', async () => {
+    const shared = cluster();
+    const a = node('A', shared);
+    await followNodeCommands(a, shared.bus, 'A');
+    const { sessionId } = await chat(a);
+    const requests: NodeCommandRecord[] = [
+      { type: 'purge', sessionId, nodeId: 'A', by: 'B' },
+      { type: 'purge', sessionId, nodeId: 'C', by: 'B' },
+    ];
+    await shared.bus.publish(requests.map((value) => ({ topic: TOPICS.nodeCommands, key: sessionId, value })));
+    await shared.bus.idle();
+    expect(a.sessionCount).toBe(1);
   });
 });

@@ -51,7 +51,14 @@ export interface SessionView {
   /** Position the next event will take (0-based). */
   nextPosition: number;
   events: EventView[];
+  /**
+   * `transcript-auto-save=2`, to parties on persistent connections (desktops) only: the change these events belong
+   * to is stored (`save`), or could not be stored (`ucs-save-fail`).
+   */
+  transcriptNotice?: TranscriptNotice;
 }
+
+export type TranscriptNotice = 'save' | 'ucs-save-fail';
 
 export interface PartyCredentials {
   sessionId: string;

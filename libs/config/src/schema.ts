@@ -121,6 +121,7 @@ const sectionsSchema = z
       'transcript-resend-attempts': integer(0, 100).default(3),
       'transcript-resend-delay': integer(0, 3600).default(1),
       'session-restoration-mode': z.enum(RESTORATION_MODES, refusal(`expected one of ${RESTORATION_MODES.join(', ')}`)).default('none'),
+      'session-restore-do-purge': boolean().default(false),
     }),
     'inactivity-control': section({
       'message-alert': z.string(refusal('expected a text')).default('Chat session will be closed soon due to inactivity of chat participants.'),

@@ -374,7 +374,7 @@ export class RemoteEngine implements ChatEngineApi {
   private deliver(attachment: Attachment, view: SessionView): void {
     const events = view.events.filter((e) => e.event.position >= attachment.next);
     const state = stateOf(view);
-    if (attachment.detached || (events.length === 0 && state === attachment.state)) return;
+    if (attachment.detached || (events.length === 0 && state === attachment.state && !view.transcriptNotice)) return;
     if (events.length > 0) attachment.next = events[events.length - 1].event.position + 1;
     attachment.state = state;
     try {
