@@ -93,6 +93,10 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
       expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^ocs_cassandra_available 1$/m);
       const rpc = await fetch(`${url}/engine/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'sessionInfo', args: [party.sessionId] }) });
       expect(await rpc.json()).toMatchObject({ result: { sessionId: party.sessionId, nextPosition: 2, closed: false } });
+      const drained = await fetch(`${url}/engine/drain`, { method: 'POST' });
+      expect(await drained.json()).toEqual({ nodeId: 'node-a', draining: true, sessions: 1 });
+      expect((await a.parts.membership.alive()).find((n) => n.nodeId === 'node-a')).toMatchObject({ draining: true, sessions: 1 });
+      expect(await (await fetch(`${url}/engine/drain`)).json()).toMatchObject({ draining: true });
     } finally {
       await subscription.close();
       await app.close();

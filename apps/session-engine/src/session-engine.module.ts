@@ -17,7 +17,7 @@ import { InteractionBridge } from '@ocs/interaction-bridge';
 import { METRICS_REGISTRY, ObservabilityModule } from '@ocs/observability';
 import { Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
-import { HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
+import { DrainController, HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
 
 export const SESSION_ENGINE_SERVICE = 'session-engine';
 
@@ -115,6 +115,7 @@ export class SessionEngineModule implements NestModule {
     return {
       module: SessionEngineModule,
       imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
+      controllers: cluster ? [DrainController] : [],
       providers: [
         { provide: ChatEngine, useValue: engine },
         { provide: InteractionBridge, useValue: bridge },
