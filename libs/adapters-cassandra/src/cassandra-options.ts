@@ -97,6 +97,14 @@ export function statementOptions(consistency: types.consistencies): QueryOptions
   return { prepare: true, isIdempotent: true, consistency };
 }
 
+/**
+ * Options of a lightweight transaction (`IF ...`): not idempotent, so the driver never retries it (a retry of one
+ * that was applied would answer "not applied").
+ */
+export function conditional(consistency: types.consistencies): QueryOptions {
+  return { ...statementOptions(consistency), isIdempotent: false };
+}
+
 /** The driver's options for the RAP options (protocol v4 at most: the Node driver does not speak v5). */
 export async function cassandraClientOptions(options: CassandraOptions): Promise<ClientOptions> {
   const username = given(options.username);

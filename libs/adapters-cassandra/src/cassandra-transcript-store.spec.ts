@@ -1,5 +1,6 @@
 import type { SessionState } from '@ocs/chat-domain';
-import { transcriptStoreContract } from '@ocs/testing';
+import { fencedTranscriptStoreContract, transcriptStoreContract } from '@ocs/testing';
+import { CassandraOwnershipStore } from './cassandra-ownership-store';
 import { CassandraTranscriptStore } from './cassandra-transcript-store';
 import { withTestKeyspace } from './test/real-cassandra';
 
@@ -9,6 +10,10 @@ function state(id: string, nextEventId: number): SessionState {
 
 withTestKeyspace('CassandraTranscriptStore on a real Cassandra (tables without cleanup)', undefined, (cassandra) => {
   transcriptStoreContract('cassandra', async () => ({ store: new CassandraTranscriptStore(cassandra(), 'node-a') }));
+  fencedTranscriptStoreContract('cassandra', async () => ({
+    store: (nodeId) => new CassandraTranscriptStore(cassandra(), nodeId),
+    ownership: new CassandraOwnershipStore(cassandra()),
+  }));
 
   it('keeps the state as JSON in the row of the session and the saving node', async () => {
     await new CassandraTranscriptStore(cassandra(), 'node-a').save(state('S-row', 7));

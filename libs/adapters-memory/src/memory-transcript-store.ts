@@ -1,12 +1,23 @@
 import type { SessionState } from '@ocs/chat-domain';
-import type { TranscriptStore } from '@ocs/ports';
+import { OwnershipLostError, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
 
-/** Keeps copies, so later changes of a live session never alter what was saved. */
+/**
+ * Keeps copies, so later changes of a live session never alter what was saved. Fenced saves (`owner` given) check
+ * `owners`, the ownership store of the same process, before writing.
+ */
 export class MemoryTranscriptStore implements TranscriptStore {
   private readonly states = new Map<string, string>();
 
-  async save(state: SessionState): Promise<void> {
-    this.states.set(state.id, JSON.stringify(state));
+  constructor(private readonly owners?: OwnershipStore) {}
+
+  async save(state: SessionState, owner?: string): Promise<void> {
+    const json = JSON.stringify(state);
+    if (owner !== undefined) {
+      if (!this.owners) throw new Error('a fenced save needs the ownership store: construct MemoryTranscriptStore with it');
+      const current = (await this.owners.owner(state.id))?.nodeId;
+      if (current !== owner) throw new OwnershipLostError(state.id, owner, current);
+    }
+    this.states.set(state.id, json);
   }
 
   async load(sessionId: string): Promise<SessionState | undefined> {

@@ -18,7 +18,7 @@ import {
   type SessionRules,
   type SessionService,
 } from '@ocs/chat-domain';
-import { TOPICS, type BusRecord, type EventBus, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
+import { OwnershipLostError, TOPICS, type BusRecord, type EventBus, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
 import { GroupSaver } from './group-saver';
 import type {
   Actor,
@@ -395,10 +395,14 @@ export class ChatEngine implements ChatEngineApi {
       saver = new GroupSaver(() => this.saveWithRetries(session, durability));
       this.savers.set(session.id, saver);
     }
-    if (this.deps.ownership) await this.assertOwner(session.id, this.deps.ownership);
     try {
       await saver.save();
-    } catch {
+    } catch (error) {
+      if (error instanceof OwnershipLostError) {
+        // Another node restored the session: this copy is stale, and the change was not stored.
+        this.forget(session);
+        throw notOwner(session.id, error.owner ?? 'none');
+      }
       const notice = durability.autoSave === 2 ? 'ucs-save-fail' : undefined;
       if (durability.saveOnError === 'close' && !change.closed) {
         const closing = session.closeBySystem('5');
@@ -414,9 +418,9 @@ export class ChatEngine implements ChatEngineApi {
     const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.deps.store.save(session.state);
+        return await this.deps.store.save(session.state, this.deps.ownership?.nodeId);
       } catch (error) {
-        if (attempt >= durability.resendAttempts) throw error;
+        if (attempt >= durability.resendAttempts || error instanceof OwnershipLostError) throw error;
         await sleep(durability.resendDelayMs);
       }
     }
@@ -440,9 +444,11 @@ export class ChatEngine implements ChatEngineApi {
     const owner = await policy.store.owner(sessionId);
     if (!owner) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
     if (owner.nodeId !== policy.nodeId && (await policy.isAlive(owner.nodeId))) throw notOwner(sessionId, owner.nodeId);
-    await policy.store.claim(sessionId, policy.nodeId);
-    // Loaded only once the claim stands, so no write of an earlier owner is missed.
-    await this.assertOwner(sessionId, policy);
+    const claimed = await policy.store.claim(sessionId, policy.nodeId, owner.nodeId);
+    if (!claimed) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
+    if (claimed.nodeId !== policy.nodeId) throw notOwner(sessionId, claimed.nodeId);
+    // Loaded once the claim stands: each save of the previous owner was either written before (and is loaded
+    // now) or is refused by the fence, never acknowledged and then lost.
     const state = await this.deps.store.load(sessionId);
     if (!state) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
     const session = ChatSession.fromState(this.context(), state);
@@ -475,15 +481,6 @@ export class ChatEngine implements ChatEngineApi {
     if (!policy || !session || (await policy.store.owner(sessionId))?.nodeId === policy.nodeId) return false;
     this.forget(session);
     return true;
-  }
-
-  /** A node that finds a newer owner of a session stops serving it. */
-  private async assertOwner(sessionId: string, policy: OwnershipPolicy): Promise<void> {
-    const owner = await policy.store.owner(sessionId);
-    if (owner?.nodeId === policy.nodeId) return;
-    const session = this.sessions.get(sessionId);
-    if (session) this.forget(session);
-    throw notOwner(sessionId, owner?.nodeId ?? 'none');
   }
 
   /** Delivers events to the live listeners; `notice` (`transcript-auto-save=2`) goes to desktops only. */

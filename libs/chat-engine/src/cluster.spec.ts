@@ -10,13 +10,17 @@ const DURABLE: Durability = { autoSave: 1, saveOnError: 'continue', resendAttemp
 
 /** A transcript store whose saves can be held or made to fail, counting attempts. */
 class FlakyStore implements TranscriptStore {
-  readonly inner = new MemoryTranscriptStore();
+  readonly ownership = new MemoryOwnershipStore();
+  readonly inner = new MemoryTranscriptStore(this.ownership);
   attempts = 0;
   failuresLeft = 0;
   private held: Array<() => void> | undefined;
+  private holding: string | undefined;
 
-  hold(): void {
+  /** Holds saves from now on: every save, or only those fenced by `owner`. */
+  hold(owner?: string): void {
     this.held = [];
+    this.holding = owner;
   }
 
   release(): void {
@@ -25,15 +29,15 @@ class FlakyStore implements TranscriptStore {
     for (const go of held) go();
   }
 
-  async save(state: SessionState): Promise<void> {
+  async save(state: SessionState, owner?: string): Promise<void> {
     this.attempts += 1;
     const snapshot = structuredClone(state);
-    if (this.held) await new Promise<void>((resolve) => this.held?.push(resolve));
+    if (this.held && (this.holding === undefined || this.holding === owner)) await new Promise<void>((resolve) => this.held?.push(resolve));
     if (this.failuresLeft > 0) {
       this.failuresLeft -= 1;
       throw new Error('storage unavailable');
     }
-    await this.inner.save(snapshot);
+    await this.inner.save(snapshot, owner);
   }
 
   load(sessionId: string): Promise<SessionState | undefined> {
@@ -60,8 +64,10 @@ function node(nodeId: string, shared: { store: TranscriptStore; ownership: Owner
   return engine;
 }
 
-function cluster(store: TranscriptStore = new MemoryTranscriptStore()) {
-  return { store, ownership: new MemoryOwnershipStore(), bus: new MemoryEventBus(), alive: new Set<string>() };
+/** Nodes sharing storage, bus and membership; a FlakyStore brings its own ownership store (the fence reads it). */
+function cluster(flaky?: FlakyStore) {
+  const ownership = flaky?.ownership ?? new MemoryOwnershipStore();
+  return { store: flaky ?? new MemoryTranscriptStore(ownership), ownership, bus: new MemoryEventBus(), alive: new Set<string>() };
 }
 
 async function chat(engine: ChatEngine) {
@@ -198,6 +204,25 @@ describe('session restoration (session-restoration-mode=simple)', () => {
     shared.alive.add('A');
     expect((await refusal(a.message(customer, { text: 'stale owner' }))).code).toBe('NOT_OWNER');
     expect((await b.read(customer, 0)).events.some((e) => e.event.kind === 'message')).toBe(false);
+  });
+
+  it('refuses, never acknowledges, a save of the old owner that races a restoration; the retry lands once', async () => {
+    const store = new FlakyStore();
+    const shared = cluster(store);
+    const a = node('A', shared);
+    const b = node('B', shared);
+    const { sessionId, customer } = await chat(a);
+    store.hold('A');
+    const racing = refusal(a.message(customer, { text: 'racing' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    shared.alive.delete('A');
+    await b.read(customer, 0);
+    store.release();
+    expect((await racing).code).toBe('NOT_OWNER');
+    await b.message(customer, { text: 'racing' });
+    const stored = await shared.store.load(sessionId);
+    expect(stored?.transcript.filter((e) => e.kind === 'message' && e.text === 'racing')).toHaveLength(1);
+    expect(a.sessionCount).toBe(0);
   });
 
   it('two nodes racing to restore end with exactly one owner', async () => {

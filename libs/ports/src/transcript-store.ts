@@ -5,7 +5,11 @@ import type { SessionState } from '@ocs/chat-domain';
  * The in-memory adapter serves the embedded mode; the Cassandra adapter serves the cluster.
  */
 export interface TranscriptStore {
-  save(state: SessionState): Promise<void>;
+  /**
+   * `owner` fences the save: it is written only while that node owns the session (as the ownership store of the
+   * same storage says), atomically with that check; otherwise it is refused with `OwnershipLostError`.
+   */
+  save(state: SessionState, owner?: string): Promise<void>;
   load(sessionId: string): Promise<SessionState | undefined>;
   remove(sessionId: string): Promise<void>;
 }

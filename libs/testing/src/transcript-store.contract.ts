@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { SessionState } from '@ocs/chat-domain';
-import type { TranscriptStore } from '@ocs/ports';
+import { OwnershipLostError, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
 import { eachTest } from './fixture';
 
 function sampleState(id: string, text: string): SessionState {
@@ -67,6 +68,49 @@ export function transcriptStoreContract(name: string, create: () => Promise<{ st
       await store.remove('S-a');
       expect(await store.load('S-a')).toBeUndefined();
       expect((await store.load('S-b'))?.transcript[1]).toMatchObject({ text: 'b' });
+    });
+  });
+}
+
+/**
+ * Saves fenced by the owner: what a TranscriptStore and the OwnershipStore of the same storage must show together,
+ * so that a node that lost a session can never overwrite what its new owner loaded and goes on from.
+ */
+export function fencedTranscriptStoreContract(
+  name: string,
+  create: () => Promise<{ store: (nodeId: string) => TranscriptStore; ownership: OwnershipStore; close?: () => Promise<void> }>,
+): void {
+  describe(`TranscriptStore fenced by OwnershipStore contract: ${name}`, () => {
+    let store: (nodeId: string) => TranscriptStore;
+    let ownership: OwnershipStore;
+    eachTest(create, (fixture) => ({ store, ownership } = fixture));
+
+    it('writes a save fenced by the owner', async () => {
+      const state = sampleState(`S-fenced-${randomUUID()}`, 'owned');
+      await ownership.claim(state.id, 'node-a');
+      await store('node-a').save(state, 'node-a');
+      expect(await store('node-b').load(state.id)).toEqual(state);
+    });
+
+    it('refuses a save of a node that lost the session, keeping what the owner saved, and takes the new owner’s', async () => {
+      const id = `S-lost-${randomUUID()}`;
+      await ownership.claim(id, 'node-a');
+      await store('node-a').save(sampleState(id, 'before the move'), 'node-a');
+      await ownership.claim(id, 'node-b', 'node-a');
+      const refused = await store('node-a')
+        .save(sampleState(id, 'from the old owner'), 'node-a')
+        .then(() => undefined, (error: unknown) => error);
+      expect(refused).toBeInstanceOf(OwnershipLostError);
+      expect(refused).toMatchObject({ sessionId: id, nodeId: 'node-a', owner: 'node-b' });
+      expect((await store('node-b').load(id))?.transcript[1]).toMatchObject({ text: 'before the move' });
+      await store('node-b').save(sampleState(id, 'from the new owner'), 'node-b');
+      expect((await store('node-a').load(id))?.transcript[1]).toMatchObject({ text: 'from the new owner' });
+    });
+
+    it('refuses a fenced save of a session nobody owns', async () => {
+      const state = sampleState(`S-unowned-${randomUUID()}`, 'nobody');
+      await expect(store('node-a').save(state, 'node-a')).rejects.toBeInstanceOf(OwnershipLostError);
+      expect(await store('node-a').load(state.id)).toBeUndefined();
     });
   });
 }

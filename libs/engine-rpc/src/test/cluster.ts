@@ -34,8 +34,8 @@ function nodeIds(prefix: string): IdSource {
 
 /** Nodes and gateways sharing one transcript store, ownership store, event bus, membership and fan-out hub. */
 export class TestCluster {
-  readonly store = new MemoryTranscriptStore();
   readonly ownership = new MemoryOwnershipStore();
+  readonly store = new MemoryTranscriptStore(this.ownership);
   readonly bus = new MemoryEventBus();
   readonly membership = new MemoryMembership();
   /** Whatever a node, a gateway or the fan-out reported: a test that expects none checks it is empty. */
