@@ -1,9 +1,13 @@
-import { CassandraOwnershipStore, CassandraTranscriptStore, connectCassandra, type CassandraContext } from '@ocs/adapters-cassandra';
+import { CassandraInteractionServer, CassandraOwnershipStore, CassandraTranscriptStore, connectCassandra, type CassandraContext } from '@ocs/adapters-cassandra';
+import { MemoryEventBus } from '@ocs/adapters-memory';
+import { NODE_PROPERTY } from '@ocs/interaction-bridge';
 import { AgentTestClient, GmsCometdClient, GmsRestClient, until, type ChatV2Reply } from '@ocs/testing';
 import { AGENT_TOKEN } from './test/product';
 import { TestCluster, realServers, type ServiceProcess } from './test/cluster';
 
 const servers = realServers();
+/** Concurrent chats: two of three with a REST customer, the third with a CometD one; each with an agent. */
+const CHATS = 12;
 
 interface Chat {
   sessionId: string;
@@ -53,9 +57,9 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
 
   it('keeps every session going when the owner of live sessions is killed with SIGKILL, losing no acknowledged message', async () => {
     const chats: Chat[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < CHATS; i++) {
       const gateway = gateways[i % 2];
-      if (i < 4) {
+      if (i % 3 !== 2) {
         const rest = new GmsRestClient(gateway.url);
         expect((await rest.requestChat({ nickname: `Customer ${i}` })).body.statusCode).toBe(0);
         chats.push({ sessionId: rest.chatId, rest, gateway, agent: await agentOn(gateways[(i + 1) % 2], rest.chatId, `Agent ${i}`), acknowledged: [] });
@@ -96,6 +100,17 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
 
     const owners = new CassandraOwnershipStore(cassandra);
     const ownerOf = async (chat: Chat) => (await owners.owner(chat.sessionId))?.nodeId;
+    // Where the interaction says its session is served (the bridge consumes the session events from Kafka).
+    const interactions = new CassandraInteractionServer(cassandra, new MemoryEventBus());
+    const locationOf = async (chat: Chat) => {
+      const row = (await cassandra.client.execute(`SELECT interaction_id FROM ${cluster.keyspace}.interactions_by_session WHERE session_id = ?`, [chat.sessionId])).first();
+      return row ? (await interactions.get(row.get('interaction_id')))?.properties[NODE_PROPERTY] : undefined;
+    };
+    const locatedAtOwner = async (chat: Chat) => {
+      const [location, owner] = [await locationOf(chat), await ownerOf(chat)];
+      return location !== undefined && location === owner ? location : undefined;
+    };
+    for (const chat of chats) await until(() => locatedAtOwner(chat), 'the interaction naming the node that created its session', 30_000);
     const victimId = await ownerOf(chats[0]);
     const victim = engines.find((e) => e.name === `engine ${victimId}`);
     if (!victim) throw new Error(`no engine ${victimId}`);
@@ -120,6 +135,7 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
     const store = new CassandraTranscriptStore(cassandra, 'test');
     for (const chat of chats) {
       expect(await ownerOf(chat)).not.toBe(victimId);
+      expect(await until(() => locatedAtOwner(chat), 'the interaction naming the node that serves its session now', 30_000)).not.toBe(victimId);
       const state = await store.load(chat.sessionId);
       const transcript = state?.transcript ?? [];
       expect(transcript.map((e) => e.position)).toEqual(transcript.map((_, i) => i));

@@ -1,5 +1,11 @@
-import { MemoryInteractionServer, MemoryUcs } from '@ocs/adapters-memory';
-import { CassandraHealth, CassandraOwnershipStore, CassandraTranscriptStore, connectCassandra } from '@ocs/adapters-cassandra';
+import {
+  CassandraHealth,
+  CassandraInteractionServer,
+  CassandraOwnershipStore,
+  CassandraTranscriptStore,
+  CassandraUcs,
+  connectCassandra,
+} from '@ocs/adapters-cassandra';
 import { KafkaEventBus } from '@ocs/adapters-kafka';
 import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
 import type { ChatServerConfig } from '@ocs/config';
@@ -24,9 +30,8 @@ export interface ClusterParts {
 }
 
 /**
- * The session engine's adapters in cluster mode: transcripts and ownership in Cassandra, the event bus on Kafka,
- * membership and fan-out in Redis. Interaction Server and UCS stay in memory per node until their cluster
- * adapters exist. The keyspace must exist (`deploy/cassandra`).
+ * The session engine's adapters in cluster mode: transcripts, ownership, the shared interaction queue and UCS in
+ * Cassandra, the event bus on Kafka, membership and fan-out in Redis. The keyspace must exist (`deploy/cassandra`).
  */
 export async function clusterAdapters(config: ChatServerConfig, logger: Logger): Promise<ClusterParts> {
   const nodeId = config.cluster.nodeId || `${hostname()}-${process.pid}`;
@@ -50,17 +55,26 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger):
     clientId: `${kafka.clientId}-${nodeId}`,
     partitions: kafka.partitions,
     replicationFactor: kafka.replicationFactor,
+    consumer: { sessionTimeout: kafka.sessionTimeout * 1000, heartbeatInterval: Math.floor((kafka.sessionTimeout * 1000) / 3) },
     onError: (group, err) => logger.error({ group, err }, 'event bus consumer failed'),
     logger,
   });
-  await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands]);
+  await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands, TOPICS.interactionEvents]);
   const membership = new RedisMembership({ url: redis.url, keyPrefix: redis.keyPrefix });
   const fanOut = new RedisFanOut({ url: redis.url, keyPrefix: redis.keyPrefix, onError: (err) => logger.error({ err }, 'fan-out handler failed') });
   const ownershipStore = new CassandraOwnershipStore(context);
+  const interactions = new CassandraInteractionServer(context, bus, {
+    onError: (err, interactionId) => logger.error({ err, interactionId }, 'interaction stop not handled'),
+  });
   const peers = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'call to a peer node failed'), { membership, fanOut });
   return {
     nodeId,
-    adapters: { store: new CassandraTranscriptStore(context, nodeId), bus, interactions: new MemoryInteractionServer(), ucs: new MemoryUcs() },
+    adapters: {
+      store: new CassandraTranscriptStore(context, nodeId),
+      bus,
+      interactions,
+      ucs: new CassandraUcs(context),
+    },
     wiring: {
       ownership: {
         nodeId,
@@ -75,7 +89,7 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger):
     cassandraHealth,
     close: async () => {
       cassandraHealth.close();
-      await peers.close();
+      await Promise.all([peers.close(), interactions.close()]);
       await Promise.all([bus.close(), membership.close(), fanOut.close()]);
       await context.client.shutdown();
     },

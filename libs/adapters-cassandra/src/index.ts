@@ -3,3 +3,5 @@ export * from './schema';
 export * from './cassandra-transcript-store';
 export * from './cassandra-ownership-store';
 export * from './cassandra-health';
+export * from './cassandra-ucs';
+export * from './cassandra-interaction-server';

@@ -22,6 +22,8 @@ export interface SchemaOptions {
 }
 
 const SCRIPT_MARKER = 'keyspace.cql';
+/** Our additions for the cluster mode (not in the guide), applied after the guide's tables; no cleanup procedure. */
+const CLUSTER_SCRIPTS = ['session-fence.cql', 'ucs-tables.cql', 'interaction-tables.cql'];
 
 /** Accepts a keyspace name that CQL takes unquoted (so it needs no escaping in statements) and answers it. */
 export function checkKeyspaceName(keyspace: string): string {
@@ -84,7 +86,7 @@ export async function schemaStatements(options: SchemaOptions): Promise<string[]
       GC_GRACE_SECONDS: seconds('gcGraceSeconds', ttlCleanup.gcGraceSeconds),
     }),
   };
-  const scripts = [SCRIPT_MARKER, ttlCleanup ? 'tables-ttl.cql' : 'tables.cql'];
+  const scripts = [SCRIPT_MARKER, ttlCleanup ? 'tables-ttl.cql' : 'tables.cql', ...CLUSTER_SCRIPTS];
   const texts = await Promise.all(scripts.map((file) => readFile(join(dir, file), 'utf8')));
   return texts.flatMap((text) => statements(text, values));
 }

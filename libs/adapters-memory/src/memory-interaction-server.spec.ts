@@ -1,6 +1,6 @@
-import type { SubmitRequest } from '@ocs/ports';
+import { UnknownInteractionError, type SubmitRequest } from '@ocs/ports';
 import { interactionServerContract } from '@ocs/testing';
-import { InteractionStateError, MemoryInteractionServer, UnknownInteractionError } from './memory-interaction-server';
+import { InteractionStateError, MemoryInteractionServer } from './memory-interaction-server';
 
 interactionServerContract('memory', async () => {
   const server = new MemoryInteractionServer();
@@ -100,7 +100,7 @@ describe('MemoryInteractionServer as the router sees it', () => {
     await expect(server.stop('NOPE', 'abandoned')).rejects.toThrow(UnknownInteractionError);
   });
 
-  it('forgets the oldest stopped interactions beyond keepStopped, keeping the live ones', async () => {
+  it('forgets the oldest stopped interactions beyond keepStopped, keeping the live ones, and their sessions too', async () => {
     server = new MemoryInteractionServer({ keepStopped: 1 });
     const live = await server.submit(request('q', 'S0'));
     const [a, b] = [await server.submit(request('q', 'S1')), await server.submit(request('q', 'S2'))];
@@ -109,5 +109,6 @@ describe('MemoryInteractionServer as the router sees it', () => {
     expect(await server.get(a.interactionId)).toBeUndefined();
     expect((await server.get(b.interactionId))?.state).toBe('stopped');
     expect((await server.get(live.interactionId))?.state).toBe('queued');
+    expect((await server.submit(request('q', 'S1'))).interactionId).not.toBe(a.interactionId);
   });
 });

@@ -1,13 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { InteractionInfo, InteractionProperties, InteractionServer, SubmitRequest } from '@ocs/ports';
-
-/** The interaction does not exist (never submitted, or stopped long ago and forgotten). */
-export class UnknownInteractionError extends Error {
-  constructor(readonly interactionId: string) {
-    super(`no interaction ${JSON.stringify(interactionId)}`);
-    this.name = 'UnknownInteractionError';
-  }
-}
+import { newInteractionId, UnknownInteractionError, type InteractionInfo, type InteractionProperties, type InteractionServer, type SubmitRequest } from '@ocs/ports';
 
 /** The interaction is not in the state the operation needs (say, taking one that is not waiting). */
 export class InteractionStateError extends Error {
@@ -32,11 +23,14 @@ export interface MemoryInteractionServerOptions {
 /**
  * Interaction Server in memory, for the embedded mode. It does not route: a router (a person, a test) lists the
  * waiting interactions, takes one for an agent, puts it back in a queue, or stops it. Keeps copies, so later
- * changes of what was submitted or returned never alter an interaction.
+ * changes of what was submitted or returned never alter an interaction. A session has one interaction until it is
+ * forgotten (see `keepStopped`).
  */
 export class MemoryInteractionServer implements InteractionServer {
   /** In submit order, which is the order interactions wait in. */
   private readonly interactions = new Map<string, InteractionInfo>();
+  /** The interaction of each chat session, by session id. */
+  private readonly bySession = new Map<string, string>();
   /** Stopped interactions, oldest first. */
   private readonly stopped: string[] = [];
   private readonly handlers: Array<(interactionId: string) => void | Promise<void>> = [];
@@ -49,9 +43,12 @@ export class MemoryInteractionServer implements InteractionServer {
   }
 
   async submit(request: SubmitRequest): Promise<{ interactionId: string }> {
-    let interactionId = newId();
-    while (this.interactions.has(interactionId)) interactionId = newId();
     const { tenantDbid, queue, sessionId, properties } = request;
+    const submitted = this.bySession.get(sessionId);
+    if (submitted !== undefined) return { interactionId: submitted };
+    let interactionId = newInteractionId();
+    while (this.interactions.has(interactionId)) interactionId = newInteractionId();
+    this.bySession.set(sessionId, interactionId);
     this.interactions.set(interactionId, { interactionId, tenantDbid, queue, sessionId, properties: { ...properties }, submittedAt: Date.now(), state: 'queued' });
     return { interactionId };
   }
@@ -128,16 +125,11 @@ export class MemoryInteractionServer implements InteractionServer {
     if (info.state === 'stopped') return;
     info.state = 'stopped';
     this.stopped.push(info.interactionId);
-    while (this.stopped.length > this.keepStopped) {
-      const oldest = this.stopped.shift();
-      if (oldest !== undefined) this.interactions.delete(oldest);
+    for (const oldest of this.stopped.splice(0, this.stopped.length - this.keepStopped)) {
+      this.bySession.delete(this.find(oldest).sessionId);
+      this.interactions.delete(oldest);
     }
   }
-}
-
-/** 16 uppercase hex digits: 64 crypto-random bits. */
-function newId(): string {
-  return randomBytes(8).toString('hex').toUpperCase();
 }
 
 function copy(info: InteractionInfo): InteractionInfo {

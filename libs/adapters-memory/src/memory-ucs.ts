@@ -43,7 +43,7 @@ export class UcsState {
     if (Object.keys(given).length === 0) return { match: { attributes: {}, created: false } };
     const found = given.EmailAddress === undefined ? undefined : this.byEmail.get(emailKey(tenantDbid, given.EmailAddress));
     const contact = found ?? { tenantDbid, contactId: newUcsId(), attributes: given };
-    const match = { contactId: contact.contactId, attributes: { ...contact.attributes, ...given, ContactID: contact.contactId }, created: !found };
+    const match = contactMatch(contact, given, !found);
     return found ? { match } : { match, change: { kind: 'contact', contact } };
   }
 
@@ -123,10 +123,16 @@ function copyDocument<D extends DocumentInput>(document: D): D {
   return { ...document, content: Buffer.from(document.content) };
 }
 
-function contactAttributes(userData: Attributes): Attributes {
+/** The contact attributes of the user data, empty values left out: none means an anonymous chat. */
+export function contactAttributes(userData: Attributes): Attributes {
   const out: Attributes = {};
   for (const key of CONTACT_ATTRIBUTE_KEYS) if (userData[key]) out[key] = userData[key];
   return out;
+}
+
+/** The match of a contact: its stored attributes, those given in the user data winning, plus `ContactID`. */
+export function contactMatch(contact: ContactRecord, given: Attributes, created: boolean): ContactMatch {
+  return { contactId: contact.contactId, attributes: { ...contact.attributes, ...given, ContactID: contact.contactId }, created };
 }
 
 function emailKey(tenantDbid: number, email: string): string {

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         transcriptResendAttempts: 3,
         transcriptResendDelay: 1,
         sessionRestorationMode: 'none',
+        sessionRestoreDoPurge: false,
       },
       inactivityControl: {
         messageAlert: 'Chat session will be closed soon due to inactivity of chat participants.',
@@ -101,7 +102,7 @@ describe('loadConfig', () => {
         verifyPeerCert: true,
         verifyPeerIdentity: true,
       },
-      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'ocs', partitions: 12, replicationFactor: 1 },
+      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'ocs', partitions: 12, replicationFactor: 1, sessionTimeout: 10 },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'ocs:' },
       log: { level: 'info' },
     });

@@ -197,6 +197,7 @@ const sectionsSchema = z
       'client-id': text(/^\S{1,64}$/, 'expected a name without spaces').default('ocs'),
       partitions: integer(1, 1000).default(12),
       'replication-factor': integer(1, 10).default(1),
+      'session-timeout': integer(6, 300).default(10),
     }),
     redis: section({
       url: text(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),

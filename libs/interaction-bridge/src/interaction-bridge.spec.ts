@@ -1,29 +1,32 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
 import { DEFAULT_RULES, ManualClock, SequentialIds, type SessionRules } from '@ocs/chat-domain';
-import { ChatEngine, type Actor } from '@ocs/chat-engine';
-import { InteractionBridge, type BridgeOptions } from './interaction-bridge';
+import { ChatEngine, type Actor, type Durability, type SessionEventRecord } from '@ocs/chat-engine';
+import { TOPICS } from '@ocs/ports';
+import { InteractionBridge, NODE_PROPERTY, type BridgeOptions } from './interaction-bridge';
 
 const SERVICE = { name: 'customer-support', tenantDbid: 1, endpoint: 'default' };
 
-async function setup(options: Partial<BridgeOptions> = {}, rules: Partial<SessionRules> = {}) {
+async function setup(options: Partial<BridgeOptions> = {}, rules: Partial<SessionRules> = {}, durability?: Durability) {
   const clock = new ManualClock(Date.UTC(2026, 10, 25, 10));
   const bus = new MemoryEventBus();
   const store = new MemoryTranscriptStore();
-  const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: { ...DEFAULT_RULES, ...rules }, store, bus });
+  const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: { ...DEFAULT_RULES, ...rules }, store, bus, ...(durability ? { durability } : {}) });
   const interactions = new MemoryInteractionServer();
   const ucs = new MemoryUcs();
   const errors: unknown[] = [];
-  const bridge = new InteractionBridge({
-    engine,
-    interactions,
-    ucs,
-    store,
-    bus,
-    options: { appName: 'OCS_Chat', endpoints: { 1: { default: 'chat_inbound', vip: 'chat_vip' } }, stopAbandoned: 'never', saveNotices: 'major', ...options },
-    onError: (_id, e) => errors.push(e),
-  });
+  const newBridge = () =>
+    new InteractionBridge({
+      engine,
+      interactions,
+      ucs,
+      store,
+      bus,
+      options: { appName: 'OCS_Chat', endpoints: { 1: { default: 'chat_inbound', vip: 'chat_vip' } }, stopAbandoned: 'never', saveNotices: 'major', ...options },
+      onError: (_id, e) => errors.push(e),
+    });
+  const bridge = newBridge();
   await bridge.start();
-  return { clock, bus, engine, interactions, ucs, errors };
+  return { clock, bus, engine, interactions, ucs, errors, bridge, newBridge };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -153,5 +156,40 @@ describe('InteractionBridge and purged sessions', () => {
     const info = await s.interactions.get(interaction.interactionId);
     expect(info?.properties.IsOnline).toBe('1');
     expect((await s.ucs.getInteraction(interaction.interactionId))?.closedAt).toBeUndefined();
+  });
+});
+
+describe('InteractionBridge in a cluster', () => {
+  const publish = (s: Setup, value: SessionEventRecord) => s.bus.publish([{ topic: TOPICS.sessionEvents, key: value.sessionId, value }]);
+
+  it('handles a redelivered created record without a second interaction or UCS record', async () => {
+    const s = await setup();
+    const created: SessionEventRecord[] = [];
+    await s.bus.subscribe(TOPICS.sessionEvents, 'test', (r) => void ((r.value as SessionEventRecord).type === 'created' && created.push(r.value as SessionEventRecord)));
+    const { actor, interaction } = await customer(s, { EmailAddress: 'ann@example.com' });
+    await publish(s, created[0]);
+    await s.bus.idle();
+    expect(s.interactions.waiting().map((i) => i.interactionId)).toEqual([interaction.interactionId]);
+    expect((await s.engine.sessionInfo(actor.sessionId)).interactionId).toBe(interaction.interactionId);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('points the interaction at the node that restored the session', async () => {
+    const s = await setup();
+    const { actor, interaction } = await customer(s);
+    await publish(s, { type: 'restored', sessionId: actor.sessionId, nodeId: 'node-2', previousNodeId: 'node-1', interactionId: interaction.interactionId });
+    await s.bus.idle();
+    expect((await s.interactions.get(interaction.interactionId))?.properties[NODE_PROPERTY]).toBe('node-2');
+  });
+
+  it('a bridge that takes over mid-session finds the interaction in the saved session state', async () => {
+    const s = await setup({}, {}, { autoSave: 1, saveOnError: 'continue', resendAttempts: 0, resendDelayMs: 0 });
+    const { actor, interaction } = await customer(s);
+    await agentJoins(s, actor.sessionId);
+    await s.bridge.stop();
+    await s.newBridge().start();
+    await publish(s, { type: 'properties', sessionId: actor.sessionId, properties: { GCTI_Chat_AsyncStatus: '1' } });
+    await s.bus.idle();
+    expect((await s.interactions.get(interaction.interactionId))?.properties.GCTI_Chat_AsyncStatus).toBe('1');
   });
 });

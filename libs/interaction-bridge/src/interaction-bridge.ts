@@ -29,6 +29,8 @@ export interface BridgeDeps {
 /** Sessions without a service (an agent's outbound chat) are routed like the default service. */
 const DEFAULT_TARGET = { tenantDbid: 1, endpoint: 'default' };
 const GROUP = 'interaction-bridge';
+/** Interaction property naming the node that serves the session (ours): set on submit and on restoration. */
+export const NODE_PROPERTY = 'ChatServerNodeId';
 
 /**
  * Connects sessions to the contact center: for each new session it identifies the contact in UCS, submits an
@@ -56,8 +58,9 @@ export class InteractionBridge {
     const value = record.value as SessionEventRecord;
     try {
       if (value.type === 'created') await this.created(value);
-      else if (value.type === 'properties') await this.update(value.sessionId, value.properties);
-      else if (value.type === 'closed') await this.closed(value.sessionId, value.at);
+      else if (value.type === 'properties') await this.update(value.sessionId, value.interactionId, value.properties);
+      else if (value.type === 'restored') await this.update(value.sessionId, value.interactionId, { [NODE_PROPERTY]: value.nodeId });
+      else if (value.type === 'closed') await this.closed(value.sessionId, value.interactionId, value.at);
       else if (value.type === 'purged') this.interactionOf.delete(value.sessionId);
     } catch (error) {
       this.deps.onError?.(value.sessionId, error);
@@ -78,28 +81,32 @@ export class InteractionBridge {
       ChatServerAppName: deps.options.appName,
       IsOnline: '1',
       ...(record.password !== undefined ? { ChatServerSessionPassword: record.password } : {}),
+      ...(record.nodeId !== undefined ? { [NODE_PROPERTY]: record.nodeId } : {}),
     };
+    // A redelivered record finds the interaction and the UCS record made the first time.
     const { interactionId } = await deps.interactions.submit({ tenantDbid, queue, mediaType: 'chat', sessionId: record.sessionId, properties });
     this.interactionOf.set(record.sessionId, interactionId);
-    await deps.ucs.createInteraction({
-      interactionId,
-      tenantDbid,
-      sessionId: record.sessionId,
-      startedAt: record.at,
-      userData: properties,
-      ...(contact.contactId ? { contactId: contact.contactId } : {}),
-      ...(userData.Subject ? { subject: userData.Subject } : {}),
-    });
+    if (!(await deps.ucs.getInteraction(interactionId))) {
+      await deps.ucs.createInteraction({
+        interactionId,
+        tenantDbid,
+        sessionId: record.sessionId,
+        startedAt: record.at,
+        userData: properties,
+        ...(contact.contactId ? { contactId: contact.contactId } : {}),
+        ...(userData.Subject ? { subject: userData.Subject } : {}),
+      });
+    }
     await deps.engine.bindInteraction(record.sessionId, interactionId);
   }
 
-  private async update(sessionId: string, properties: Record<string, string>): Promise<void> {
-    const interactionId = this.interactionOf.get(sessionId);
+  private async update(sessionId: string, known: string | undefined, properties: Record<string, string>): Promise<void> {
+    const interactionId = await this.interactionFor(sessionId, known);
     if (interactionId) await this.deps.interactions.updateProperties(interactionId, properties);
   }
 
-  private async closed(sessionId: string, closedAt: number): Promise<void> {
-    const interactionId = this.interactionOf.get(sessionId);
+  private async closed(sessionId: string, known: string | undefined, closedAt: number): Promise<void> {
+    const interactionId = await this.interactionFor(sessionId, known);
     if (!interactionId) return;
     this.interactionOf.delete(sessionId);
     const { deps } = this;
@@ -109,8 +116,17 @@ export class InteractionBridge {
     if (shouldStop(deps.options.stopAbandoned, state)) await deps.interactions.stop(interactionId, 'chat session closed');
   }
 
+  /**
+   * The session's interaction: named by the record once the engine knows it; before that (records published
+   * between the session's creation and its binding) this bridge's own note from the submit, or, for a session
+   * whose records this bridge did not see from the start (another node took the partition over), the saved state.
+   */
+  private async interactionFor(sessionId: string, known: string | undefined): Promise<string | undefined> {
+    return known ?? this.interactionOf.get(sessionId) ?? (await this.deps.store.load(sessionId))?.interactionId;
+  }
+
   private async stoppedByRouting(interactionId: string): Promise<void> {
-    const sessionId = await this.deps.engine.findByInteraction(interactionId);
+    const sessionId = (await this.deps.interactions.get(interactionId))?.sessionId;
     if (sessionId) await this.deps.engine.closeSession(sessionId);
   }
 }

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * Interaction Server, as the chat server uses it: each chat session is an interaction in a queue, whose
  * properties (user data) the chat server keeps current. Adapters: in-memory (embedded, with a router surface
- * a person can drive), and a bridge to a real Interaction Server (cluster work).
+ * a person can drive), and a shared interaction queue on Cassandra and the event bus (cluster mode).
  */
 export type InteractionProperties = Record<string, string>;
 
@@ -27,12 +29,30 @@ export interface InteractionInfo {
 }
 
 export interface InteractionServer {
+  /**
+   * Puts the session's interaction in its queue. Idempotent per session, as the bus delivers at least once:
+   * submitting again for a session that already has an interaction (even a stopped one) answers that interaction's
+   * id, creates none and ignores the repeat's properties.
+   */
   submit(request: SubmitRequest): Promise<{ interactionId: string }>;
-  /** Adds or replaces properties; other properties stay. */
+  /** Adds or replaces properties; other properties stay. Refuses an unknown interaction. */
   updateProperties(interactionId: string, properties: InteractionProperties): Promise<void>;
   /** The chat server stops an interaction (`stop-abandoned-interaction`). Stopping twice is harmless. */
   stop(interactionId: string, reason: string): Promise<void>;
   /** Someone else (routing, a desktop) stopped an interaction: the chat server closes its session. */
   onStopped(handler: (interactionId: string) => void | Promise<void>): void;
   get(interactionId: string): Promise<InteractionInfo | undefined>;
+}
+
+/** The interaction does not exist (never submitted, or stopped long ago and forgotten). */
+export class UnknownInteractionError extends Error {
+  constructor(readonly interactionId: string) {
+    super(`no interaction ${JSON.stringify(interactionId)}`);
+    this.name = 'UnknownInteractionError';
+  }
+}
+
+/** A new interaction id: 16 uppercase hex digits (64 crypto-random bits). */
+export function newInteractionId(): string {
+  return randomBytes(8).toString('hex').toUpperCase();
 }

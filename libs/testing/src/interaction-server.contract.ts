@@ -35,6 +35,18 @@ export function interactionServerContract(
       expect(info?.submittedAt).toBeGreaterThanOrEqual(before - 1000);
     });
 
+    it('answers the same interaction when a session is submitted again, even once stopped, ignoring the repeat', async () => {
+      const { interactionId } = await server.submit(sampleRequest('S-again-1'));
+      const repeat = sampleRequest('S-again-1', { IsOnline: '0', Extra: 'x' });
+      expect(await server.submit({ ...repeat, queue: 'elsewhere' })).toEqual({ interactionId });
+      const info = await server.get(interactionId);
+      expect(info).toMatchObject({ queue: 'chat-inbound', state: 'queued' });
+      expect(info?.properties).toEqual({ IsOnline: '1', ChatServerAppName: 'ChatServer' });
+      await server.stop(interactionId, 'abandoned');
+      expect(await server.submit(repeat)).toEqual({ interactionId });
+      expect((await server.get(interactionId))?.state).toBe('stopped');
+    });
+
     it('merges property updates: adds and replaces keys, keeps the others', async () => {
       const { interactionId } = await server.submit(sampleRequest('S-update-1'));
       await server.updateProperties(interactionId, { IsOnline: '0', GCTI_Chat_AsyncStatus: '1' });

@@ -1,8 +1,8 @@
 import { BadRequestException, Body, Catch, Controller, Get, HttpCode, Param, Post, UseFilters, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { InteractionStateError, MemoryInteractionServer, UnknownInteractionError } from '@ocs/adapters-memory';
+import { InteractionStateError, MemoryInteractionServer } from '@ocs/adapters-memory';
 import { describeIssues, type AgentJoinRequest } from '@ocs/agent-protocol';
 import { SESSION_PASSWORD_KEY, type KvList } from '@ocs/chat-domain';
-import type { InteractionInfo, InteractionProperties } from '@ocs/ports';
+import { UnknownInteractionError, type InteractionInfo, type InteractionProperties } from '@ocs/ports';
 import type { Response } from 'express';
 import { z } from 'zod';
 

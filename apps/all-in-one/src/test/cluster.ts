@@ -74,6 +74,7 @@ export class TestCluster {
       OCS__cassandra__write_consistency: 'ONE',
       OCS__kafka__brokers: this.servers.kafka,
       OCS__kafka__partitions: '3',
+      OCS__kafka__session_timeout: '6',
       OCS__redis__url: this.servers.redis,
       OCS__redis__key_prefix: `${this.keyspace}:`,
       OCS__settings__transcript_auto_save: '1',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ArrayOrObject, Client, QueryOptions } from 'cassandra-driver';
 import { connectCassandra, type CassandraContext } from '../cassandra-options';
 import { applySchema, type SchemaOptions } from '../schema';
 
@@ -43,5 +44,33 @@ export function withTestKeyspace(title: string, ttlCleanup: SchemaOptions['ttlCl
       if (!cassandra) throw new Error('Cassandra was not reached');
       return cassandra;
     });
+  });
+}
+
+/** Another node's own connection to the same cluster and keyspace; shut it down with `client.shutdown()`. */
+export async function anotherNode({ client, keyspace }: CassandraContext): Promise<CassandraContext> {
+  const [host, port] = client.hosts.keys()[0].split(':');
+  return connectCassandra({ contactPoints: [host], port: Number(port), keyspace });
+}
+
+/**
+ * The nodes' connections, their statements that `held` picks held back until `count` of them wait: those
+ * statements then race (say, the `IF NOT EXISTS` claims of nodes that all found no row before).
+ */
+export function racing(contexts: CassandraContext[], held: (query: string) => boolean, count: number): CassandraContext[] {
+  let release: () => void = () => undefined;
+  const allWaiting = new Promise<void>((resolve) => (release = resolve));
+  let waiting = 0;
+  return contexts.map((context) => {
+    const client = Object.create(context.client) as Client;
+    client.execute = (async (query: string, params?: ArrayOrObject, options?: QueryOptions) => {
+      if (held(query)) {
+        waiting += 1;
+        if (waiting === count) release();
+        await allWaiting;
+      }
+      return context.client.execute(query, params, options);
+    }) as Client['execute'];
+    return { ...context, client };
   });
 }
