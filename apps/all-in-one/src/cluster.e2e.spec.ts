@@ -30,12 +30,14 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
   const gateways: ServiceProcess[] = [];
   const clients: Array<{ close(): Promise<unknown> }> = [];
   let cassandra: CassandraContext;
+  let esp: ServiceProcess;
 
   beforeAll(async () => {
     await TestCluster.build();
     await cluster.schema();
     for (const id of ['e1', 'e2', 'e3']) engines.push(await cluster.engine(id));
     for (const id of ['g1', 'g2']) gateways.push(await cluster.gateway(id));
+    esp = await cluster.esp('x1');
     const [host, port] = (servers?.cassandra ?? '').split(':');
     cassandra = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace: cluster.keyspace });
   }, 360_000);
@@ -102,9 +104,13 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
     const ownerOf = async (chat: Chat) => (await owners.owner(chat.sessionId))?.nodeId;
     // Where the interaction says its session is served (the bridge consumes the session events from Kafka).
     const interactions = new CassandraInteractionServer(cassandra, new MemoryEventBus());
-    const locationOf = async (chat: Chat) => {
+    const interactionOf = async (chat: Chat): Promise<string | undefined> => {
       const row = (await cassandra.client.execute(`SELECT interaction_id FROM ${cluster.keyspace}.interactions_by_session WHERE session_id = ?`, [chat.sessionId])).first();
-      return row ? (await interactions.get(row.get('interaction_id')))?.properties[NODE_PROPERTY] : undefined;
+      return row?.get('interaction_id');
+    };
+    const locationOf = async (chat: Chat) => {
+      const interactionId = await interactionOf(chat);
+      return interactionId ? (await interactions.get(interactionId))?.properties[NODE_PROPERTY] : undefined;
     };
     const locatedAtOwner = async (chat: Chat) => {
       const [location, owner] = [await locationOf(chat), await ownerOf(chat)];
@@ -117,6 +123,20 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
     const affected: Chat[] = [];
     for (const chat of chats) if ((await ownerOf(chat)) === victimId) affected.push(chat);
     cluster.kill(victim);
+
+    // First after the crash, a workflow's ESP request for a session of the dead node: found through the shared
+    // interaction queue, served by the node that restores the session.
+    const workflowText = 'a message from the workflow';
+    const espReply = await acknowledged(async () => {
+      const response = await fetch(`${esp.url}/esp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Service: 'Chat', Method: 'Message', Parameters: { MessageText: workflowText }, UserData: { InteractionId: await interactionOf(affected[0]) } }),
+      });
+      return response.ok ? ((await response.json()) as { Event: string }) : undefined;
+    }, 'the ESP message after the crash');
+    expect(espReply.Event).toBe('Event3rdServerResponse');
+    affected[0].acknowledged.push(workflowText);
 
     for (const [i, chat] of chats.entries()) await customerSays(chat, `after the crash ${i}`);
 

@@ -31,7 +31,13 @@ export interface ClusterWiring {
 /** The engine and its bridge to Interaction Server and UCS, on the given adapters. */
 export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adapters: SessionEngineAdapters, cluster?: ClusterWiring): SessionEngineParts {
   const restoring = cluster && config.settings.sessionRestorationMode === 'simple';
-  const engine = createEngine(config, { logger, store: adapters.store, bus: adapters.bus, ...(restoring ? { ownership: cluster.ownership } : {}) });
+  const engine = createEngine(config, {
+    logger,
+    store: adapters.store,
+    bus: adapters.bus,
+    ...(cluster ? { interactions: adapters.interactions } : {}),
+    ...(restoring ? { ownership: cluster.ownership } : {}),
+  });
   const bridge = new InteractionBridge({
     engine: cluster?.bridgeEngine ?? engine,
     ...adapters,

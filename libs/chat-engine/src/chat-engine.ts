@@ -47,6 +47,8 @@ export interface ChatEngineDeps {
   ownership?: OwnershipPolicy;
   /** Waits between save attempts; tests pass one that does not sleep. */
   sleep?: (ms: number) => Promise<void>;
+  /** The interactions of every node (cluster): finds the session of an interaction this node does not hold. */
+  interactions?: { get(interactionId: string): Promise<{ sessionId: string } | undefined> };
 }
 
 export interface Durability {
@@ -202,7 +204,7 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async findByInteraction(interactionId: string): Promise<string | undefined> {
-    return this.interactions.get(interactionId);
+    return this.interactions.get(interactionId) ?? (await this.deps.interactions?.get(interactionId))?.sessionId;
   }
 
   externalMessage(sessionId: string, nickname: string, request: MessageRequest): Promise<ChatEvent> {

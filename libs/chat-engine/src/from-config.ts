@@ -1,6 +1,6 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import type { SessionRules } from '@ocs/chat-domain';
-import { ChatEngine, type Durability, type OwnershipPolicy } from './chat-engine';
+import { ChatEngine, type ChatEngineDeps, type Durability, type OwnershipPolicy } from './chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { CryptoIds, systemClock, type EventBus, type TranscriptStore } from '@ocs/ports';
 
@@ -30,6 +30,8 @@ export interface EngineWiring {
   logger?: { error(fields: object, message: string): void };
   /** Session ownership and restoration (cluster mode with `session-restoration-mode=simple`). */
   ownership?: OwnershipPolicy;
+  /** Where sessions of interactions this node does not hold are found (the shared interaction queue). */
+  interactions?: ChatEngineDeps['interactions'];
 }
 
 /** `transcript-auto-save` and its companions. */
@@ -54,5 +56,6 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     onListenerError: (sessionId, err) => wiring.logger?.error({ sessionId, err }, 'live listener failed'),
     durability: durabilityFromConfig(config),
     ...(wiring.ownership ? { ownership: wiring.ownership } : {}),
+    ...(wiring.interactions ? { interactions: wiring.interactions } : {}),
   });
 }

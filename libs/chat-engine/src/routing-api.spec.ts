@@ -1,4 +1,4 @@
-import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
+import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { DEFAULT_RULES, ManualClock, SequentialIds, type JoinRequest, type SessionRules } from '@ocs/chat-domain';
 import { TOPICS } from '@ocs/ports';
 import { ChatEngine, type SessionEventRecord } from './chat-engine';
@@ -129,6 +129,14 @@ describe('interaction binding and properties', () => {
     expect(closing.map(describeRecord)).toEqual(['2:notice', '3:partyLeft', 'closed']);
     expect(closing[2]).toEqual({ type: 'closed', sessionId: party.sessionId, interactionId: 'IXN-3', at: T0 + ALERT + CLOSE });
     expect((await store.load(party.sessionId))?.status).toBe('CLOSED');
+  });
+
+  it('findByInteraction asks the shared interaction queue for an interaction of a session this node does not hold', async () => {
+    const interactions = new MemoryInteractionServer();
+    const { interactionId } = await interactions.submit({ tenantDbid: 1, queue: 'q', mediaType: 'chat', sessionId: 'S-elsewhere', properties: {} });
+    const engine = new ChatEngine({ clock: new ManualClock(T0), ids: new SequentialIds(), rules: DEFAULT_RULES, store: new MemoryTranscriptStore(), bus: new MemoryEventBus(), interactions });
+    expect(await engine.findByInteraction(interactionId)).toBe('S-elsewhere');
+    expect(await engine.findByInteraction('FFFFFFFFFFFFFFFF')).toBeUndefined();
   });
 
   it('bindInteraction and findByInteraction', async () => {

@@ -96,6 +96,11 @@ export class TestCluster {
     return this.start(`gateway ${name}`, 'apps/webapi-gateway/src/main.js', port, { OCS__server__webapi_port: String(port) });
   }
 
+  async esp(name: string): Promise<ServiceProcess> {
+    const port = await freePort();
+    return this.start(`esp ${name}`, 'apps/esp-gateway/src/main.js', port, { OCS__server__esp_port: String(port) });
+  }
+
   private async start(name: string, main: string, port: number, extra: Record<string, string>): Promise<ServiceProcess> {
     const child = spawn(process.execPath, [resolve(ROOT, 'dist', main)], { env: this.env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
