@@ -34,7 +34,7 @@ const cassandra = (action: 'up' | 'down') => run('bash', [SERVICES, action, 'cas
     await cassandra('down');
   }, 120_000);
 
-  it('logs 59520 when Cassandra is lost and 59521 when it is back; the node reconnects by itself and saves again', async () => {
+  it('logs 59520 when Cassandra is lost and 59521 when it is back; the node reconnects by itself and saves again; transcript-save-on-error=close closes', async () => {
     await cassandra('up');
     const keyspace = 'ocs_availability';
     const admin = await connectCassandra({ contactPoints: ['127.0.0.1'], port: 39042, keyspace });
@@ -49,9 +49,10 @@ const cassandra = (action: 'up' | 'down') => run('bash', [SERVICES, action, 'cas
       },
     });
     const logger = createLogger({ service: 'availability-test', level: 'info' }, sink);
-    const config = loadConfig({
+    const config = (extra: Record<string, string> = {}) => loadConfig({
       argv: [],
       env: {
+        ...extra,
         OCS__cluster__node_id: 'availability-node',
         OCS__cassandra__port: '39042',
         OCS__cassandra__keyspace: keyspace,
@@ -64,14 +65,22 @@ const cassandra = (action: 'up' | 'down') => run('bash', [SERVICES, action, 'cas
         OCS__settings__transcript_resend_attempts: '0',
       },
     });
-    parts = await clusterAdapters(config, logger);
-    const { engine } = wireSessionEngine(config, logger, parts.adapters, parts.wiring);
+    parts = await clusterAdapters(config(), logger);
+    const { engine } = wireSessionEngine(config(), logger, parts.adapters, parts.wiring);
     const { party } = await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
+    // A second engine on the same node's adapters, which closes a session whose transcript cannot be saved.
+    const closing = wireSessionEngine(config({ OCS__settings__transcript_save_on_error: 'close' }), logger, parts.adapters, parts.wiring).engine;
+    const doomed = await closing.createSession({ creator: { userType: 'CLIENT', nickname: 'Bea', protocol: 'FLEX', clientVersion: 106 } });
 
     await cassandra('down');
     await until(async () => (lines.some((l) => l.logId === CASSANDRA_UNAVAILABLE) ? true : undefined), 'log id 59520', 60_000);
     expect(parts.cassandraHealth.isAvailable()).toBe(false);
     await expect(engine.message(party, { text: 'while Cassandra is away' })).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    await expect(closing.message(doomed.party, { text: 'while Cassandra is away' })).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    const closed = await closing.read(doomed.party, 0);
+    expect(closed.closed).toBe(true);
+    expect(closed.events.at(-1)?.event).toMatchObject({ kind: 'partyLeft', quitReasonCode: '5' });
+    expect((await engine.read(party, 0)).closed).toBe(false);
 
     await cassandra('up');
     await until(async () => (lines.some((l) => l.logId === CASSANDRA_AVAILABLE) ? true : undefined), 'log id 59521', 60_000);
