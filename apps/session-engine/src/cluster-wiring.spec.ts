@@ -124,6 +124,24 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
     await expect(a.engine.message(customer.party, { text: 'from the old owner' })).rejects.toMatchObject({ code: 'NOT_OWNER' });
   }, 60_000);
 
+  it('two nodes racing to restore a dead node’s session end with exactly one owner, the other answering NOT_OWNER', async () => {
+    const a = await node('node-g');
+    const [b, c] = [await node('node-h'), await node('node-i')];
+    for (const [n, id] of [[b, 'node-h'], [c, 'node-i']] as const) await n.parts.membership.heartbeat({ nodeId: id, url: 'http://127.0.0.1:3', draining: false, sessions: 0 }, 60_000);
+    const customer = await a.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
+    await a.engine.message(customer.party, { text: 'before the race' });
+    const outcomes = await Promise.allSettled([b.engine.read(customer.party, 0), c.engine.read(customer.party, 0)]);
+    const owner = (await b.parts.wiring.ownership.store.owner(customer.party.sessionId))?.nodeId;
+    expect(['node-h', 'node-i']).toContain(owner);
+    const [winner, loser] = owner === 'node-h' ? [b, c] : [c, b];
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: 'NOT_OWNER' } });
+    await winner.engine.message(customer.party, { text: 'after the race' });
+    await expect(loser.engine.message(customer.party, { text: 'from the loser' })).rejects.toMatchObject({ code: 'NOT_OWNER' });
+    const texts = (await winner.parts.adapters.store.load(customer.party.sessionId))?.transcript.flatMap((e) => (e.kind === 'message' ? [e.text] : []));
+    expect(texts).toEqual(['before the race', 'after the race']);
+  }, 60_000);
+
   it('session-restore-do-purge: the previous owner, cut off but running, drops its copy when asked over Kafka', async () => {
     const purge = { OCS__settings__session_restore_do_purge: 'true' };
     const a = await node('node-e', purge);
