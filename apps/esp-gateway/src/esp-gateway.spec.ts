@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { MemoryEventBus } from '@ocs/adapters-memory';
-import type { MessageEvent, NoticeEvent } from '@ocs/chat-domain';
+import { ChatError, type MessageEvent, type NoticeEvent } from '@ocs/chat-domain';
 import { createEngine, type Actor, type ChatEngine, type SessionEventRecord } from '@ocs/chat-engine';
 import { loadConfig, maxRequestBytes } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
@@ -304,6 +304,13 @@ describe('esp-gateway over HTTP', () => {
   });
 
   describe('faults: named, and nothing in the session changes', () => {
+    it.each(['STORAGE_UNAVAILABLE', 'NOT_OWNER', 'LIMIT_REACHED'] as const)('%s from the engine is fault 7 with HTTP 503: try again', async (code) => {
+      const { interactionId } = await chat();
+      const refused = jest.spyOn(engine, 'externalMessage').mockRejectedValueOnce(new ChatError(code, 'the session cannot be served now; try again'));
+      expectFault(await esp('Message', { InteractionId: interactionId, MessageText: 'hi' }), 503, 7, /cannot be served now; try again/);
+      refused.mockRestore();
+    });
+
     it.each<[string, Record<string, unknown>, number, number, RegExp]>([
       ['an unknown service', { Service: 'Chats', Method: 'Message' }, 400, 1, /unknown service "Chats"; expected Chat/],
       ['a missing service', { Service: undefined, Method: 'Message' }, 400, 1, /unknown service \(missing\)/],

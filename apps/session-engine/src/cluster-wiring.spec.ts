@@ -107,8 +107,8 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
   it('restores on another node the session of a node that is gone, from Cassandra, with exactly one owner', async () => {
     const a = await node('node-c');
     const b = await node('node-d');
-    await a.parts.membership.heartbeat({ nodeId: 'node-c', url: 'http://127.0.0.1:1', draining: false, sessions: 0 }, 60_000);
-    await b.parts.membership.heartbeat({ nodeId: 'node-d', url: 'http://127.0.0.1:2', draining: false, sessions: 0 }, 60_000);
+    await a.parts.membership.heartbeat({ nodeId: 'node-c', url: 'http://127.0.0.1:1', draining: false, limited: false, sessions: 0 }, 60_000);
+    await b.parts.membership.heartbeat({ nodeId: 'node-d', url: 'http://127.0.0.1:2', draining: false, limited: false, sessions: 0 }, 60_000);
     const customer = await a.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
     const agent = await a.engine.join(customer.party.sessionId, { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 });
     await a.engine.message(agent.party, { text: 'acknowledged before the crash' });
@@ -127,7 +127,7 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
   it('two nodes racing to restore a dead node’s session end with exactly one owner, the other answering NOT_OWNER', async () => {
     const a = await node('node-g');
     const [b, c] = [await node('node-h'), await node('node-i')];
-    for (const [n, id] of [[b, 'node-h'], [c, 'node-i']] as const) await n.parts.membership.heartbeat({ nodeId: id, url: 'http://127.0.0.1:3', draining: false, sessions: 0 }, 60_000);
+    for (const [n, id] of [[b, 'node-h'], [c, 'node-i']] as const) await n.parts.membership.heartbeat({ nodeId: id, url: 'http://127.0.0.1:3', draining: false, limited: false, sessions: 0 }, 60_000);
     const customer = await a.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
     await a.engine.message(customer.party, { text: 'before the race' });
     const outcomes = await Promise.allSettled([b.engine.read(customer.party, 0), c.engine.read(customer.party, 0)]);
@@ -148,7 +148,7 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
     const b = await node('node-f', purge);
     const commands = await Promise.all([followNodeCommands(a.engine, a.parts.adapters.bus, 'node-e'), followNodeCommands(b.engine, b.parts.adapters.bus, 'node-f')]);
     try {
-      await b.parts.membership.heartbeat({ nodeId: 'node-f', url: 'http://127.0.0.1:2', draining: false, sessions: 0 }, 60_000);
+      await b.parts.membership.heartbeat({ nodeId: 'node-f', url: 'http://127.0.0.1:2', draining: false, limited: false, sessions: 0 }, 60_000);
       const customer = await a.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
       expect(await a.engine.findParty(customer.party.secureKey)).toBeDefined();
       // node-e never heartbeats: to the others it is gone, though it still holds the session.

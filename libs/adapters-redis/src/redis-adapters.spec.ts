@@ -38,7 +38,7 @@ function redisSuites(url: string): void {
     const fanOut = new RedisFanOut({ url, keyPrefix: first });
     const redis = new Redis(url);
     try {
-      await membership[0].heartbeat({ nodeId: 'n1', url: 'http://n1', draining: false, sessions: 0 }, 60_000);
+      await membership[0].heartbeat({ nodeId: 'n1', url: 'http://n1', draining: false, limited: false, sessions: 0 }, 60_000);
       await membership[0].setRoute('S-1', 'n1', 60_000);
       expect(await membership[1].alive()).toEqual([]);
       expect(await membership[1].route('S-1')).toBeUndefined();

@@ -25,7 +25,8 @@ export type ChatErrorCode =
   | 'FILE_NOT_FOUND'
   | 'DOWNLOAD_LIMIT'
   | 'STORAGE_UNAVAILABLE'
-  | 'NOT_OWNER';
+  | 'NOT_OWNER'
+  | 'LIMIT_REACHED';
 
 export class ChatError extends Error {
   constructor(

@@ -47,6 +47,8 @@ export interface ChatEngineDeps {
   ownership?: OwnershipPolicy;
   /** Waits between save attempts; tests pass one that does not sleep. */
   sleep?: (ms: number) => Promise<void>;
+  /** `limits-control-enabled`: past `sessions` held, no new or restored session until back to `restorePercent` of it. */
+  limits?: { sessions: number; restorePercent: number };
   /** The interactions of every node (cluster): finds the session of an interaction this node does not hold. */
   interactions?: { get(interactionId: string): Promise<{ sessionId: string } | undefined> };
 }
@@ -121,6 +123,7 @@ export class ChatEngine implements ChatEngineApi {
   private readonly interactions = new Map<string, string>();
   private readonly savers = new Map<string, GroupSaver>();
   private readonly restoring = new Map<string, Promise<ChatSession>>();
+  private limited = false;
 
   constructor(private readonly deps: ChatEngineDeps) {}
 
@@ -128,7 +131,18 @@ export class ChatEngine implements ChatEngineApi {
     return this.sessions.size;
   }
 
+  /** Over the load limit: takes no new or restored session (`limit-for-sessions`, `limits-restore-threshold`). */
+  get overLimit(): boolean {
+    const limits = this.deps.limits;
+    if (!limits) return false;
+    const held = this.sessions.size;
+    if (held >= limits.sessions) this.limited = true;
+    else if (held <= Math.floor((limits.sessions * limits.restorePercent) / 100)) this.limited = false;
+    return this.limited;
+  }
+
   async createSession(request: CreateRequest): Promise<{ party: PartyCredentials; view: SessionView }> {
+    this.assertUnderLimit();
     const { session, creator, change } = ChatSession.create(this.context(), {
       id: this.deps.ids.sessionId(),
       creator: request.creator,
@@ -148,7 +162,7 @@ export class ChatEngine implements ChatEngineApi {
       ...(state.password !== undefined ? { password: state.password } : {}),
       ...(this.deps.ownership ? { nodeId: this.deps.ownership.nodeId } : {}),
     };
-    await this.deps.ownership?.store.claim(session.id, this.deps.ownership.nodeId);
+    if (this.deps.ownership) await this.claimNew(session, this.deps.ownership);
     await this.deps.bus.publish([{ topic: TOPICS.sessionEvents, key: session.id, value: created }]);
     await this.commit(session, { ...change, properties: undefined });
     return { party: credentials(session, creator), view: this.view(session, creator, 0) };
@@ -360,8 +374,8 @@ export class ChatEngine implements ChatEngineApi {
   /** Unknown session and wrong key are refused alike, so a caller learns nothing about sessions it may not see. */
   private async authenticate(actor: Actor): Promise<{ session: ChatSession; party: Participant }> {
     const session = await this.session(actor.sessionId).catch((error: unknown) => {
-      if (error instanceof ChatError && error.code === 'NOT_OWNER') throw error;
-      throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
+      if (error instanceof ChatError && error.code === 'SESSION_NOT_FOUND') throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
+      throw error;
     });
     const party = session.participant(actor.userId);
     if (!party || typeof actor.secureKey !== 'string' || !sameSecret(actor.secureKey, party.secureKey) || (actor.via !== undefined && actor.via !== party.protocol)) {
@@ -437,7 +451,12 @@ export class ChatEngine implements ChatEngineApi {
     if (!policy) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
     const pending = this.restoring.get(sessionId);
     if (pending) return pending;
-    const work = this.claimAndLoad(sessionId, policy).finally(() => this.restoring.delete(sessionId));
+    const work = this.claimAndLoad(sessionId, policy)
+      .catch((error: unknown) => {
+        // Storage that fails while restoring is a reason to try again, not the end of the session.
+        throw error instanceof ChatError ? error : new ChatError('STORAGE_UNAVAILABLE', `chat session ${sessionId} could not be restored now; try again`);
+      })
+      .finally(() => this.restoring.delete(sessionId));
     this.restoring.set(sessionId, work);
     return work;
   }
@@ -446,6 +465,7 @@ export class ChatEngine implements ChatEngineApi {
     const owner = await policy.store.owner(sessionId);
     if (!owner) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
     if (owner.nodeId !== policy.nodeId && (await policy.isAlive(owner.nodeId))) throw notOwner(sessionId, owner.nodeId);
+    this.assertUnderLimit();
     const claimed = await policy.store.claim(sessionId, policy.nodeId, owner.nodeId);
     if (!claimed) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
     if (claimed.nodeId !== policy.nodeId) throw notOwner(sessionId, claimed.nodeId);
@@ -483,6 +503,24 @@ export class ChatEngine implements ChatEngineApi {
     if (!policy || !session || (await policy.store.owner(sessionId))?.nodeId === policy.nodeId) return false;
     this.forget(session);
     return true;
+  }
+
+  /** A new session's first claim; it can only lose to a session of the same id, which a sound id source never makes. */
+  private async claimNew(session: ChatSession, policy: OwnershipPolicy): Promise<void> {
+    const claimed = await policy.store.claim(session.id, policy.nodeId);
+    if (claimed?.nodeId === policy.nodeId) return;
+    this.forget(session);
+    throw new Error(`session id ${session.id} is already taken by node ${claimed?.nodeId ?? 'unknown'}: the id source repeats itself`);
+  }
+
+  private assertUnderLimit(): void {
+    const { limits } = this.deps;
+    if (!limits || !this.overLimit) return;
+    const { sessions, restorePercent } = limits;
+    throw new ChatError(
+      'LIMIT_REACHED',
+      `this node holds ${this.sessions.size} sessions, at its limit-for-sessions of ${sessions}: it takes new sessions again at ${restorePercent}% of it`,
+    );
   }
 
   /** Delivers events to the live listeners; `notice` (`transcript-auto-save=2`) goes to desktops only. */

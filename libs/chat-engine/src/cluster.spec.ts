@@ -1,5 +1,5 @@
 import { DEFAULT_RULES, ManualClock, SequentialIds, type SessionState } from '@ocs/chat-domain';
-import { TOPICS, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
+import { CryptoIds, TOPICS, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
 import { MemoryEventBus, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { ChatEngine, type Durability, type NodeCommandRecord, type SessionEventRecord } from './chat-engine';
 import { followNodeCommands } from './node-commands';
@@ -225,6 +225,19 @@ describe('session restoration (session-restoration-mode=simple)', () => {
     expect(a.sessionCount).toBe(0);
   });
 
+  it('answers STORAGE_UNAVAILABLE, not "not found", when storage fails while restoring, and restores on a later try', async () => {
+    const store = new FlakyStore();
+    const shared = cluster(store);
+    const a = node('A', shared);
+    const b = node('B', shared);
+    const { customer } = await chat(a);
+    shared.alive.delete('A');
+    const load = jest.spyOn(store, 'load').mockRejectedValueOnce(new Error('Cassandra timed out'));
+    expect((await refusal(b.read(customer, 0))).code).toBe('STORAGE_UNAVAILABLE');
+    load.mockRestore();
+    expect((await b.read(customer, 0)).closed).toBe(false);
+  });
+
   it('two nodes racing to restore end with exactly one owner', async () => {
     const shared = cluster();
     const a = node('A', shared);
@@ -288,5 +301,62 @@ describe('session-restore-do-purge', () => {
     await shared.bus.publish(requests.map((value) => ({ topic: TOPICS.nodeCommands, key: sessionId, value })));
     await shared.bus.idle();
     expect(a.sessionCount).toBe(1);
+  });
+});
+
+describe('load limits (limits-control-enabled)', () => {
+  const CUSTOMER = { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } as const;
+
+  it('refuses new sessions from limit-for-sessions on, and takes them again at limits-restore-threshold', async () => {
+    const clock = new ManualClock();
+    const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: DEFAULT_RULES, store: new MemoryTranscriptStore(), bus: new MemoryEventBus(), limits: { sessions: 3, restorePercent: 34 } });
+    const held = [];
+    for (let i = 0; i < 3; i++) held.push((await engine.createSession({ creator: CUSTOMER })).party.sessionId);
+    expect(engine.overLimit).toBe(true);
+    const refused = await refusal(engine.createSession({ creator: CUSTOMER }));
+    expect(refused.code).toBe('LIMIT_REACHED');
+    expect(refused.message).toContain('limit-for-sessions of 3');
+    // Closed sessions count until their grace period ends; two gone leave one, at the threshold (34% of 3 is 1).
+    await engine.closeSession(held[0]);
+    await engine.closeSession(held[1]);
+    clock.advance(DEFAULT_RULES.closedRetainMs + 1);
+    await engine.tick();
+    expect(engine.sessionCount).toBe(1);
+    expect(engine.overLimit).toBe(false);
+    expect((await engine.createSession({ creator: CUSTOMER })).party.sessionId).toBeDefined();
+  });
+
+  it('stays limited between the threshold and the limit', async () => {
+    const clock = new ManualClock();
+    const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: DEFAULT_RULES, store: new MemoryTranscriptStore(), bus: new MemoryEventBus(), limits: { sessions: 2, restorePercent: 50 } });
+    const first = await engine.createSession({ creator: CUSTOMER });
+    await engine.createSession({ creator: CUSTOMER });
+    expect(engine.overLimit).toBe(true);
+    await engine.closeSession(first.party.sessionId);
+    clock.advance(DEFAULT_RULES.closedRetainMs + 1);
+    await engine.tick();
+    expect(engine.sessionCount).toBe(1);
+    expect(engine.overLimit).toBe(false);
+  });
+
+  it('a node at its limit restores no session', async () => {
+    const shared = cluster();
+    const a = node('A', shared);
+    const b = new ChatEngine({
+      clock: new ManualClock(),
+      ids: new CryptoIds(),
+      rules: DEFAULT_RULES,
+      store: shared.store,
+      bus: shared.bus,
+      durability: DURABLE,
+      ownership: { nodeId: 'B', store: shared.ownership, isAlive: async (id) => shared.alive.has(id) },
+      limits: { sessions: 1, restorePercent: 50 },
+    });
+    shared.alive.add('B');
+    await b.createSession({ creator: CUSTOMER });
+    const { sessionId, customer } = await chat(a);
+    shared.alive.delete('A');
+    expect((await refusal(b.read(customer, 0))).code).toBe('LIMIT_REACHED');
+    expect((await shared.ownership.owner(sessionId))?.nodeId).toBe('A');
   });
 });

@@ -48,6 +48,9 @@ describe('loadConfig', () => {
         transcriptResendDelay: 1,
         sessionRestorationMode: 'none',
         sessionRestoreDoPurge: false,
+        limitsControlEnabled: false,
+        limitForSessions: 10000,
+        limitsRestoreThreshold: 80,
       },
       inactivityControl: {
         messageAlert: 'Chat session will be closed soon due to inactivity of chat participants.',

@@ -122,6 +122,9 @@ const sectionsSchema = z
       'transcript-resend-delay': integer(0, 3600).default(1),
       'session-restoration-mode': z.enum(RESTORATION_MODES, refusal(`expected one of ${RESTORATION_MODES.join(', ')}`)).default('none'),
       'session-restore-do-purge': boolean().default(false),
+      'limits-control-enabled': boolean().default(false),
+      'limit-for-sessions': integer(1, 100_000_000).default(10_000),
+      'limits-restore-threshold': integer(1, 100).default(80),
     }),
     'inactivity-control': section({
       'message-alert': z.string(refusal('expected a text')).default('Chat session will be closed soon due to inactivity of chat participants.'),

@@ -81,6 +81,20 @@ describe('RemoteEngine', () => {
     expect(b.engine.sessionCount).toBe(1);
     expect(await cluster.ownership.owner(party.sessionId)).toMatchObject({ nodeId: 'B' });
     expect(await cluster.membership.route(party.sessionId)).toBe('B');
+    await b.beat({ limited: true, sessions: 1 });
+    await cluster.gateway('g1').createSession({ creator: CUSTOMER });
+    expect(a.engine.sessionCount).toBe(1);
+  });
+
+  it('tries another node when the one it chose answers that it is over its load limit', async () => {
+    const full = await cluster.node('A', undefined, { sessions: 1, restorePercent: 50 });
+    await full.engine.createSession({ creator: CUSTOMER });
+    await full.beat({ sessions: 0 });
+    const other = await cluster.node('B');
+    await other.beat({ sessions: 5 });
+    const { party } = await cluster.gateway('g1').createSession({ creator: CUSTOMER });
+    expect(await cluster.ownership.owner(party.sessionId)).toMatchObject({ nodeId: 'B' });
+    expect(full.engine.sessionCount).toBe(1);
   });
 
   it('answers every call as the engine does in-process', async () => {

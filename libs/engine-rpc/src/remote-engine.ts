@@ -205,7 +205,7 @@ export class RemoteEngine implements ChatEngineApi {
 
   /**
    * Runs a call on the session's node: the cached route if that node is alive, else the least loaded alive node
-   * that is not draining (it restores the session); without a session, that least loaded node.
+   * that is neither draining nor over a load limit (it restores the session); without a session, that node.
    */
   private async call<M extends RpcMethod>(sessionId: string | undefined, method: M, args: RpcArgs<M>): Promise<{ value: RpcResult<M>; nodeId: string }> {
     const lost = new Set<string>();
@@ -226,7 +226,9 @@ export class RemoteEngine implements ChatEngineApi {
           redirected = true;
           continue;
         }
-        if (!(error instanceof Unreachable)) throw error;
+        // A node over its load limit (before its heartbeat said so) takes no new or restored session: try another.
+        const full = error instanceof ChatError && error.code === 'LIMIT_REACHED';
+        if (!(error instanceof Unreachable) && !full) throw error;
         lost.add(node.nodeId);
         owner = undefined;
         if (sessionId !== undefined) await this.options.membership.dropRoute(sessionId).catch(this.report);
@@ -411,7 +413,7 @@ export class RemoteEngine implements ChatEngineApi {
 }
 
 function leastLoaded(nodes: NodeInfo[]): NodeInfo | undefined {
-  return nodes.filter((node) => !node.draining).reduce<NodeInfo | undefined>((best, node) => (best && best.sessions <= node.sessions ? best : node), undefined);
+  return nodes.filter((node) => !node.draining && !node.limited).reduce<NodeInfo | undefined>((best, node) => (best && best.sessions <= node.sessions ? best : node), undefined);
 }
 
 function unavailable(): ChatError {

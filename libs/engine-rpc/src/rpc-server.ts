@@ -25,6 +25,7 @@ const STATUS: Partial<Record<ChatErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_OWNER: 409,
   STORAGE_UNAVAILABLE: 503,
+  LIMIT_REACHED: 503,
 };
 
 /** Longest part of an unknown method name quoted back. */

@@ -42,6 +42,7 @@ const BY_DOMAIN_CODE: Record<ChatErrorCode, { http: number; code: number; ended?
   DOWNLOAD_LIMIT: { http: 400, code: 201 },
   STORAGE_UNAVAILABLE: { http: 503, code: 503 },
   NOT_OWNER: { http: 503, code: 503 },
+  LIMIT_REACHED: { http: 503, code: 503 },
 };
 
 export interface GmsFailure {

@@ -158,4 +158,12 @@ describe('failures', () => {
     expect(internal).toMatchObject({ httpStatus: 500, internal: true, body: { statusCode: 1 } });
     expect(JSON.stringify(internal.body)).not.toContain('secret detail');
   });
+
+  it.each(['STORAGE_UNAVAILABLE', 'NOT_OWNER', 'LIMIT_REACHED'] as const)('%s is a passing 503 (statusCode 1: try again), the chat not ended', (code) => {
+    expect(toGmsFailure(new ChatError(code, 'try again'), '7')).toEqual({
+      httpStatus: 503,
+      internal: false,
+      body: { statusCode: 1, alias: '7', chatEnded: false, messages: [], errors: [{ code: 503, message: 'try again' }] },
+    });
+  });
 });

@@ -8,6 +8,8 @@ export interface NodeInfo {
   /** Where gateways reach the node's engine API. */
   url: string;
   draining: boolean;
+  /** Over a load limit (`limit-for-sessions`): takes no new or restored session until back under its threshold. */
+  limited: boolean;
   /** Sessions the node holds. */
   sessions: number;
   /** Epoch ms of the last heartbeat. */

@@ -9,7 +9,7 @@ const SHORT_TTL_MS = 400;
 const LONG_TTL_MS = 60_000;
 
 function node(nodeId: string, patch: Partial<Omit<NodeInfo, 'nodeId' | 'seenAt'>> = {}): Omit<NodeInfo, 'seenAt'> {
-  return { nodeId, url: `http://${nodeId}.engine.local:8080`, draining: false, sessions: 0, ...patch };
+  return { nodeId, url: `http://${nodeId}.engine.local:8080`, draining: false, limited: false, sessions: 0, ...patch };
 }
 
 /** Polls an async read until `predicate` holds (bounded), returning the time it took. */
@@ -71,15 +71,15 @@ export function membershipContract(name: string, create: () => Promise<{ members
       await until(() => membership.alive(), (alive) => alive.length === 0);
     });
 
-    it('shows the draining flag and the session count', async () => {
-      await membership.heartbeat(node('n1', { draining: true, sessions: 42 }), LONG_TTL_MS);
+    it('shows the draining and limited flags and the session count', async () => {
+      await membership.heartbeat(node('n1', { draining: true, limited: true, sessions: 42 }), LONG_TTL_MS);
       await membership.heartbeat(node('n2', { sessions: 7 }), LONG_TTL_MS);
       expect(byId(await membership.alive())).toMatchObject([
-        { nodeId: 'n1', draining: true, sessions: 42 },
-        { nodeId: 'n2', draining: false, sessions: 7 },
+        { nodeId: 'n1', draining: true, limited: true, sessions: 42 },
+        { nodeId: 'n2', draining: false, limited: false, sessions: 7 },
       ]);
-      await membership.heartbeat(node('n1', { draining: false, sessions: 0 }), LONG_TTL_MS);
-      expect(byId(await membership.alive())[0]).toMatchObject({ nodeId: 'n1', draining: false, sessions: 0 });
+      await membership.heartbeat(node('n1', { draining: false, limited: false, sessions: 0 }), LONG_TTL_MS);
+      expect(byId(await membership.alive())[0]).toMatchObject({ nodeId: 'n1', draining: false, limited: false, sessions: 0 });
     });
 
     it('takes a node out at once when it leaves, and ignores a node it does not know', async () => {

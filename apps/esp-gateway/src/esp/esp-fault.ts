@@ -17,6 +17,8 @@ export const FAULTS = {
   notAllowed: { faultCode: 5, httpStatus: 409 },
   /** The HTTP request itself: not a JSON object, too large, not `POST /esp`. Its HTTP status is kept. */
   malformedRequest: { faultCode: 6, httpStatus: 400 },
+  /** The session cannot be served now (storage unavailable, no node able to take it, a node over its load limit): try again. */
+  unavailable: { faultCode: 7, httpStatus: 503 },
   internal: { faultCode: 99, httpStatus: 500 },
 } as const;
 
@@ -54,6 +56,9 @@ const BY_DOMAIN_CODE: Partial<Record<ChatErrorCode, FaultKind>> = {
   INVALID_VISIBILITY: 'invalidParameter',
   INVALID_NOTICE_TYPE: 'invalidParameter',
   TEXT_TOO_LONG: 'invalidParameter',
+  STORAGE_UNAVAILABLE: 'unavailable',
+  NOT_OWNER: 'unavailable',
+  LIMIT_REACHED: 'unavailable',
 };
 
 /** Any error met while serving an ESP request, as the fault reply to send. Unexpected errors show nothing of themselves. */

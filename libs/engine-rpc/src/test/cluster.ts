@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_RULES, ManualClock, SequentialIds, type IdSource } from '@ocs/chat-domain';
-import { ChatEngine } from '@ocs/chat-engine';
+import { ChatEngine, type ChatEngineDeps } from '@ocs/chat-engine';
 import { MemoryEventBus, MemoryFanOut, MemoryMembership, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { RemoteEngine, type RemoteEngineOptions } from '../remote-engine';
 import { DEFAULT_RPC_PATH, EngineRpcServer, rpcRequestListener } from '../rpc-server';
@@ -17,7 +17,7 @@ export interface TestNode {
   /** The node's RPC endpoint. */
   url: string;
   /** Heartbeats with the node's current session count. */
-  beat(options?: { draining?: boolean; sessions?: number }): Promise<void>;
+  beat(options?: { draining?: boolean; limited?: boolean; sessions?: number }): Promise<void>;
   /** The node is lost: its HTTP server goes and it leaves membership (its engine lingers, as a crashed process's would not). */
   lose(): Promise<void>;
 }
@@ -44,7 +44,8 @@ export class TestCluster {
   private readonly servers: Server[] = [];
   private readonly gateways: RemoteEngine[] = [];
 
-  async node(nodeId: string, ids: IdSource = nodeIds(nodeId)): Promise<TestNode> {
+  /** `limits`: the node's load limits (`limit-for-sessions`), none by default. */
+  async node(nodeId: string, ids: IdSource = nodeIds(nodeId), limits?: ChatEngineDeps['limits']): Promise<TestNode> {
     const engine = new ChatEngine({
       clock: new ManualClock(),
       ids,
@@ -54,12 +55,14 @@ export class TestCluster {
       durability: { autoSave: 1, saveOnError: 'continue', resendAttempts: 0, resendDelayMs: 0 },
       ownership: { nodeId, store: this.ownership, isAlive: async (id) => (await this.membership.alive()).some((n) => n.nodeId === id) },
       onListenerError: (_sessionId, error) => this.errors.push(error),
+      ...(limits ? { limits } : {}),
     });
     const rpc = new EngineRpcServer({ engine, fanOut: this.fanOut, onError: (error) => this.errors.push(error) });
     const server = await listen(createServer(rpcRequestListener(rpc)));
     this.servers.push(server);
     const url = endpoint(server);
-    const beat = ({ draining = false, sessions = engine.sessionCount } = {}) => this.membership.heartbeat({ nodeId, url, draining, sessions }, HEARTBEAT_TTL_MS);
+    const beat = ({ draining = false, limited = false, sessions = engine.sessionCount } = {}) =>
+      this.membership.heartbeat({ nodeId, url, draining, limited, sessions }, HEARTBEAT_TTL_MS);
     await beat();
     const lose = async () => {
       await stop(server);
@@ -87,7 +90,7 @@ export class TestCluster {
   async hungNode(nodeId: string): Promise<void> {
     const server = await listen(createServer(() => undefined));
     this.servers.push(server);
-    await this.membership.heartbeat({ nodeId, url: endpoint(server), draining: false, sessions: 0 }, HEARTBEAT_TTL_MS);
+    await this.membership.heartbeat({ nodeId, url: endpoint(server), draining: false, limited: false, sessions: 0 }, HEARTBEAT_TTL_MS);
   }
 
   async close(): Promise<void> {
