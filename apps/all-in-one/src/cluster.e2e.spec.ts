@@ -148,6 +148,22 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
     }
     for (const [i, chat] of chats.entries()) await agentSays(chat, `still here ${i}`);
 
+    // File transfer across gateways: the customer uploads through one, the agent reads the file through the other.
+    const sharer = chats.find((c) => c.rest) as Chat;
+    const rest = sharer.rest as GmsRestClient;
+    const form = new FormData();
+    for (const [key, value] of Object.entries({ userId: rest.userId, secureKey: rest.secureKey, alias: rest.alias })) form.append(key, value);
+    const content = 'order 42: shipped twice';
+    form.append('file', new Blob([content], { type: 'text/plain' }), 'order.txt');
+    const uploaded = await fetch(`${sharer.gateway.url}/genesys/2/chat/customer-support/${sharer.sessionId}/file`, { method: 'POST', body: form });
+    expect(uploaded.status).toBe(200);
+    const notice = await sharer.agent.pushed(sharer.sessionId, (e) => e.kind === 'notice' && e.text === 'file-uploaded', 'the file-uploaded notice');
+    const documentId = String(notice.events.find((e) => e.text === 'file-uploaded')?.userData?.['file-document-id']);
+    const agentGateway = gateways.find((g) => g !== sharer.gateway) as ServiceProcess;
+    const downloaded = await fetch(`${agentGateway.url}/agent/documents/${documentId}`, { headers: { authorization: `Bearer ${AGENT_TOKEN}` } });
+    expect(downloaded.status).toBe(200);
+    expect(await downloaded.text()).toBe(content);
+
     for (const chat of chats.filter((c) => c.cometd)) {
       await until(async () => (chat.cometd?.inbox.history.some((r) => r.messages.some((m) => m.text?.startsWith('still here'))) ? true : undefined), 'the agent message after failover on CometD', 30_000);
     }

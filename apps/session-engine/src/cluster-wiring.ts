@@ -4,6 +4,7 @@ import {
   CassandraOwnershipStore,
   CassandraTranscriptStore,
   CassandraUcs,
+  cassandraOptionsFromConfig,
   connectCassandra,
 } from '@ocs/adapters-cassandra';
 import { KafkaEventBus } from '@ocs/adapters-kafka';
@@ -35,18 +36,8 @@ export interface ClusterParts {
  */
 export async function clusterAdapters(config: ChatServerConfig, logger: Logger): Promise<ClusterParts> {
   const nodeId = config.cluster.nodeId || `${hostname()}-${process.pid}`;
-  const { cassandra, encryption, kafka, redis } = config;
-  const context = await connectCassandra({
-    contactPoints: [...cassandra.contactPoints],
-    port: cassandra.port,
-    localDataCenter: cassandra.localDataCenter,
-    keyspace: cassandra.keyspace,
-    readConsistency: cassandra.readConsistency,
-    writeConsistency: cassandra.writeConsistency,
-    username: cassandra.username,
-    password: cassandra.password,
-    encryption: { ...encryption },
-  });
+  const { kafka, redis } = config;
+  const context = await connectCassandra(cassandraOptionsFromConfig(config));
   const cassandraHealth = new CassandraHealth(context.client);
   cassandraHealth.on('unavailable', () => logger.error({ logId: CASSANDRA_UNAVAILABLE }, 'Cassandra is unavailable'));
   cassandraHealth.on('available', () => logger.info({ logId: CASSANDRA_AVAILABLE }, 'Cassandra is available'));

@@ -1,3 +1,4 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ChatEngineApi } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import type { UniversalContactServer } from '@ocs/ports';
@@ -7,6 +8,18 @@ export interface GatewayOptions {
   config: ChatServerConfig;
   engine: ChatEngineApi;
   ucs: UniversalContactServer;
+  /** Releases the connections the gateway was given (cluster mode) once it has stopped serving. */
+  release?: () => Promise<void>;
 }
 
 export const GATEWAY_OPTIONS = Symbol('GatewayOptions');
+
+/** Calls the options' `release` once the app has stopped serving. */
+@Injectable()
+export class GatewayRelease implements OnApplicationShutdown {
+  constructor(@Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.options.release?.();
+  }
+}

@@ -12,7 +12,7 @@ import { ChatNtfController } from './customer/files/chat-ntf.controller';
 import { CustomerFiles } from './customer/files/customer-files';
 import { CustomerFilesController } from './customer/files/customer-files.controller';
 import { CustomerRestController } from './customer/rest/customer-rest.controller';
-import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway-options';
+import { GATEWAY_OPTIONS, GatewayRelease, type GatewayOptions } from './gateway-options';
 
 export const WEBAPI_GATEWAY_SERVICE = 'webapi-gateway';
 
@@ -45,6 +45,7 @@ export class WebapiGatewayModule implements NestModule {
           useFactory: (logger: Logger, adapterHost: HttpAdapterHost) => new CustomerErrorsFilter(config.server.alias, logger, adapterHost.httpAdapter),
           inject: [LOGGER, HttpAdapterHost],
         },
+        GatewayRelease,
         CustomerReplies,
         CustomerFiles,
         CustomerCometd,
