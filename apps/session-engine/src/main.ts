@@ -19,7 +19,8 @@ void runService(
       heartbeat: {
         membership: cluster.membership,
         nodeId: cluster.nodeId,
-        url: `http://${server.host}:${server.enginePort}/engine/rpc`,
+        // An IPv6 address (a pod IP) goes in brackets.
+        url: `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.enginePort}/engine/rpc`,
         intervalMs: config.cluster.heartbeatInterval * 1000,
         ttlMs: config.cluster.nodeTtl * 1000,
       },

@@ -1,0 +1,447 @@
+import { MemoryFanOut, MemoryMembership } from '@ocs/adapters-memory';
+import { loadConfig, type ChatServerConfig } from '@ocs/config';
+import { EngineRpcServer } from '@ocs/engine-rpc';
+import { bootstrapApp, createLogger, createMetricsRegistry, type BootstrappedApp } from '@ocs/observability';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import YAML from 'yaml';
+import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '../../apps/session-engine/src/session-engine.module';
+import { memoryAdapters, wireSessionEngine } from '../../apps/session-engine/src/wiring';
+
+/**
+ * The Helm chart, linted and rendered by a real helm (deploy/local/helm.sh builds it once from the Go module
+ * proxy), checked against the product itself: env names through the real configuration loader, probe and drain
+ * paths against a running session-engine app, dashboard queries against the metrics the code defines.
+ */
+
+const ROOT = resolve(__dirname, '../..');
+const CHART = __dirname;
+const REQUIRED = Boolean(process.env.CI || process.env.OCS_REQUIRE_SERVICES);
+
+/** The helm binary, installed by deploy/local/helm.sh on first use (minutes the first time). */
+function findHelm(): { helm?: string; problem?: string } {
+  const run = spawnSync('bash', [join(ROOT, 'deploy/local/helm.sh')], { encoding: 'utf8', timeout: 20 * 60_000 });
+  const helm = run.stdout?.trim();
+  if (run.status === 0 && helm && existsSync(helm)) return { helm };
+  return { problem: `deploy/local/helm.sh failed (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr?.trim().split('\n').slice(-3).join(' | ')}` };
+}
+
+const { helm, problem } = findHelm();
+if (!helm && REQUIRED) throw new Error(`helm is needed for the chart tests (CI or OCS_REQUIRE_SERVICES is set): ${problem}`);
+
+interface Metadata {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: Metadata;
+  data?: Record<string, string>;
+  spec?: unknown;
+}
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { fieldRef?: { fieldPath: string }; secretKeyRef?: { name: string; key: string } };
+}
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+}
+interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  ports: Array<{ name: string; containerPort: number }>;
+  env?: EnvVar[];
+  envFrom?: Array<{ configMapRef?: { name: string } }>;
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  lifecycle?: { preStop?: { exec?: { command: string[] } } };
+}
+interface PodTemplate {
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: { containers: Container[]; terminationGracePeriodSeconds?: number };
+}
+interface Deployment extends K8sObject {
+  spec: { replicas?: number; selector: { matchLabels: Record<string, string> }; template: PodTemplate };
+}
+interface Service extends K8sObject {
+  spec: { clusterIP?: string; selector: Record<string, string>; ports: Array<{ name: string; port: number; targetPort: string | number }> };
+}
+interface Dashboard {
+  panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }> }>;
+}
+
+const APPS = [
+  { component: 'session-engine', port: 8082, replicas: 3, portOption: (s: ChatServerConfig['server']) => s.enginePort },
+  { component: 'webapi-gateway', port: 8080, replicas: 2, portOption: (s: ChatServerConfig['server']) => s.webapiPort },
+  { component: 'esp-gateway', port: 8081, replicas: 2, portOption: (s: ChatServerConfig['server']) => s.espPort },
+  { component: 'reporting-attacher', port: 8083, replicas: 1, portOption: (s: ChatServerConfig['server']) => s.reportingPort },
+  { component: 'push-notifier', port: 8084, replicas: 1, portOption: (s: ChatServerConfig['server']) => s.pushPort },
+] as const;
+
+const POD_IP = '10.1.2.3';
+const POD_NAME = 'r-open-chat-server-session-engine-5d8f7c9b6-x2x9k';
+
+let workDir = '';
+
+/** `helm template` of the chart (release `r`, namespace `chat`) with these values on top of the defaults. */
+function render(values: object = {}): K8sObject[] {
+  const file = join(workDir, `values-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, YAML.stringify(values));
+  const text = execFileSync(helmPath(), ['template', 'r', CHART, '--namespace', 'chat', '-f', file], { encoding: 'utf8' });
+  return YAML.parseAllDocuments(text).flatMap((doc) => {
+    expect(doc.errors).toEqual([]);
+    const value: unknown = doc.toJS();
+    return value === null || value === undefined ? [] : [value as K8sObject];
+  });
+}
+
+/** Why `helm template` refuses these values (its stderr). */
+function refusal(values: object): string {
+  const file = join(workDir, 'refused.yaml');
+  writeFileSync(file, YAML.stringify(values));
+  const run = spawnSync(helmPath(), ['template', 'r', CHART, '-f', file], { encoding: 'utf8' });
+  expect(run.status).not.toBe(0);
+  return run.stderr;
+}
+
+function helmPath(): string {
+  if (!helm) throw new Error('helm is missing');
+  return helm;
+}
+
+const ofKind = <T extends K8sObject>(objects: K8sObject[], kind: string): T[] => objects.filter((o): o is T => o.kind === kind);
+const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'];
+
+function deployment(objects: K8sObject[], name: string): Deployment {
+  const found = ofKind<Deployment>(objects, 'Deployment').find((d) => component(d) === name);
+  if (!found) throw new Error(`no Deployment of ${name}`);
+  return found;
+}
+
+function container(d: Deployment): Container {
+  expect(d.spec.template.spec.containers).toHaveLength(1);
+  return d.spec.template.spec.containers[0];
+}
+
+/**
+ * The environment the container gets: its ConfigMap's variables, then its own (which win), with the downward API
+ * and Secrets resolved as the kubelet would (a Secret of the chart from its data, another one by `secretValue`).
+ */
+function environment(objects: K8sObject[], c: Container, secretValue: (name: string, key: string) => string = () => 'from-a-secret'): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const source of c.envFrom ?? []) {
+    const map = ofKind(objects, 'ConfigMap').find((m) => m.metadata.name === source.configMapRef?.name);
+    if (!map?.data) throw new Error(`no ConfigMap ${source.configMapRef?.name}`);
+    Object.assign(env, map.data);
+  }
+  const fields: Record<string, string> = { 'status.podIP': POD_IP, 'metadata.name': POD_NAME };
+  for (const v of c.env ?? []) {
+    const { fieldRef, secretKeyRef } = v.valueFrom ?? {};
+    if (fieldRef) env[v.name] = fields[fieldRef.fieldPath];
+    else if (secretKeyRef) {
+      const secret = ofKind(objects, 'Secret').find((s) => s.metadata.name === secretKeyRef.name);
+      env[v.name] = secret?.data ? Buffer.from(secret.data[secretKeyRef.key], 'base64').toString('utf8') : secretValue(secretKeyRef.name, secretKeyRef.key);
+    } else env[v.name] = v.value ?? '';
+  }
+  return env;
+}
+
+/** What the app loads from that environment: the product's own loader, which refuses unknown options. */
+const configOf = (env: Record<string, string>) => loadConfig({ argv: [], env, cwd: workDir });
+
+/** Names of the metrics the apps expose: prom-client's defaults as the apps register them, and ours in the code. */
+async function definedMetrics(): Promise<Set<string>> {
+  const sources: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (entry === 'node_modules' || entry === 'test') continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else if (entry.endsWith('.ts') && !entry.endsWith('.spec.ts')) sources.push(readFileSync(path, 'utf8'));
+    }
+  };
+  walk(join(ROOT, 'apps'));
+  walk(join(ROOT, 'libs'));
+  const ours = sources.flatMap((text) => [...text.matchAll(/new (?:Gauge|Counter|Histogram|Summary)\(\{\s*name: '(ocs_[a-z0-9_]+)'/g)].map((m) => m[1]));
+  expect(ours).toEqual(expect.arrayContaining(['ocs_sessions_held', 'ocs_cassandra_available']));
+  const names = new Set(ours);
+  for (const metric of await createMetricsRegistry().getMetricsAsJSON()) {
+    names.add(metric.name);
+    // Its types declare a numeric enum, but it answers the type as text.
+    if (String(metric.type) === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(metric.name + suffix);
+  }
+  return names;
+}
+
+/** A session-engine app as main.ts starts it in cluster mode, on memory adapters (no Cassandra, Kafka, Redis). */
+async function startSessionEngine() {
+  const logger = createLogger({ service: 'chart-test', level: 'silent' });
+  const config = configOf({});
+  const { engine, bridge } = wireSessionEngine(config, logger, memoryAdapters());
+  const membership = new MemoryMembership();
+  const app: BootstrappedApp = await bootstrapApp(
+    SessionEngineModule.forRoot(engine, bridge, {
+      heartbeat: { membership, nodeId: POD_NAME, url: `http://${POD_IP}:8082/engine/rpc`, intervalMs: 200, ttlMs: 5000 },
+      storage: { isAvailable: () => true },
+      rpc: new EngineRpcServer({ engine, fanOut: new MemoryFanOut() }),
+      close: async () => undefined,
+    }),
+    { service: SESSION_ENGINE_SERVICE, host: '127.0.0.1', port: 0, logger },
+  );
+  await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
+  return { app, membership, port: Number(new URL(app.url).port) };
+}
+
+const describeWithHelm = helm ? describe : describe.skip;
+
+describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${problem})`}`, () => {
+  let defaults: K8sObject[] = [];
+
+  beforeAll(() => {
+    workDir = mkdtempSync(join(tmpdir(), 'ocs-chart-'));
+    defaults = render();
+  });
+
+  afterAll(() => {
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('passes helm lint --strict, with the default values and with overrides', () => {
+    const overrides = join(workDir, 'lint.yaml');
+    writeFileSync(overrides, YAML.stringify({ webapiGateway: { autoscaling: { enabled: true } }, metrics: { serviceMonitor: { enabled: true } }, pushNotifier: { enabled: false } }));
+    for (const extra of [[], ['-f', overrides]]) {
+      const run = spawnSync(helmPath(), ['lint', '--strict', CHART, ...extra], { encoding: 'utf8' });
+      expect({ status: run.status, output: run.stdout + run.stderr }).toMatchObject({ status: 0 });
+    }
+  });
+
+  it('runs each app from the one image by its main, on its port, with a Service on that port', () => {
+    const services = ofKind<Service>(defaults, 'Service');
+    for (const app of APPS) {
+      const d = deployment(defaults, app.component);
+      const c = container(d);
+      expect(d.metadata.name).toBe(`r-open-chat-server-${app.component}`);
+      expect(d.spec.replicas).toBe(app.replicas);
+      expect(c.image).toBe('open-chat-server:0.1.0');
+      // args, not command: the image's entrypoint (tini) stays PID 1 and passes SIGTERM on.
+      expect(c.command).toBeUndefined();
+      expect(c.args).toEqual(['node', `dist/apps/${app.component}/src/main.js`]);
+      expect(existsSync(join(ROOT, 'apps', app.component, 'src/main.ts'))).toBe(true);
+      expect(c.ports).toEqual([{ name: 'http', containerPort: app.port, protocol: 'TCP' }]);
+      expect(app.portOption(configOf(environment(defaults, c)).server)).toBe(app.port);
+      const service = services.find((s) => s.metadata.name === d.metadata.name);
+      expect(service?.spec.selector).toEqual(d.spec.template.metadata.labels);
+      expect(service?.spec.ports).toEqual([{ name: 'http', port: app.port, targetPort: 'http', protocol: 'TCP' }]);
+    }
+    const headless = services.find((s) => s.metadata.name === 'r-open-chat-server-esp-gateway-headless');
+    expect(headless?.spec).toMatchObject({ clusterIP: 'None', selector: deployment(defaults, 'esp-gateway').spec.template.metadata.labels });
+    const dockerfile = readFileSync(join(ROOT, 'deploy/docker/Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
+  });
+
+  it('configures the session engine for the cluster: mode, pod IP announced, pod name as node id, auto-save, restoration', () => {
+    const c = container(deployment(defaults, 'session-engine'));
+    expect(c.env).toEqual(
+      expect.arrayContaining([
+        { name: 'OCS__server__host', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+        { name: 'OCS__cluster__node_id', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      ]),
+    );
+    const config = configOf(environment(defaults, c));
+    expect(config.cluster).toMatchObject({ mode: 'cluster', nodeId: POD_NAME });
+    expect(config.server).toMatchObject({ host: POD_IP, enginePort: 8082 });
+    expect(config.settings).toMatchObject({ transcriptAutoSave: 1, sessionRestorationMode: 'simple' });
+    expect(config.cassandra).toMatchObject({ contactPoints: ['cassandra'], port: 9042, keyspace: 'chat', readConsistency: 'QUORUM', writeConsistency: 'QUORUM' });
+    expect(config.kafka.brokers).toEqual(['kafka:9092']);
+    expect(config.redis.url).toBe('redis://redis:6379');
+    // What the node announces is built from exactly these two options.
+    expect(readFileSync(join(ROOT, 'apps/session-engine/src/main.ts'), 'utf8')).toContain('url: `http://${server.host}:${server.enginePort}/engine/rpc`');
+    for (const app of APPS.filter((a) => a.component !== 'session-engine')) {
+      expect(configOf(environment(defaults, container(deployment(defaults, app.component)))).server.host).toBe('0.0.0.0');
+    }
+  });
+
+  it('maps any option of values config to its variable, open sections keeping their names', () => {
+    const objects = render({
+      config: { settings: { 'flex-disconnect-timeout': 1209600 }, services: { 'sales-chat': '2:default' }, 'endpoints:2': { default: 'sales_inbound' }, 'agent-api': {} },
+    });
+    const config = configOf(environment(objects, container(deployment(objects, 'webapi-gateway'))));
+    expect(config.settings.flexDisconnectTimeout).toBe(1209600);
+    expect(config.services).toMatchObject({ 'sales-chat': { tenantDbid: 2, endpoint: 'default' } });
+    expect(config.endpoints[2]).toMatchObject({ default: 'sales_inbound' });
+  });
+
+  it('refuses config options the chart sets itself, and secrets in config', () => {
+    expect(refusal({ config: { cluster: { mode: 'embedded' } } })).toContain('config.cluster.mode is set by the chart');
+    expect(refusal({ config: { server: { 'engine-port': 9000 } } })).toContain('config.server.engine-port is set by the chart');
+    expect(refusal({ config: { cassandra: { password: 'x' } } })).toContain('config.cassandra.password is set by the chart');
+  });
+
+  it('references secrets from Secrets, never inlines them, and gives each only to the app that reads it', () => {
+    const existing = render({
+      secrets: {
+        agentTokens: { existingSecret: 'desk-tokens', key: 'tokens' },
+        cassandra: { existingSecret: 'cassandra-login' },
+        redisUrl: { existingSecret: 'redis-login' },
+      },
+    });
+    expect(ofKind(existing, 'Secret')).toEqual([]);
+    const env = (name: string) => container(deployment(existing, name)).env ?? [];
+    expect(env('webapi-gateway')).toContainEqual({ name: 'OCS__agent_api__tokens', valueFrom: { secretKeyRef: { name: 'desk-tokens', key: 'tokens' } } });
+    expect(env('session-engine')).toEqual(
+      expect.arrayContaining([
+        { name: 'OCS__cassandra__username', valueFrom: { secretKeyRef: { name: 'cassandra-login', key: 'cassandra-username' } } },
+        { name: 'OCS__cassandra__password', valueFrom: { secretKeyRef: { name: 'cassandra-login', key: 'cassandra-password' } } },
+      ]),
+    );
+    for (const app of APPS) {
+      const names = env(app.component).map((v) => v.name);
+      expect(names.includes('OCS__agent_api__tokens')).toBe(app.component === 'webapi-gateway');
+      expect(names.includes('OCS__cassandra__password')).toBe(app.component === 'session-engine');
+      expect(env(app.component)).toContainEqual({ name: 'OCS__redis__url', valueFrom: { secretKeyRef: { name: 'redis-login', key: 'redis-url' } } });
+    }
+
+    const tokens = [{ name: 'desktop', secret: 'a-long-agent-secret-0123', 'user-types': ['AGENT', 'SUPERVISOR'] }];
+    const inline = render({ secrets: { agentTokens: { tokens }, cassandra: { username: 'chat', password: 'cassandra-password-42' } } });
+    const [secret] = ofKind(inline, 'Secret');
+    expect(secret.metadata.name).toBe('r-open-chat-server');
+    const outsideSecrets = YAML.stringify(inline.filter((o) => o.kind !== 'Secret'));
+    for (const plain of ['a-long-agent-secret-0123', 'cassandra-password-42']) {
+      expect(outsideSecrets).not.toContain(plain);
+      expect(outsideSecrets).not.toContain(Buffer.from(plain).toString('base64'));
+    }
+    const webapi = configOf(environment(inline, container(deployment(inline, 'webapi-gateway'))));
+    expect(webapi.agentApi.tokens).toEqual([{ name: 'desktop', secret: 'a-long-agent-secret-0123', userTypes: ['AGENT', 'SUPERVISOR'] }]);
+    const engine = configOf(environment(inline, container(deployment(inline, 'session-engine'))));
+    expect(engine.cassandra).toMatchObject({ username: 'chat', password: 'cassandra-password-42' });
+  });
+
+  describe('against a running session-engine app', () => {
+    let engine: Awaited<ReturnType<typeof startSessionEngine>>;
+
+    beforeAll(async () => {
+      engine = await startSessionEngine();
+    });
+
+    afterAll(async () => {
+      await engine?.app.app.close();
+    });
+
+    it('points probes and scrapes at paths the apps answer', async () => {
+      for (const app of APPS) {
+        const d = deployment(defaults, app.component);
+        const c = container(d);
+        const probes = [c.startupProbe, c.livenessProbe, c.readinessProbe];
+        expect(probes.map((p) => p?.httpGet)).toEqual([
+          { path: '/health/live', port: 'http' },
+          { path: '/health/live', port: 'http' },
+          { path: '/health/ready', port: 'http' },
+        ]);
+        expect(d.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(app.port), 'prometheus.io/path': '/metrics' });
+      }
+      const c = container(deployment(defaults, 'session-engine'));
+      for (const path of [c.livenessProbe?.httpGet?.path, c.readinessProbe?.httpGet?.path]) {
+        expect((await fetch(`${engine.app.url}${path}`)).status).toBe(200);
+      }
+      expect(await (await fetch(`${engine.app.url}/metrics`)).text()).toMatch(/^ocs_sessions_held 1$/m);
+    });
+
+    it('drains the node before it stops: the preStop hook posts /engine/drain on the engine port, then waits', async () => {
+      const d = deployment(defaults, 'session-engine');
+      expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(150);
+      const hook = container(d).lifecycle?.preStop?.exec?.command ?? [];
+      expect(hook.slice(0, 2)).toEqual(['node', '-e']);
+      expect(hook[2]).toContain("process.env.OCS__server__host + ':8082/engine/drain'");
+
+      // The same hook, rendered for the test app's port, run as the kubelet would (the pod's env).
+      const run = async (drain: object) => {
+        const objects = render({ ports: { engine: engine.port }, sessionEngine: { drain } });
+        const c = container(deployment(objects, 'session-engine'));
+        const script = c.lifecycle?.preStop?.exec?.command[2] ?? '';
+        const started = Date.now();
+        const { stdout } = await promisify(execFile)('node', ['-e', script], { env: { ...process.env, ...environment(objects, c), OCS__server__host: '127.0.0.1' } });
+        return { stdout, seconds: (Date.now() - started) / 1000 };
+      };
+      // Holds one session, may stop with one: the drain is announced and the hook returns at once.
+      const quick = await run({ untilSessions: 1, waitSeconds: 60 });
+      expect(quick.stdout).toContain(`drained: {"nodeId":"${POD_NAME}","draining":true,"sessions":1}`);
+      expect(quick.seconds).toBeLessThan(5);
+      expect((await engine.membership.alive()).find((n) => n.nodeId === POD_NAME)).toMatchObject({ draining: true, sessions: 1 });
+      // Waits for the last session until waitSeconds, then lets the pod stop.
+      const bounded = await run({ untilSessions: 0, waitSeconds: 3 });
+      expect(bounded.seconds).toBeGreaterThanOrEqual(3);
+      expect(bounded.seconds).toBeLessThan(10);
+
+      expect(deployment(render({ sessionEngine: { drain: { enabled: false } } }), 'session-engine').spec.template.spec).toMatchObject({ terminationGracePeriodSeconds: 30 });
+      expect(container(deployment(render({ sessionEngine: { drain: { enabled: false } } }), 'session-engine')).lifecycle).toBeUndefined();
+    }, 30_000);
+  });
+
+  it('keeps session engines available through voluntary disruptions and rolls them one new node at a time', () => {
+    const d = deployment(defaults, 'session-engine');
+    const [pdb] = ofKind<K8sObject & { spec: { maxUnavailable: number; selector: { matchLabels: Record<string, string> } } }>(defaults, 'PodDisruptionBudget');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: d.spec.template.metadata.labels } });
+    expect(d.spec).toMatchObject({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
+  });
+
+  it('removes every object of a disabled app', () => {
+    const objects = render({ espGateway: { enabled: false }, reportingAttacher: { enabled: false }, pushNotifier: { enabled: false } });
+    const components = new Set(objects.map(component).filter(Boolean));
+    expect([...components].sort()).toEqual(['session-engine', 'webapi-gateway']);
+    expect(ofKind(objects, 'Deployment')).toHaveLength(2);
+    expect(ofKind(objects, 'Service')).toHaveLength(2);
+    const noEngine = render({ sessionEngine: { enabled: false } });
+    expect(noEngine.filter((o) => component(o) === 'session-engine')).toEqual([]);
+  });
+
+  it('autoscales gateways on request, and makes a ServiceMonitor copying the labels the dashboard filters on', () => {
+    const objects = render({ webapiGateway: { autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 9 } }, metrics: { serviceMonitor: { enabled: true } } });
+    expect(deployment(objects, 'webapi-gateway').spec.replicas).toBeUndefined();
+    expect(deployment(objects, 'esp-gateway').spec.replicas).toBe(2);
+    const [hpa] = ofKind(objects, 'HorizontalPodAutoscaler');
+    expect(hpa.spec).toMatchObject({ scaleTargetRef: { kind: 'Deployment', name: 'r-open-chat-server-webapi-gateway' }, minReplicas: 3, maxReplicas: 9 });
+    expect(ofKind(defaults, 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(ofKind(defaults, 'ServiceMonitor')).toEqual([]);
+
+    const [monitor] = ofKind(objects, 'ServiceMonitor');
+    expect(monitor.spec).toMatchObject({
+      endpoints: [{ port: 'http', path: '/metrics' }],
+      podTargetLabels: ['app.kubernetes.io/instance', 'app.kubernetes.io/component'],
+      selector: { matchLabels: { 'app.kubernetes.io/instance': 'r' }, matchExpressions: [{ key: 'open-chat-server/headless', operator: 'DoesNotExist' }] },
+    });
+  });
+
+  it('ships a Grafana dashboard whose queries name only metrics the apps define', async () => {
+    const dashboards = ofKind(defaults, 'ConfigMap').filter((m) => m.metadata.labels?.grafana_dashboard === '1');
+    expect(dashboards.map((m) => m.metadata.name)).toEqual(['r-open-chat-server-dashboard']);
+    const dashboard = JSON.parse(dashboards[0].data?.['open-chat-server.json'] ?? '') as Dashboard;
+    const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThanOrEqual(10);
+    const defined = await definedMetrics();
+    const used = new Set<string>();
+    for (const expr of exprs) {
+      const names = [...expr.matchAll(/\bocs_[a-z0-9_]+/g)].map((m) => m[0]);
+      expect({ expr, names: names.length }).not.toMatchObject({ names: 0 });
+      for (const name of names) {
+        expect({ expr, name, defined: defined.has(name) }).toMatchObject({ defined: true });
+        used.add(name);
+      }
+      // prom-client's defaults exist only with the apps' ocs_ prefix.
+      expect(expr).not.toMatch(/(?<!ocs_)\b(process|nodejs)_[a-z_]+/);
+      // Labels the ServiceMonitor copies (and Prometheus' pod discovery maps) from the pods.
+      for (const [, label] of expr.matchAll(/\b(app_kubernetes_io_[a-z_]+)=/g)) expect(['app_kubernetes_io_instance', 'app_kubernetes_io_component']).toContain(label);
+    }
+    expect([...used]).toEqual(expect.arrayContaining(['ocs_sessions_held', 'ocs_cassandra_available', 'ocs_process_cpu_seconds_total', 'ocs_nodejs_eventloop_lag_p99_seconds']));
+    expect(ofKind(render({ grafana: { dashboard: { enabled: false } } }), 'ConfigMap').map((m) => m.metadata.name)).toEqual(['r-open-chat-server']);
+  });
+});

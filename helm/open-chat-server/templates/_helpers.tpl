@@ -1,0 +1,125 @@
+{{/* Chart name. */}}
+{{- define "ocs.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Release-qualified name, the prefix of every object. */}}
+{{- define "ocs.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Name of one app's objects: (dict "root" $ "component" "session-engine"). */}}
+{{- define "ocs.componentName" -}}
+{{- printf "%s-%s" (include "ocs.fullname" .root) .component | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "ocs.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "ocs.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "ocs.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ocs.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Labels of one app's objects: (dict "root" $ "component" "session-engine"). */}}
+{{- define "ocs.componentLabels" -}}
+{{ include "ocs.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "ocs.componentSelectorLabels" -}}
+{{ include "ocs.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/*
+The apps: values key, component name (also dist/apps/<component>/src/main.js), port. One image runs them all.
+*/}}
+{{- define "ocs.apps" -}}
+- key: sessionEngine
+  component: session-engine
+  port: {{ .Values.ports.engine | int }}
+- key: webapiGateway
+  component: webapi-gateway
+  port: {{ .Values.ports.webapi | int }}
+- key: espGateway
+  component: esp-gateway
+  port: {{ .Values.ports.esp | int }}
+- key: reportingAttacher
+  component: reporting-attacher
+  port: {{ .Values.ports.reporting | int }}
+- key: pushNotifier
+  component: push-notifier
+  port: {{ .Values.ports.push | int }}
+{{- end }}
+
+{{- define "ocs.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end }}
+
+{{/*
+The variable of one option, `_` standing for `-` and `:` as the product reads them (docs/configuration.md);
+option names in the open sections (services, endpoints:<n>) are kept as written. (list section option)
+*/}}
+{{- define "ocs.envName" -}}
+{{- $section := index . 0 }}
+{{- $option := index . 1 }}
+{{- $open := or (eq $section "services") (regexMatch "^endpoints:[0-9]+$" $section) }}
+{{- printf "OCS__%s__%s" ($section | replace "-" "_" | replace ":" "_") (ternary $option ($option | replace "-" "_") $open) }}
+{{- end }}
+
+{{/* An option's value as text: whole numbers without exponent, lists and maps as JSON. */}}
+{{- define "ocs.envValue" -}}
+{{- if and (kindIs "float64" .) (eq (float64 (int64 .)) .) }}
+{{- int64 . }}
+{{- else if or (kindIs "map" .) (kindIs "slice" .) }}
+{{- toJson . }}
+{{- else }}
+{{- toString . }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret the chart makes of inline secret values. */}}
+{{- define "ocs.secretName" -}}
+{{- include "ocs.fullname" . }}
+{{- end }}
+
+{{/* Whether the chart makes a Secret: some inline value is given where no existing Secret is named. */}}
+{{- define "ocs.makesSecret" -}}
+{{- $s := .Values.secrets }}
+{{- if or (and (not $s.agentTokens.existingSecret) $s.agentTokens.tokens) (and (not $s.cassandra.existingSecret) (or $s.cassandra.username $s.cassandra.password)) }}true{{ end }}
+{{- end }}
+
+{{/*
+The preStop drain of a session engine: POST /engine/drain on its own address, then poll GET /engine/drain until
+it holds at most `untilSessions` sessions or `waitSeconds` have passed. Node (the image has no curl). (dict "port" p "drain" d)
+*/}}
+{{- define "ocs.drainScript" -}}
+const url = 'http://' + process.env.OCS__server__host + ':{{ .port }}/engine/drain';
+const until = {{ .drain.untilSessions | int }};
+const deadline = Date.now() + {{ .drain.waitSeconds | int }} * 1000;
+const status = async (method) => (await fetch(url, { method })).json();
+(async () => {
+  let node = await status('POST');
+  while (node.sessions > until && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    node = await status('GET');
+  }
+  process.stdout.write('drained: ' + JSON.stringify(node) + '\n');
+})().catch((err) => {
+  process.stderr.write('drain failed: ' + err + '\n');
+});
+{{- end }}
