@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import YAML from 'yaml';
+import { engineRpcUrl } from '../../apps/session-engine/src/membership-heartbeat';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '../../apps/session-engine/src/session-engine.module';
 import { memoryAdapters, wireSessionEngine } from '../../apps/session-engine/src/wiring';
 
@@ -265,7 +266,8 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
     expect(config.kafka.brokers).toEqual(['kafka:9092']);
     expect(config.redis.url).toBe('redis://redis:6379');
     // What the node announces is built from exactly these two options.
-    expect(readFileSync(join(ROOT, 'apps/session-engine/src/main.ts'), 'utf8')).toContain('url: `http://${server.host}:${server.enginePort}/engine/rpc`');
+    expect(engineRpcUrl(config.server)).toBe(`http://${POD_IP}:8082/engine/rpc`);
+    expect(engineRpcUrl({ ...config.server, host: 'fd00::17' })).toBe('http://[fd00::17]:8082/engine/rpc');
     for (const app of APPS.filter((a) => a.component !== 'session-engine')) {
       expect(configOf(environment(defaults, container(deployment(defaults, app.component)))).server.host).toBe('0.0.0.0');
     }

@@ -2,6 +2,7 @@ import { followNodeCommands } from '@ocs/chat-engine';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { runService } from '@ocs/observability';
 import { clusterAdapters } from './cluster-wiring';
+import { engineRpcUrl } from './membership-heartbeat';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.module';
 import { memoryAdapters, wireSessionEngine } from './wiring';
 
@@ -19,8 +20,7 @@ void runService(
       heartbeat: {
         membership: cluster.membership,
         nodeId: cluster.nodeId,
-        // An IPv6 address (a pod IP) goes in brackets.
-        url: `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.enginePort}/engine/rpc`,
+        url: engineRpcUrl(server),
         intervalMs: config.cluster.heartbeatInterval * 1000,
         ttlMs: config.cluster.nodeTtl * 1000,
       },
