@@ -78,13 +78,25 @@ describe('FileUcs on disk', () => {
     expect(await ucs.getInteraction('I-2')).toEqual(record('I-2'));
   });
 
-  it('takes back a journal write that did not reach the disk: neither in memory nor after reopen', async () => {
+  it('fails when a journal write does not reach the disk: refuses every later call, and the write is not there after reopen', async () => {
     await ucs.createInteraction(record('I-1'));
     jest.spyOn(await fileHandlePrototype(), 'datasync').mockRejectedValueOnce(new Error('EIO: i/o error, fdatasync'));
     await expect(ucs.saveTranscript('I-1', '<lost/>')).rejects.toThrow('EIO');
-    expect(await ucs.getInteraction('I-1')).toEqual(record('I-1'));
+    await expect(ucs.getInteraction('I-1')).rejects.toThrow(/ucs-journal\.jsonl could not be written .*EIO.*open the UCS again/);
+    await expect(ucs.createInteraction(record('I-2'))).rejects.toThrow('open the UCS again');
     await reopen();
     expect(await ucs.getInteraction('I-1')).toEqual(record('I-1'));
+    await ucs.createInteraction(record('I-2'));
+  });
+
+  it('syncs writes that come together once, and keeps every one of them', async () => {
+    const datasync = jest.spyOn(await fileHandlePrototype(), 'datasync');
+    const ids = Array.from({ length: 50 }, (_, i) => `I-group-${i}`);
+    await Promise.all(ids.map((id) => ucs.createInteraction(record(id))));
+    expect(datasync.mock.calls.length).toBeLessThan(10);
+    datasync.mockRestore();
+    await reopen();
+    for (const id of ids) expect(await ucs.getInteraction(id)).toEqual(record(id));
   });
 
   it('leaves no file behind when a document write fails half-way', async () => {

@@ -12,13 +12,18 @@ type DocumentHeader = Omit<StoredDocument, 'content'>;
 
 /**
  * The embedded UCS, persistent across restarts without a database. Contacts and interaction records are an
- * append-only journal of upserts (one JSON line each, synced to disk before the write resolves) replayed into
- * memory on open; writes run one after another. Each document is one file, `documents/<id>`: a JSON header
- * line, then the content bytes. It is written under `tmp/` and renamed into place, so a document is there
- * completely or not at all.
+ * append-only journal of upserts (one JSON line each) replayed into memory on open. A write resolves once its line
+ * is synced to disk; writes that come while a sync runs share the next one (group commit), so the journal keeps up
+ * with many sessions at once. A write that does not reach the disk fails the UCS: memory may then be ahead of the
+ * journal, so every later call is refused until it is opened again. Each document is one file,
+ * `documents/<id>`: a JSON header line, then the content bytes. It is written under `tmp/` and renamed into place,
+ * so a document is there completely or not at all.
  */
 export class FileUcs implements UniversalContactServer {
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Journal lines whose writes wait for the next sync, in order. */
+  private pending: Array<{ line: Buffer; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private flushing: Promise<void> | undefined;
+  private failure: Error | undefined;
 
   private constructor(
     private readonly directory: string,
@@ -48,27 +53,27 @@ export class FileUcs implements UniversalContactServer {
   }
 
   async close(): Promise<void> {
-    await this.tail;
+    while (this.flushing) await this.flushing;
     await this.journal.close();
   }
 
   identifyContact(tenantDbid: number, userData: Attributes): Promise<ContactMatch> {
-    return this.serially(async () => {
+    return this.write(() => {
       const { match, change } = this.state.identify(tenantDbid, userData);
-      if (change) await this.commit(change);
-      return match;
+      return { change, result: match };
     });
   }
 
   createInteraction(record: InteractionRecord): Promise<void> {
-    return this.serially(() => this.commit(this.state.createInteraction(record)));
+    return this.write(() => ({ change: this.state.createInteraction(record), result: undefined }));
   }
 
   saveTranscript(interactionId: string, transcriptXml: string, closedAt?: number): Promise<void> {
-    return this.serially(() => this.commit(this.state.saveTranscript(interactionId, transcriptXml, closedAt)));
+    return this.write(() => ({ change: this.state.saveTranscript(interactionId, transcriptXml, closedAt), result: undefined }));
   }
 
   async getInteraction(interactionId: string): Promise<StoredInteraction | undefined> {
+    this.assertHealthy();
     return this.state.getInteraction(interactionId);
   }
 
@@ -110,24 +115,45 @@ export class FileUcs implements UniversalContactServer {
     return join(this.directory, DOCUMENTS, documentId);
   }
 
-  /** Journals the change, synced to disk, then applies it; a failed write is cut from the journal again. */
-  private async commit(change: UcsChange): Promise<void> {
-    const line = Buffer.from(`${JSON.stringify(change)}\n`);
-    try {
-      await this.journal.appendFile(line);
-      await this.journal.datasync();
-    } catch (error) {
-      await this.journal.truncate(this.journalSize);
-      throw error;
-    }
-    this.journalSize += line.length;
+  /**
+   * Applies the change `compute` makes to the state as it is (so the next write sees it), journals it, and resolves
+   * with the result once the journal line is synced.
+   */
+  private async write<T>(compute: () => { change?: UcsChange; result: T }): Promise<T> {
+    this.assertHealthy();
+    const { change, result } = compute();
+    if (!change) return result;
     this.state.apply(change);
+    await new Promise<void>((resolve, reject) => {
+      this.pending.push({ line: Buffer.from(`${JSON.stringify(change)}\n`), resolve, reject });
+      this.flushing ??= this.flush();
+    });
+    return result;
   }
 
-  private serially<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
-    this.tail = result.catch(() => undefined);
-    return result;
+  /** Writes and syncs what is pending, batch after batch, until nothing is. */
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0 && !this.failure) {
+      const batch = this.pending;
+      this.pending = [];
+      const lines = Buffer.concat(batch.map((entry) => entry.line));
+      try {
+        await this.journal.appendFile(lines);
+        await this.journal.datasync();
+        this.journalSize += lines.length;
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        this.failure = new Error(`UCS journal ${join(this.directory, JOURNAL)} could not be written (${String(error)}); open the UCS again`);
+        await this.journal.truncate(this.journalSize).catch(() => undefined);
+        for (const entry of [...batch, ...this.pending]) entry.reject(error);
+        this.pending = [];
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  private assertHealthy(): void {
+    if (this.failure) throw this.failure;
   }
 }
 

@@ -1,36 +1,47 @@
 import type { BusHandler, BusRecord, BusSubscription, EventBus } from '@ocs/ports';
 
 interface Group {
+  name: string;
   members: BusHandler[];
   next: number;
+  /** The last delivery of each key still running: the next record of that key waits for it. */
+  running: Map<string, Promise<void>>;
 }
 
+/** Records being handled at once across keys and groups; more wait in the queue. */
+const MAX_IN_FLIGHT = 64;
+
 /**
- * In-process bus with consumer-group semantics: each record goes to one member of each group (round robin),
- * in publish order. Like a real broker it decouples the publisher: `publish` returns once the records are
- * queued, and a single drain loop delivers them. A failing handler is reported and does not stop delivery.
+ * In-process bus with consumer-group semantics: each record goes to one member of each group (round robin).
+ * Records of one key reach a group in publish order, one after the other; records of different keys are handled
+ * concurrently (as a broker's partitions are), up to a bound. Like a real broker it decouples the publisher:
+ * `publish` returns once the records are queued. A failing handler is reported and does not stop delivery.
  */
 export class MemoryEventBus implements EventBus {
   private readonly topics = new Map<string, Map<string, Group>>();
-  private readonly queue: BusRecord[] = [];
-  private draining: Promise<void> | undefined;
+  /** Queued records from `head` on (a moving head keeps taking one O(1) however long the queue). */
+  private queue: BusRecord[] = [];
+  private head = 0;
+  private inFlight = 0;
+  private readonly settled = new Set<() => void>();
+  private scheduled = false;
 
   constructor(private readonly onError: (group: string, error: unknown) => void = () => undefined) {}
 
   async publish(records: readonly BusRecord[]): Promise<void> {
-    this.queue.push(...records);
-    this.draining ??= new Promise<void>((resolve) => setImmediate(() => void this.drain().then(resolve)));
+    for (const record of records) this.queue.push(record);
+    this.schedule();
   }
 
   /** Resolves once every record published so far has been handled. */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.head < this.queue.length || this.inFlight > 0 || this.scheduled) await new Promise<void>((resolve) => this.settled.add(resolve));
   }
 
   async subscribe(topic: string, group: string, handler: BusHandler): Promise<BusSubscription> {
     const groups = this.topics.get(topic) ?? new Map<string, Group>();
     this.topics.set(topic, groups);
-    const entry = groups.get(group) ?? { members: [], next: 0 };
+    const entry: Group = groups.get(group) ?? { name: group, members: [], next: 0, running: new Map() };
     groups.set(group, entry);
     entry.members.push(handler);
     return {
@@ -40,19 +51,46 @@ export class MemoryEventBus implements EventBus {
     };
   }
 
-  private async drain(): Promise<void> {
-    for (let record = this.queue.shift(); record; record = this.queue.shift()) {
-      for (const [name, group] of this.topics.get(record.topic) ?? []) {
-        if (group.members.length === 0) continue;
-        const handler = group.members[group.next % group.members.length];
-        group.next += 1;
-        try {
-          await handler(record);
-        } catch (error) {
-          this.onError(name, error);
-        }
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Starts deliveries of queued records while fewer than the bound run. */
+  private pump(): void {
+    while (this.head < this.queue.length && this.inFlight < MAX_IN_FLIGHT) {
+      const record = this.queue[this.head++];
+      for (const group of this.topics.get(record.topic)?.values() ?? []) {
+        if (group.members.length > 0) this.deliver(group, record);
       }
     }
-    this.draining = undefined;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    }
+    if (this.head === this.queue.length && this.inFlight === 0) {
+      for (const resolve of this.settled) resolve();
+      this.settled.clear();
+    }
+  }
+
+  private deliver(group: Group, record: BusRecord): void {
+    const handler = group.members[group.next % group.members.length];
+    group.next += 1;
+    this.inFlight += 1;
+    const before = group.running.get(record.key) ?? Promise.resolve();
+    const delivery = before
+      .then(() => handler(record))
+      .catch((error: unknown) => this.onError(group.name, error))
+      .finally(() => {
+        if (group.running.get(record.key) === delivery) group.running.delete(record.key);
+        this.inFlight -= 1;
+        this.pump();
+      });
+    group.running.set(record.key, delivery);
   }
 }
