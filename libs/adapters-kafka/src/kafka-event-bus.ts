@@ -46,9 +46,10 @@ interface PendingPublish {
  * once Kafka acknowledged every record; records of one call keep their order.
  *
  * Delivery is at least once. Each `subscribe` is one member of consumer group `group`; it handles one record at a time,
- * in partition order, and commits the offset past a record only once its handler settled (once per batch fetched).
- * (kafkajs 2.2's `partitionsConsumedConcurrently` above 1 left a member without records after a rebalance in our
- * contract test, so partitions are handled one after the other.) A handler that throws is
+ * in partition order, and commits the offset past a record only once its handler settled; commits run beside the
+ * handling, the latest offsets of all partitions in one request, so a commit's round trip does not hold up the next
+ * record. (With kafkajs 2.2, `partitionsConsumedConcurrently` above 1 and `eachBatch` both left a member without
+ * records after a rebalance in our contract test under load, so records are taken one by one.) A handler that throws is
  * reported to `onError` and its record committed, as the memory bus reports and moves on. A record whose handler had
  * not settled when its member stopped (crash, `close`, lost partition) is delivered again to the member that takes
  * the partition over: handlers must be idempotent.
@@ -143,6 +144,7 @@ export class KafkaEventBus implements EventBus {
   /** Resolves once this member has joined `group` and received its partitions. */
   async subscribe(topic: string, group: string, handler: BusHandler): Promise<BusSubscription> {
     const consumer = this.kafka.consumer({ groupId: group, allowAutoTopicCreation: false, ...this.options.consumer });
+    const commits = new Commits((offsets) => consumer.commitOffsets(offsets.map(([partition, offset]) => ({ topic, partition, offset }))), (error) => this.options.onError(group, error));
     let closing: Promise<void> | undefined;
     let abandon!: () => void;
     const abandoned = new Promise<typeof ABANDONED>((resolve) => (abandon = () => resolve(ABANDONED)));
@@ -151,6 +153,7 @@ export class KafkaEventBus implements EventBus {
       close: () =>
         (closing ??= (async () => {
           abandon();
+          await commits.settled();
           await consumer.disconnect();
           this.subscriptions.delete(subscription);
         })()),
@@ -164,20 +167,11 @@ export class KafkaEventBus implements EventBus {
       await consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
       await consumer.run({
         autoCommit: false,
-        eachBatchAutoResolve: false,
-        // Records are handled one by one in partition order; the offset past the last one handled is committed once
-        // per batch, so a member that stops mid-batch has the rest, and the handled ones since the commit, again.
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          let next: string | undefined;
-          for (const message of batch.messages) {
-            if (closing || !isRunning() || isStale()) break;
-            const outcome = await Promise.race([this.deliver(topic, group, message, handler), abandoned]);
-            if (outcome === ABANDONED) break;
-            resolveOffset(message.offset);
-            next = (BigInt(message.offset) + 1n).toString();
-            await heartbeat();
-          }
-          if (next !== undefined && !closing) await consumer.commitOffsets([{ topic, partition: batch.partition, offset: next }]);
+        eachMessage: async ({ partition, message }) => {
+          if (closing) return;
+          const outcome = await Promise.race([this.deliver(topic, group, message, handler), abandoned]);
+          if (outcome === ABANDONED) return;
+          commits.done(partition, (BigInt(message.offset) + 1n).toString());
         },
       });
     } catch (error) {
@@ -199,6 +193,40 @@ export class KafkaEventBus implements EventBus {
     } catch (error) {
       this.options.onError(group, error);
     }
+  }
+}
+
+/**
+ * Offsets to commit: the next offset of each partition whose record was handled. One commit runs at a time and takes
+ * the latest offsets of every partition with it; a failed commit is reported (its records come again after a
+ * rebalance, as at-least-once delivery allows).
+ */
+class Commits {
+  private readonly next = new Map<number, string>();
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly commit: (offsets: Array<[number, string]>) => Promise<void>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  done(partition: number, offset: string): void {
+    this.next.set(partition, offset);
+    this.running ??= this.run();
+  }
+
+  /** Resolves once no commit is running. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async run(): Promise<void> {
+    while (this.next.size > 0) {
+      const offsets = [...this.next];
+      this.next.clear();
+      await this.commit(offsets).catch(this.onError);
+    }
+    this.running = undefined;
   }
 }
 
