@@ -2,10 +2,15 @@ import { parseArgs } from 'node:util';
 
 export const SCENARIOS = ['ceilings', 'cometd', 'rest', 'async', 'churn'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
+/** The product as one process, or as a cluster of processes on Cassandra, Kafka and Redis. */
+export type Mode = 'embedded' | 'cluster';
+/** What the cluster mode runs: it has no router surface (async waits on it) and no single process to compare with bare Node (ceilings). */
+const CLUSTER_SCENARIOS: readonly Scenario[] = ['cometd', 'rest', 'churn'];
 
 /** Every knob of a bench run; `--quick` and the full mode differ only in their defaults. */
 export interface Options {
   quick: boolean;
+  mode: Mode;
   scenarios: Scenario[];
   workers: number;
   /** Concurrent sessions of the reference scenario, per customer transport. */
@@ -47,6 +52,7 @@ interface Spec {
 }
 
 const SPECS: Spec[] = [
+  { key: 'mode', flag: 'mode', help: `embedded (one process) or cluster (engines and gateways on Cassandra, Kafka, Redis; scenarios ${CLUSTER_SCENARIOS.join(', ')})`, full: 'embedded', quick: 'embedded' },
   { key: 'workers', flag: 'workers', help: 'load-generator processes', full: 2, quick: 2 },
   { key: 'cometdSessions', flag: 'cometd-sessions', help: 'concurrent all-active sessions, CometD customers', full: 15_000, quick: 150 },
   { key: 'restSessions', flag: 'rest-sessions', help: 'concurrent all-active sessions, REST short-polling customers', full: 10_000, quick: 150 },
@@ -78,7 +84,7 @@ export const USAGE = [
   'npm run bench -- [--quick] [--only s1,s2] [--cpu-prof] [--<option> <value> …]',
   '',
   `  --quick                   small counts and short phases (under 2 minutes with the build)`,
-  `  --only <list>             scenarios to run, of ${SCENARIOS.join(', ')} (default: all)`,
+  `  --only <list>             scenarios to run, of ${SCENARIOS.join(', ')} (default: all the mode runs)`,
   `  --cpu-prof                profile the product process (node --cpu-prof), next to the results`,
   ...SPECS.map((s) => `  --${s.flag.padEnd(24)}${s.help} (full ${s.full}, quick ${s.quick})`),
 ].join('\n');
@@ -92,7 +98,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
   const values: Record<string, string | boolean | undefined> = parseArgs({ args: argv, strict: true, options: flags }).values;
   if (values.help) return 'help';
   const quick = values.quick === true;
-  const options: Record<string, unknown> = { quick, cpuProf: values['cpu-prof'] === true, scenarios: scenarios(values.only) };
+  const options: Record<string, unknown> = { quick, cpuProf: values['cpu-prof'] === true };
   for (const spec of SPECS) {
     const given = values[spec.flag];
     const fallback = quick ? spec.quick : spec.full;
@@ -101,14 +107,17 @@ export function parseOptions(argv: string[]): Options | 'help' {
   }
   options.serverNodeOptions = String(options.serverNodeOptions).split(/\s+/).filter(Boolean);
   if (!['websocket', 'long-polling'].includes(String(options.cometdTransport))) throw new UsageError('--cometd-transport: expected websocket or long-polling');
+  if (!['embedded', 'cluster'].includes(String(options.mode))) throw new UsageError('--mode: expected embedded or cluster');
+  options.scenarios = scenarios(values.only, options.mode === 'cluster' ? CLUSTER_SCENARIOS : SCENARIOS);
   return options as unknown as Options;
 }
 
-function scenarios(only: string | boolean | undefined): Scenario[] {
-  if (typeof only !== 'string') return [...SCENARIOS];
+/** The scenarios of `--only`, all of `allowed` without it. */
+function scenarios(only: string | boolean | undefined, allowed: readonly Scenario[]): Scenario[] {
+  if (typeof only !== 'string') return [...allowed];
   const picked = only.split(',').map((s) => s.trim());
-  for (const s of picked) if (!(SCENARIOS as readonly string[]).includes(s)) throw new UsageError(`--only: unknown scenario "${s}" (${SCENARIOS.join(', ')})`);
-  return SCENARIOS.filter((s) => picked.includes(s));
+  for (const s of picked) if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`--only: unknown scenario "${s}" in this mode (${allowed.join(', ')})`);
+  return allowed.filter((s) => picked.includes(s));
 }
 
 function number(flag: string, raw: string): number {

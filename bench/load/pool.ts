@@ -88,8 +88,8 @@ export class WorkerPool {
     this.send(worker, { type: 'join', sessionId, join });
   }
 
-  /** Runs `taskOf(i)` in every worker i and resolves with their results added up. */
-  async run(taskOf: (worker: number) => Task, target: Target): Promise<Merged> {
+  /** Runs `taskOf(i)` in every worker i, against `targets[i % targets.length]`; resolves with their results added up. */
+  async run(taskOf: (worker: number) => Task, targets: Target[]): Promise<Merged> {
     const results = await Promise.all(
       this.children.map(
         (child, i) =>
@@ -101,7 +101,7 @@ export class WorkerPool {
               else fail(new Error(`bench worker ${i} failed: ${m.error}`));
             };
             child.on('message', listener);
-            this.send(i, { type: 'run', task: taskOf(i), target });
+            this.send(i, { type: 'run', task: taskOf(i), target: targets[i % targets.length] });
           }),
       ),
     );

@@ -14,12 +14,51 @@ interface Taken {
   join: Record<string, unknown>;
 }
 
+type Dispatch = (worker: number, sessionId: string, join: Record<string, unknown>) => void;
+
+/** How the parent has each chat a worker opened joined by an agent of that worker (`dispatch` of its `join`). */
+export interface Routing {
+  /** Worker `worker` opened `sessionId` and waits for it to be routed. */
+  own(sessionId: string, worker: number): void;
+  start(): void;
+  stop(): Promise<void>;
+  /** Joins handed to the workers, and routing requests that failed. */
+  readonly taken: number;
+  readonly errors: number;
+}
+
+/**
+ * Routing in the cluster mode, which has no router surface: each session goes to an agent of the worker that opened
+ * it as soon as the worker says so, with the join of an agent offered the chat (`{ type: 'join', sessionId }`, what
+ * the embedded router's take returns for a session without password). Its interaction stays in its queue, and is
+ * stopped when the session closes (`stop-abandoned-interaction`).
+ */
+export class DirectRouting implements Routing {
+  taken = 0;
+  readonly errors = 0;
+
+  constructor(private readonly dispatch: Dispatch) {}
+
+  own(sessionId: string, worker: number): void {
+    this.taken += 1;
+    this.dispatch(worker, sessionId, { type: 'join', sessionId });
+  }
+
+  start(): void {
+    // Nothing to poll: joins go out as the workers ask.
+  }
+
+  async stop(): Promise<void> {
+    // Nothing in flight.
+  }
+}
+
 /**
  * Routing as the embedded product expects a person or a script to play it, through its router surface (`/router` on
  * the ESP port): list what waits in the queue, take each interaction, and hand its ready `join` to the agent side,
  * here the worker whose customer opened the session. Rounds run one after the other, `pollMs` apart.
  */
-export class BenchRouter {
+export class BenchRouter implements Routing {
   private readonly agent = keepAlive(TAKE_CONCURRENCY);
   private readonly owners = new Map<string, number>();
   /** Joins taken before the worker told us the session is its own. */
@@ -34,10 +73,9 @@ export class BenchRouter {
     private readonly queue: string,
     private readonly pollMs: number,
     private readonly timeoutMs: number,
-    private readonly dispatch: (worker: number, sessionId: string, join: Record<string, unknown>) => void,
+    private readonly dispatch: Dispatch,
   ) {}
 
-  /** Worker `worker` opened `sessionId` and waits for it to be routed. */
   own(sessionId: string, worker: number): void {
     const join = this.unclaimed.get(sessionId);
     if (join === undefined) {

@@ -69,7 +69,8 @@ async function main(): Promise<void> {
   const cpu = cpus();
   const run: RunResults = {
     startedAt: started.toISOString(),
-    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+    // The cluster mode runs on the servers deploy/local/with-services.sh starts and names.
+    command: [o.mode === 'cluster' ? 'bash deploy/local/with-services.sh npm run bench' : 'npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, os: `Linux ${release()}`, loadAverage: { start: loadAtStart, end: loadavg()[0] }, openFilesLimit: openFilesLimit() },
     options: o,
     ...results,

@@ -19,12 +19,24 @@ export function readProcess(pid: number): { cpuSeconds: number; rssBytes: number
   }
 }
 
+/** CPU time and resident memory of `pids` added up; undefined once one of them is gone. */
+function readProcesses(pids: number[]): { cpuSeconds: number; rssBytes: number } | undefined {
+  const sum = { cpuSeconds: 0, rssBytes: 0 };
+  for (const pid of pids) {
+    const one = readProcess(pid);
+    if (!one) return undefined;
+    sum.cpuSeconds += one.cpuSeconds;
+    sum.rssBytes += one.rssBytes;
+  }
+  return sum;
+}
+
 /** Open file descriptors (sockets included) of a process: the product's are capped by `ulimit -n`. */
-function openFds(pid: number): number | undefined {
+function openFds(pid: number): number {
   try {
     return readdirSync(`/proc/${pid}/fd`).length;
   } catch {
-    return undefined;
+    return 0;
   }
 }
 
@@ -38,14 +50,17 @@ export function parseMetrics(text: string): Map<string, number> {
   return values;
 }
 
-/** One second of a scenario: the server from outside, the load generator's CPU, and the workers' counters. */
+/**
+ * One second of a scenario: the server from outside, the load generator's CPU, and the workers' counters. The
+ * server's CPU, RSS and file descriptors are those of all its processes (the cluster's engines and gateways) added up.
+ */
 export interface Sample {
   /** Seconds since the scenario started. */
   t: number;
   /** CPU of the server over the last interval, in cores (1 = one core busy). */
   serverCpu: number;
   serverRssMb: number;
-  /** Event-loop delay of the server since the previous sample (prom-client's monitorEventLoopDelay), when served. */
+  /** Event-loop delay of the process serving the metrics since the previous sample (prom-client's monitorEventLoopDelay), when served. */
   loopP99Ms?: number;
   loopMaxMs?: number;
   heapUsedMb?: number;
@@ -64,7 +79,7 @@ const MB = 1024 * 1024;
 const LOOP_RESOLUTION_MS = 10;
 
 /**
- * Samples a server process every second, from outside: CPU and RSS from /proc, and the CPU of the load generator.
+ * Samples a server's processes every second, from outside: CPU and RSS from /proc, and the CPU of the load generator.
  * Every `metricsEveryMs` it also reads event-loop delay and heap from the server's `/metrics` (prom-client's default
  * metrics, prefix `ocs_`): not every second, because producing them costs the server a walk over all its open file
  * descriptors and handles (tens of ms with thousands of connections), which would show up in the very delay measured.
@@ -78,7 +93,7 @@ export class Sampler {
   private scraped = -Infinity;
 
   constructor(
-    private readonly serverPid: number,
+    private readonly serverPids: number[],
     private readonly metricsUrl: string | undefined,
     private readonly metricsEveryMs: number,
     private readonly loadPids: () => number[],
@@ -101,7 +116,7 @@ export class Sampler {
 
   /** Takes one sample now and returns it; `withMetrics` reads `/metrics` whatever the interval (memory before/after). */
   async sample(withMetrics = false): Promise<Sample | undefined> {
-    const server = readProcess(this.serverPid);
+    const server = readProcesses(this.serverPids);
     if (!server) return undefined;
     const load = this.loadPids().reduce((sum, pid) => sum + (readProcess(pid)?.cpuSeconds ?? 0), 0);
     const at = performance.now();
@@ -117,7 +132,7 @@ export class Sampler {
       loadCpu: Math.max(0, load - previous.load) / seconds,
       counters: this.counters(),
     };
-    if (metrics) sample.serverFds = openFds(this.serverPid);
+    if (metrics) sample.serverFds = this.serverPids.reduce((sum, pid) => sum + openFds(pid), 0);
     if (metrics) {
       const lag = (name: string) => Math.max(0, (metrics.get(`ocs_nodejs_eventloop_lag_${name}_seconds`) ?? NaN) * 1000 - LOOP_RESOLUTION_MS);
       sample.loopP99Ms = lag('p99');

@@ -1,10 +1,10 @@
 import { httpJson, keepAlive } from './clients/http';
-import type { Options, Scenario } from './options';
+import type { Mode, Options, Scenario } from './options';
 import { WorkerPool, share, type Merged } from './pool';
 import type { ChatTask, CustomerTransport, Target, Task } from './protocol';
-import { BenchRouter } from './router';
+import { BenchRouter, DirectRouting, type Routing } from './router';
 import { Sampler, type Sample } from './sampler';
-import { ASYNC_QUEUE, ASYNC_SERVICE, CHAT_QUEUE, CHAT_SERVICE, startBare, startProduct, type Product, type ServerProcess } from './servers';
+import { ASYNC_QUEUE, ASYNC_SERVICE, CHAT_QUEUE, CHAT_SERVICE, startBare, startCluster, startProduct, type Product, type ServerProcess } from './servers';
 
 /** REST customers of the churn refresh this often, so that a session lasts about a second. */
 const CHURN_POLL_MS = 500;
@@ -47,6 +47,7 @@ export interface Steady {
 
 export interface ScenarioResult {
   scenario: Exclude<Scenario, 'ceilings'>;
+  mode: Mode;
   title: string;
   parameters: Record<string, number | string>;
   clients: Merged;
@@ -120,17 +121,21 @@ export function steadyOf(samples: Sample[], from: number, to: number): Steady {
 interface Harness {
   product: Product;
   pool: WorkerPool;
-  router: BenchRouter;
+  router: Routing;
   sampler: Sampler;
 }
 
-/** Starts the product, the workers, the router and the sampler; runs `body`; stops them all again. */
+/**
+ * Starts the product (embedded, or the cluster), the workers, the router and the sampler; runs `body`; stops them
+ * all again. The embedded product is routed through its router surface; the cluster, which has none, directly.
+ */
 async function onProduct<T>(ctx: RunContext, pool: WorkerPool, body: (h: Harness) => Promise<T>): Promise<T> {
   const { options } = ctx;
-  const product = await startProduct(options.serverNodeOptions, ctx.logFile, ctx.profileDir);
-  const router = new BenchRouter(product.esp, CHAT_QUEUE, options.routerPollMs, options.timeoutSeconds * 1000, (w, s, join) => pool.join(w, s, join));
+  const product = await (options.mode === 'cluster' ? startCluster : startProduct)(options.serverNodeOptions, ctx.logFile, ctx.profileDir);
+  const dispatch = (worker: number, sessionId: string, join: Record<string, unknown>) => pool.join(worker, sessionId, join);
+  const router = product.esp === undefined ? new DirectRouting(dispatch) : new BenchRouter(product.esp, CHAT_QUEUE, options.routerPollMs, options.timeoutSeconds * 1000, dispatch);
   pool.onRoute((worker, sessionId) => router.own(sessionId, worker));
-  const sampler = new Sampler(product.pid, product.metrics, options.metricsSeconds * 1000, () => [process.pid, ...pool.pids], () => pool.counters());
+  const sampler = new Sampler(product.pids, product.metrics, options.metricsSeconds * 1000, () => [process.pid, ...pool.pids], () => pool.counters());
   router.start();
   sampler.start();
   const progress = setInterval(() => {
@@ -190,10 +195,15 @@ function parametersOf(task: ChatTask, o: Options, sessions: number): Record<stri
   };
 }
 
+/** What the title of a scenario says of the mode: nothing for the embedded product. */
+function modeNote(o: Options): string {
+  return o.mode === 'cluster' ? ', cluster (3 engines, 2 gateways, every message saved)' : '';
+}
+
 /** Runs `task` in every worker (rate split evenly) and sums up the window `[from, to]` seconds after its start. */
 async function runChatTask(h: Harness, task: ChatTask, window: (start: number) => [number, number]): Promise<{ clients: Merged; steady: Steady }> {
   const start = h.sampler.now();
-  const clients = await h.pool.run(() => task, h.product.target);
+  const clients = await h.pool.run(() => task, h.product.targets);
   const [from, to] = window(start);
   return { clients, steady: steadyOf(h.sampler.samples, from, to) };
 }
@@ -208,7 +218,8 @@ export async function reference(ctx: RunContext, transport: CustomerTransport): 
       const { clients, steady } = await runChatTask(h, task, (start) => [start + o.sessionSeconds, start + o.sessionSeconds + o.steadySeconds]);
       return {
         scenario: transport,
-        title: `${transport === 'cometd' ? 'CometD' : 'REST short polling'}, all active, ${sessions.toLocaleString('en-US')} sessions`,
+        mode: o.mode,
+        title: `${transport === 'cometd' ? 'CometD' : 'REST short polling'}, all active, ${sessions.toLocaleString('en-US')} sessions${modeNote(o)}`,
         parameters: parametersOf(task, o, sessions),
         clients,
         steady,
@@ -235,7 +246,8 @@ export async function churn(ctx: RunContext): Promise<ScenarioResult> {
       const { clients, steady } = await runChatTask(h, task, (start) => [start + 1, start + 1 + o.churnSeconds]);
       return {
         scenario: 'churn',
-        title: `Session churn (REST), ${o.churnRate}/s for ${o.churnSeconds} s`,
+        mode: o.mode,
+        title: `Session churn (REST), ${o.churnRate}/s for ${o.churnSeconds} s${modeNote(o)}`,
         parameters: { ...parametersOf(task, o, 0), sessions: '-', sessionsPerSecond: o.churnRate, churnSeconds: o.churnSeconds },
         clients,
         steady,
@@ -279,6 +291,8 @@ export async function asyncSessions(ctx: RunContext): Promise<ScenarioResult> {
   const task = referenceTask(o, 'cometd', active);
   return withPool(ctx, (pool) =>
     onProduct(ctx, pool, async (h) => {
+      const { esp } = h.product;
+      if (esp === undefined) throw new Error('the async scenario waits on the router surface of the embedded mode');
       await pause(SETTLE_MS);
       const before = await h.sampler.sample(true);
       const created = await pool.run(
@@ -290,9 +304,9 @@ export async function asyncSessions(ctx: RunContext): Promise<ScenarioResult> {
           messageBytes: o.messageBytes,
           messageIntervalMs: o.dormantMessageSeconds * 1000,
         }),
-        h.product.target,
+        h.product.targets,
       );
-      const queuedAfterSeconds = await queuedAfter(h.product.esp, ASYNC_QUEUE, created.counters.created, QUEUED_WAIT_MS);
+      const queuedAfterSeconds = await queuedAfter(esp, ASYNC_QUEUE, created.counters.created, QUEUED_WAIT_MS);
       await pause(SETTLE_MS);
       const after = await h.sampler.sample(true);
       const count = Math.max(1, created.counters.created);
@@ -302,6 +316,7 @@ export async function asyncSessions(ctx: RunContext): Promise<ScenarioResult> {
       clients.counters.errors += created.counters.errors;
       return {
         scenario: 'async',
+        mode: o.mode,
         title: `Async 1:${o.asyncRatio}, ${o.asyncSessions.toLocaleString('en-US')} sessions (dormant REST + active CometD)`,
         parameters: { ...parametersOf(task, o, active), sessions: o.asyncSessions, dormant, active, dormantMessageSeconds: o.dormantMessageSeconds },
         clients,
@@ -324,10 +339,10 @@ export async function asyncSessions(ctx: RunContext): Promise<ScenarioResult> {
  * One closed loop against a server, after an unmeasured one of `warmupMs` (so that both sides run optimized code):
  * its rate (per second), p99 latency, and the server's CPU meanwhile.
  */
-async function closedLoop(pool: WorkerPool, target: Target, sampler: Sampler, taskOf: (i: number, durationMs: number) => Task, unit: 'requests' | 'messages', durationMs: number, warmupMs: number) {
-  await pool.run((i) => taskOf(i, warmupMs), target);
+async function closedLoop(pool: WorkerPool, targets: Target[], sampler: Sampler, taskOf: (i: number, durationMs: number) => Task, unit: 'requests' | 'messages', durationMs: number, warmupMs: number) {
+  await pool.run((i) => taskOf(i, warmupMs), targets);
   const start = sampler.now();
-  const result = await pool.run((i) => taskOf(i, durationMs), target);
+  const result = await pool.run((i) => taskOf(i, durationMs), targets);
   const seconds = result.elapsedMs / 1000;
   const latency = unit === 'requests' ? [result.latency.request] : [result.latency.toAgent, result.latency.toCustomer];
   const loop = steadyOf(sampler.samples, sampler.now() - seconds, sampler.now());
@@ -343,7 +358,7 @@ async function closedLoop(pool: WorkerPool, target: Target, sampler: Sampler, ta
 /** Starts a bare baseline server and a sampler of it; runs `body`; stops them. */
 async function onBare<T>(kind: 'http' | 'ws', ctx: RunContext, pool: WorkerPool, body: (server: ServerProcess, sampler: Sampler) => Promise<T>): Promise<T> {
   const server = await startBare(kind, ctx.logFile);
-  const sampler = new Sampler(server.pid, undefined, 0, () => [process.pid, ...pool.pids], () => pool.counters());
+  const sampler = new Sampler(server.pids, undefined, 0, () => [process.pid, ...pool.pids], () => pool.counters());
   sampler.start();
   try {
     return await body(server, sampler);
@@ -372,11 +387,11 @@ export async function ceilings(ctx: RunContext): Promise<CeilingResult[]> {
     messageBytes: o.messageBytes,
   });
   return withPool(ctx, async (pool) => {
-    const bareHttp = await onBare('http', ctx, pool, (server, sampler) => closedLoop(pool, server.target, sampler, http('bare'), 'requests', ...loop));
-    const bareRelay = await onBare('ws', ctx, pool, (server, sampler) => closedLoop(pool, server.target, sampler, relay('bare'), 'messages', ...loop));
+    const bareHttp = await onBare('http', ctx, pool, (server, sampler) => closedLoop(pool, server.targets, sampler, http('bare'), 'requests', ...loop));
+    const bareRelay = await onBare('ws', ctx, pool, (server, sampler) => closedLoop(pool, server.targets, sampler, relay('bare'), 'messages', ...loop));
     const [productHttp, productRelay] = await onProduct(ctx, pool, async (h) => [
-      await closedLoop(pool, h.product.target, h.sampler, http('product'), 'requests', ...loop),
-      await closedLoop(pool, h.product.target, h.sampler, relay('product'), 'messages', ...loop),
+      await closedLoop(pool, h.product.targets, h.sampler, http('product'), 'requests', ...loop),
+      await closedLoop(pool, h.product.targets, h.sampler, relay('product'), 'messages', ...loop),
     ]);
     const ratio = (product: number, bare: number) => Math.round((product / Math.max(1, bare)) * 100) / 100;
     return [

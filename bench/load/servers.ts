@@ -1,13 +1,18 @@
+import { applySchema, connectCassandra, type CassandraContext } from '@ocs/adapters-cassandra';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Target } from './protocol';
 
-/** The product's entry point and the repository root, from dist/bench/load. */
-const MAIN = resolve(__dirname, '../../apps/all-in-one/src/main.js');
+/** The built apps (the embedded product, the cluster's services) and the repository root, from dist/bench/load. */
+const APPS = resolve(__dirname, '../../apps');
 const ROOT = resolve(__dirname, '../../..');
+/** Session-engine nodes and webapi gateways of the cluster mode. */
+const CLUSTER_ENGINES = 3;
+const CLUSTER_GATEWAYS = 2;
 const AGENT_TOKEN = 'bench-agent-token-0123456789';
 /** Services of the bench configuration: active chats and async ones wait in queues of their own. */
 export const CHAT_SERVICE = 'customer-support';
@@ -15,18 +20,20 @@ export const ASYNC_SERVICE = 'async-support';
 export const CHAT_QUEUE = 'chat_inbound';
 export const ASYNC_QUEUE = 'async_inbound';
 
-/** A server the bench started as a child process. */
+/** A server the bench started as child processes. */
 export interface ServerProcess {
-  pid: number;
-  target: Target;
+  /** Its processes: the sampler adds up their CPU and memory. */
+  pids: number[];
+  /** Where the workers send their load: worker i to `targets[i % targets.length]`. */
+  targets: Target[];
   /** Stops it and waits until it has exited. */
   stop(): Promise<void>;
 }
 
 export interface Product extends ServerProcess {
-  /** Base URL of the esp-gateway, with the router surface. */
-  esp: string;
-  /** Prometheus metrics of the process (of its least busy service, the push-notifier). */
+  /** Base URL of the esp-gateway with the router surface: the embedded mode only (the cluster has no router). */
+  esp?: string;
+  /** Prometheus metrics of one process (embedded: its least busy service, the push-notifier; cluster: an engine). */
   metrics: string;
 }
 
@@ -56,18 +63,59 @@ function stopper(child: ChildProcess, graceMs: number, signal: NodeJS.Signals = 
 /**
  * The bench configuration of the product: loopback ports of its own, data in a fresh temporary folder, warnings only
  * in the log, an agent token, async chats in a queue of their own, and interactions stopped by the chat server when
- * their session closes (there is no workflow in the embedded mode to stop them).
+ * their session closes (there is no workflow in the bench to stop them); `settings` adds to its settings.
  */
-function productConfig(ports: number[], dataDir: string): Record<string, unknown> {
+function productConfig(ports: number[], dataDir: string, settings: Record<string, unknown> = {}): Record<string, unknown> {
   const [webapi, esp, engine, reporting, push] = ports;
   return {
     server: { host: '127.0.0.1', 'webapi-port': webapi, 'esp-port': esp, 'engine-port': engine, 'reporting-port': reporting, 'push-port': push, 'data-dir': dataDir },
     log: { level: 'warn' },
-    settings: { 'stop-abandoned-interaction': 'always' },
+    settings: { 'stop-abandoned-interaction': 'always', ...settings },
     services: { [CHAT_SERVICE]: '1:default', [ASYNC_SERVICE]: '1:async' },
     'endpoints:1': { default: CHAT_QUEUE, async: ASYNC_QUEUE },
     'agent-api': { tokens: [{ name: 'bench', secret: AGENT_TOKEN, 'user-types': ['AGENT'] }] },
   };
+}
+
+/** How the bench starts one process of the product. */
+interface ServiceStart {
+  /** Entry point under dist/apps. */
+  main: string;
+  nodeOptions: string[];
+  configFile: string;
+  /** Options of this process only (`OCS__<section>__<option>`). */
+  env?: Record<string, string>;
+  /** The port whose `/health/ready` tells that it is ready. */
+  port: number;
+  logFile: string;
+  /** With a directory, node writes a CPU profile there when the process is stopped. */
+  cpuProfDir?: string;
+}
+
+/** Starts one process of the product, its output appended to `logFile`; resolves once it is ready. */
+async function startService({ main, nodeOptions, configFile, env = {}, port, logFile, cpuProfDir }: ServiceStart): Promise<{ pid: number; stop(): Promise<void> }> {
+  const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '--require', resolve(__dirname, 'exit-on-signal.js')] : [];
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...nodeOptions, ...profile, join(APPS, main), '--config', configFile], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  // A profiled process exits normally on SIGUSR2 (exit-on-signal.js), so that node writes the profile.
+  const service = { pid: child.pid ?? 0, stop: stopper(child, 20_000, cpuProfDir ? 'SIGUSR2' : 'SIGTERM') };
+  const deadline = Date.now() + 60_000;
+  while ((await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok).catch(() => false)) === false) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await service.stop();
+      throw new Error(`${main} did not start (exit code ${child.exitCode}); see ${logFile}`);
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return service;
+}
+
+/** A fresh temporary folder with `config` written in it as bench.json. */
+function configFolder(config: (dataDir: string) => Record<string, unknown>): { dataDir: string; configFile: string } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ocs-bench-'));
+  const configFile = join(dataDir, 'bench.json');
+  writeFileSync(configFile, JSON.stringify(config(dataDir), null, 2));
+  return { dataDir, configFile };
 }
 
 /**
@@ -76,34 +124,85 @@ function productConfig(ports: number[], dataDir: string): Record<string, unknown
  */
 export async function startProduct(nodeOptions: string[], logFile: string, cpuProfDir?: string): Promise<Product> {
   const ports = await freePorts(5);
-  const dataDir = mkdtempSync(join(tmpdir(), 'ocs-bench-'));
-  const configFile = join(dataDir, 'bench.json');
-  writeFileSync(configFile, JSON.stringify(productConfig(ports, dataDir), null, 2));
-  const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '--require', resolve(__dirname, 'exit-on-signal.js')] : [];
-  const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeOptions, ...profile, MAIN, '--config', configFile], { cwd: ROOT, stdio: ['ignore', log, log] });
-  // A profiled product exits normally on SIGUSR2 (exit-on-signal.js), so that node writes the profile.
-  const stop = stopper(child, 20_000, cpuProfDir ? 'SIGUSR2' : 'SIGTERM');
-  const base = `http://127.0.0.1:${ports[0]}`;
-  const product: Product = {
-    pid: child.pid ?? 0,
-    target: { http: base, ws: `ws://127.0.0.1:${ports[0]}/agent/ws`, agentToken: AGENT_TOKEN },
+  const { dataDir, configFile } = configFolder((dir) => productConfig(ports, dir));
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true });
+  const service = await startService({ main: 'all-in-one/src/main.js', nodeOptions, configFile, port: ports[0], logFile, cpuProfDir }).catch((error: unknown) => {
+    removeData();
+    throw error;
+  });
+  return {
+    pids: [service.pid],
+    targets: [{ http: `http://127.0.0.1:${ports[0]}`, ws: `ws://127.0.0.1:${ports[0]}/agent/ws`, agentToken: AGENT_TOKEN }],
     esp: `http://127.0.0.1:${ports[1]}`,
     metrics: `http://127.0.0.1:${ports[4]}/metrics`,
     stop: async () => {
-      await stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await service.stop();
+      removeData();
     },
   };
-  const deadline = Date.now() + 30_000;
-  while ((await fetch(`${base}/health/ready`).then((r) => r.ok).catch(() => false)) === false) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await product.stop();
-      throw new Error(`the product did not start (exit code ${child.exitCode}); see ${logFile}`);
-    }
-    await new Promise((done) => setTimeout(done, 100));
+}
+
+/** Addresses of the real Cassandra, Kafka and Redis, as deploy/local/with-services.sh exports them. */
+function realServers(): { cassandra: { host: string; port: number }; kafka: string; redis: string } {
+  const { OCS_TEST_CASSANDRA: cassandra, OCS_TEST_KAFKA_BROKERS: kafka, OCS_TEST_REDIS: redis } = process.env;
+  if (!cassandra || !kafka || !redis) throw new Error('the cluster mode needs OCS_TEST_CASSANDRA, OCS_TEST_KAFKA_BROKERS and OCS_TEST_REDIS: run it through deploy/local/with-services.sh');
+  const [host, port] = cassandra.split(':');
+  return { cassandra: { host, port: Number(port) }, kafka, redis };
+}
+
+/** Runs `work` with a Cassandra client of its own (for the bench keyspace, which it may create or drop). */
+async function cassandraAdmin(at: { host: string; port: number }, keyspace: string, work: (client: CassandraContext['client']) => Promise<unknown>): Promise<void> {
+  const admin = await connectCassandra({ contactPoints: [at.host], port: at.port, keyspace });
+  try {
+    await work(admin.client);
+  } finally {
+    await admin.client.shutdown();
   }
-  return product;
+}
+
+/**
+ * Starts the product in cluster mode on the real Cassandra, Kafka and Redis: a fresh keyspace (dropped again when
+ * stopped) and Redis key prefix, then 3 session-engine nodes (one after the other: the first creates the Kafka
+ * topics) and 2 webapi gateways, each a process of its own with the bench configuration, every change saved in
+ * Cassandra before it is acknowledged (`transcript-auto-save=1`), sessions restored from it on another node
+ * (`session-restoration-mode=simple`), consistency ONE (a single Cassandra node). Worker i has its customers on
+ * gateway i % 2 and its agents on the other one, so every message crosses gateways (through Redis).
+ */
+export async function startCluster(nodeOptions: string[], logFile: string, cpuProfDir?: string): Promise<Product> {
+  const servers = realServers();
+  const keyspace = `ocs_bench_${randomBytes(4).toString('hex')}`;
+  await cassandraAdmin(servers.cassandra, keyspace, (client) => applySchema(client, { keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 } }));
+  const { dataDir, configFile } = configFolder((dir) => ({
+    ...productConfig([0, 0, 0, 0, 0], dir, { 'transcript-auto-save': 1, 'session-restoration-mode': 'simple' }),
+    cluster: { mode: 'cluster' },
+    cassandra: { 'contact-points': servers.cassandra.host, port: servers.cassandra.port, keyspace, 'read-consistency': 'ONE', 'write-consistency': 'ONE' },
+    kafka: { brokers: servers.kafka },
+    redis: { url: servers.redis, 'key-prefix': `${keyspace}:` },
+  }));
+  const started: Array<{ pid: number; stop(): Promise<void> }> = [];
+  const stop = async () => {
+    await Promise.all(started.map((s) => s.stop()));
+    rmSync(dataDir, { recursive: true, force: true });
+    await cassandraAdmin(servers.cassandra, keyspace, (client) => client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`));
+  };
+  const [engines, gateways] = [await freePorts(CLUSTER_ENGINES), await freePorts(CLUSTER_GATEWAYS)];
+  const service = async (main: string, port: number, env: Record<string, string>) => {
+    started.push(await startService({ main, nodeOptions, configFile, env, port, logFile, cpuProfDir }));
+  };
+  try {
+    for (const [i, port] of engines.entries()) await service('session-engine/src/main.js', port, { 'OCS__cluster__node-id': `bench-e${i + 1}`, 'OCS__server__engine-port': String(port) });
+    await Promise.all(gateways.map((port) => service('webapi-gateway/src/main.js', port, { 'OCS__server__webapi-port': String(port) })));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const gateway = (i: number) => `127.0.0.1:${gateways[i % CLUSTER_GATEWAYS]}`;
+  return {
+    pids: started.map((s) => s.pid),
+    targets: gateways.map((_, i) => ({ http: `http://${gateway(i)}`, ws: `ws://${gateway(i + 1)}/agent/ws`, agentToken: AGENT_TOKEN })),
+    metrics: `http://127.0.0.1:${engines[0]}/metrics`,
+    stop,
+  };
 }
 
 /** Starts a bare baseline server (bare-servers.js) and resolves once it listens. */
@@ -115,8 +214,8 @@ export async function startBare(kind: 'http' | 'ws', logFile: string): Promise<S
     child.once('exit', (code) => fail(new Error(`bare ${kind} server exited (${code}); see ${logFile}`)));
   });
   return {
-    pid: child.pid ?? 0,
-    target: { http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/`, agentToken: '' },
+    pids: [child.pid ?? 0],
+    targets: [{ http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/`, agentToken: '' }],
     stop: stopper(child, 5_000),
   };
 }
