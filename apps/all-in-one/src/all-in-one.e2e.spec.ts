@@ -219,6 +219,17 @@ describe('customer API details', () => {
     expect(body.messages[0]).toMatchObject({ from: { nickname: 'Multi Part' }, userData: { GCTI_LanguageCode: 'de-DE' } });
   });
 
+  it('refuses a file part in a multipart operation other than file transfer, naming the part', async () => {
+    const form = new FormData();
+    form.append('nickname', 'Multi Part');
+    form.append('attachment', new Blob(['%PDF-1.4']), 'invoice.pdf');
+    const response = await fetch(`${gateway}/genesys/2/chat/customer-support`, { method: 'POST', body: form });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { statusCode: number; errors: Array<{ code: number; message: string }> };
+    expect(body).toMatchObject({ statusCode: 2, errors: [{ code: 400 }] });
+    expect(body.errors[0].message).toBe('request refused: Unexpected file field: attachment');
+  });
+
   it('answers cross-origin requests from web pages (CORS preflight)', async () => {
     const response = await fetch(`${gateway}/genesys/2/chat/customer-support/`, {
       method: 'OPTIONS',

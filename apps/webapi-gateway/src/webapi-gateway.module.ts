@@ -10,8 +10,9 @@ import { CustomerErrorsFilter } from './customer/customer-errors.filter';
 import { CustomerReplies } from './customer/customer-replies';
 import { ChatNtfController } from './customer/files/chat-ntf.controller';
 import { CustomerFiles } from './customer/files/customer-files';
-import { CustomerFilesController } from './customer/files/customer-files.controller';
+import { CUSTOMER_FILES_PATH, CustomerFilesController } from './customer/files/customer-files.controller';
 import { CustomerRestController } from './customer/rest/customer-rest.controller';
+import { multipartFields } from './customer/rest/multipart-fields';
 import { GATEWAY_OPTIONS, GatewayRelease, type GatewayOptions } from './gateway-options';
 
 export const WEBAPI_GATEWAY_SERVICE = 'webapi-gateway';
@@ -24,10 +25,18 @@ export const WEBAPI_GATEWAY_SERVICE = 'webapi-gateway';
 export class WebapiGatewayModule implements NestModule {
   constructor(@Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
 
-  /** Widgets run on the company's web pages: the customer API answers cross-origin requests from `cors-origins`. */
+  /**
+   * Widgets run on the company's web pages: the customer API answers cross-origin requests from `cors-origins`.
+   * Some clients send the REST operations as multipart forms.
+   */
   configure(consumer: MiddlewareConsumer): void {
     const allowed = this.options.config.server.corsOrigins;
     consumer.apply(cors({ origin: allowed.includes('*') ? true : [...allowed], credentials: true, maxAge: 600 })).forRoutes('*');
+    consumer
+      .apply(multipartFields())
+      // The file routes read their own multipart bodies (with the file).
+      .exclude(CUSTOMER_FILES_PATH, `${CUSTOMER_FILES_PATH}/{*rest}`)
+      .forRoutes(CustomerRestController);
   }
 
   static forRoot(options: GatewayOptions): DynamicModule {

@@ -12,8 +12,11 @@ export class CustomerReplies {
   ) {}
 
   async send(res: Response, work: () => Promise<GmsResponse>): Promise<void> {
-    const outcome = await this.attempt(work);
-    res.status(outcome.httpStatus).json(outcome.body);
+    const { httpStatus, body } = await this.attempt(work);
+    // Written directly: Express's `json()` would also hash the body for an ETag and check freshness, for replies
+    // no client caches.
+    const json = JSON.stringify(body);
+    res.writeHead(httpStatus, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) }).end(json);
   }
 
   async attempt(work: () => Promise<GmsResponse>): Promise<{ httpStatus: number; body: GmsResponse }> {

@@ -6,12 +6,14 @@ import { CustomerFiles } from './customer-files';
 import { CustomerUploadInterceptor } from './customer-upload.interceptor';
 import type { FilePart } from './file-transport';
 
+export const CUSTOMER_FILES_PATH = 'genesys/2/chat/:serviceName/:chatId/file';
+
 /**
  * File transfer of GMS Chat API v2 over REST, under `/genesys/2/chat/{serviceName}/{chatId}/file`: POSTs with
  * the identity triple (`userId`, `secureKey`, `alias`), form-encoded or multipart (Widgets send multipart).
  * Refusals are Chat V2 replies, made by the customer errors filter.
  */
-@Controller('genesys/2/chat/:serviceName/:chatId/file')
+@Controller(CUSTOMER_FILES_PATH)
 export class CustomerFilesController {
   constructor(
     private readonly chat: CustomerChat,

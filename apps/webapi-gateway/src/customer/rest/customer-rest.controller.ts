@@ -1,12 +1,11 @@
-import { Body, Controller, HttpCode, Param, Post, Res, UseInterceptors } from '@nestjs/common';
-import { NoFilesInterceptor } from '@nestjs/platform-express';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CustomerChat, GmsApiError, customerActor, isChatOperation, type Fields } from '@ocs/gms-chat-v2';
 import type { Response } from 'express';
 import { CustomerReplies } from '../customer-replies';
 
 /**
- * GMS Chat API Version 2 over REST: every operation is a form-encoded POST (multipart accepted too) and every
- * reply has the same JSON shape, a refusal included.
+ * GMS Chat API Version 2 over REST: every operation is a form-encoded POST (multipart accepted too, read by the
+ * module's `multipartFields` middleware) and every reply has the same JSON shape, a refusal included.
  */
 @Controller('genesys/2/chat')
 export class CustomerRestController {
@@ -18,14 +17,12 @@ export class CustomerRestController {
   /** Request Chat, at `/genesys/2/chat/{serviceName}` with or without a trailing slash. */
   @Post(':serviceName')
   @HttpCode(200)
-  @UseInterceptors(NoFilesInterceptor())
   async requestChat(@Param('serviceName') serviceName: string, @Body() body: Fields | undefined, @Res() res: Response): Promise<void> {
     await this.replies.send(res, async () => (await this.chat.requestChat(serviceName, body ?? {})).response);
   }
 
   @Post(':serviceName/:chatId/:operation')
   @HttpCode(200)
-  @UseInterceptors(NoFilesInterceptor())
   async operate(
     @Param('serviceName') serviceName: string,
     @Param('chatId') chatId: string,
