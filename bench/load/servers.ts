@@ -1,4 +1,5 @@
 import { applySchema, connectCassandra, type CassandraContext } from '@ocs/adapters-cassandra';
+import { Kafka, logLevel } from 'kafkajs';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -160,9 +161,25 @@ async function cassandraAdmin(at: { host: string; port: number }, keyspace: stri
   }
 }
 
+/** Deletes the Kafka topics and consumer groups whose names start with `prefix` (a bench run's own). */
+async function deleteKafkaNames(brokers: string, prefix: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'ocs-bench-admin', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
+    // Best effort: a group whose member was killed is not empty until its session times out; its offsets expire anyway.
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+    const topics = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Starts the product in cluster mode on the real Cassandra, Kafka and Redis: a fresh keyspace (dropped again when
- * stopped) and Redis key prefix, then 3 session-engine nodes (one after the other: the first creates the Kafka
+ * stopped), Redis key prefix and Kafka name prefix (`<keyspace>.`: topics and consumer groups of its own, deleted
+ * again when stopped, so no record of an earlier run or another cluster reaches it), then 3 session-engine nodes (one after the other: the first creates the Kafka
  * topics) and 2 webapi gateways, each a process of its own with the bench configuration, every change saved in
  * Cassandra before it is acknowledged (`transcript-auto-save=1`), sessions restored from it on another node
  * (`session-restoration-mode=simple`), consistency ONE (a single Cassandra node). Worker i has its customers on
@@ -171,12 +188,13 @@ async function cassandraAdmin(at: { host: string; port: number }, keyspace: stri
 export async function startCluster(nodeOptions: string[], logFile: string, cpuProfDir?: string): Promise<Product> {
   const servers = realServers();
   const keyspace = `ocs_bench_${randomBytes(4).toString('hex')}`;
+  const kafkaPrefix = `${keyspace}.`;
   await cassandraAdmin(servers.cassandra, keyspace, (client) => applySchema(client, { keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 } }));
   const { dataDir, configFile } = configFolder((dir) => ({
     ...productConfig([0, 0, 0, 0, 0], dir, { 'transcript-auto-save': 1, 'session-restoration-mode': 'simple' }),
     cluster: { mode: 'cluster' },
     cassandra: { 'contact-points': servers.cassandra.host, port: servers.cassandra.port, keyspace, 'read-consistency': 'ONE', 'write-consistency': 'ONE' },
-    kafka: { brokers: servers.kafka },
+    kafka: { brokers: servers.kafka, 'name-prefix': kafkaPrefix },
     redis: { url: servers.redis, 'key-prefix': `${keyspace}:` },
   }));
   const started: Array<{ pid: number; stop(): Promise<void> }> = [];
@@ -184,6 +202,7 @@ export async function startCluster(nodeOptions: string[], logFile: string, cpuPr
     await Promise.all(started.map((s) => s.stop()));
     rmSync(dataDir, { recursive: true, force: true });
     await cassandraAdmin(servers.cassandra, keyspace, (client) => client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`));
+    await deleteKafkaNames(servers.kafka, kafkaPrefix);
   };
   const [engines, gateways] = [await freePorts(CLUSTER_ENGINES), await freePorts(CLUSTER_GATEWAYS)];
   const service = async (main: string, port: number, env: Record<string, string>) => {

@@ -53,6 +53,7 @@ interface EnvVar {
 }
 interface Probe {
   httpGet?: { path: string; port: string | number };
+  timeoutSeconds?: number;
 }
 interface Container {
   name: string;
@@ -263,7 +264,7 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
     expect(config.server).toMatchObject({ host: POD_IP, enginePort: 8082 });
     expect(config.settings).toMatchObject({ transcriptAutoSave: 1, sessionRestorationMode: 'simple' });
     expect(config.cassandra).toMatchObject({ contactPoints: ['cassandra'], port: 9042, keyspace: 'chat', readConsistency: 'QUORUM', writeConsistency: 'QUORUM' });
-    expect(config.kafka.brokers).toEqual(['kafka:9092']);
+    expect(config.kafka).toMatchObject({ brokers: ['kafka:9092'], namePrefix: '' });
     expect(config.redis.url).toBe('redis://redis:6379');
     // What the node announces is built from exactly these two options.
     expect(engineRpcUrl(config.server)).toBe(`http://${POD_IP}:8082/engine/rpc`);
@@ -281,6 +282,15 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
     expect(config.settings.flexDisconnectTimeout).toBe(1209600);
     expect(config.services).toMatchObject({ 'sales-chat': { tenantDbid: 2, endpoint: 'default' } });
     expect(config.endpoints[2]).toMatchObject({ default: 'sales_inbound' });
+  });
+
+  it('gives every app the Kafka name prefix of values config', () => {
+    const objects = render({ config: { kafka: { 'name-prefix': 'staging.' } } });
+    for (const app of APPS) {
+      expect(configOf(environment(objects, container(deployment(objects, app.component)))).kafka.namePrefix).toBe('staging.');
+    }
+    const map = ofKind(objects, 'ConfigMap').find((m) => m.metadata.name === 'r-open-chat-server');
+    expect(map?.data).toMatchObject({ OCS__kafka__name_prefix: 'staging.' });
   });
 
   it('refuses config options the chart sets itself, and secrets in config', () => {
@@ -349,6 +359,8 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
           { path: '/health/live', port: 'http' },
           { path: '/health/ready', port: 'http' },
         ]);
+        // Each readiness check fails after 2 s without an answer: the probe waits longer than that.
+        expect(c.readinessProbe?.timeoutSeconds).toBeGreaterThanOrEqual(3);
         expect(d.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(app.port), 'prometheus.io/path': '/metrics' });
       }
       const c = container(deployment(defaults, 'session-engine'));

@@ -4,6 +4,7 @@ import { EngineRpcServer } from '@ocs/engine-rpc';
 import { bootstrapApp, createLogger } from '@ocs/observability';
 import { TOPICS, type BusRecord } from '@ocs/ports';
 import { until } from '@ocs/testing';
+import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { clusterAdapters, type ClusterParts } from './cluster-wiring';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.module';
@@ -34,6 +35,8 @@ function config(nodeId: string, extra: Record<string, string> = {}): ChatServerC
       OCS__cassandra__write_consistency: 'ONE',
       OCS__kafka__brokers: needed.kafka ?? '',
       OCS__kafka__partitions: '3',
+      // This run's own topics and groups: no record of an earlier run (or another cluster) reaches it.
+      OCS__kafka__name_prefix: `${keyspace}.`,
       OCS__redis__url: needed.redis ?? '',
       OCS__redis__key_prefix: `${keyspace}:`,
       OCS__settings__transcript_auto_save: '1',
@@ -55,6 +58,11 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
 
   afterAll(async () => {
     for (const node of nodes) await node.close();
+    const kafka = new Kafka({ clientId: 'ocs-test-admin', brokers: (needed.kafka ?? '').split(','), logLevel: logLevel.NOTHING }).admin();
+    await kafka.connect();
+    const topics = (await kafka.listTopics()).filter((name) => name.startsWith(`${keyspace}.`));
+    if (topics.length > 0) await kafka.deleteTopics({ topics });
+    await kafka.disconnect();
     const [host, port] = (needed.cassandra ?? '').split(':');
     const admin = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace });
     await admin.client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);

@@ -11,7 +11,7 @@ import { KafkaEventBus } from '@ocs/adapters-kafka';
 import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
 import type { ChatServerConfig } from '@ocs/config';
 import { remoteEngineFromConfig } from '@ocs/engine-rpc';
-import type { Logger } from '@ocs/observability';
+import type { Logger, ReadinessCheck } from '@ocs/observability';
 import { TOPICS } from '@ocs/ports';
 import { hostname } from 'node:os';
 import type { ClusterWiring, SessionEngineAdapters } from './wiring';
@@ -27,7 +27,28 @@ export interface ClusterParts {
   membership: RedisMembership;
   fanOut: RedisFanOut;
   cassandraHealth: CassandraHealth;
+  /** What `/health/ready` checks on this node: `cassandra`, `kafka`, `redis` (see `clusterReadiness`). */
+  readiness: Record<string, ReadinessCheck>;
   close(): Promise<void>;
+}
+
+/**
+ * The session engine's readiness checks in cluster mode, each one cheap round trip on a connection the node already
+ * has (`ReadinessChecks` bounds each in time):
+ * - `cassandra`: a query answers (`SELECT release_version FROM system.local`);
+ * - `kafka`: a broker answers a metadata request;
+ * - `redis`: the membership answers (the alive nodes are read).
+ */
+export function clusterReadiness(dependencies: {
+  cassandra: { execute(query: string, params?: unknown[], options?: { isIdempotent?: boolean }): Promise<unknown> };
+  bus: { reachable(): Promise<void> };
+  membership: { alive(): Promise<unknown[]> };
+}): Record<string, ReadinessCheck> {
+  return {
+    cassandra: async () => (await dependencies.cassandra.execute('SELECT release_version FROM system.local', [], { isIdempotent: true }), true),
+    kafka: async () => (await dependencies.bus.reachable(), true),
+    redis: async () => (await dependencies.membership.alive(), true),
+  };
 }
 
 /**
@@ -46,6 +67,7 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger):
     clientId: `${kafka.clientId}-${nodeId}`,
     partitions: kafka.partitions,
     replicationFactor: kafka.replicationFactor,
+    namePrefix: kafka.namePrefix,
     consumer: { sessionTimeout: kafka.sessionTimeout * 1000, heartbeatInterval: Math.floor((kafka.sessionTimeout * 1000) / 3) },
     onError: (group, err) => logger.error({ group, err }, 'event bus consumer failed'),
     logger,
@@ -78,6 +100,7 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger):
     membership,
     fanOut,
     cassandraHealth,
+    readiness: clusterReadiness({ cassandra: context.client, bus, membership }),
     close: async () => {
       cassandraHealth.close();
       await Promise.all([peers.close(), interactions.close()]);

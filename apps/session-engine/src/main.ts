@@ -25,6 +25,7 @@ void runService(
         ttlMs: config.cluster.nodeTtl * 1000,
       },
       storage: cluster.cassandraHealth,
+      readiness: cluster.readiness,
       rpc: new EngineRpcServer({ engine, fanOut: cluster.fanOut, onError: (err) => logger.error({ err }, 'engine RPC failed') }),
       close: async () => {
         await commands.close();

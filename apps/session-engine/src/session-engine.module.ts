@@ -14,7 +14,7 @@ import {
 import { EngineRpcServer, rpcRequestListener } from '@ocs/engine-rpc';
 import { ChatEngine } from '@ocs/chat-engine';
 import { InteractionBridge } from '@ocs/interaction-bridge';
-import { METRICS_REGISTRY, ObservabilityModule } from '@ocs/observability';
+import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, type ReadinessCheck } from '@ocs/observability';
 import { Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
 import { DrainController, HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
@@ -45,6 +45,8 @@ class EngineMetrics implements OnModuleInit {
 export interface ClusterRuntime {
   heartbeat: HeartbeatOptions;
   storage: { isAvailable(): boolean };
+  /** Checks of `/health/ready` (Cassandra, Kafka, Redis reachable), by name. */
+  readiness?: Readonly<Record<string, ReadinessCheck>>;
   /** Serves the engine to the gateways at `POST /engine/rpc`. */
   rpc: EngineRpcServer;
   /** Releases the cluster adapters at shutdown. */
@@ -110,7 +112,10 @@ export class SessionEngineModule implements NestModule {
     if (this.cluster) consumer.apply(rpcRequestListener(this.cluster.rpc)).forRoutes({ path: 'engine/rpc', method: RequestMethod.POST });
   }
 
-  /** `cluster`: the node announces itself in the membership and reports Cassandra's availability. */
+  /**
+   * `cluster`: the node announces itself in the membership, reports Cassandra's availability and is ready while its
+   * `readiness` checks pass.
+   */
   static forRoot(engine: ChatEngine, bridge: InteractionBridge, cluster?: ClusterRuntime): DynamicModule {
     return {
       module: SessionEngineModule,
@@ -123,7 +128,14 @@ export class SessionEngineModule implements NestModule {
         EngineMetrics,
         BridgeLifecycle,
         ...(cluster
-          ? [{ provide: HEARTBEAT_OPTIONS, useValue: cluster.heartbeat }, MembershipHeartbeat, { provide: CLUSTER_RUNTIME, useValue: cluster }, StorageMetrics, ClusterLifecycle]
+          ? [
+              { provide: HEARTBEAT_OPTIONS, useValue: cluster.heartbeat },
+              MembershipHeartbeat,
+              { provide: CLUSTER_RUNTIME, useValue: cluster },
+              StorageMetrics,
+              ClusterLifecycle,
+              ...(cluster.readiness ? [ReadinessChecks.provider(cluster.readiness)] : []),
+            ]
           : []),
       ],
     };

@@ -15,6 +15,7 @@ void runService(
       config,
       engine: remote.engine,
       ucs: new CassandraUcs(cassandra),
+      readiness: remote.readiness,
       release: async () => {
         await remote.close();
         await cassandra.client.shutdown();

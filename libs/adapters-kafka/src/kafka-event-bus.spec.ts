@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BusRecord } from '@ocs/ports';
-import { eventBusContract, eventually } from '@ocs/testing';
+import { eventBusContract, eventually, until } from '@ocs/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { KafkaEventBus, type KafkaClientLogger, type KafkaEventBusOptions } from './kafka-event-bus';
 
@@ -151,6 +151,85 @@ describeOnBroker(
         await eventually(() => errors.length === 1, WAIT_MS);
         expect(errors).toEqual([[group, failure]]);
         await sub.close();
+      });
+
+      it('answers reachable() once a broker answers', async () => {
+        await expect(bus.reachable()).resolves.toBeUndefined();
+      });
+    });
+
+    describe('name prefix', () => {
+      const buses: KafkaEventBus[] = [];
+      afterEach(async () => {
+        await Promise.all(buses.splice(0).map((b) => b.close()));
+      });
+
+      it('keeps two buses with different prefixes apart on one Kafka: own topics and groups, plain names to callers', async () => {
+        const run = randomUUID();
+        const [first, second] = [`ocs.test.${run}.a.`, `ocs-test_${run}-b.`];
+        const topic = 'ocs.chat.session-events.v1';
+        const group = 'interaction-bridge';
+        topics.push(first + topic, second + topic);
+        const [a, b] = [await connect({ namePrefix: first }), await connect({ namePrefix: second })];
+        buses.push(a, b);
+        await a.ensureTopics([topic]);
+        await b.ensureTopics([topic]);
+        const onKafka = await admin.listTopics();
+        expect(onKafka).toEqual(expect.arrayContaining([first + topic, second + topic]));
+        expect(a.topicName(topic)).toBe(first + topic);
+
+        const got: Record<'a' | 'b', BusRecord[]> = { a: [], b: [] };
+        const subs = [await a.subscribe(topic, group, (r) => void got.a.push(r)), await b.subscribe(topic, group, (r) => void got.b.push(r))];
+        await a.publish([{ topic, key: 'session-1', value: { from: 'a' } }]);
+        await b.publish([
+          { topic, key: 'session-1', value: { from: 'b', n: 1 } },
+          { topic, key: 'session-2', value: { from: 'b', n: 2 } },
+        ]);
+        await eventually(() => got.a.length >= 1 && got.b.length >= 2, WAIT_MS);
+        // Time for a stray record to arrive, had it crossed over.
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(got.a).toEqual([{ topic, key: 'session-1', value: { from: 'a' } }]);
+        // Two keys may sit in two partitions: no order between them.
+        expect([...got.b].sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+          { topic, key: 'session-1', value: { from: 'b', n: 1 } },
+          { topic, key: 'session-2', value: { from: 'b', n: 2 } },
+        ]);
+
+        // The groups are prefixed too, each committing on its own topic only.
+        const committed = async (prefix: string) => {
+          const [offsets] = await admin.fetchOffsets({ groupId: prefix + group, topics: [prefix + topic] });
+          const sum = offsets.partitions.reduce((total, p) => total + Math.max(0, Number(p.offset)), 0);
+          return sum > 0 ? sum : undefined;
+        };
+        expect(await until(() => committed(first), 'the commit of the first group', WAIT_MS)).toBe(1);
+        expect(await until(() => committed(second), 'the commits of the second group', WAIT_MS)).toBeGreaterThanOrEqual(1);
+        const { groups } = await admin.listGroups();
+        expect(groups.map((g) => g.groupId)).toEqual(expect.arrayContaining([first + group, second + group]));
+        for (const sub of subs) await sub.close();
+      });
+
+      it('refuses a prefix with characters Kafka does not allow, and a prefixed topic name over 249 characters', async () => {
+        await expect(connect({ namePrefix: 'staging/' })).rejects.toThrow('Kafka name prefix "staging/" has characters other than A-Z a-z 0-9 . _ -');
+        const long = await connect({ namePrefix: 'p'.repeat(240) });
+        buses.push(long);
+        await expect(long.publish([{ topic: 'ocs.chat.session-events.v1', key: 'k', value: 1 }])).rejects.toThrow('is not a Kafka topic name');
+        await expect(long.ensureTopics(['ocs.chat.session-events.v1'])).rejects.toThrow('is not a Kafka topic name');
+      });
+    });
+
+    describe('KafkaEventBus logging', () => {
+      let bus: KafkaEventBus;
+      let topic: string;
+      let group: string;
+
+      beforeEach(async () => {
+        bus = await connect();
+        topic = newTopic();
+        group = `${topic}.group`;
+        await bus.ensureTopics([topic]);
+      });
+      afterEach(async () => {
+        await bus.close();
       });
 
       it("routes kafkajs's logs to the injected logger, and writes nothing to the console without one", async () => {

@@ -25,7 +25,18 @@ export interface KafkaEventBusOptions {
   fromBeginning?: boolean;
   /** Consumer timings, passed to kafkajs; lower `heartbeatInterval` and `maxWaitTimeInMs` rebalance faster. */
   consumer?: Pick<ConsumerConfig, 'sessionTimeout' | 'rebalanceTimeout' | 'heartbeatInterval' | 'maxWaitTimeInMs'>;
+  /**
+   * Put before every topic name and consumer group id on Kafka (`[kafka] name-prefix`), so clusters sharing one Kafka
+   * keep apart: with `staging.`, topic `ocs.chat.session-events.v1` is `staging.ocs.chat.session-events.v1` on Kafka
+   * and group `interaction-bridge` is `staging.interaction-bridge`. Callers keep using the plain names: records
+   * handed to handlers carry the plain topic, and `onError` the plain group. Default empty (the plain names).
+   */
+  namePrefix?: string;
 }
+
+/** Characters Kafka allows in a topic name, and its longest topic name. */
+const TOPIC_CHARACTERS = /^[A-Za-z0-9._-]*$/;
+const MAX_TOPIC_LENGTH = 249;
 
 const ABANDONED = Symbol('abandoned');
 /** Records of publish calls sent together stay below Kafka's default `max.request.size` (1 MiB). */
@@ -56,6 +67,9 @@ interface PendingPublish {
  *
  * Topics must exist before use (`ensureTopics` at start-up): subscribing to a missing one fails at once, publishing to
  * one fails once the producer's retries are spent.
+ *
+ * Topic names and group ids are the plain ones (`TOPICS`) in the calls and the records, and `namePrefix` + the plain
+ * one on Kafka.
  */
 export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
@@ -64,8 +78,11 @@ export class KafkaEventBus implements EventBus {
   private readonly subscriptions = new Set<BusSubscription>();
   private readonly waiting: PendingPublish[] = [];
   private sending = false;
+  private readonly prefix: string;
 
   private constructor(private readonly options: KafkaEventBusOptions) {
+    this.prefix = options.namePrefix ?? '';
+    if (!TOPIC_CHARACTERS.test(this.prefix)) throw new Error(`Kafka name prefix ${JSON.stringify(this.prefix)} has characters other than A-Z a-z 0-9 . _ -`);
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
@@ -92,10 +109,11 @@ export class KafkaEventBus implements EventBus {
     return bus;
   }
 
-  /** Creates the topics that do not exist yet, and waits until their partitions have leaders. */
+  /** Creates the topics that do not exist yet (under their prefixed names), and waits until their partitions have leaders. */
   async ensureTopics(names: readonly string[], partitions = this.options.partitions): Promise<void> {
+    const prefixed = names.map((name) => this.topicName(name));
     const existing = new Set(await this.admin.listTopics());
-    const missing = names.filter((name) => !existing.has(name));
+    const missing = prefixed.filter((name) => !existing.has(name));
     if (missing.length === 0) return;
     await this.admin.createTopics({
       waitForLeaders: true,
@@ -110,7 +128,13 @@ export class KafkaEventBus implements EventBus {
    */
   publish(records: readonly BusRecord[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const messages = records.map(({ topic, key, value }) => ({ topic, key, value: JSON.stringify(value) }));
+      let messages: PendingPublish['messages'];
+      try {
+        messages = records.map(({ topic, key, value }) => ({ topic: this.topicName(topic), key, value: JSON.stringify(value) }));
+      } catch (error) {
+        reject(error);
+        return;
+      }
       this.waiting.push({ messages, bytes: messages.reduce((sum, m) => sum + m.key.length + m.value.length, 0), resolve, reject });
       void this.send();
     });
@@ -141,10 +165,14 @@ export class KafkaEventBus implements EventBus {
     this.sending = false;
   }
 
-  /** Resolves once this member has joined `group` and received its partitions. */
+  /** Resolves once this member has joined `group` (prefixed on Kafka) and received its partitions. */
   async subscribe(topic: string, group: string, handler: BusHandler): Promise<BusSubscription> {
-    const consumer = this.kafka.consumer({ groupId: group, allowAutoTopicCreation: false, ...this.options.consumer });
-    const commits = new Commits((offsets) => consumer.commitOffsets(offsets.map(([partition, offset]) => ({ topic, partition, offset }))), (error) => this.options.onError(group, error));
+    const kafkaTopic = this.topicName(topic);
+    const consumer = this.kafka.consumer({ groupId: this.prefix + group, allowAutoTopicCreation: false, ...this.options.consumer });
+    const commits = new Commits(
+      (offsets) => consumer.commitOffsets(offsets.map(([partition, offset]) => ({ topic: kafkaTopic, partition, offset }))),
+      (error) => this.options.onError(group, error),
+    );
     let closing: Promise<void> | undefined;
     let abandon!: () => void;
     const abandoned = new Promise<typeof ABANDONED>((resolve) => (abandon = () => resolve(ABANDONED)));
@@ -164,7 +192,7 @@ export class KafkaEventBus implements EventBus {
     });
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
+      await consumer.subscribe({ topics: [kafkaTopic], fromBeginning: this.options.fromBeginning ?? true });
       await consumer.run({
         autoCommit: false,
         eachMessage: async ({ partition, message }) => {
@@ -179,6 +207,23 @@ export class KafkaEventBus implements EventBus {
       throw error;
     }
     return subscription;
+  }
+
+  /**
+   * Resolves once a broker answered a metadata request (the admin client's `describeCluster`): the readiness check of
+   * a service on this bus. Rejects when no broker can be reached; kafkajs retries first, so bound it with a timeout.
+   */
+  async reachable(): Promise<void> {
+    await this.admin.describeCluster();
+  }
+
+  /** The name of `topic` on Kafka: with the prefix. */
+  topicName(topic: string): string {
+    const name = this.prefix + topic;
+    if (name.length > MAX_TOPIC_LENGTH || !TOPIC_CHARACTERS.test(name) || name === '.' || name === '..') {
+      throw new Error(`${JSON.stringify(name)} is not a Kafka topic name (at most ${MAX_TOPIC_LENGTH} characters from A-Z a-z 0-9 . _ -)`);
+    }
+    return name;
   }
 
   /** Disconnects every subscription, then the producer and the admin client. */

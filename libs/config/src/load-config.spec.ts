@@ -105,7 +105,7 @@ describe('loadConfig', () => {
         verifyPeerCert: true,
         verifyPeerIdentity: true,
       },
-      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'ocs', partitions: 12, replicationFactor: 1, sessionTimeout: 10 },
+      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'ocs', partitions: 12, replicationFactor: 1, sessionTimeout: 10, namePrefix: '' },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'ocs:' },
       log: { level: 'info' },
     });
@@ -202,8 +202,21 @@ describe('loadConfig', () => {
     expect(config.services.my_service).toEqual({ tenantDbid: 2, endpoint: 'night_queue' });
   });
 
+  it('takes a Kafka name prefix of the characters Kafka allows in topic names, up to 100 of them', () => {
+    for (const prefix of ['staging.', 'ocs_bench_1a2b3c4d.', 'A-z_0.9-', 'x'.repeat(100), '']) {
+      expect(load({ env: { OCS__kafka__name_prefix: prefix } }).kafka.namePrefix).toBe(prefix);
+    }
+    expect(load({ argv: ['--config', file('kafka.yaml', 'kafka:\n  name-prefix: prod.\n')] }).kafka.namePrefix).toBe('prod.');
+    expect(load({ argv: ['--config', file('kafka-number.yaml', 'kafka:\n  name-prefix: 2024\n')] }).kafka.namePrefix).toBe('2024');
+  });
+
   describe('refuses', () => {
     it.each([
+      ...['staging/', 'two words', 'prod:', 'é', 'x'.repeat(101)].map((prefix): [string, Record<string, string>, string] => [
+        `a Kafka name prefix ${JSON.stringify(prefix.length > 20 ? `${prefix.length} characters` : prefix)}`,
+        { 'OCS__kafka__name-prefix': prefix },
+        `invalid option [kafka] name-prefix: expected up to 100 characters from A-Z a-z 0-9 . _ -, got ${JSON.stringify(prefix)}`,
+      ]),
       [
         'a bad Kafka broker list',
         { OCS__kafka__brokers: '127.0.0.1' },

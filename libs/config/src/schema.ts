@@ -96,6 +96,12 @@ const RESTORATION_MODES = ['none', 'simple'] as const;
 /** Older releases took true/false: false meant never, true meant noanswer. */
 const legacyStopAbandoned = (value: unknown) => (value === 'false' || value === false ? 'never' : value === 'true' || value === true ? 'noanswer' : value);
 const URL_PATH = /^\/\S*$/;
+/**
+ * `[kafka] name-prefix`: characters Kafka allows in topic names, short enough that every prefixed topic name stays
+ * within Kafka's 249 characters (ours are at most 26 long today).
+ */
+const KAFKA_NAME_PREFIX_MAX = 100;
+const KAFKA_NAME_PREFIX = new RegExp(`^[A-Za-z0-9._-]{0,${KAFKA_NAME_PREFIX_MAX}}$`);
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 const sectionsSchema = z
@@ -201,6 +207,7 @@ const sectionsSchema = z
       partitions: integer(1, 1000).default(12),
       'replication-factor': integer(1, 10).default(1),
       'session-timeout': integer(6, 300).default(10),
+      'name-prefix': text(KAFKA_NAME_PREFIX, `expected up to ${KAFKA_NAME_PREFIX_MAX} characters from A-Z a-z 0-9 . _ -`).default(''),
     }),
     redis: section({
       url: text(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),

@@ -1,5 +1,4 @@
 import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
-import { createEngine, type ChatEngineApi } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import type { FanOut, Membership } from '@ocs/ports';
 import { hostname } from 'node:os';
@@ -9,19 +8,32 @@ import { RemoteEngine } from './remote-engine';
 const REQUEST_TIMEOUT_MS = 5000;
 
 /**
- * A gateway's engine in cluster mode: the nodes found through Redis membership, live views through Redis fan-out.
- * `shared`: connections the caller already has (a session-engine node reaching its peers); it closes them itself.
+ * A gateway's readiness checks in cluster mode (`/health/ready`), on the membership it routes by:
+ * - `redis`: the membership answers (the alive nodes are read from Redis);
+ * - `session-engines`: at least one session-engine node is alive in it (draining or not: it still serves its sessions).
+ */
+export function gatewayReadiness(membership: Pick<Membership, 'alive'>): Record<string, () => Promise<boolean>> {
+  return {
+    redis: async () => (await membership.alive(), true),
+    'session-engines': async () => (await membership.alive()).length > 0,
+  };
+}
+
+/**
+ * A gateway's engine in cluster mode: the nodes found through Redis membership, live views through Redis fan-out,
+ * with the gateway's readiness checks on that membership. `shared`: connections the caller already has (a
+ * session-engine node reaching its peers); it closes them itself.
  */
 export function remoteEngineFromConfig(
   config: ChatServerConfig,
   onError: (error: unknown) => void,
   shared?: { membership: Membership; fanOut: FanOut },
-): { engine: RemoteEngine; close(): Promise<void> } {
+): { engine: RemoteEngine; readiness: Record<string, () => Promise<boolean>>; close(): Promise<void> } {
   const { redis, cluster } = config;
   const owned: Array<{ close(): Promise<void> }> = [];
   const own = <T extends { close(): Promise<void> }>(connection: T): T => (owned.push(connection), connection);
   const membership = shared?.membership ?? own(new RedisMembership({ url: redis.url, keyPrefix: redis.keyPrefix }));
-  const fanOut = shared?.fanOut ?? own(new RedisFanOut({ url: redis.url, keyPrefix: redis.keyPrefix, onError }));
+  const fanOut = shared?.fanOut ?? own(new RedisFanOut({ url: redis.url, keyPrefix: redis.keyPrefix, onError: (_channel, error) => onError(error) }));
   const engine = new RemoteEngine({
     gatewayId: `${hostname()}-${process.pid}`,
     membership,
@@ -32,15 +44,10 @@ export function remoteEngineFromConfig(
   });
   return {
     engine,
+    readiness: gatewayReadiness(membership),
     close: async () => {
       await engine.close();
       await Promise.all(owned.map((connection) => connection.close()));
     },
   };
-}
-
-/** The engine a gateway talks to: the cluster's nodes in cluster mode, else an engine of its own in process. */
-export function gatewayEngine(config: ChatServerConfig, logger: { error(fields: object, message: string): void }): ChatEngineApi {
-  if (config.cluster.mode === 'embedded') return createEngine(config, { logger });
-  return remoteEngineFromConfig(config, (err) => logger.error({ err }, 'remote engine failed')).engine;
 }

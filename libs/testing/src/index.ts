@@ -9,3 +9,4 @@ export * from './ucs.contract';
 export * from './ownership.contract';
 export * from './membership.contract';
 export * from './chat-helpers';
+export * from './cuttable-proxy';
