@@ -17,10 +17,15 @@ const required = process.env.CI || process.env.OCS_REQUIRE_SERVICES;
 const servers = process.env.OCS_TEST_KAFKA_BROKERS && process.env.OCS_TEST_REDIS;
 if (!servers && required) throw new Error('the Cassandra availability test needs OCS_TEST_KAFKA_BROKERS and OCS_TEST_REDIS (deploy/local/services.sh env)');
 
-/** A Cassandra of this test's own (other ports, kept data), so stopping it disturbs no other test. */
+/**
+ * A Cassandra of this test's own (kept data), so stopping it disturbs no other test. Its ports sit 1,000 and 1,042
+ * below the shared Cassandra's (19042 → 18042, 18000), out of the ephemeral range, where a load test's client
+ * connections could hold them, and apart from another checkout's test servers on other ports.
+ */
+const sharedPort = Number((process.env.OCS_TEST_CASSANDRA ?? '127.0.0.1:19042').split(':').pop());
 const own = {
-  OCS_CASSANDRA_PORT: '39042',
-  OCS_CASSANDRA_STORAGE_PORT: '37000',
+  OCS_CASSANDRA_PORT: String(sharedPort - 1000),
+  OCS_CASSANDRA_STORAGE_PORT: String(sharedPort - 1042),
   OCS_SERVICES_DIR: mkdtempSync(join(tmpdir(), 'ocs-availability-')),
   OCS_SERVICES_KEEP_DATA: '1',
 };
@@ -37,7 +42,7 @@ const cassandra = (action: 'up' | 'down') => run('bash', [SERVICES, action, 'cas
   it('logs 59520 when Cassandra is lost and 59521 when it is back; the node reconnects by itself and saves again; transcript-save-on-error=close closes', async () => {
     await cassandra('up');
     const keyspace = 'ocs_availability';
-    const admin = await connectCassandra({ contactPoints: ['127.0.0.1'], port: 39042, keyspace });
+    const admin = await connectCassandra({ contactPoints: ['127.0.0.1'], port: Number(own.OCS_CASSANDRA_PORT), keyspace });
     await applySchema(admin.client, { keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 } });
     await admin.client.shutdown();
 
@@ -54,7 +59,7 @@ const cassandra = (action: 'up' | 'down') => run('bash', [SERVICES, action, 'cas
       env: {
         ...extra,
         OCS__cluster__node_id: 'availability-node',
-        OCS__cassandra__port: '39042',
+        OCS__cassandra__port: own.OCS_CASSANDRA_PORT,
         OCS__cassandra__keyspace: keyspace,
         OCS__cassandra__read_consistency: 'ONE',
         OCS__cassandra__write_consistency: 'ONE',
