@@ -26,6 +26,13 @@ export interface BootstrappedApp {
   readonly url: string;
 }
 
+/**
+ * Connections the kernel queues for a service before it accepts them (capped by `net.core.somaxconn`). Node's default,
+ * 511, overflowed when thousands of customers connected within seconds while the event loop was busy: the kernel
+ * dropped their SYNs and the clients retried after 1, 3, 7, 15 s, which they saw as handshakes without an answer.
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** Carries the app's logger into its DI container. */
 @Module({})
 class AppRootModule {}
@@ -51,7 +58,10 @@ export async function bootstrapApp(rootModule: Type<unknown> | DynamicModule, op
   app.disable('x-powered-by');
   try {
     app.enableShutdownHooks();
-    await app.listen(port, host);
+    // Nest hands these arguments on to Node's `server.listen(port, host, backlog, callback)`; its types leave out the
+    // backlog.
+    const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+    await listen(port, host, LISTEN_BACKLOG);
   } catch (e) {
     await app.close();
     throw e;
