@@ -32,7 +32,10 @@ export interface CustomerOptions {
   /** Base URL of the customer API. */
   base: string;
   service: string;
-  /** Source address of this worker's connections. */
+  /**
+   * Source address of the customer's REST connections (the worker's own 127.0.0.x). CometD WebSockets leave from the
+   * default address instead: see `adaptOnce`.
+   */
   localAddress: string;
   timeoutMs: number;
   events: CustomerEvents;
@@ -160,21 +163,46 @@ export class RestCustomer implements Customer {
 
 let adapted = false;
 
+/** Told of each WebSocket cometd.js creates (synchronously in `handshake()`), to explain a failure. */
+let onSocket: ((socket: TracedWebSocket) => void) | undefined;
+
 /**
- * Installs cometd.js's Node transports once per process; WebSockets then leave from `localAddress` (cometd.js
- * constructs `window.WebSocket`, which the adapter sets to `ws`).
+ * `ws` as cometd.js's `window.WebSocket`, remembering what happened to the connection: cometd.js reports any failure
+ * to open it as a bare "Error" close and a handshake that "could not negotiate transport".
+ *
+ * No source address (`localAddress`): an explicit one makes Node bind() the socket before connecting, and the kernel
+ * then searches that address's whole ephemeral range for a free port, one held by no other socket whatever its
+ * destination. With thousands of connections open, that search cost 1 to 2 ms of CPU per connection in the worker's
+ * event loop (16 % of a worker's busy time at 5,000 sessions, more with more), which delayed everything else the worker
+ * does. connect() without bind() picks a port unique only for its destination, cheaply: the range (28,232 ports) is
+ * then shared by the workers for the server's one port, more than the 18,000 WebSockets of 15,000 sessions.
  */
-function adaptOnce(localAddress: string): void {
+class TracedWebSocket extends WebSocket {
+  readonly createdAt = performance.now();
+  openedAt: number | undefined;
+  failure: string | undefined;
+
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols);
+    this.once('open', () => (this.openedAt = performance.now()));
+    this.once('error', (error) => (this.failure ??= error.message));
+    onSocket?.(this);
+  }
+
+  /** What became of the connection, for an error message: `WebSocket failed: …`, `not open after n s`, `open`. */
+  state(): string {
+    if (this.failure !== undefined) return `WebSocket failed: ${this.failure}`;
+    if (this.openedAt === undefined) return `WebSocket not open after ${Math.round((performance.now() - this.createdAt) / 1000)} s`;
+    return `WebSocket opened in ${Math.round((this.openedAt - this.createdAt) / 1000)} s`;
+  }
+}
+
+/** Installs cometd.js's Node transports once per process, with `TracedWebSocket` as the WebSocket. */
+function adaptOnce(): void {
   if (adapted) return;
   adapt();
   const window = (globalThis as { window?: { WebSocket?: unknown } }).window;
-  if (window) {
-    window.WebSocket = class BoundWebSocket extends WebSocket {
-      constructor(url: string, protocols?: string | string[]) {
-        super(url, protocols, { localAddress });
-      }
-    };
-  }
+  if (window) window.WebSocket = TracedWebSocket;
   adapted = true;
 }
 
@@ -193,7 +221,7 @@ export class CometdCustomer implements Customer {
     private readonly options: CustomerOptions,
     transport: CometdTransport,
   ) {
-    adaptOnce(options.localAddress);
+    adaptOnce();
     this.cometd = new CometD();
     this.channel = `/service/chatV2/${options.service}`;
     for (const other of transport === 'websocket' ? ['long-polling', 'callback-polling'] : ['websocket']) this.cometd.unregisterTransport(other);
@@ -201,7 +229,12 @@ export class CometdCustomer implements Customer {
   }
 
   async start(fields: Record<string, string>): Promise<string> {
-    await this.within('cometd handshake', new Promise<Message>((resolve) => this.cometd.handshake(resolve)));
+    let socket: TracedWebSocket | undefined;
+    onSocket = (created) => (socket = created);
+    const handshake = new Promise<Message>((resolve) => this.cometd.handshake(resolve));
+    onSocket = undefined;
+    // A failed handshake names what happened to its WebSocket (the server never answering, or the connection).
+    await this.within('cometd handshake', handshake, () => socket?.state() ?? 'no WebSocket');
     await this.within('cometd subscribe', new Promise<Message>((resolve) => this.cometd.subscribe(this.channel, (m) => this.take(m.data as ChatV2Reply), resolve)));
     const reply = new Promise<ChatV2Reply>((resolve) => (this.started = resolve));
     await this.publish('requestChat', { operation: 'requestChat', ...fields });
@@ -230,13 +263,14 @@ export class CometdCustomer implements Customer {
     this.options.events.answered(performance.now() - started);
   }
 
-  /** `reply` if it is successful within the timeout; otherwise a failure naming `what`. */
-  private async within<T extends { successful?: boolean }>(what: string, reply: Promise<T>): Promise<T> {
+  /** `reply` if it is successful within the timeout; otherwise a failure naming `what` (and `why()`, if given). */
+  private async within<T extends { successful?: boolean }>(what: string, reply: Promise<T>, why?: () => string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs)));
+    const because = () => (why ? ` (${why()})` : '');
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${this.options.timeoutMs} ms${because()}`)), this.options.timeoutMs)));
     try {
       const answer = await Promise.race([reply, timeout]);
-      if (!answer.successful) throw new Error(`${what}: refused`);
+      if (!answer.successful) throw new Error(`${what}: refused${because()}`);
       return answer;
     } finally {
       clearTimeout(timer);

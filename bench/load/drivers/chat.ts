@@ -4,6 +4,13 @@ import { firstArrival, type Measure } from '../measure';
 import type { ChatTask, CometdTransport, CustomerTransport, Target } from '../protocol';
 import { sleepUntil, type DriverOutcome, type WorkerEnv } from './env';
 
+/**
+ * Agent WebSockets (like the CometD customers' ones, see `TracedWebSocket` in clients/customer.ts) connect without
+ * choosing a source address: `''` makes Node skip the bind() before connect(), whose search for a free port of the
+ * worker's own address cost 1 to 2 ms of CPU per connection once thousands were open.
+ */
+const DEFAULT_SOURCE_ADDRESS = '';
+
 interface Slot {
   desk: Promise<AgentDesk>;
   chats: number;
@@ -26,7 +33,7 @@ export class DeskPool {
     let slot = this.free.values().next().value;
     if (!slot) {
       this.made += 1;
-      const desk = AgentDesk.connect(this.target.ws, this.target.agentToken, `Agent ${this.env.index}-${this.made}`, this.env.localAddress, this.env.timeoutMs);
+      const desk = AgentDesk.connect(this.target.ws, this.target.agentToken, `Agent ${this.env.index}-${this.made}`, DEFAULT_SOURCE_ADDRESS, this.env.timeoutMs);
       const made: Slot = { desk, chats: 0 };
       desk.catch(() => this.drop(made));
       this.slots.add(made);

@@ -2,6 +2,8 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { NodeAdapter, type BayeuxMessage, type Extension, type ExtensionCallback } from 'faye';
+import { coalesceWrites } from './coalesce-writes';
+import { MemoryEngine } from './memory-engine';
 
 /**
  * A Bayeux (CometD) endpoint for GMS "Chat API Version 2 with CometD" clients, built on faye.
@@ -169,6 +171,7 @@ export class FayeBayeuxServer implements BayeuxServer {
     this.adapter = new NodeAdapter({
       mount,
       timeout: options.timeoutSeconds ?? 30,
+      engine: { type: MemoryEngine },
       ...(options.pingSeconds !== undefined ? { ping: options.pingSeconds } : {}),
     });
     this.process = localProcessOf(this.adapter);
@@ -287,6 +290,7 @@ export class FayeBayeuxServer implements BayeuxServer {
       return;
     }
     try {
+      coalesceWrites(socket);
       this.adapter.handleUpgrade(request, socket, head);
     } catch (error) {
       this.logger?.warn({ err: error, url: request.url }, 'cometd WebSocket upgrade failed');
