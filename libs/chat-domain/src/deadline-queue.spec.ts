@@ -137,4 +137,37 @@ describe('DeadlineQueue', () => {
       expect(q.peek()).toBe(earliest);
     }
   });
+
+  it('drops stale entries as keys are rescheduled, keeping about one entry per key', () => {
+    const q = new DeadlineQueue();
+    for (let round = 0; round < 50; round++) for (let k = 0; k < 100; k++) q.schedule(`k${k}`, 1000 + round * 100 + k);
+    expect(q.size).toBe(100);
+    expect(q.entries).toBeLessThanOrEqual(150);
+    // Still in deadline order, each key once, at its last deadline.
+    expect(q.peek()).toBe(1000 + 49 * 100);
+    expect(q.popDue(1000 + 49 * 100 + 49)).toEqual(Array.from({ length: 50 }, (_, k) => `k${k}`));
+    expect(q.popDue(Number.MAX_SAFE_INTEGER)).toEqual(Array.from({ length: 50 }, (_, k) => `k${k + 50}`));
+    expect(q.size).toBe(0);
+  });
+
+  it('keeps the heap order when it drops stale entries among keys removed and rescheduled', () => {
+    const q = new DeadlineQueue();
+    const model = new Map<string, number>();
+    for (let i = 0; i < 2000; i++) {
+      const key = `k${(i * 7919) % 97}`;
+      if (i % 5 === 0) {
+        q.schedule(key, undefined);
+        model.delete(key);
+      } else {
+        const at = (i * 104_729) % 10_007;
+        q.schedule(key, at);
+        model.set(key, at);
+      }
+    }
+    expect(q.entries).toBeLessThanOrEqual(Math.max(64, Math.ceil(model.size * 1.5)) + 1);
+    const expected = [...model].sort(([, a], [, b]) => a - b);
+    const got = q.popDue(Number.MAX_SAFE_INTEGER);
+    expect(got.map((k) => model.get(k))).toEqual(expected.map(([, at]) => at));
+    expect([...got].sort()).toEqual(expected.map(([k]) => k).sort());
+  });
 });

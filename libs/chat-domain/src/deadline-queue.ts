@@ -1,13 +1,26 @@
+/** Below this many entries the heap is never rebuilt to drop stale ones. */
+const MIN_COMPACT = 64;
+
 /**
  * A min-heap of (deadline, key) with lazy deletion: rescheduling a key just pushes a new entry and older
  * entries for that key are skipped when they surface. Pure data structure; the caller owns the clock.
+ *
+ * Compact, as it holds an entry for every session of a server: the heap is two parallel arrays (deadlines as
+ * unboxed doubles, keys), not an object per entry, and once stale entries outnumber half the live ones the heap is
+ * rebuilt without them (amortized O(1) per `schedule`), so it never holds much more than one entry per key.
  */
 export class DeadlineQueue {
-  private heap: Array<{ at: number; key: string }> = [];
-  private current = new Map<string, number>();
+  private ats: number[] = [];
+  private keys: string[] = [];
+  private readonly current = new Map<string, number>();
 
   get size(): number {
     return this.current.size;
+  }
+
+  /** Entries held, stale ones included (at most about 1.5 × `size`, once past a small number). */
+  get entries(): number {
+    return this.ats.length;
   }
 
   schedule(key: string, at: number | undefined): void {
@@ -17,13 +30,14 @@ export class DeadlineQueue {
     }
     if (this.current.get(key) === at) return;
     this.current.set(key, at);
-    this.push({ at, key });
+    this.push(at, key);
+    if (this.ats.length >= MIN_COMPACT && this.ats.length > this.current.size * 1.5) this.compact();
   }
 
   /** Earliest pending deadline. */
   peek(): number | undefined {
     this.dropStale();
-    return this.heap[0]?.at;
+    return this.ats.length > 0 ? this.ats[0] : undefined;
   }
 
   /** Removes and returns every key whose deadline is at or before `now`. */
@@ -31,45 +45,78 @@ export class DeadlineQueue {
     const due: string[] = [];
     for (;;) {
       this.dropStale();
-      const top = this.heap[0];
-      if (!top || top.at > now) return due;
+      if (this.ats.length === 0 || this.ats[0] > now) return due;
+      const key = this.keys[0];
       this.pop();
-      this.current.delete(top.key);
-      due.push(top.key);
+      this.current.delete(key);
+      due.push(key);
     }
   }
 
-  private dropStale(): void {
-    while (this.heap.length > 0 && this.current.get(this.heap[0].key) !== this.heap[0].at) this.pop();
+  private isStale(i: number): boolean {
+    return this.current.get(this.keys[i]) !== this.ats[i];
   }
 
-  private push(entry: { at: number; key: string }): void {
-    const h = this.heap;
-    h.push(entry);
-    let i = h.length - 1;
+  private dropStale(): void {
+    while (this.ats.length > 0 && this.isStale(0)) this.pop();
+  }
+
+  /** Keeps only the live entries (one per key) and restores the heap order. */
+  private compact(): void {
+    const ats: number[] = [];
+    const keys: string[] = [];
+    for (let i = 0; i < this.ats.length; i++) {
+      if (this.isStale(i)) continue;
+      ats.push(this.ats[i]);
+      keys.push(this.keys[i]);
+    }
+    this.ats = ats;
+    this.keys = keys;
+    for (let i = (ats.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private push(at: number, key: string): void {
+    this.ats.push(at);
+    this.keys.push(key);
+    let i = this.ats.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (h[parent].at <= h[i].at) break;
-      [h[parent], h[i]] = [h[i], h[parent]];
+      if (this.ats[parent] <= this.ats[i]) break;
+      this.swap(parent, i);
       i = parent;
     }
   }
 
   private pop(): void {
-    const h = this.heap;
-    const last = h.pop();
-    if (h.length === 0 || !last) return;
-    h[0] = last;
-    let i = 0;
+    const at = this.ats.pop();
+    const key = this.keys.pop();
+    if (this.ats.length === 0 || at === undefined || key === undefined) return;
+    this.ats[0] = at;
+    this.keys[0] = key;
+    this.siftDown(0);
+  }
+
+  private siftDown(from: number): void {
+    const h = this.ats;
+    let i = from;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < h.length && h[l].at < h[m].at) m = l;
-      if (r < h.length && h[r].at < h[m].at) m = r;
+      if (l < h.length && h[l] < h[m]) m = l;
+      if (r < h.length && h[r] < h[m]) m = r;
       if (m === i) return;
-      [h[m], h[i]] = [h[i], h[m]];
+      this.swap(m, i);
       i = m;
     }
+  }
+
+  private swap(a: number, b: number): void {
+    const at = this.ats[a];
+    this.ats[a] = this.ats[b];
+    this.ats[b] = at;
+    const key = this.keys[a];
+    this.keys[a] = this.keys[b];
+    this.keys[b] = key;
   }
 }

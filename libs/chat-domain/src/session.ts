@@ -147,16 +147,17 @@ type EventInput<E extends ChatEvent> = Omit<E, 'position' | 'eventId' | 'at' | '
  * returns the events it appended, for the caller to deliver, persist and publish.
  */
 export class ChatSession {
-  private readonly byId = new Map<string, Participant>();
-  private pending: ChatEvent[] = [];
-  private properties: Record<string, string> = {};
+  // Kept lean: a server holds many sessions at once, most of them idle. Parties are found by a scan of the few
+  // participants (no index), and the buffers of the command under way exist only while one runs.
+  /** Events appended by the command under way, not flushed yet. */
+  private pending: ChatEvent[] | undefined;
+  /** Interaction properties changed by the command under way, not flushed yet. */
+  private properties: Record<string, string> | undefined;
 
   private constructor(
     readonly state: SessionState,
     private readonly ctx: SessionContext,
-  ) {
-    for (const p of state.participants) this.byId.set(p.userId, p);
-  }
+  ) {}
 
   /** Creates a session with its first party: a customer, or an agent in outbound mode. */
   static create(ctx: SessionContext, request: CreateSessionRequest): { session: ChatSession; creator: Participant; change: Change } {
@@ -173,13 +174,14 @@ export class ChatSession {
     const own = request.creator.userData?.[SESSION_PASSWORD_KEY];
     if (typeof own === 'string' && own !== '' && request.creator.protocol === 'BASIC') state.password = own;
     else if (ctx.rules.sessionPasswordEnforce) state.password = ctx.ids.secret();
-    if (request.service) state.service = { ...request.service };
+    if (request.service) state.service = sharedService(request.service);
     state.userData = stripPassword(request.userData ?? request.creator.userData ?? {});
     if (state.userData[ASYNC_MODE_KEY] === 'true') {
       state.async = { status: ASYNC_STATUS.new, onHold: false, idleSince: state.createdAt };
       session.setAsyncStatus(ASYNC_STATUS.new);
     }
-    const creator = session.addParty(request.creator);
+    // The session's user data is the creator's when no other is given: its join event shares the (unchanged) copy.
+    const creator = session.addParty(request.creator, request.userData === undefined && request.creator.userData ? state.userData : undefined);
     return { session, creator, change: session.flush(false) };
   }
 
@@ -206,7 +208,8 @@ export class ChatSession {
   }
 
   participant(userId: string): Participant | undefined {
-    return this.byId.get(userId);
+    for (const p of this.state.participants) if (p.userId === userId) return p;
+    return undefined;
   }
 
   presentParticipants(): Participant[] {
@@ -311,7 +314,7 @@ export class ChatSession {
     if (options.asyncIdleReset && a) {
       a.idleSince = this.ctx.clock.now();
       delete a.alertedAt;
-      this.properties[ASYNC_CHECK_AT_KEY] = String(this.checkAt(a));
+      this.changedProperties()[ASYNC_CHECK_AT_KEY] = String(this.checkAt(a));
     }
     return this.flush(false);
   }
@@ -420,18 +423,18 @@ export class ChatSession {
 
   /** A flex party made a protocol request: its inactivity timer starts again. */
   touch(userId: string): void {
-    const party = this.byId.get(userId);
+    const party = this.participant(userId);
     if (party) party.lastRequestAt = this.ctx.clock.now();
   }
 
   /** A live connection now carries this party's events; while one does, it cannot time out. */
   attach(userId: string): void {
-    const party = this.byId.get(userId);
+    const party = this.participant(userId);
     if (party) party.attachments += 1;
   }
 
   detach(userId: string): void {
-    const party = this.byId.get(userId);
+    const party = this.participant(userId);
     if (!party || party.attachments === 0) return;
     party.attachments -= 1;
     party.lastRequestAt = this.ctx.clock.now();
@@ -439,7 +442,7 @@ export class ChatSession {
 
   /** The events `viewerId` may see, from transcript position `fromPosition` on, in the viewer's protocol version. */
   eventsFor(viewerId: string, fromPosition = 0): ChatEvent[] {
-    const viewer = this.byId.get(viewerId);
+    const viewer = this.participant(viewerId);
     if (!viewer) throw new ChatError('NOT_A_PARTICIPANT', `user ${viewerId} is not a party of session ${this.id}`);
     const out: ChatEvent[] = [];
     for (let i = Math.max(0, fromPosition); i < this.state.transcript.length; i++) {
@@ -452,7 +455,7 @@ export class ChatSession {
   /** `event` as `viewer` sees it, or undefined if the viewer may not see it. */
   viewFor(event: ChatEvent, viewer: Participant): ChatEvent | undefined {
     if (!isVisibleTo(event, viewer)) return undefined;
-    const actor = this.byId.get(event.userId);
+    const actor = this.participant(event.userId);
     return eventForVersion(event, actor?.userType ?? 'SYSTEM', viewer.clientVersion);
   }
 
@@ -519,7 +522,7 @@ export class ChatSession {
     a.status = status;
     // Only an agent taking over or the customer's reply ends the hold; the reply is reported once.
     if (status === ASYNC_STATUS.processing || status === ASYNC_STATUS.customerReplied) a.onHold = false;
-    Object.assign(this.properties, this.interactionProperties());
+    Object.assign(this.changedProperties(), this.interactionProperties());
   }
 
   private appendSystemNotice(noticeType: NoticeType, text: string, userData?: KvList): void {
@@ -535,15 +538,14 @@ export class ChatSession {
     const name = nickname.trim() === '' ? 'system' : nickname;
     const existing = this.state.participants.find((p) => p.present && p.protocol === 'ESP' && p.nickname === name);
     if (existing) return command(existing.userId);
-    const before = { events: this.state.transcript.length, pending: this.pending.length, nextEventId: this.state.nextEventId };
+    const before = { events: this.state.transcript.length, pending: this.pending?.length ?? 0, nextEventId: this.state.nextEventId };
     const party = this.addParty({ userType: 'EXTERNAL', protocol: 'ESP', nickname: name, clientVersion: MAX_CLIENT_VERSION });
     try {
       return command(party.userId);
     } catch (error) {
       this.state.participants.pop();
-      this.byId.delete(party.userId);
       this.state.transcript.length = before.events;
-      this.pending.length = before.pending;
+      if (this.pending) this.pending.length = before.pending;
       this.state.nextEventId = before.nextEventId;
       throw error;
     }
@@ -570,7 +572,8 @@ export class ChatSession {
     if (sender.protocol === 'FLEX' && file.event.userId !== sender.userId) throw new ChatError('FORBIDDEN', 'a customer may delete only its own files');
   }
 
-  private addParty(request: JoinRequest): Participant {
+  /** `strippedUserData`: the request's user data without the password, when the caller has it already. */
+  private addParty(request: JoinRequest, strippedUserData?: KvList): Participant {
     const now = this.ctx.clock.now();
     const visibility = request.visibility ?? 'ALL';
     if (!VISIBILITIES.includes(visibility)) throw new ChatError('INVALID_VISIBILITY', `unknown visibility "${visibility}"; expected ALL, INT or VIP`);
@@ -599,12 +602,12 @@ export class ChatSession {
       lastRequestAt: now,
       attachments: 0,
       secureKey: this.ctx.ids.secret(),
-      ...(request.personId ? { personId: request.personId } : {}),
-      ...(request.timeZoneOffset !== undefined ? { timeZoneOffset: request.timeZoneOffset } : {}),
     };
-    this.state.participants.push(participant);
-    this.byId.set(participant.userId, participant);
-    let userData = request.userData ? stripPassword(request.userData) : undefined;
+    // Optional keys assigned, not spread into the literal: its fields then stay inside the object.
+    if (request.personId) participant.personId = request.personId;
+    if (request.timeZoneOffset !== undefined) participant.timeZoneOffset = request.timeZoneOffset;
+    this.state.participants = appended(this.state.participants, participant);
+    let userData = strippedUserData ?? (request.userData ? stripPassword(request.userData) : undefined);
     if (isBot) userData = { ...userData, [PARTY_STYLE_KEY]: 'BOT' };
     this.append<NewPartyEvent>(participant, {
       kind: 'newParty',
@@ -688,7 +691,7 @@ export class ChatSession {
     }
     if (request.receiverId !== undefined) {
       if (sender.protocol === 'FLEX') throw new ChatError('FORBIDDEN', 'direct messages are available to agent-side parties only');
-      const receiver = this.byId.get(request.receiverId);
+      const receiver = this.participant(request.receiverId);
       if (!receiver || !receiver.present) throw new ChatError('NOT_A_PARTICIPANT', `receiver ${request.receiverId} is not a present party of this session`);
       if (!mayRead(receiver.userType, visibility)) {
         throw new ChatError('INVALID_VISIBILITY', `a ${receiver.userType} receiver cannot see visibility ${visibility}`);
@@ -703,17 +706,17 @@ export class ChatSession {
   }
 
   private append<E extends ChatEvent>(actor: Pick<Participant, 'nickname' | 'isBot'>, input: EventInput<E>): E {
-    const event = {
-      ...input,
-      position: this.state.transcript.length,
-      eventId: this.state.nextEventId,
-      at: this.ctx.clock.now(),
-      nickname: actor.nickname,
-    } as E;
+    // Built by assignment, not as `{ ...input, position, … }`: V8 gives each object made by a spread followed by
+    // new keys a hidden class of its own (hundreds of bytes per event held), where assignment shares them.
+    const event = Object.assign({}, input) as E;
+    event.position = this.state.transcript.length;
+    event.eventId = this.state.nextEventId;
+    event.at = this.ctx.clock.now();
+    event.nickname = actor.nickname;
     if (actor.isBot) event.eventAttributes = setKv(event.eventAttributes ?? {}, BOT_STYLE_PATH, 'BOT');
     this.state.nextEventId += 1;
-    this.state.transcript.push(event);
-    this.pending.push(event);
+    this.state.transcript = appended(this.state.transcript, event);
+    (this.pending ??= []).push(event);
     this.trackAsync(event);
     return event;
   }
@@ -721,12 +724,12 @@ export class ChatSession {
   /** Async status and idle timing follow what happens in the session. */
   private trackAsync(event: ChatEvent): void {
     const a = this.state.async;
-    const party = this.byId.get(event.userId);
+    const party = this.participant(event.userId);
     if (!a || !party) return;
     if (isAsyncActivity(event, party, this.ctx.rules.asyncIdleNotices)) {
       a.idleSince = event.at;
       delete a.alertedAt;
-      this.properties[ASYNC_CHECK_AT_KEY] = String(this.checkAt(a));
+      this.changedProperties()[ASYNC_CHECK_AT_KEY] = String(this.checkAt(a));
     }
     if (event.kind === 'newParty' && party.userType === 'AGENT' && !party.isBot) this.setAsyncStatus(ASYNC_STATUS.processing);
     else if (party.userType === 'CLIENT' && a.onHold && !this.hasLiveAgent() && isAsyncActivity(event, party, this.ctx.rules.asyncIdleNotices)) {
@@ -735,18 +738,23 @@ export class ChatSession {
   }
 
   private flush(closed: boolean): Change {
-    const events = this.pending;
+    const events = this.pending ?? [];
     const properties = this.properties;
     // A closed session needs no workflow check any more.
-    if (this.isClosed) delete properties[ASYNC_CHECK_AT_KEY];
-    this.pending = [];
-    this.properties = {};
-    return { events, closed, ...(Object.keys(properties).length > 0 ? { properties } : {}) };
+    if (properties && this.isClosed) delete properties[ASYNC_CHECK_AT_KEY];
+    this.pending = undefined;
+    this.properties = undefined;
+    return { events, closed, ...(properties && Object.keys(properties).length > 0 ? { properties } : {}) };
+  }
+
+  /** The interaction properties the command under way changes, to report when it is flushed. */
+  private changedProperties(): Record<string, string> {
+    return (this.properties ??= {});
   }
 
   private activeParty(userId: string): Participant {
     this.assertAlive();
-    const party = this.byId.get(userId);
+    const party = this.participant(userId);
     if (!party) throw new ChatError('NOT_A_PARTICIPANT', `user ${userId} is not a party of session ${this.id}`);
     if (!party.present) throw new ChatError('PARTICIPANT_LEFT', `user ${userId} has left session ${this.id}`);
     return party;
@@ -777,6 +785,37 @@ export class ChatSession {
     }
     return nickname;
   }
+}
+
+/** Services sessions came in on, shared: there are few of them and many sessions each. */
+const services = new Map<string, SessionService>();
+const MAX_SHARED_SERVICES = 1000;
+
+/** An equal service object, the same one for every session of the service (none changes it). */
+function sharedService(service: SessionService): SessionService {
+  const copy = { ...service };
+  if (Object.keys(copy).length !== 3) return copy;
+  const key = `${service.tenantDbid}\u0000${service.endpoint}\u0000${service.name}`;
+  const known = services.get(key);
+  if (known && known.tenantDbid === service.tenantDbid && known.endpoint === service.endpoint && known.name === service.name) return known;
+  if (services.size < MAX_SHARED_SERVICES) services.set(key, copy);
+  return copy;
+}
+
+/** Up to this length a list grows by exact copies; beyond, in place (amortized). */
+const EXACT_UP_TO = 8;
+
+/**
+ * `list` with `item` added at the end: a new array of the exact size while the list is short (V8 gives an array
+ * filled by `push` room for 17 elements, which most sessions, with a party or two and a few events, never use),
+ * the same array, pushed to, once it is longer.
+ */
+function appended<T>(list: T[], item: T): T[] {
+  if (list.length >= EXACT_UP_TO) {
+    list.push(item);
+    return list;
+  }
+  return list.concat([item]);
 }
 
 function isReadConfirm(e: ChatEvent): boolean {

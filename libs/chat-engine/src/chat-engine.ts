@@ -15,6 +15,7 @@ import {
   type MessageRequest,
   type NoticeRequest,
   type Participant,
+  type SessionContext,
   type SessionRules,
   type SessionService,
 } from '@ocs/chat-domain';
@@ -119,13 +120,18 @@ export class ChatEngine implements ChatEngineApi {
   private readonly sessions = new Map<string, ChatSession>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly deadlines = new DeadlineQueue();
-  private readonly keys = new Map<string, { sessionId: string; userId: string }>();
+  /** The session of each party's secure key (the party is found in the session by its key). */
+  private readonly keys = new Map<string, string>();
   private readonly interactions = new Map<string, string>();
   private readonly savers = new Map<string, GroupSaver>();
   private readonly restoring = new Map<string, Promise<ChatSession>>();
   private limited = false;
+  /** What every session is given (one object shared by all, not one each). */
+  private readonly sessionContext: SessionContext;
 
-  constructor(private readonly deps: ChatEngineDeps) {}
+  constructor(private readonly deps: ChatEngineDeps) {
+    this.sessionContext = { clock: deps.clock, ids: deps.ids, rules: deps.rules };
+  }
 
   get sessionCount(): number {
     return this.sessions.size;
@@ -150,7 +156,7 @@ export class ChatEngine implements ChatEngineApi {
       ...(request.service ? { service: request.service } : {}),
     });
     this.sessions.set(session.id, session);
-    this.keys.set(creator.secureKey, { sessionId: session.id, userId: creator.userId });
+    this.keys.set(creator.secureKey, session.id);
     const { state } = session;
     const created: SessionEventRecord = {
       type: 'created',
@@ -171,7 +177,7 @@ export class ChatEngine implements ChatEngineApi {
   async join(sessionId: string, request: JoinRequest): Promise<{ party: PartyCredentials; view: SessionView }> {
     const session = await this.session(sessionId);
     const { participant, change } = session.join(request);
-    this.keys.set(participant.secureKey, { sessionId, userId: participant.userId });
+    this.keys.set(participant.secureKey, sessionId);
     await this.commit(session, change);
     return { party: credentials(session, participant), view: this.view(session, participant, 0) };
   }
@@ -208,8 +214,9 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async findParty(secureKey: string): Promise<Actor | undefined> {
-    const found = typeof secureKey === 'string' ? this.keys.get(secureKey) : undefined;
-    return found && { ...found, secureKey };
+    const sessionId = typeof secureKey === 'string' ? this.keys.get(secureKey) : undefined;
+    const party = sessionId === undefined ? undefined : this.sessions.get(sessionId)?.state.participants.find((p) => p.secureKey === secureKey);
+    return party && { sessionId: sessionId as string, userId: party.userId, secureKey };
   }
 
   async bindInteraction(sessionId: string, interactionId: string): Promise<void> {
@@ -363,8 +370,8 @@ export class ChatEngine implements ChatEngineApi {
     return change.events[0];
   }
 
-  private context() {
-    return { clock: this.deps.clock, ids: this.deps.ids, rules: this.deps.rules };
+  private context(): SessionContext {
+    return this.sessionContext;
   }
 
   private async session(sessionId: string): Promise<ChatSession> {
@@ -475,7 +482,7 @@ export class ChatEngine implements ChatEngineApi {
     if (!state) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
     const session = ChatSession.fromState(this.context(), state);
     this.sessions.set(sessionId, session);
-    for (const p of state.participants) this.keys.set(p.secureKey, { sessionId, userId: p.userId });
+    for (const p of state.participants) this.keys.set(p.secureKey, sessionId);
     if (state.interactionId) this.interactions.set(state.interactionId, sessionId);
     const { interactionId } = state;
     await this.deps.bus.publish([
