@@ -4,3 +4,4 @@ export * from './memory-ucs';
 export * from './memory-interaction-server';
 export * from './memory-ownership-store';
 export * from './memory-membership';
+export * from './packed-records';

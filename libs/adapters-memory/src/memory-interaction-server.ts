@@ -1,3 +1,4 @@
+import { PackedSlots } from './packed-records';
 import { newInteractionId, UnknownInteractionError, type InteractionInfo, type InteractionProperties, type InteractionServer, type SubmitRequest } from '@ocs/ports';
 
 /** The interaction is not in the state the operation needs (say, taking one that is not waiting). */
@@ -20,6 +21,9 @@ export interface MemoryInteractionServerOptions {
   readonly keepStopped?: number;
 }
 
+/** An interaction as held: its properties are kept apart, packed, in slot `properties`. */
+type Held = Omit<InteractionInfo, 'properties'> & { properties: number };
+
 /**
  * Interaction Server in memory, for the embedded mode. It does not route: a router (a person, a test) lists the
  * waiting interactions, takes one for an agent, puts it back in a queue, or stops it. Keeps copies, so later
@@ -28,7 +32,12 @@ export interface MemoryInteractionServerOptions {
  */
 export class MemoryInteractionServer implements InteractionServer {
   /** In submit order, which is the order interactions wait in. */
-  private readonly interactions = new Map<string, InteractionInfo>();
+  private readonly interactions = new Map<string, Held>();
+  /**
+   * The properties of the interactions: packed outside the JS heap, as most interactions wait long (async chats)
+   * and their properties are read only when one is taken, listed or looked at.
+   */
+  private readonly properties = new PackedSlots<InteractionProperties>();
   /** The interaction of each chat session, by session id. */
   private readonly bySession = new Map<string, string>();
   /** Stopped interactions, oldest first. */
@@ -49,12 +58,13 @@ export class MemoryInteractionServer implements InteractionServer {
     let interactionId = newInteractionId();
     while (this.interactions.has(interactionId)) interactionId = newInteractionId();
     this.bySession.set(sessionId, interactionId);
-    this.interactions.set(interactionId, { interactionId, tenantDbid, queue, sessionId, properties: { ...properties }, submittedAt: Date.now(), state: 'queued' });
+    this.interactions.set(interactionId, { interactionId, tenantDbid, queue, sessionId, properties: this.properties.add(properties), submittedAt: Date.now(), state: 'queued' });
     return { interactionId };
   }
 
   async updateProperties(interactionId: string, properties: InteractionProperties): Promise<void> {
-    Object.assign(this.find(interactionId).properties, properties);
+    const { properties: slot } = this.find(interactionId);
+    this.properties.replace(slot, { ...this.properties.read(slot), ...properties });
   }
 
   async stop(interactionId: string, _reason: string): Promise<void> {
@@ -67,12 +77,12 @@ export class MemoryInteractionServer implements InteractionServer {
 
   async get(interactionId: string): Promise<InteractionInfo | undefined> {
     const info = this.interactions.get(interactionId);
-    return info && copy(info);
+    return info && this.copy(info);
   }
 
   /** Interactions waiting in `queue` (in every queue if absent), oldest first. */
   waiting(queue?: string): InteractionInfo[] {
-    return [...this.interactions.values()].filter((i) => i.state === 'queued' && (queue === undefined || i.queue === queue)).map(copy);
+    return [...this.interactions.values()].filter((i) => i.state === 'queued' && (queue === undefined || i.queue === queue)).map((i) => this.copy(i));
   }
 
   /** Every queue an interaction known here is or was in, by name, with how many wait in it. */
@@ -86,7 +96,7 @@ export class MemoryInteractionServer implements InteractionServer {
   take(interactionId: string): InteractionInfo {
     const info = this.inState(interactionId, 'queued', 'take');
     info.state = 'routed';
-    return copy(info);
+    return this.copy(info);
   }
 
   /** A taken interaction goes back to waiting (hold, transfer), in its own queue or in `queue`: routed → queued. */
@@ -94,7 +104,7 @@ export class MemoryInteractionServer implements InteractionServer {
     const info = this.inState(interactionId, 'routed', 'requeue');
     info.state = 'queued';
     if (queue !== undefined) info.queue = queue;
-    return copy(info);
+    return this.copy(info);
   }
 
   /**
@@ -109,29 +119,33 @@ export class MemoryInteractionServer implements InteractionServer {
     for (const result of results) if (result.status === 'rejected') this.onError(interactionId, result.reason);
   }
 
-  private find(interactionId: string): InteractionInfo {
+  /** A copy of what is known of an interaction, its properties included. */
+  private copy(info: Held): InteractionInfo {
+    const { interactionId, tenantDbid, queue, sessionId, submittedAt, state } = info;
+    return { interactionId, tenantDbid, queue, sessionId, properties: this.properties.read(info.properties), submittedAt, state };
+  }
+
+  private find(interactionId: string): Held {
     const info = this.interactions.get(interactionId);
     if (!info) throw new UnknownInteractionError(interactionId);
     return info;
   }
 
-  private inState(interactionId: string, expected: InteractionInfo['state'], operation: string): InteractionInfo {
+  private inState(interactionId: string, expected: InteractionInfo['state'], operation: string): Held {
     const info = this.find(interactionId);
     if (info.state !== expected) throw new InteractionStateError(interactionId, info.state, operation, expected);
     return info;
   }
 
-  private markStopped(info: InteractionInfo): void {
+  private markStopped(info: Held): void {
     if (info.state === 'stopped') return;
     info.state = 'stopped';
     this.stopped.push(info.interactionId);
     for (const oldest of this.stopped.splice(0, this.stopped.length - this.keepStopped)) {
-      this.bySession.delete(this.find(oldest).sessionId);
+      const forgotten = this.find(oldest);
+      this.bySession.delete(forgotten.sessionId);
       this.interactions.delete(oldest);
+      this.properties.remove(forgotten.properties);
     }
   }
-}
-
-function copy(info: InteractionInfo): InteractionInfo {
-  return { ...info, properties: { ...info.properties } };
 }

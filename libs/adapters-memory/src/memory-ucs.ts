@@ -9,6 +9,7 @@ import {
   type StoredInteraction,
   type UniversalContactServer,
 } from '@ocs/ports';
+import { PackedRecords } from './packed-records';
 
 /** A UCS id: 16 uppercase hex digits, like Genesys contact and document ids. */
 export function newUcsId(): string {
@@ -35,7 +36,8 @@ export type UcsChange = { kind: 'contact'; contact: ContactRecord } | { kind: 'i
 export class UcsState {
   /** Contacts are only ever matched by EmailAddress, so only those with one are kept, by tenant and address. */
   private readonly byEmail = new Map<string, ContactRecord>();
-  private readonly interactions = new Map<string, StoredInteraction>();
+  /** Written once when the session starts and read again when it ends: packed, outside the JS heap. */
+  private readonly interactions = new PackedRecords<StoredInteraction>();
 
   /** The match for this user data, and the contact to create when none matches (not applied yet). */
   identify(tenantDbid: number, userData: Attributes): { match: ContactMatch; change?: UcsChange } {
@@ -55,14 +57,14 @@ export class UcsState {
   saveTranscript(interactionId: string, transcriptXml: string, closedAt?: number): UcsChange {
     const existing = this.interactions.get(interactionId);
     if (!existing) throw new Error(`unknown interaction ${interactionId}`);
-    const interaction: StoredInteraction = { ...copyInteraction(existing), transcript: transcriptXml };
+    const interaction: StoredInteraction = { ...existing, transcript: transcriptXml };
     if (closedAt !== undefined) interaction.closedAt = closedAt;
     return { kind: 'interaction', interaction };
   }
 
   getInteraction(interactionId: string): StoredInteraction | undefined {
-    const stored = this.interactions.get(interactionId);
-    return stored && copyInteraction(stored);
+    // A fresh copy each time.
+    return this.interactions.get(interactionId);
   }
 
   apply(change: UcsChange): void {
