@@ -90,6 +90,11 @@ export function verdict(r: ScenarioResult): Verdict {
     const { perSecond, seconds } = TARGETS.churn;
     target = `≥ ${perSecond} created and closed/s for ${seconds} s`;
     smaller = Number(r.parameters.sessionsPerSecond) < perSecond || Number(r.parameters.churnSeconds) < seconds;
+    // Every session offered must be created and closed; the per-second rates are read over a window whose last second
+    // follows the last session's start, hence the 5 % margin on them (the counts above have none).
+    const offered = Number(r.parameters.sessionsPerSecond) * Number(r.parameters.churnSeconds);
+    const { created, closed } = r.clients.counters;
+    if (created < offered || closed < offered) reasons.push(`${n(created)} created and ${n(closed)} closed of ${n(offered)} offered`);
     const low = Math.min(r.steady.createdPerSecond, r.steady.closedPerSecond);
     if (low < 0.95 * Number(r.parameters.sessionsPerSecond)) reasons.push(`only ${n(low)}/s sustained of ${r.parameters.sessionsPerSecond}/s offered`);
   }
