@@ -3,7 +3,7 @@ import { loadConfig } from '@ocs/config';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
 import { TOPICS } from '@ocs/ports';
-import { CuttableProxy, until } from '@ocs/testing';
+import { CuttableProxy, probeReadiness, untilReadiness } from '@ocs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { clusterAdapters, clusterReadiness, type ClusterParts } from './cluster-wiring';
@@ -48,11 +48,6 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
     await admin.client.shutdown();
   }, 60_000);
 
-  async function ready(): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${app?.url}/health/ready`);
-    return { status: response.status, body: await response.json() };
-  }
-
   it('is ready while Cassandra, Kafka and Redis answer, 503 naming redis while Redis is unreachable, ready again once it is back', async () => {
     const config = loadConfig({
       argv: [],
@@ -88,20 +83,14 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
     const topics = await kafkaAdmin.listTopics();
     expect(topics).toEqual(expect.arrayContaining(Object.values(TOPICS).map((topic) => prefix + topic)));
 
-    expect(await ready()).toMatchObject({ status: 200, body: { status: 'ok', service: SESSION_ENGINE_SERVICE } });
+    expect(await probeReadiness(app.url)).toMatchObject({ status: 200, body: { status: 'ok', service: SESSION_ENGINE_SERVICE } });
 
     await proxy.cut();
-    const down = await until(async () => {
-      const probe = await ready();
-      return probe.status === 503 ? probe : undefined;
-    }, 'a 503 while Redis is unreachable', 20_000);
+    const down = await untilReadiness(app.url, 503, 'a 503 while Redis is unreachable', 20_000);
     expect(down.body).toEqual({ status: 'unavailable', service: SESSION_ENGINE_SERVICE, failing: ['redis'] });
 
     await proxy.restore();
-    const up = await until(async () => {
-      const probe = await ready();
-      return probe.status === 200 ? probe : undefined;
-    }, 'a 200 once Redis is back', 30_000);
+    const up = await untilReadiness(app.url, 200, 'a 200 once Redis is back', 30_000);
     expect(up.body).toEqual({ status: 'ok', service: SESSION_ENGINE_SERVICE });
   }, 120_000);
 

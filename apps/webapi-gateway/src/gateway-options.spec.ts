@@ -4,7 +4,7 @@ import { createEngine } from '@ocs/chat-engine';
 import { loadConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
 import { gatewayReadiness } from '@ocs/engine-rpc';
-import { CuttableProxy, until } from '@ocs/testing';
+import { CuttableProxy, probeReadiness, untilReadiness } from '@ocs/testing';
 import { randomBytes } from 'node:crypto';
 import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from './webapi-gateway.module';
 
@@ -36,24 +36,16 @@ if (!redis && (process.env.CI || process.env.OCS_REQUIRE_SERVICES)) throw new Er
     await proxy.cut();
   });
 
-  async function ready(): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${app.url}/health/ready`);
-    return { status: response.status, body: await response.json() };
-  }
-
   it('is ready once a session engine is alive; 503 naming redis while Redis is unreachable, ready again once it is back', async () => {
-    expect(await ready()).toMatchObject({ status: 503, body: { status: 'unavailable', service: WEBAPI_GATEWAY_SERVICE, failing: ['session-engines'] } });
+    expect(await probeReadiness(app.url)).toMatchObject({ status: 503, body: { status: 'unavailable', service: WEBAPI_GATEWAY_SERVICE, failing: ['session-engines'] } });
     await membership.heartbeat({ nodeId: 'engine-1', url: 'http://127.0.0.1:1/engine/rpc', draining: true, limited: false, sessions: 0 }, 60_000);
-    expect(await ready()).toMatchObject({ status: 200, body: { status: 'ok', service: WEBAPI_GATEWAY_SERVICE } });
+    expect(await probeReadiness(app.url)).toMatchObject({ status: 200, body: { status: 'ok', service: WEBAPI_GATEWAY_SERVICE } });
 
     await proxy.cut();
-    const down = await until(async () => {
-      const probe = await ready();
-      return probe.status === 503 ? probe : undefined;
-    }, 'a 503 while Redis is unreachable', 20_000);
+    const down = await untilReadiness(app.url, 503, 'a 503 while Redis is unreachable', 20_000);
     expect(down.body).toEqual({ status: 'unavailable', service: WEBAPI_GATEWAY_SERVICE, failing: ['redis', 'session-engines'] });
 
     await proxy.start();
-    await until(async () => ((await ready()).status === 200 ? true : undefined), 'a 200 once Redis is back', 30_000);
+    await untilReadiness(app.url, 200, 'a 200 once Redis is back', 30_000);
   }, 60_000);
 });

@@ -10,3 +10,4 @@ export * from './ownership.contract';
 export * from './membership.contract';
 export * from './chat-helpers';
 export * from './cuttable-proxy';
+export * from './readiness-probe';
