@@ -793,11 +793,11 @@ const MAX_SHARED_SERVICES = 1000;
 
 /** An equal service object, the same one for every session of the service (none changes it). */
 function sharedService(service: SessionService): SessionService {
-  const copy = { ...service };
-  if (Object.keys(copy).length !== 3) return copy;
-  const key = `${service.tenantDbid}\u0000${service.endpoint}\u0000${service.name}`;
+  // Its JSON names every field and value, so an equal key is an equal service.
+  const key = JSON.stringify(service);
   const known = services.get(key);
-  if (known && known.tenantDbid === service.tenantDbid && known.endpoint === service.endpoint && known.name === service.name) return known;
+  if (known) return known;
+  const copy = { ...service };
   if (services.size < MAX_SHARED_SERVICES) services.set(key, copy);
   return copy;
 }
