@@ -26,7 +26,12 @@ function env(name: string): string {
 }
 
 /** Publishes `count` messages at `perSecond` through `publish`; resolves once all arrived (or `timeoutMs` passed). */
-async function measure(count: number, perSecond: number, publish: (stamp: Stamp) => Promise<void>, arrivals: { onArrival?: (stamp: Stamp) => void }): Promise<LatencySummary & { lost: number }> {
+async function measure(
+  count: number,
+  perSecond: number,
+  publish: (stamp: Stamp) => Promise<void>,
+  arrivals: { onArrival?: (stamp: Stamp) => void },
+): Promise<LatencySummary & { lost: number }> {
   const latency = Latency.empty();
   let arrived = 0;
   let done: () => void = () => undefined;
@@ -49,7 +54,10 @@ async function measure(count: number, perSecond: number, publish: (stamp: Stamp)
 
 async function redis(count: number, perSecond: number): Promise<LatencySummary & { lost: number }> {
   const prefix = `bench-${randomBytes(4).toString('hex')}:`;
-  const [publisher, subscriber] = [new RedisFanOut({ url: env('OCS_TEST_REDIS'), keyPrefix: prefix }), new RedisFanOut({ url: env('OCS_TEST_REDIS'), keyPrefix: prefix })];
+  const [publisher, subscriber] = [
+    new RedisFanOut({ url: env('OCS_TEST_REDIS'), keyPrefix: prefix }),
+    new RedisFanOut({ url: env('OCS_TEST_REDIS'), keyPrefix: prefix }),
+  ];
   const arrivals: { onArrival?: (stamp: Stamp) => void } = {};
   const unsubscribe = await subscriber.subscribe('gateway', (message) => arrivals.onArrival?.(JSON.parse(message) as Stamp));
   try {

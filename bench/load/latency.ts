@@ -41,6 +41,12 @@ export class Latency {
   summary(): LatencySummary {
     const ms = (us: number) => Math.round(us) / 1000;
     const h = this.histogram;
-    return { count: h.totalCount, p50: ms(h.getValueAtPercentile(50)), p95: ms(h.getValueAtPercentile(95)), p99: ms(h.getValueAtPercentile(99)), max: ms(h.maxValue) };
+    return {
+      count: h.totalCount,
+      p50: ms(h.getValueAtPercentile(50)),
+      p95: ms(h.getValueAtPercentile(95)),
+      p99: ms(h.getValueAtPercentile(99)),
+      max: ms(h.maxValue),
+    };
   }
 }

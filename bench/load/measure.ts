@@ -19,7 +19,10 @@ export class Measure {
   /** Counts a failure by its message (ids and port numbers taken out, so that alike failures add up). */
   error(error: unknown): void {
     this.counters.errors += 1;
-    const text = (error instanceof Error ? error.message : String(error)).replace(/[0-9A-Fa-f]{16,}/g, '…').replace(/:\d{2,5}\b/g, ':…').slice(0, 120);
+    const text = (error instanceof Error ? error.message : String(error))
+      .replace(/[0-9A-Fa-f]{16,}/g, '…')
+      .replace(/:\d{2,5}\b/g, ':…')
+      .slice(0, 120);
     const key = this.errors.has(text) || this.errors.size < MAX_ERROR_KINDS ? text : 'other errors';
     this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
   }

@@ -52,7 +52,13 @@ interface Spec {
 }
 
 const SPECS: Spec[] = [
-  { key: 'mode', flag: 'mode', help: `embedded (one process) or cluster (engines and gateways on Cassandra, Kafka, Redis; scenarios ${CLUSTER_SCENARIOS.join(', ')})`, full: 'embedded', quick: 'embedded' },
+  {
+    key: 'mode',
+    flag: 'mode',
+    help: `embedded (one process) or cluster (engines and gateways on Cassandra, Kafka, Redis; scenarios ${CLUSTER_SCENARIOS.join(', ')})`,
+    full: 'embedded',
+    quick: 'embedded',
+  },
   { key: 'workers', flag: 'workers', help: 'load-generator processes', full: 2, quick: 2 },
   { key: 'cometdSessions', flag: 'cometd-sessions', help: 'concurrent all-active sessions, CometD customers', full: 15_000, quick: 150 },
   { key: 'restSessions', flag: 'rest-sessions', help: 'concurrent all-active sessions, REST short-polling customers', full: 10_000, quick: 150 },
@@ -76,7 +82,13 @@ const SPECS: Spec[] = [
   { key: 'routerPollMs', flag: 'router-poll-ms', help: 'the bench router lists the queue this often', full: 100, quick: 100 },
   { key: 'metricsSeconds', flag: 'metrics-seconds', help: "read the product's /metrics (event-loop delay, heap) this often", full: 5, quick: 2 },
   { key: 'timeoutSeconds', flag: 'timeout-seconds', help: 'a request (or routing) taking longer counts as an error', full: 30, quick: 10 },
-  { key: 'serverNodeOptions', flag: 'server-node-options', help: 'Node.js options of the product process (give them as --server-node-options="…")', full: '--max-old-space-size=8192', quick: '--max-old-space-size=8192' },
+  {
+    key: 'serverNodeOptions',
+    flag: 'server-node-options',
+    help: 'Node.js options of the product process (give them as --server-node-options="…")',
+    full: '--max-old-space-size=8192',
+    quick: '--max-old-space-size=8192',
+  },
   { key: 'out', flag: 'out', help: 'folder of the results', full: 'bench/results', quick: 'bench/results' },
 ];
 
@@ -93,7 +105,12 @@ export class UsageError extends Error {}
 
 /** The options of `argv` (the arguments after the script), or a UsageError naming what is wrong. */
 export function parseOptions(argv: string[]): Options | 'help' {
-  const flags: Record<string, { type: 'string' | 'boolean' }> = { quick: { type: 'boolean' }, help: { type: 'boolean' }, only: { type: 'string' }, 'cpu-prof': { type: 'boolean' } };
+  const flags: Record<string, { type: 'string' | 'boolean' }> = {
+    quick: { type: 'boolean' },
+    help: { type: 'boolean' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'boolean' },
+  };
   for (const spec of SPECS) flags[spec.flag] = { type: 'string' };
   const values: Record<string, string | boolean | undefined> = parseArgs({ args: argv, strict: true, options: flags }).values;
   if (values.help) return 'help';
@@ -116,7 +133,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
 function scenarios(only: string | boolean | undefined, allowed: readonly Scenario[]): Scenario[] {
   if (typeof only !== 'string') return [...allowed];
   const picked = only.split(',').map((s) => s.trim());
-  for (const s of picked) if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`--only: unknown scenario "${s}" in this mode (${allowed.join(', ')})`);
+  for (const s of picked)
+    if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`--only: unknown scenario "${s}" in this mode (${allowed.join(', ')})`);
   return allowed.filter((s) => picked.includes(s));
 }
 

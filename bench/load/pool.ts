@@ -57,10 +57,15 @@ export class WorkerPool {
     const children = Array.from({ length: count }, (_, i) =>
       fork(resolve(__dirname, 'worker.js'), [String(i), String(timeoutMs)], { execArgv: [], stdio: ['ignore', log, log, 'ipc'] }),
     );
-    await Promise.all(children.map((child) => new Promise<void>((done, fail) => {
-      child.once('message', () => done());
-      child.once('exit', (code) => fail(new Error(`a bench worker exited (${code}); see ${logFile}`)));
-    })));
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((done, fail) => {
+            child.once('message', () => done());
+            child.once('exit', (code) => fail(new Error(`a bench worker exited (${code}); see ${logFile}`)));
+          }),
+      ),
+    );
     return new WorkerPool(children);
   }
 

@@ -52,7 +52,10 @@ function main(): void {
   const busy = total - (byArea.get('(idle)') ?? 0);
   const table = (title: string, entries: Map<string, number>, count: number) => {
     process.stdout.write(`\n${title}\n`);
-    for (const [name, us] of [...entries].filter(([n]) => !n.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, count))
+    for (const [name, us] of [...entries]
+      .filter(([n]) => !n.startsWith('(idle)'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count))
       process.stdout.write(`${((100 * us) / busy).toFixed(1).padStart(6)} %  ${(us / 1e6).toFixed(2).padStart(8)} s  ${name}\n`);
   };
   process.stdout.write(`${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy (shares below are of the busy time)\n`);

@@ -117,10 +117,17 @@ export function markdown(run: RunResults): string {
   const lines: string[] = [];
   const { machine: m } = run;
   lines.push(`Run ${run.startedAt} (${run.options.quick ? 'quick' : 'full'} mode, ${n(run.durationSeconds)} s): \`${run.command}\``);
-  lines.push(`Machine: ${m.cores} × ${m.cpu}, ${n(m.memoryGiB)} GiB, ${m.os}, Node.js ${m.node}, open files per process ${n(m.openFilesLimit)}; product and load generator share the cores.`);
-  lines.push(`Load average (1 min) at the start ${n(m.loadAverage.start, 2)}, at the end ${n(m.loadAverage.end, 2)}: anything above the bench's own load is other work on the machine.`);
+  lines.push(
+    `Machine: ${m.cores} × ${m.cpu}, ${n(m.memoryGiB)} GiB, ${m.os}, Node.js ${m.node}, open files per process ${n(m.openFilesLimit)}; product and load generator share the cores.`,
+  );
+  lines.push(
+    `Load average (1 min) at the start ${n(m.loadAverage.start, 2)}, at the end ${n(m.loadAverage.end, 2)}: anything above the bench's own load is other work on the machine.`,
+  );
   if (run.scenarios.length > 0) {
-    lines.push('', '| Scenario | Target | Held (avg / peak) | Created/s | Closed/s | Messages/s | p99 ms (→agent / →customer) | Lost / dup / reord | Errors | Server CPU (cores) | Server RSS MB | Server fds | Loop delay p99 / max ms | Load-gen CPU | Verdict |');
+    lines.push(
+      '',
+      '| Scenario | Target | Held (avg / peak) | Created/s | Closed/s | Messages/s | p99 ms (→agent / →customer) | Lost / dup / reord | Errors | Server CPU (cores) | Server RSS MB | Server fds | Loop delay p99 / max ms | Load-gen CPU | Verdict |',
+    );
     lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of run.scenarios) {
       const s = r.steady;
@@ -136,9 +143,13 @@ export function markdown(run: RunResults): string {
     );
     lines.push('', '| Scenario | Latency | Count | p50 ms | p95 ms | p99 ms | max ms |', '|---|---|---|---|---|---|---|');
     for (const r of run.scenarios)
-      for (const [name, l] of Object.entries(r.clients.latency)) lines.push(`| ${r.title} | ${LATENCY_NAMES[name] ?? name} | ${n(l.count)} | ${n(l.p50, 1)} | ${n(l.p95, 1)} | ${n(l.p99, 1)} | ${n(l.max, 1)} |`);
+      for (const [name, l] of Object.entries(r.clients.latency))
+        lines.push(`| ${r.title} | ${LATENCY_NAMES[name] ?? name} | ${n(l.count)} | ${n(l.p50, 1)} | ${n(l.p95, 1)} | ${n(l.p99, 1)} | ${n(l.max, 1)} |`);
     if (run.scenarios.some((r) => r.scenario === 'rest' || r.scenario === 'churn'))
-      lines.push('', 'REST customers learn of an agent message at their next refresh: agent → customer latency is bounded by the poll interval, so the REST target is judged on customer → agent and on the request round trip.');
+      lines.push(
+        '',
+        'REST customers learn of an agent message at their next refresh: agent → customer latency is bounded by the poll interval, so the REST target is judged on customer → agent and on the request round trip.',
+      );
     for (const r of run.scenarios)
       if (r.dormant)
         lines.push(
@@ -147,9 +158,15 @@ export function markdown(run: RunResults): string {
         );
   }
   if (run.ceilings.length > 0) {
-    lines.push('', `| Same client work | Concurrency | Bare Node.js | Product | Ratio (target ≥ ${TARGETS.ratio}) | p99 ms bare / product | Server CPU bare / product |`, '|---|---|---|---|---|---|---|');
+    lines.push(
+      '',
+      `| Same client work | Concurrency | Bare Node.js | Product | Ratio (target ≥ ${TARGETS.ratio}) | p99 ms bare / product | Server CPU bare / product |`,
+      '|---|---|---|---|---|---|---|',
+    );
     for (const c of run.ceilings)
-      lines.push(`| ${c.title} | ${n(c.concurrency)} | ${n(c.bare.rate)} ${c.unit} | ${n(c.product.rate)} ${c.unit} | ${c.ratio >= TARGETS.ratio ? '**' : ''}${n(c.ratio, 2)}${c.ratio >= TARGETS.ratio ? '**' : ''} | ${n(c.bare.p99Ms, 1)} / ${n(c.product.p99Ms, 1)} | ${n(c.bare.serverCpu, 2)} / ${n(c.product.serverCpu, 2)} |`);
+      lines.push(
+        `| ${c.title} | ${n(c.concurrency)} | ${n(c.bare.rate)} ${c.unit} | ${n(c.product.rate)} ${c.unit} | ${c.ratio >= TARGETS.ratio ? '**' : ''}${n(c.ratio, 2)}${c.ratio >= TARGETS.ratio ? '**' : ''} | ${n(c.bare.p99Ms, 1)} / ${n(c.product.p99Ms, 1)} | ${n(c.bare.serverCpu, 2)} / ${n(c.product.serverCpu, 2)} |`,
+      );
   }
   const errors = run.scenarios.flatMap((r) => Object.entries(r.clients.errors).map(([what, count]) => `- ${r.title}: ${n(count)} × ${what}`));
   if (errors.length > 0) lines.push('', 'Errors:', ...errors.slice(0, 30));

@@ -43,7 +43,9 @@ async function runScenario(ctx: RunContext, scenario: Scenario, results: { scena
   const result = scenario === 'async' ? await asyncSessions(ctx) : scenario === 'churn' ? await churn(ctx) : await reference(ctx, scenario);
   results.scenarios.push(result);
   const v = verdict(result);
-  progress(`  held ${Math.round(result.steady.heldAvg)} avg, ${Math.round(result.steady.messagesPerSecond)} messages/s, ${result.clients.counters.errors} errors: ${v.status}${v.reasons.length ? ` (${v.reasons.join('; ')})` : ''}`);
+  progress(
+    `  held ${Math.round(result.steady.heldAvg)} avg, ${Math.round(result.steady.messagesPerSecond)} messages/s, ${result.clients.counters.errors} errors: ${v.status}${v.reasons.length ? ` (${v.reasons.join('; ')})` : ''}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -70,8 +72,19 @@ async function main(): Promise<void> {
   const run: RunResults = {
     startedAt: started.toISOString(),
     // The cluster mode runs on the servers deploy/local/with-services.sh starts and names.
-    command: [o.mode === 'cluster' ? 'bash deploy/local/with-services.sh npm run bench' : 'npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
-    machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, os: `Linux ${release()}`, loadAverage: { start: loadAtStart, end: loadavg()[0] }, openFilesLimit: openFilesLimit() },
+    command: [
+      o.mode === 'cluster' ? 'bash deploy/local/with-services.sh npm run bench' : 'npm run bench',
+      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
+    ].join(' '),
+    machine: {
+      cpu: cpu[0]?.model ?? 'unknown',
+      cores: cpu.length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      os: `Linux ${release()}`,
+      loadAverage: { start: loadAtStart, end: loadavg()[0] },
+      openFilesLimit: openFilesLimit(),
+    },
     options: o,
     ...results,
     durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),

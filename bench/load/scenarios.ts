@@ -133,16 +133,27 @@ async function onProduct<T>(ctx: RunContext, pool: WorkerPool, body: (h: Harness
   const { options } = ctx;
   const product = await (options.mode === 'cluster' ? startCluster : startProduct)(options.serverNodeOptions, ctx.logFile, ctx.profileDir);
   const dispatch = (worker: number, sessionId: string, join: Record<string, unknown>) => pool.join(worker, sessionId, join);
-  const router = product.esp === undefined ? new DirectRouting(dispatch) : new BenchRouter(product.esp, CHAT_QUEUE, options.routerPollMs, options.timeoutSeconds * 1000, dispatch);
+  const router =
+    product.esp === undefined
+      ? new DirectRouting(dispatch)
+      : new BenchRouter(product.esp, CHAT_QUEUE, options.routerPollMs, options.timeoutSeconds * 1000, dispatch);
   pool.onRoute((worker, sessionId) => router.own(sessionId, worker));
-  const sampler = new Sampler(product.pids, product.metrics, options.metricsSeconds * 1000, () => [process.pid, ...pool.pids], () => pool.counters());
+  const sampler = new Sampler(
+    product.pids,
+    product.metrics,
+    options.metricsSeconds * 1000,
+    () => [process.pid, ...pool.pids],
+    () => pool.counters(),
+  );
   router.start();
   sampler.start();
   const progress = setInterval(() => {
     const last = sampler.samples.at(-1);
     if (!last) return;
     const c = last.counters;
-    ctx.progress(`  ${Math.round(last.t)} s: held ${c.held}, created ${c.created}, closed ${c.closed}, messages ${c.messages}, errors ${c.errors}; server ${last.serverCpu.toFixed(2)} cores, ${Math.round(last.serverRssMb)} MB`);
+    ctx.progress(
+      `  ${Math.round(last.t)} s: held ${c.held}, created ${c.created}, closed ${c.closed}, messages ${c.messages}, errors ${c.errors}; server ${last.serverCpu.toFixed(2)} cores, ${Math.round(last.serverRssMb)} MB`,
+    );
   }, PROGRESS_EVERY_MS);
   try {
     return await body({ product, pool, router, sampler });
@@ -269,7 +280,10 @@ async function queuedAfter(esp: string, queue: string, count: number, waitMs: nu
   const start = performance.now();
   try {
     while (performance.now() - start < waitMs) {
-      const queues = await httpJson<Array<{ queue: string; waiting: number }>>(agent, 'GET', new URL('/router/queues', esp), undefined, { what: 'router queues', timeoutMs: waitMs }).catch(() => undefined);
+      const queues = await httpJson<Array<{ queue: string; waiting: number }>>(agent, 'GET', new URL('/router/queues', esp), undefined, {
+        what: 'router queues',
+        timeoutMs: waitMs,
+      }).catch(() => undefined);
       if ((queues?.body.find((q) => q.queue === queue)?.waiting ?? 0) >= count) return Math.round((performance.now() - start) / 100) / 10;
       await pause(2000);
     }
@@ -310,7 +324,8 @@ export async function asyncSessions(ctx: RunContext): Promise<ScenarioResult> {
       await pause(SETTLE_MS);
       const after = await h.sampler.sample(true);
       const count = Math.max(1, created.counters.created);
-      const perSession = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? NaN : Math.round(((a - b) * 1024 * 1024) / count));
+      const perSession = (a: number | undefined, b: number | undefined) =>
+        a === undefined || b === undefined ? NaN : Math.round(((a - b) * 1024 * 1024) / count);
       const { clients, steady } = await runChatTask(h, task, (start) => [start + o.sessionSeconds, start + o.sessionSeconds + o.steadySeconds]);
       for (const [what, n] of Object.entries(created.errors)) clients.errors[what] = (clients.errors[what] ?? 0) + n;
       clients.counters.errors += created.counters.errors;
@@ -339,7 +354,15 @@ export async function asyncSessions(ctx: RunContext): Promise<ScenarioResult> {
  * One closed loop against a server, after an unmeasured one of `warmupMs` (so that both sides run optimized code):
  * its rate (per second), p99 latency, and the server's CPU meanwhile.
  */
-async function closedLoop(pool: WorkerPool, targets: Target[], sampler: Sampler, taskOf: (i: number, durationMs: number) => Task, unit: 'requests' | 'messages', durationMs: number, warmupMs: number) {
+async function closedLoop(
+  pool: WorkerPool,
+  targets: Target[],
+  sampler: Sampler,
+  taskOf: (i: number, durationMs: number) => Task,
+  unit: 'requests' | 'messages',
+  durationMs: number,
+  warmupMs: number,
+) {
   await pool.run((i) => taskOf(i, warmupMs), targets);
   const start = sampler.now();
   const result = await pool.run((i) => taskOf(i, durationMs), targets);
@@ -358,7 +381,13 @@ async function closedLoop(pool: WorkerPool, targets: Target[], sampler: Sampler,
 /** Starts a bare baseline server and a sampler of it; runs `body`; stops them. */
 async function onBare<T>(kind: 'http' | 'ws', ctx: RunContext, pool: WorkerPool, body: (server: ServerProcess, sampler: Sampler) => Promise<T>): Promise<T> {
   const server = await startBare(kind, ctx.logFile);
-  const sampler = new Sampler(server.pids, undefined, 0, () => [process.pid, ...pool.pids], () => pool.counters());
+  const sampler = new Sampler(
+    server.pids,
+    undefined,
+    0,
+    () => [process.pid, ...pool.pids],
+    () => pool.counters(),
+  );
   sampler.start();
   try {
     return await body(server, sampler);
@@ -376,16 +405,26 @@ async function onBare<T>(kind: 'http' | 'ws', ctx: RunContext, pool: WorkerPool,
 export async function ceilings(ctx: RunContext): Promise<CeilingResult[]> {
   const o = ctx.options;
   const loop = [o.ceilingSeconds * 1000, o.warmupSeconds * 1000] as const;
-  const http = (against: 'bare' | 'product') => (i: number, durationMs: number): Task => ({ kind: 'http-ceiling', against, service: CHAT_SERVICE, concurrency: share(o.concurrency, o.workers, i), durationMs });
-  const relay = (against: 'bare' | 'product') => (i: number, durationMs: number): Task => ({
-    kind: 'relay-ceiling',
-    against,
-    cometdTransport: o.cometdTransport,
-    service: CHAT_SERVICE,
-    pairs: share(o.concurrency, o.workers, i),
-    durationMs,
-    messageBytes: o.messageBytes,
-  });
+  const http =
+    (against: 'bare' | 'product') =>
+    (i: number, durationMs: number): Task => ({
+      kind: 'http-ceiling',
+      against,
+      service: CHAT_SERVICE,
+      concurrency: share(o.concurrency, o.workers, i),
+      durationMs,
+    });
+  const relay =
+    (against: 'bare' | 'product') =>
+    (i: number, durationMs: number): Task => ({
+      kind: 'relay-ceiling',
+      against,
+      cometdTransport: o.cometdTransport,
+      service: CHAT_SERVICE,
+      pairs: share(o.concurrency, o.workers, i),
+      durationMs,
+      messageBytes: o.messageBytes,
+    });
   return withPool(ctx, async (pool) => {
     const bareHttp = await onBare('http', ctx, pool, (server, sampler) => closedLoop(pool, server.targets, sampler, http('bare'), 'requests', ...loop));
     const bareRelay = await onBare('ws', ctx, pool, (server, sampler) => closedLoop(pool, server.targets, sampler, relay('bare'), 'messages', ...loop));
@@ -395,8 +434,24 @@ export async function ceilings(ctx: RunContext): Promise<CeilingResult[]> {
     ]);
     const ratio = (product: number, bare: number) => Math.round((product / Math.max(1, bare)) * 100) / 100;
     return [
-      { work: 'http', title: 'HTTP requests/s (customer refresh; bare: form parsed, GMS-shaped JSON)', concurrency: o.concurrency, unit: 'requests/s', bare: bareHttp, product: productHttp, ratio: ratio(productHttp.rate, bareHttp.rate) },
-      { work: 'relay', title: 'Messages/s relayed customer ⇄ agent (CometD + agent WebSocket; bare: ws relay)', concurrency: o.concurrency, unit: 'messages/s', bare: bareRelay, product: productRelay, ratio: ratio(productRelay.rate, bareRelay.rate) },
+      {
+        work: 'http',
+        title: 'HTTP requests/s (customer refresh; bare: form parsed, GMS-shaped JSON)',
+        concurrency: o.concurrency,
+        unit: 'requests/s',
+        bare: bareHttp,
+        product: productHttp,
+        ratio: ratio(productHttp.rate, bareHttp.rate),
+      },
+      {
+        work: 'relay',
+        title: 'Messages/s relayed customer ⇄ agent (CometD + agent WebSocket; bare: ws relay)',
+        concurrency: o.concurrency,
+        unit: 'messages/s',
+        bare: bareRelay,
+        product: productRelay,
+        ratio: ratio(productRelay.rate, bareRelay.rate),
+      },
     ];
   });
 }

@@ -40,10 +40,14 @@ export interface Product extends ServerProcess {
 
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((done) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => done(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((done) => {
+          const server = createServer();
+          server.listen(0, '127.0.0.1', () => done(server));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as { port: number }).port);
   await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
@@ -69,7 +73,15 @@ function stopper(child: ChildProcess, graceMs: number, signal: NodeJS.Signals = 
 function productConfig(ports: number[], dataDir: string, settings: Record<string, unknown> = {}): Record<string, unknown> {
   const [webapi, esp, engine, reporting, push] = ports;
   return {
-    server: { host: '127.0.0.1', 'webapi-port': webapi, 'esp-port': esp, 'engine-port': engine, 'reporting-port': reporting, 'push-port': push, 'data-dir': dataDir },
+    server: {
+      host: '127.0.0.1',
+      'webapi-port': webapi,
+      'esp-port': esp,
+      'engine-port': engine,
+      'reporting-port': reporting,
+      'push-port': push,
+      'data-dir': dataDir,
+    },
     log: { level: 'warn' },
     settings: { 'stop-abandoned-interaction': 'always', ...settings },
     services: { [CHAT_SERVICE]: '1:default', [ASYNC_SERVICE]: '1:async' },
@@ -94,14 +106,30 @@ interface ServiceStart {
 }
 
 /** Starts one process of the product, its output appended to `logFile`; resolves once it is ready. */
-async function startService({ main, nodeOptions, configFile, env = {}, port, logFile, cpuProfDir }: ServiceStart): Promise<{ pid: number; stop(): Promise<void> }> {
+async function startService({
+  main,
+  nodeOptions,
+  configFile,
+  env = {},
+  port,
+  logFile,
+  cpuProfDir,
+}: ServiceStart): Promise<{ pid: number; stop(): Promise<void> }> {
   const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '--require', resolve(__dirname, 'exit-on-signal.js')] : [];
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeOptions, ...profile, join(APPS, main), '--config', configFile], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [...nodeOptions, ...profile, join(APPS, main), '--config', configFile], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log, log],
+  });
   // A profiled process exits normally on SIGUSR2 (exit-on-signal.js), so that node writes the profile.
   const service = { pid: child.pid ?? 0, stop: stopper(child, 20_000, cpuProfDir ? 'SIGUSR2' : 'SIGTERM') };
   const deadline = Date.now() + 60_000;
-  while ((await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok).catch(() => false)) === false) {
+  while (
+    (await fetch(`http://127.0.0.1:${port}/health/ready`)
+      .then((r) => r.ok)
+      .catch(() => false)) === false
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await service.stop();
       throw new Error(`${main} did not start (exit code ${child.exitCode}); see ${logFile}`);
@@ -127,10 +155,12 @@ export async function startProduct(nodeOptions: string[], logFile: string, cpuPr
   const ports = await freePorts(5);
   const { dataDir, configFile } = configFolder((dir) => productConfig(ports, dir));
   const removeData = () => rmSync(dataDir, { recursive: true, force: true });
-  const service = await startService({ main: 'all-in-one/src/main.js', nodeOptions, configFile, port: ports[0], logFile, cpuProfDir }).catch((error: unknown) => {
-    removeData();
-    throw error;
-  });
+  const service = await startService({ main: 'all-in-one/src/main.js', nodeOptions, configFile, port: ports[0], logFile, cpuProfDir }).catch(
+    (error: unknown) => {
+      removeData();
+      throw error;
+    },
+  );
   return {
     pids: [service.pid],
     targets: [{ http: `http://127.0.0.1:${ports[0]}`, ws: `ws://127.0.0.1:${ports[0]}/agent/ws`, agentToken: AGENT_TOKEN }],
@@ -146,13 +176,18 @@ export async function startProduct(nodeOptions: string[], logFile: string, cpuPr
 /** Addresses of the real Cassandra, Kafka and Redis, as deploy/local/with-services.sh exports them. */
 function realServers(): { cassandra: { host: string; port: number }; kafka: string; redis: string } {
   const { OCS_TEST_CASSANDRA: cassandra, OCS_TEST_KAFKA_BROKERS: kafka, OCS_TEST_REDIS: redis } = process.env;
-  if (!cassandra || !kafka || !redis) throw new Error('the cluster mode needs OCS_TEST_CASSANDRA, OCS_TEST_KAFKA_BROKERS and OCS_TEST_REDIS: run it through deploy/local/with-services.sh');
+  if (!cassandra || !kafka || !redis)
+    throw new Error('the cluster mode needs OCS_TEST_CASSANDRA, OCS_TEST_KAFKA_BROKERS and OCS_TEST_REDIS: run it through deploy/local/with-services.sh');
   const [host, port] = cassandra.split(':');
   return { cassandra: { host, port: Number(port) }, kafka, redis };
 }
 
 /** Runs `work` with a Cassandra client of its own (for the bench keyspace, which it may create or drop). */
-async function cassandraAdmin(at: { host: string; port: number }, keyspace: string, work: (client: CassandraContext['client']) => Promise<unknown>): Promise<void> {
+async function cassandraAdmin(
+  at: { host: string; port: number },
+  keyspace: string,
+  work: (client: CassandraContext['client']) => Promise<unknown>,
+): Promise<void> {
   const admin = await connectCassandra({ contactPoints: [at.host], port: at.port, keyspace });
   try {
     await work(admin.client);
@@ -189,7 +224,9 @@ export async function startCluster(nodeOptions: string[], logFile: string, cpuPr
   const servers = realServers();
   const keyspace = `ocs_bench_${randomBytes(4).toString('hex')}`;
   const kafkaPrefix = `${keyspace}.`;
-  await cassandraAdmin(servers.cassandra, keyspace, (client) => applySchema(client, { keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 } }));
+  await cassandraAdmin(servers.cassandra, keyspace, (client) =>
+    applySchema(client, { keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 } }),
+  );
   const { dataDir, configFile } = configFolder((dir) => ({
     ...productConfig([0, 0, 0, 0, 0], dir, { 'transcript-auto-save': 1, 'session-restoration-mode': 'simple' }),
     cluster: { mode: 'cluster' },
@@ -209,7 +246,8 @@ export async function startCluster(nodeOptions: string[], logFile: string, cpuPr
     started.push(await startService({ main, nodeOptions, configFile, env, port, logFile, cpuProfDir }));
   };
   try {
-    for (const [i, port] of engines.entries()) await service('session-engine/src/main.js', port, { 'OCS__cluster__node-id': `bench-e${i + 1}`, 'OCS__server__engine-port': String(port) });
+    for (const [i, port] of engines.entries())
+      await service('session-engine/src/main.js', port, { 'OCS__cluster__node-id': `bench-e${i + 1}`, 'OCS__server__engine-port': String(port) });
     await Promise.all(gateways.map((port) => service('webapi-gateway/src/main.js', port, { 'OCS__server__webapi-port': String(port) })));
   } catch (error) {
     await stop();

@@ -46,7 +46,10 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
     const ann = await customer();
     const bob = await agent('Bob');
     const joined = await bob.expect('sessionInfo', { type: 'join', sessionId: ann.chatId });
-    expect(joined.events.map((e) => [e.kind, e.nickname])).toEqual([['newParty', 'Ann'], ['newParty', 'Bob']]);
+    expect(joined.events.map((e) => [e.kind, e.nickname])).toEqual([
+      ['newParty', 'Ann'],
+      ['newParty', 'Bob'],
+    ]);
 
     const sent = await ann.op('send', { message: 'my bill is wrong 😕' });
     expect(sent.body).toMatchObject({ statusCode: 0, chatEnded: false });
@@ -102,7 +105,13 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
     await bob.expect('sessionInfo', { type: 'join', sessionId: ann.chatId });
     await bob.expect('ack', { type: 'message', sessionId: ann.chatId, text: 'Bob here.' });
     await ann.waitFor((m) => m.text === 'Bob here.', 'human agent message');
-    const all = (await GmsRestClient.post(`${gateway}/genesys/2/chat/customer-support/${ann.chatId}/refresh`, { userId: ann.userId, secureKey: ann.secureKey, alias: ann.alias })).body;
+    const all = (
+      await GmsRestClient.post(`${gateway}/genesys/2/chat/customer-support/${ann.chatId}/refresh`, {
+        userId: ann.userId,
+        secureKey: ann.secureKey,
+        alias: ann.alias,
+      })
+    ).body;
     expect(all.messages.map((m) => `${m.type}:${m.from.nickname}`)).toEqual([
       'ParticipantJoined:Ann',
       'ParticipantJoined:HelpBot',
@@ -130,7 +139,13 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
     await carl.pushed(ann.chatId, (e) => e.kind === 'message' && e.text === 'marker', 'marker');
     expect(carl.history.some((e) => JSON.stringify(e).includes('just for Bob'))).toBe(false);
     await ann.waitFor((m) => m.text === 'marker', 'marker');
-    const seenByAnn = (await GmsRestClient.post(`${gateway}/genesys/2/chat/customer-support/${ann.chatId}/refresh`, { userId: ann.userId, secureKey: ann.secureKey, alias: ann.alias })).body;
+    const seenByAnn = (
+      await GmsRestClient.post(`${gateway}/genesys/2/chat/customer-support/${ann.chatId}/refresh`, {
+        userId: ann.userId,
+        secureKey: ann.secureKey,
+        alias: ann.alias,
+      })
+    ).body;
     expect(JSON.stringify(seenByAnn)).not.toContain('just for Bob');
   });
 
@@ -144,7 +159,12 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
     const closed = await bob.pushed(ann.chatId, (e) => e.kind === 'partyLeft', 'close');
     expect(closed.status).toBe('CLOSED');
 
-    const last = await GmsRestClient.post(`${gateway}/genesys/2/chat/customer-support/${ann.chatId}/refresh`, { userId: ann.userId, secureKey: ann.secureKey, alias: ann.alias, transcriptPosition: '1' });
+    const last = await GmsRestClient.post(`${gateway}/genesys/2/chat/customer-support/${ann.chatId}/refresh`, {
+      userId: ann.userId,
+      secureKey: ann.secureKey,
+      alias: ann.alias,
+      transcriptPosition: '1',
+    });
     expect(last.status).toBe(200);
     expect(last.body.chatEnded).toBe(true);
     expect(last.body.messages.map((m) => `${m.type}:${m.from.nickname}`)).toEqual([
@@ -178,7 +198,10 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
       await bob.expect('ack', { type: 'message', sessionId: started.chatId, text: 'hello back' });
       expect(await ann.message((m) => m.text === 'hello back', 'agent reply')).toMatchObject({ type: 'Message', from: { type: 'Agent' } });
       await ann.publish({ operation: 'startTyping', message: 'typ' });
-      expect((await bob.pushed(started.chatId ?? '', (e) => e.kind === 'notice', 'typing')).events[0]).toMatchObject({ noticeType: 'TYPING_STARTED', text: 'typ' });
+      expect((await bob.pushed(started.chatId ?? '', (e) => e.kind === 'notice', 'typing')).events[0]).toMatchObject({
+        noticeType: 'TYPING_STARTED',
+        text: 'typ',
+      });
     });
 
     it('re-attaches with requestNotifications after a lost connection, missing nothing', async () => {
@@ -254,7 +277,13 @@ describe('bad input', () => {
       { url: `${gateway}/genesys/2/chat/toString`, fields: { nickname: 'x' }, status: 404, code: 306, says: 'toString' },
       { url: `${chat}/FFFFFFFFFFFFFFFF/send`, fields: { ...id, message: 'x' }, status: 404, code: 404, says: 'not found' },
       { url: `${chat}/${ann.chatId}/send`, fields: { ...id, secureKey: 'wrong', message: 'x' }, status: 404, code: 404, says: 'not found' },
-      { url: `${chat}/${ann.chatId}/send`, fields: { userId: ann.userId, alias: ann.alias, message: 'x' }, status: 400, code: 400, says: 'secureKey is required' },
+      {
+        url: `${chat}/${ann.chatId}/send`,
+        fields: { userId: ann.userId, alias: ann.alias, message: 'x' },
+        status: 400,
+        code: 400,
+        says: 'secureKey is required',
+      },
       { url: `${chat}/${ann.chatId}/send`, fields: { ...id }, status: 400, code: 400, says: 'message is required' },
       { url: `${chat}/${ann.chatId}/send`, fields: { ...id, message: 'x'.repeat(2001) }, status: 400, code: 204, says: 'message-max-size' },
       { url: `${chat}/${ann.chatId}/send`, fields: { ...id, message: 'x', eventAttributes: '{nope' }, status: 400, code: 400, says: 'eventAttributes' },
@@ -263,7 +292,11 @@ describe('bad input', () => {
     ];
     for (const c of cases) {
       const reply = await GmsRestClient.post(c.url, c.fields);
-      expect({ status: reply.status, code: reply.body.errors?.[0]?.code, statusCode: reply.body.statusCode }).toEqual({ status: c.status, code: c.code, statusCode: 2 });
+      expect({ status: reply.status, code: reply.body.errors?.[0]?.code, statusCode: reply.body.statusCode }).toEqual({
+        status: c.status,
+        code: c.code,
+        statusCode: 2,
+      });
       expect(reply.body.errors?.[0]?.message).toContain(c.says);
     }
     const unknownVsWrong = await Promise.all([GmsRestClient.post(cases[3].url, cases[3].fields), GmsRestClient.post(cases[4].url, cases[4].fields)]);

@@ -1,4 +1,10 @@
-import { CassandraInteractionServer, CassandraOwnershipStore, CassandraTranscriptStore, connectCassandra, type CassandraContext } from '@ocs/adapters-cassandra';
+import {
+  CassandraInteractionServer,
+  CassandraOwnershipStore,
+  CassandraTranscriptStore,
+  connectCassandra,
+  type CassandraContext,
+} from '@ocs/adapters-cassandra';
 import { MemoryEventBus } from '@ocs/adapters-memory';
 import { NODE_PROPERTY } from '@ocs/interaction-bridge';
 import { AgentTestClient, GmsCometdClient, GmsRestClient, until, type ChatV2Reply } from '@ocs/testing';
@@ -76,14 +82,21 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
 
     const customerSays = async (chat: Chat, text: string) => {
       if (chat.rest) {
-        await acknowledged(async () => ((await chat.rest?.op('send', { message: text }))?.body.statusCode === 0 ? true : undefined), `customer message "${text}"`);
+        await acknowledged(
+          async () => ((await chat.rest?.op('send', { message: text }))?.body.statusCode === 0 ? true : undefined),
+          `customer message "${text}"`,
+        );
       } else {
         const cometd = chat.cometd as GmsCometdClient;
         await acknowledged(async () => {
           const seen = cometd.inbox.history.length;
           await cometd.publish({ operation: 'sendMessage', message: text });
           // The reply to this publish: a refusal worth retrying (statusCode 1), or success.
-          const reply = await until(async () => cometd.inbox.history.slice(seen).find((r: ChatV2Reply) => r.statusCode !== 0 || r.messages.length === 0), 'the reply', 10_000);
+          const reply = await until(
+            async () => cometd.inbox.history.slice(seen).find((r: ChatV2Reply) => r.statusCode !== 0 || r.messages.length === 0),
+            'the reply',
+            10_000,
+          );
           return reply.statusCode === 0 ? true : undefined;
         }, `customer message "${text}" over CometD`);
       }
@@ -105,7 +118,9 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
     // Where the interaction says its session is served (the bridge consumes the session events from Kafka).
     const interactions = new CassandraInteractionServer(cassandra, new MemoryEventBus());
     const interactionOf = async (chat: Chat): Promise<string | undefined> => {
-      const row = (await cassandra.client.execute(`SELECT interaction_id FROM ${cluster.keyspace}.interactions_by_session WHERE session_id = ?`, [chat.sessionId])).first();
+      const row = (
+        await cassandra.client.execute(`SELECT interaction_id FROM ${cluster.keyspace}.interactions_by_session WHERE session_id = ?`, [chat.sessionId])
+      ).first();
       return row?.get('interaction_id');
     };
     const locationOf = async (chat: Chat) => {
@@ -131,7 +146,12 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
       const response = await fetch(`${esp.url}/esp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ Service: 'Chat', Method: 'Message', Parameters: { MessageText: workflowText }, UserData: { InteractionId: await interactionOf(affected[0]) } }),
+        body: JSON.stringify({
+          Service: 'Chat',
+          Method: 'Message',
+          Parameters: { MessageText: workflowText },
+          UserData: { InteractionId: await interactionOf(affected[0]) },
+        }),
       });
       return response.ok ? ((await response.json()) as { Event: string }) : undefined;
     }, 'the ESP message after the crash');
@@ -142,7 +162,10 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
 
     for (const chat of affected) {
       // The agent is told: its own departure with quit reason 8 (restoration); it joins again through its gateway.
-      const told = await chat.agent.next((e) => e.type === 'sessionInfo' && e.events.some((ev) => ev.kind === 'partyLeft' && ev.quitReasonCode === '8'), 'the restoration notice');
+      const told = await chat.agent.next(
+        (e) => e.type === 'sessionInfo' && e.events.some((ev) => ev.kind === 'partyLeft' && ev.quitReasonCode === '8'),
+        'the restoration notice',
+      );
       expect(told.type).toBe('sessionInfo');
       await chat.agent.expect('sessionInfo', { type: 'join', sessionId: chat.sessionId });
     }
@@ -165,7 +188,11 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
     expect(await downloaded.text()).toBe(content);
 
     for (const chat of chats.filter((c) => c.cometd)) {
-      await until(async () => (chat.cometd?.inbox.history.some((r) => r.messages.some((m) => m.text?.startsWith('still here'))) ? true : undefined), 'the agent message after failover on CometD', 30_000);
+      await until(
+        async () => (chat.cometd?.inbox.history.some((r) => r.messages.some((m) => m.text?.startsWith('still here'))) ? true : undefined),
+        'the agent message after failover on CometD',
+        30_000,
+      );
     }
 
     const store = new CassandraTranscriptStore(cassandra, 'test');

@@ -27,7 +27,10 @@ export interface Embedded {
  * Every service in one process on in-memory adapters: the same modules the separate deployables run, each on
  * its own port, sharing one session engine.
  */
-export async function startEmbedded(config: ChatServerConfig, loggerFor: (service: string) => Logger = (service) => createLogger({ service, level: config.log.level })): Promise<Embedded> {
+export async function startEmbedded(
+  config: ChatServerConfig,
+  loggerFor: (service: string) => Logger = (service) => createLogger({ service, level: config.log.level }),
+): Promise<Embedded> {
   // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
   const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'));
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
@@ -45,7 +48,13 @@ export async function startEmbedded(config: ChatServerConfig, loggerFor: (servic
   const urls: Record<string, string> = {};
   try {
     for (const s of services) {
-      const { app, url } = await bootstrapApp(s.module, { service: s.name, host: server.host, port: s.port, logger: loggerFor(s.name), bodyLimitBytes: maxRequestBytes(config) });
+      const { app, url } = await bootstrapApp(s.module, {
+        service: s.name,
+        host: server.host,
+        port: s.port,
+        logger: loggerFor(s.name),
+        bodyLimitBytes: maxRequestBytes(config),
+      });
       apps.push(app);
       urls[s.name] = url;
     }

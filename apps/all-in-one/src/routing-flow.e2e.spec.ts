@@ -23,11 +23,19 @@ function routing(product: TestProduct) {
   return {
     interaction,
     waitingFor: (sessionId: string) =>
-      until(async () => (await http<Interaction[]>('GET', `${product.esp}/router/queues/chat_inbound/interactions`)).body.find((i) => i.sessionId === sessionId), 'the interaction in its queue'),
+      until(
+        async () => (await http<Interaction[]>('GET', `${product.esp}/router/queues/chat_inbound/interactions`)).body.find((i) => i.sessionId === sessionId),
+        'the interaction in its queue',
+      ),
     take: async (id: string) => (await http<Taken>('POST', `${product.esp}/router/interactions/${id}/take`)).body,
     requeue: async (id: string) => expect((await http('POST', `${product.esp}/router/interactions/${id}/requeue`)).status).toBe(200),
     esp: (method: string, parameters: Record<string, string>) =>
-      http<{ Event: string; Parameters?: Record<string, unknown>; FaultString?: string }>('POST', `${product.esp}/esp`, { Service: 'Chat', Method: method, Parameters: parameters, UserData: {} }),
+      http<{ Event: string; Parameters?: Record<string, unknown>; FaultString?: string }>('POST', `${product.esp}/esp`, {
+        Service: 'Chat',
+        Method: method,
+        Parameters: parameters,
+        UserData: {},
+      }),
     status: (id: string, expected: string) =>
       until(async () => ((await interaction(id)).properties.GCTI_Chat_AsyncStatus === expected ? true : undefined), `GCTI_Chat_AsyncStatus ${expected}`),
   };
@@ -78,7 +86,10 @@ describe('routing flow in the all-in-one', () => {
 
     const workflow = await r.esp('Message', { InteractionId: id, MessageText: 'Bob will help you today.', Nickname: 'Concierge' });
     expect(workflow.body).toMatchObject({ Event: 'Event3rdServerResponse', Parameters: { ScriptPos: expect.any(Number) } });
-    expect(await ann.waitFor((m) => m.text === 'Bob will help you today.', 'workflow message')).toMatchObject({ type: 'Message', from: { nickname: 'Concierge', type: 'External' } });
+    expect(await ann.waitFor((m) => m.text === 'Bob will help you today.', 'workflow message')).toMatchObject({
+      type: 'Message',
+      from: { nickname: 'Concierge', type: 'External' },
+    });
 
     await bob.expect('ack', { type: 'releaseParty', sessionId: ann.chatId, afterAction: 'KEEP_ALIVE' });
     expect((await r.esp('PlaceOnHold', { InteractionId: id })).body.Event).toBe('Event3rdServerResponse');

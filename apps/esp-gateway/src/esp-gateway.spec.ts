@@ -113,10 +113,19 @@ describe('esp-gateway over HTTP', () => {
     it('takes Nickname and MessageType; an INT message reaches agents, not the customer', async () => {
       const { interactionId, customer, agent } = await chat();
       const bob = await agent();
-      const reply = await esp('Message', { InteractionId: interactionId, MessageText: 'VIP customer', Nickname: 'Router', MessageType: 'hint', Visibility: 'INT' });
+      const reply = await esp('Message', {
+        InteractionId: interactionId,
+        MessageText: 'VIP customer',
+        Nickname: 'Router',
+        MessageType: 'hint',
+        Visibility: 'INT',
+      });
       expect(reply.body.Parameters).toMatchObject({ ScriptPos: 3 });
       const forBob = (await engine.read(bob, 0)).events.at(-1);
-      expect(forBob).toMatchObject({ event: { kind: 'message', text: 'VIP customer', messageType: 'hint', visibility: 'INT', position: 3 }, from: { nickname: 'Router', userType: 'EXTERNAL' } });
+      expect(forBob).toMatchObject({
+        event: { kind: 'message', text: 'VIP customer', messageType: 'hint', visibility: 'INT', position: 3 },
+        from: { nickname: 'Router', userType: 'EXTERNAL' },
+      });
       expect((await engine.read(customer, 0)).events.some((e) => e.event.kind === 'message')).toBe(false);
     });
 
@@ -161,7 +170,10 @@ describe('esp-gateway over HTTP', () => {
       const reply = await esp('Notice', { InteractionId: interactionId, NoticeType: 'USER_PUSHED_URL', NoticeText: 'https://shop.example/help' });
       expect(reply.body).toEqual({ Event: 'Event3rdServerResponse', Parameters: { OccuredAt: expect.stringMatching(ISO_UTC), ScriptPos: 2 } });
       const notice = (await engine.read(customer, 0)).events.at(-1);
-      expect(notice).toMatchObject({ event: { kind: 'notice', noticeType: 'PUSH_URL', text: 'https://shop.example/help', position: 2 }, from: { nickname: 'system', userType: 'EXTERNAL' } });
+      expect(notice).toMatchObject({
+        event: { kind: 'notice', noticeType: 'PUSH_URL', text: 'https://shop.example/help', position: 2 },
+        from: { nickname: 'system', userType: 'EXTERNAL' },
+      });
     });
 
     it('sends a USER_CUSTOM notice with attributes; VIP visibility hides it from agents and the customer', async () => {
@@ -183,7 +195,9 @@ describe('esp-gateway over HTTP', () => {
       const reply = await esp('PlaceOnHold', { InteractionId: interactionId });
       expect(reply.body).toEqual({ Event: 'Event3rdServerResponse', Parameters: { OccuredAt: expect.stringMatching(ISO_UTC) } });
       await bus.idle();
-      expect(published).toContainEqual(expect.objectContaining({ type: 'properties', sessionId, properties: expect.objectContaining({ GCTI_Chat_AsyncStatus: '-2' }) }));
+      expect(published).toContainEqual(
+        expect.objectContaining({ type: 'properties', sessionId, properties: expect.objectContaining({ GCTI_Chat_AsyncStatus: '-2' }) }),
+      );
     });
 
     it('refuses a session that is not async (409, fault 5)', async () => {
@@ -253,7 +267,15 @@ describe('esp-gateway over HTTP', () => {
     it('passes the checked parameters on (timeouts as whole numbers)', async () => {
       const { interactionId, sessionId } = await chat();
       const configure = jest.spyOn(engine, 'configureIdleControl');
-      const parameters = { 'reset-parameters': 'true', enabled: 'false', 'include-notices': 'major2', 'message-alert': 'Still there?', 'timeout-alert': '060', 'timeout-close': 86_400, Unrelated: 'x' };
+      const parameters = {
+        'reset-parameters': 'true',
+        enabled: 'false',
+        'include-notices': 'major2',
+        'message-alert': 'Still there?',
+        'timeout-alert': '060',
+        'timeout-close': 86_400,
+        Unrelated: 'x',
+      };
       const reply = await esp('IdleControlConfigure', { InteractionId: interactionId, ...parameters });
       expect(reply.body).toEqual({ Event: 'Event3rdServerResponse', Parameters: { OccuredAt: expect.stringMatching(ISO_UTC) } });
       expect(configure).toHaveBeenCalledWith(sessionId, {
@@ -298,7 +320,12 @@ describe('esp-gateway over HTTP', () => {
     it('refuses a request without any of its parameters (400, fault 2)', async () => {
       const { interactionId } = await chat();
       const configure = jest.spyOn(engine, 'configureSession');
-      expectFault(await esp('ConfigureSession', { InteractionId: interactionId, Language: 'German' }), 400, 2, /at least one of async-idle-reset, GCTI_LanguageCode, GCTI_LanguageName/);
+      expectFault(
+        await esp('ConfigureSession', { InteractionId: interactionId, Language: 'German' }),
+        400,
+        2,
+        /at least one of async-idle-reset, GCTI_LanguageCode, GCTI_LanguageName/,
+      );
       expect(configure).not.toHaveBeenCalled();
     });
   });
@@ -334,11 +361,26 @@ describe('esp-gateway over HTTP', () => {
       ['a MessageText that is not text', 'Message', { MessageText: true }, /MessageText must be a string/],
       ['an unknown Visibility', 'Message', { MessageText: 'hi', Visibility: 'SECRET' }, /Visibility "SECRET" is not valid; expected ALL, INT, VIP/],
       ['malformed JSON-like EventAttributes', 'Message', { MessageText: 'hi', EventAttributes: '{"a":' }, /EventAttributes is malformed: not valid JSON/],
-      ['malformed list-like EventAttributes', 'Message', { MessageText: 'hi', EventAttributes: 'a:1|b' }, /EventAttributes is malformed: pair 2 \("b"\) has no ":"/],
-      ['EventAttributes that are a list of items', 'Message', { MessageText: 'hi', EventAttributes: ['a'] }, /EventAttributes is malformed: EventAttributes must be a key-value list/],
+      [
+        'malformed list-like EventAttributes',
+        'Message',
+        { MessageText: 'hi', EventAttributes: 'a:1|b' },
+        /EventAttributes is malformed: pair 2 \("b"\) has no ":"/,
+      ],
+      [
+        'EventAttributes that are a list of items',
+        'Message',
+        { MessageText: 'hi', EventAttributes: ['a'] },
+        /EventAttributes is malformed: EventAttributes must be a key-value list/,
+      ],
       ['a MessageText longer than message-max-size', 'Message', { MessageText: 'x'.repeat(101) }, /message-max-size \(100\)/],
       ['a missing NoticeType', 'Notice', { NoticeText: 'hi' }, /NoticeType is missing/],
-      ['a NoticeType a workflow may not send', 'Notice', { NoticeType: 'TYPING_STARTED' }, /NoticeType "TYPING_STARTED" is not valid; expected USER_PUSHED_URL, USER_CUSTOM/],
+      [
+        'a NoticeType a workflow may not send',
+        'Notice',
+        { NoticeType: 'TYPING_STARTED' },
+        /NoticeType "TYPING_STARTED" is not valid; expected USER_PUSHED_URL, USER_CUSTOM/,
+      ],
       ['a pushed URL without its URL', 'Notice', { NoticeType: 'USER_PUSHED_URL' }, /NoticeText must be the URL to push/],
       ['a pushed URL that is no URL', 'Notice', { NoticeType: 'USER_PUSHED_URL', NoticeText: 'see our help page' }, /NoticeText must be the URL to push/],
     ])('%s (400, fault 2)', async (_, method, parameters, names) => {
@@ -352,7 +394,12 @@ describe('esp-gateway over HTTP', () => {
       ['a body that is not JSON', '{"Service":"Chat",', 'application/json', 400],
       ['a JSON body that is not an object', '["Chat","Message"]', 'application/json', 400],
       ['a body that is not sent as JSON', 'Service=Chat&Method=Message', 'text/plain', 400],
-      ['a body larger than the limit', JSON.stringify({ Service: 'Chat', Method: 'Message', Parameters: { MessageText: 'x'.repeat(1_000_000) } }), 'application/json', 413],
+      [
+        'a body larger than the limit',
+        JSON.stringify({ Service: 'Chat', Method: 'Message', Parameters: { MessageText: 'x'.repeat(1_000_000) } }),
+        'application/json',
+        413,
+      ],
     ])('%s is a malformed request (fault 6)', async (_, body, contentType, httpStatus) => {
       expectFault(await post(body, contentType), httpStatus, 6, /request/);
     });

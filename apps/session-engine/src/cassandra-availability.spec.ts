@@ -54,22 +54,23 @@ const cassandra = (action: 'up' | 'down') => run('bash', [SERVICES, action, 'cas
       },
     });
     const logger = createLogger({ service: 'availability-test', level: 'info' }, sink);
-    const config = (extra: Record<string, string> = {}) => loadConfig({
-      argv: [],
-      env: {
-        ...extra,
-        OCS__cluster__node_id: 'availability-node',
-        OCS__cassandra__port: own.OCS_CASSANDRA_PORT,
-        OCS__cassandra__keyspace: keyspace,
-        OCS__cassandra__read_consistency: 'ONE',
-        OCS__cassandra__write_consistency: 'ONE',
-        OCS__kafka__brokers: process.env.OCS_TEST_KAFKA_BROKERS ?? '',
-        OCS__redis__url: process.env.OCS_TEST_REDIS ?? '',
-        OCS__redis__key_prefix: 'ocs-availability:',
-        OCS__settings__transcript_auto_save: '1',
-        OCS__settings__transcript_resend_attempts: '0',
-      },
-    });
+    const config = (extra: Record<string, string> = {}) =>
+      loadConfig({
+        argv: [],
+        env: {
+          ...extra,
+          OCS__cluster__node_id: 'availability-node',
+          OCS__cassandra__port: own.OCS_CASSANDRA_PORT,
+          OCS__cassandra__keyspace: keyspace,
+          OCS__cassandra__read_consistency: 'ONE',
+          OCS__cassandra__write_consistency: 'ONE',
+          OCS__kafka__brokers: process.env.OCS_TEST_KAFKA_BROKERS ?? '',
+          OCS__redis__url: process.env.OCS_TEST_REDIS ?? '',
+          OCS__redis__key_prefix: 'ocs-availability:',
+          OCS__settings__transcript_auto_save: '1',
+          OCS__settings__transcript_resend_attempts: '0',
+        },
+      });
     parts = await clusterAdapters(config(), logger);
     const { engine } = wireSessionEngine(config(), logger, parts.adapters, parts.wiring);
     const { party } = await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
@@ -90,7 +91,15 @@ const cassandra = (action: 'up' | 'down') => run('bash', [SERVICES, action, 'cas
     await cassandra('up');
     await until(async () => (lines.some((l) => l.logId === CASSANDRA_AVAILABLE) ? true : undefined), 'log id 59521', 60_000);
     expect(parts.cassandraHealth.isAvailable()).toBe(true);
-    await until(async () => engine.message(party, { text: 'Cassandra is back' }).then(() => true, () => undefined), 'a save after the return', 30_000);
+    await until(
+      async () =>
+        engine.message(party, { text: 'Cassandra is back' }).then(
+          () => true,
+          () => undefined,
+        ),
+      'a save after the return',
+      30_000,
+    );
     expect((await parts.adapters.store.load(party.sessionId))?.transcript.at(-1)).toMatchObject({ text: 'Cassandra is back' });
   }, 240_000);
 });

@@ -12,7 +12,9 @@ import { followNodeCommands } from '@ocs/chat-engine';
 import { wireSessionEngine } from './wiring';
 
 const needed = { cassandra: process.env.OCS_TEST_CASSANDRA, kafka: process.env.OCS_TEST_KAFKA_BROKERS, redis: process.env.OCS_TEST_REDIS };
-const missing = Object.entries(needed).filter(([, v]) => !v).map(([k]) => k);
+const missing = Object.entries(needed)
+  .filter(([, v]) => !v)
+  .map(([k]) => k);
 if (missing.length > 0 && (process.env.CI || process.env.OCS_REQUIRE_SERVICES)) {
   throw new Error(`the cluster wiring tests need real servers: ${missing.join(', ')} not set (deploy/local/services.sh env)`);
 }
@@ -99,7 +101,11 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
       expect(records.filter((r) => r.key === party.sessionId).map((r) => (r.value as { type: string }).type)).toEqual(['created', 'event', 'event']);
       expect((await a.parts.membership.alive()).map((n) => n.nodeId)).toContain('node-a');
       expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^ocs_cassandra_available 1$/m);
-      const rpc = await fetch(`${url}/engine/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'sessionInfo', args: [party.sessionId] }) });
+      const rpc = await fetch(`${url}/engine/rpc`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ method: 'sessionInfo', args: [party.sessionId] }),
+      });
       expect(await rpc.json()).toMatchObject({ result: { sessionId: party.sessionId, nextPosition: 2, closed: false } });
       const drained = await fetch(`${url}/engine/drain`, { method: 'POST' });
       expect(await drained.json()).toEqual({ nodeId: 'node-a', draining: true, sessions: 1 });
@@ -124,7 +130,12 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
 
     await a.parts.membership.leave('node-c');
     const view = await b.engine.read(customer.party, 0);
-    expect(view.events.map((e) => (e.event.kind === 'message' ? e.event.text : e.event.kind))).toEqual(['newParty', 'newParty', 'acknowledged before the crash', 'partyLeft']);
+    expect(view.events.map((e) => (e.event.kind === 'message' ? e.event.text : e.event.kind))).toEqual([
+      'newParty',
+      'newParty',
+      'acknowledged before the crash',
+      'partyLeft',
+    ]);
     expect(view.events.at(-1)?.event).toMatchObject({ quitReasonCode: '8', userId: agent.party.userId });
     expect(await b.parts.wiring.ownership.store.owner(customer.party.sessionId)).toMatchObject({ nodeId: 'node-d' });
     await b.engine.message(customer.party, { text: 'after the restore' });
@@ -135,7 +146,11 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
   it('two nodes racing to restore a dead node’s session end with exactly one owner, the other answering NOT_OWNER', async () => {
     const a = await node('node-g');
     const [b, c] = [await node('node-h'), await node('node-i')];
-    for (const [n, id] of [[b, 'node-h'], [c, 'node-i']] as const) await n.parts.membership.heartbeat({ nodeId: id, url: 'http://127.0.0.1:3', draining: false, limited: false, sessions: 0 }, 60_000);
+    for (const [n, id] of [
+      [b, 'node-h'],
+      [c, 'node-i'],
+    ] as const)
+      await n.parts.membership.heartbeat({ nodeId: id, url: 'http://127.0.0.1:3', draining: false, limited: false, sessions: 0 }, 60_000);
     const customer = await a.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
     await a.engine.message(customer.party, { text: 'before the race' });
     const outcomes = await Promise.allSettled([b.engine.read(customer.party, 0), c.engine.read(customer.party, 0)]);
@@ -154,14 +169,21 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
     const purge = { OCS__settings__session_restore_do_purge: 'true' };
     const a = await node('node-e', purge);
     const b = await node('node-f', purge);
-    const commands = await Promise.all([followNodeCommands(a.engine, a.parts.adapters.bus, 'node-e'), followNodeCommands(b.engine, b.parts.adapters.bus, 'node-f')]);
+    const commands = await Promise.all([
+      followNodeCommands(a.engine, a.parts.adapters.bus, 'node-e'),
+      followNodeCommands(b.engine, b.parts.adapters.bus, 'node-f'),
+    ]);
     try {
       await b.parts.membership.heartbeat({ nodeId: 'node-f', url: 'http://127.0.0.1:2', draining: false, limited: false, sessions: 0 }, 60_000);
       const customer = await a.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
       expect(await a.engine.findParty(customer.party.secureKey)).toBeDefined();
       // node-e never heartbeats: to the others it is gone, though it still holds the session.
       await b.engine.read(customer.party, 0);
-      await until(async () => ((await a.engine.findParty(customer.party.secureKey)) === undefined ? true : undefined), 'the purge on the previous owner', 30_000);
+      await until(
+        async () => ((await a.engine.findParty(customer.party.secureKey)) === undefined ? true : undefined),
+        'the purge on the previous owner',
+        30_000,
+      );
       expect(await b.engine.findParty(customer.party.secureKey)).toMatchObject({ sessionId: customer.party.sessionId });
     } finally {
       await Promise.all(commands.map((c) => c.close()));

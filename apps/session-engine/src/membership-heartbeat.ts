@@ -1,4 +1,14 @@
-import { Controller, Get, HttpCode, Inject, Injectable, Post, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  Post,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { ChatEngine } from '@ocs/chat-engine';
 import { LOGGER, type Logger } from '@ocs/observability';
 import type { Membership } from '@ocs/ports';

@@ -11,7 +11,9 @@ import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.mo
 import { wireSessionEngine } from './wiring';
 
 const needed = { cassandra: process.env.OCS_TEST_CASSANDRA, kafka: process.env.OCS_TEST_KAFKA_BROKERS, redis: process.env.OCS_TEST_REDIS };
-const missing = Object.entries(needed).filter(([, v]) => !v).map(([k]) => k);
+const missing = Object.entries(needed)
+  .filter(([, v]) => !v)
+  .map(([k]) => k);
 if (missing.length > 0 && (process.env.CI || process.env.OCS_REQUIRE_SERVICES)) {
   throw new Error(`the readiness tests need real servers: ${missing.join(', ')} not set (deploy/local/services.sh env)`);
 }

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from './webapi-gateway.module';
 
 const redis = process.env.OCS_TEST_REDIS;
-if (!redis && (process.env.CI || process.env.OCS_REQUIRE_SERVICES)) throw new Error('the gateway readiness test needs OCS_TEST_REDIS (deploy/local/services.sh env)');
+if (!redis && (process.env.CI || process.env.OCS_REQUIRE_SERVICES))
+  throw new Error('the gateway readiness test needs OCS_TEST_REDIS (deploy/local/services.sh env)');
 
 (redis ? describe : describe.skip)('webapi-gateway readiness on the real Redis membership', () => {
   const url = new URL(redis ?? 'redis://127.0.0.1:6379');
@@ -37,7 +38,10 @@ if (!redis && (process.env.CI || process.env.OCS_REQUIRE_SERVICES)) throw new Er
   });
 
   it('is ready once a session engine is alive; 503 naming redis while Redis is unreachable, ready again once it is back', async () => {
-    expect(await probeReadiness(app.url)).toMatchObject({ status: 503, body: { status: 'unavailable', service: WEBAPI_GATEWAY_SERVICE, failing: ['session-engines'] } });
+    expect(await probeReadiness(app.url)).toMatchObject({
+      status: 503,
+      body: { status: 'unavailable', service: WEBAPI_GATEWAY_SERVICE, failing: ['session-engines'] },
+    });
     await membership.heartbeat({ nodeId: 'engine-1', url: 'http://127.0.0.1:1/engine/rpc', draining: true, limited: false, sessions: 0 }, 60_000);
     expect(await probeReadiness(app.url)).toMatchObject({ status: 200, body: { status: 'ok', service: WEBAPI_GATEWAY_SERVICE } });
 

@@ -20,7 +20,10 @@ export const GATEWAY_OPTIONS = Symbol('GatewayOptions');
 /** Registers the options' readiness checks at start-up, and calls their `release` once the app has stopped serving. */
 @Injectable()
 export class GatewayRelease implements OnApplicationShutdown {
-  constructor(@Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions, readiness: ReadinessChecks) {
+  constructor(
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    readiness: ReadinessChecks,
+  ) {
     for (const [name, check] of Object.entries(options.readiness ?? {})) readiness.register(name, check);
   }
 

@@ -48,7 +48,13 @@ export class WebapiGatewayModule implements NestModule {
       controllers: [CustomerFilesController, CustomerRestController, ChatNtfController, AgentDocumentsController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
-        { provide: CustomerChat, useValue: new CustomerChat(engine, { alias: config.server.alias, service: (name) => (Object.hasOwn(config.services, name) ? config.services[name] : undefined) }) },
+        {
+          provide: CustomerChat,
+          useValue: new CustomerChat(engine, {
+            alias: config.server.alias,
+            service: (name) => (Object.hasOwn(config.services, name) ? config.services[name] : undefined),
+          }),
+        },
         {
           provide: APP_FILTER,
           useFactory: (logger: Logger, adapterHost: HttpAdapterHost) => new CustomerErrorsFilter(config.server.alias, logger, adapterHost.httpAdapter),

@@ -235,10 +235,16 @@ export class CometdCustomer implements Customer {
     onSocket = undefined;
     // A failed handshake names what happened to its WebSocket (the server never answering, or the connection).
     await this.within('cometd handshake', handshake, () => socket?.state() ?? 'no WebSocket');
-    await this.within('cometd subscribe', new Promise<Message>((resolve) => this.cometd.subscribe(this.channel, (m) => this.take(m.data as ChatV2Reply), resolve)));
+    await this.within(
+      'cometd subscribe',
+      new Promise<Message>((resolve) => this.cometd.subscribe(this.channel, (m) => this.take(m.data as ChatV2Reply), resolve)),
+    );
     const reply = new Promise<ChatV2Reply>((resolve) => (this.started = resolve));
     await this.publish('requestChat', { operation: 'requestChat', ...fields });
-    const started = await this.within('cometd requestChat reply', reply.then((r) => ({ successful: r.statusCode === 0, data: r })));
+    const started = await this.within(
+      'cometd requestChat reply',
+      reply.then((r) => ({ successful: r.statusCode === 0, data: r })),
+    );
     this.secureKey = started.data.secureKey ?? '';
     return started.data.chatId ?? '';
   }
@@ -267,7 +273,10 @@ export class CometdCustomer implements Customer {
   private async within<T extends { successful?: boolean }>(what: string, reply: Promise<T>, why?: () => string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const because = () => (why ? ` (${why()})` : '');
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${this.options.timeoutMs} ms${because()}`)), this.options.timeoutMs)));
+    const timeout = new Promise<never>(
+      (_, reject) =>
+        (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${this.options.timeoutMs} ms${because()}`)), this.options.timeoutMs)),
+    );
     try {
       const answer = await Promise.race([reply, timeout]);
       if (!answer.successful) throw new Error(`${what}: refused${because()}`);

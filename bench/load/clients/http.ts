@@ -28,19 +28,31 @@ export function httpJson<T>(
     headers['content-length'] = Buffer.byteLength(payload);
   }
   return new Promise((resolve, reject) => {
-    const req = request({ agent, method, host: url.hostname, port: url.port, path: url.pathname + url.search, headers, localAddress: options.localAddress, timeout: options.timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as T });
-        } catch {
-          reject(new Error(`${options.what}: HTTP ${res.statusCode} with a body that is not JSON`));
-        }
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        agent,
+        method,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        headers,
+        localAddress: options.localAddress,
+        timeout: options.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as T });
+          } catch {
+            reject(new Error(`${options.what}: HTTP ${res.statusCode} with a body that is not JSON`));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
     req.on('error', (error) => reject(new Error(`${options.what}: ${error.message}`)));
     req.end(payload);

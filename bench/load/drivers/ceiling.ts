@@ -99,7 +99,11 @@ class BarePair implements Pair {
 
   send(toAgent: boolean, bytes: number): Promise<boolean> {
     const from = this.sockets[toAgent ? 'customer' : 'agent'];
-    return this.m.send(this.stream(toAgent), bytes, (text) => new Promise<void>((resolve, reject) => from.send(text, (error) => (error ? reject(error) : resolve()))));
+    return this.m.send(
+      this.stream(toAgent),
+      bytes,
+      (text) => new Promise<void>((resolve, reject) => from.send(text, (error) => (error ? reject(error) : resolve()))),
+    );
   }
 
   async dispose(): Promise<void> {
@@ -128,7 +132,11 @@ export async function runRelayCeiling(task: RelayCeilingTask, target: Target, en
         return;
       }
       const chat = new Chat({ ...task, transport: 'cometd', pollMs: 0 }, target, env, m, () => baton.pass());
-      const dispose = () => chat.release().catch((error: unknown) => m.error(error)).finally(() => chat.dispose(desks));
+      const dispose = () =>
+        chat
+          .release()
+          .catch((error: unknown) => m.error(error))
+          .finally(() => chat.dispose(desks));
       await chat.open(`Relay ${env.index}-${i}`, desks).catch(async (error: unknown) => {
         await dispose();
         throw error;

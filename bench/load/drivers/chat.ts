@@ -33,7 +33,13 @@ export class DeskPool {
     let slot = this.free.values().next().value;
     if (!slot) {
       this.made += 1;
-      const desk = AgentDesk.connect(this.target.ws, this.target.agentToken, `Agent ${this.env.index}-${this.made}`, DEFAULT_SOURCE_ADDRESS, this.env.timeoutMs);
+      const desk = AgentDesk.connect(
+        this.target.ws,
+        this.target.agentToken,
+        `Agent ${this.env.index}-${this.made}`,
+        DEFAULT_SOURCE_ADDRESS,
+        this.env.timeoutMs,
+      );
       const made: Slot = { desk, chats: 0 };
       desk.catch(() => this.drop(made));
       this.slots.add(made);

@@ -18,7 +18,13 @@ export async function runDormant(task: DormantTask, target: Target, env: WorkerE
   const agent = keepAlive(task.concurrency);
   const identities: Array<{ path: string; form: Record<string, string> }> = [];
   const post = (what: string, path: string, form: Record<string, string>) =>
-    httpJson<ChatV2Reply>(agent, 'POST', new URL(path, target.http), { form }, { what: `dormant ${what}`, localAddress: env.localAddress, timeoutMs: env.timeoutMs }).then(({ status, body }) => {
+    httpJson<ChatV2Reply>(
+      agent,
+      'POST',
+      new URL(path, target.http),
+      { form },
+      { what: `dormant ${what}`, localAddress: env.localAddress, timeoutMs: env.timeoutMs },
+    ).then(({ status, body }) => {
       if (status !== 200 || body.statusCode !== 0) throw new Error(`dormant ${what}: HTTP ${status}`);
       return body;
     });
@@ -30,10 +36,16 @@ export async function runDormant(task: DormantTask, target: Target, env: WorkerE
 
   await inPool(task.sessions, task.concurrency, async (i) => {
     try {
-      const reply = await post('requestChat', `/genesys/2/chat/${task.service}/`, { nickname: `Away ${env.index}-${i}`, 'userData[GCTI_Chat_AsyncMode]': 'true' });
+      const reply = await post('requestChat', `/genesys/2/chat/${task.service}/`, {
+        nickname: `Away ${env.index}-${i}`,
+        'userData[GCTI_Chat_AsyncMode]': 'true',
+      });
       m.counters.created += 1;
       m.counters.held += 1;
-      const identity = { path: `/genesys/2/chat/${task.service}/${reply.chatId}`, form: { userId: reply.userId ?? '', secureKey: reply.secureKey ?? '', alias: reply.alias ?? '' } };
+      const identity = {
+        path: `/genesys/2/chat/${task.service}/${reply.chatId}`,
+        form: { userId: reply.userId ?? '', secureKey: reply.secureKey ?? '', alias: reply.alias ?? '' },
+      };
       identities.push(identity);
       await message(identity);
     } catch (error) {

@@ -104,23 +104,27 @@ export class CassandraInteractionServer implements InteractionServer {
   /** The first handler subscribes this instance to the stop records, in the consumer group of the options. */
   onStopped(handler: StoppedHandler): void {
     this.handlers.push(handler);
-    this.subscription ??= this.bus.subscribe(TOPICS.interactionEvents, this.group, (record) => this.heard(record)).catch((error: unknown) => {
-      this.onError(error);
-      return undefined;
-    });
+    this.subscription ??= this.bus
+      .subscribe(TOPICS.interactionEvents, this.group, (record) => this.heard(record))
+      .catch((error: unknown) => {
+        this.onError(error);
+        return undefined;
+      });
   }
 
   async get(interactionId: string): Promise<InteractionInfo | undefined> {
     const row = await this.read(this.cql.select, interactionId);
-    return row && {
-      interactionId,
-      tenantDbid: row.get('tenant_dbid'),
-      queue: row.get('queue'),
-      sessionId: row.get('session_id'),
-      properties: row.get('properties') ?? {},
-      submittedAt: (row.get('submitted_at') as Date).getTime(),
-      state: row.get('state'),
-    };
+    return (
+      row && {
+        interactionId,
+        tenantDbid: row.get('tenant_dbid'),
+        queue: row.get('queue'),
+        sessionId: row.get('session_id'),
+        properties: row.get('properties') ?? {},
+        submittedAt: (row.get('submitted_at') as Date).getTime(),
+        state: row.get('state'),
+      }
+    );
   }
 
   /** Stops hearing of stops: closes this instance's subscription, if any (the bus stays open). */

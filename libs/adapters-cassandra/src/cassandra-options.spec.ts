@@ -40,7 +40,14 @@ describe('cassandraClientOptions', () => {
   });
 
   it('passes the port, data center and credentials', async () => {
-    const options = await cassandraClientOptions({ contactPoints: ['127.0.0.1'], port: 19042, localDataCenter: 'dc2', keyspace: 'k', username: 'chat', password: 'secret' });
+    const options = await cassandraClientOptions({
+      contactPoints: ['127.0.0.1'],
+      port: 19042,
+      localDataCenter: 'dc2',
+      keyspace: 'k',
+      username: 'chat',
+      password: 'secret',
+    });
     expect(options).toMatchObject({ localDataCenter: 'dc2', protocolOptions: { port: 19042 }, credentials: { username: 'chat', password: 'secret' } });
   });
 
@@ -108,7 +115,9 @@ describe('sslOptions: the RAP [encryption] section as the driver sslOptions', ()
   });
 
   it('verifies the peer certificate and identity by default and leaves blank options out', async () => {
-    expect(await sslOptions({ enabled: true, trustedCertDir: '', clientCertificateFile: '', clientPrivateKeyFile: '', password: '' })).toEqual({ rejectUnauthorized: true });
+    expect(await sslOptions({ enabled: true, trustedCertDir: '', clientCertificateFile: '', clientPrivateKeyFile: '', password: '' })).toEqual({
+      rejectUnauthorized: true,
+    });
     expect(await sslOptions({ enabled: true, verifyPeerCert: false, verifyPeerIdentity: true })).toEqual({ rejectUnauthorized: false });
   });
 
@@ -122,14 +131,32 @@ describe('sslOptions: the RAP [encryption] section as the driver sslOptions', ()
     let encryption: CassandraEncryption;
 
     function openssl(...args: string[]): void {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-days', '1', ...args], { cwd: dir, stdio: 'ignore' });
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-days', '1', ...args], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
     }
 
     beforeEach(async () => {
       mkdirSync(join(dir, 'trusted'));
-      openssl('-nodes', '-keyout', 'node-key.pem', '-out', 'trusted/cassandra1.pem', '-subj', '/CN=cassandra-node', '-addext', 'subjectAltName=DNS:cassandra-node');
+      openssl(
+        '-nodes',
+        '-keyout',
+        'node-key.pem',
+        '-out',
+        'trusted/cassandra1.pem',
+        '-subj',
+        '/CN=cassandra-node',
+        '-addext',
+        'subjectAltName=DNS:cassandra-node',
+      );
       openssl('-passout', 'pass:genesys', '-keyout', 'chatclientkey.pem', '-out', 'chatclient.pem', '-subj', '/CN=chatclient');
-      const serverOptions = { key: readFileSync(join(dir, 'node-key.pem')), cert: readFileSync(join(dir, 'trusted/cassandra1.pem')), requestCert: true, rejectUnauthorized: false };
+      const serverOptions = {
+        key: readFileSync(join(dir, 'node-key.pem')),
+        cert: readFileSync(join(dir, 'trusted/cassandra1.pem')),
+        requestCert: true,
+        rejectUnauthorized: false,
+      };
       server = createServer(serverOptions, (socket) => socket.end(`client ${socket.getPeerCertificate().subject?.CN ?? 'anonymous'}`));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       port = (server.address() as AddressInfo).port;

@@ -48,7 +48,10 @@ export class CassandraTranscriptStore implements TranscriptStore {
     const { rows } = await client.execute(this.select, [sessionId], statementOptions(readConsistency));
     // A partition claimed but never saved answers one row with its static owner and no transcript.
     const saved = rows.filter((row) => row.get('transcript') !== null);
-    const latest = saved.reduce<types.Row | undefined>((best, row) => (best === undefined || writtenAt(row).greaterThan(writtenAt(best)) ? row : best), undefined);
+    const latest = saved.reduce<types.Row | undefined>(
+      (best, row) => (best === undefined || writtenAt(row).greaterThan(writtenAt(best)) ? row : best),
+      undefined,
+    );
     return latest === undefined ? undefined : (JSON.parse(latest.get('transcript')) as SessionState);
   }
 

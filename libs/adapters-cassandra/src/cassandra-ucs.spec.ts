@@ -15,7 +15,14 @@ async function emptyUcs({ client, keyspace }: CassandraContext): Promise<void> {
 }
 
 function record(interactionId: string): InteractionRecord {
-  return { interactionId, tenantDbid: 1, sessionId: `S-${interactionId}`, contactId: '0001ABCDEF012345', startedAt: 1_700_000_000_000, userData: { Subject: 'Billing' } };
+  return {
+    interactionId,
+    tenantDbid: 1,
+    sessionId: `S-${interactionId}`,
+    contactId: '0001ABCDEF012345',
+    startedAt: 1_700_000_000_000,
+    userData: { Subject: 'Billing' },
+  };
 }
 
 withTestKeyspace('CassandraUcs on a real Cassandra', undefined, (cassandra) => {
@@ -68,7 +75,11 @@ withTestKeyspace('CassandraUcs on a real Cassandra', undefined, (cassandra) => {
     expect(await ucs.getInteraction('I-bare')).toStrictEqual(bare);
     await ucs.saveTranscript('I-bare', '<chatTranscript/>', 1_700_000_060_000);
     await ucs.saveTranscript('I-bare', '<chatTranscript><partyLeft/></chatTranscript>');
-    expect(await ucs.getInteraction('I-bare')).toStrictEqual({ ...bare, transcript: '<chatTranscript><partyLeft/></chatTranscript>', closedAt: 1_700_000_060_000 });
+    expect(await ucs.getInteraction('I-bare')).toStrictEqual({
+      ...bare,
+      transcript: '<chatTranscript><partyLeft/></chatTranscript>',
+      closedAt: 1_700_000_060_000,
+    });
 
     const empty = await ucs.addDocument({ name: 'empty.txt', mimeType: 'text/plain', content: Buffer.alloc(0) });
     expect(await ucs.getDocument(empty.documentId)).toStrictEqual(empty);

@@ -48,8 +48,7 @@ export class CassandraUcs implements UniversalContactServer {
     this.selectInteraction =
       'SELECT tenant_dbid, session_id, contact_id, subject, started_at, user_data, transcript, closed_at ' +
       `FROM ${keyspace}.ucs_interactions WHERE interaction_id = ?`;
-    this.insertDocument =
-      `INSERT INTO ${keyspace}.ucs_documents (document_id, name, mime_type, content, created_at, interaction_id) VALUES (?, ?, ?, ?, ?, ?)`;
+    this.insertDocument = `INSERT INTO ${keyspace}.ucs_documents (document_id, name, mime_type, content, created_at, interaction_id) VALUES (?, ?, ?, ?, ?, ?)`;
     this.selectDocument = `SELECT name, mime_type, content, created_at, interaction_id FROM ${keyspace}.ucs_documents WHERE document_id = ?`;
     this.deleteDocument = `DELETE FROM ${keyspace}.ucs_documents WHERE document_id = ?`;
   }

@@ -14,7 +14,9 @@ describe('schemaStatements: the deploy/cassandra scripts, filled in', () => {
       "CREATE KEYSPACE genesys_chat_server\nWITH REPLICATION = { 'class' : 'SimpleStrategy', 'replication_factor' : 1 }",
       'USE genesys_chat_server',
       expect.stringMatching(/^CREATE TABLE transcripts \(\n.*PRIMARY KEY \(id, creatorid\) \)\nWITH CLUSTERING ORDER BY \(creatorid ASC\)$/s),
-      expect.stringMatching(/^CREATE TABLE owner \(\n.*ownership_start_time timeuuid,.*PRIMARY KEY \(id, ownership_start_time\) \)\nWITH CLUSTERING ORDER BY \(ownership_start_time DESC\)$/s),
+      expect.stringMatching(
+        /^CREATE TABLE owner \(\n.*ownership_start_time timeuuid,.*PRIMARY KEY \(id, ownership_start_time\) \)\nWITH CLUSTERING ORDER BY \(ownership_start_time DESC\)$/s,
+      ),
     ]);
   });
 
@@ -40,8 +42,12 @@ describe('schemaStatements: the deploy/cassandra scripts, filled in', () => {
   it('refuses keyspace names that would need quoting and times that are not whole seconds', async () => {
     await expect(schemaStatements({ ...simple, keyspace: 'chat; DROP KEYSPACE system' })).rejects.toThrow('Cassandra keyspace name');
     await expect(schemaStatements({ ...simple, keyspace: '1chat' })).rejects.toThrow('Cassandra keyspace name');
-    await expect(schemaStatements({ ...simple, ttlCleanup: { defaultTimeToLive: -1, gcGraceSeconds: 0 } })).rejects.toThrow('defaultTimeToLive must be a whole number of seconds');
-    await expect(schemaStatements({ ...simple, ttlCleanup: { defaultTimeToLive: 1, gcGraceSeconds: 0.5 } })).rejects.toThrow('gcGraceSeconds must be a whole number of seconds');
+    await expect(schemaStatements({ ...simple, ttlCleanup: { defaultTimeToLive: -1, gcGraceSeconds: 0 } })).rejects.toThrow(
+      'defaultTimeToLive must be a whole number of seconds',
+    );
+    await expect(schemaStatements({ ...simple, ttlCleanup: { defaultTimeToLive: 1, gcGraceSeconds: 0.5 } })).rejects.toThrow(
+      'gcGraceSeconds must be a whole number of seconds',
+    );
   });
 
   it('reads the scripts from another folder when told, and names a placeholder it has no value for', async () => {
@@ -74,7 +80,9 @@ for (const [variant, ttlCleanup] of variants) {
   withTestKeyspace(`applySchema on a real Cassandra, ${variant}`, ttlCleanup, (cassandra) => {
     it('creates the guide’s transcripts and owner tables with their keys, clustering order and cleanup settings, plus the owner fence', async () => {
       const { client, keyspace } = cassandra();
-      const columns = await client.execute('SELECT table_name, column_name, type, kind, clustering_order FROM system_schema.columns WHERE keyspace_name = ?', [keyspace]);
+      const columns = await client.execute('SELECT table_name, column_name, type, kind, clustering_order FROM system_schema.columns WHERE keyspace_name = ?', [
+        keyspace,
+      ]);
       const layout = columns.rows
         .filter((row) => GUIDE_TABLES.includes(row.get('table_name')))
         .map((row) => `${row.get('table_name')}.${row.get('column_name')} ${row.get('type')} ${row.get('kind')} ${row.get('clustering_order')}`)
@@ -89,9 +97,13 @@ for (const [variant, ttlCleanup] of variants) {
         'transcripts.owner_since timestamp static none',
         'transcripts.transcript text regular none',
       ]);
-      const tables = await client.execute('SELECT table_name, default_time_to_live, gc_grace_seconds FROM system_schema.tables WHERE keyspace_name = ?', [keyspace]);
+      const tables = await client.execute('SELECT table_name, default_time_to_live, gc_grace_seconds FROM system_schema.tables WHERE keyspace_name = ?', [
+        keyspace,
+      ]);
       const { defaultTimeToLive, gcGraceSeconds } = ttlCleanup ?? NO_CLEANUP;
-      const settings = tables.rows.map((row): [string, number, number] => [row.get('table_name'), row.get('default_time_to_live'), row.get('gc_grace_seconds')]).sort();
+      const settings = tables.rows
+        .map((row): [string, number, number] => [row.get('table_name'), row.get('default_time_to_live'), row.get('gc_grace_seconds')])
+        .sort();
       expect(settings.filter(([table]) => GUIDE_TABLES.includes(table))).toEqual([
         ['owner', defaultTimeToLive, gcGraceSeconds],
         ['transcripts', defaultTimeToLive, gcGraceSeconds],

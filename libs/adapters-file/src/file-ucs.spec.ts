@@ -54,7 +54,12 @@ describe('FileUcs on disk', () => {
     const ann = await ucs.identifyContact(1, { EmailAddress: 'ann@example.com', FirstName: 'Ann' });
     await ucs.createInteraction({ ...record('I-1'), contactId: ann.contactId });
     await ucs.saveTranscript('I-1', '<chatTranscript>héllo 👋🏽</chatTranscript>', 1_700_000_060_000);
-    const document = await ucs.addDocument({ name: 'a.bin', mimeType: 'application/octet-stream', content: Buffer.from([0, 10, 13, 255]), interactionId: 'I-1' });
+    const document = await ucs.addDocument({
+      name: 'a.bin',
+      mimeType: 'application/octet-stream',
+      content: Buffer.from([0, 10, 13, 255]),
+      interactionId: 'I-1',
+    });
     await reopen();
     expect(await ucs.identifyContact(1, { EmailAddress: 'ann@example.com' })).toEqual({ ...ann, created: false });
     expect(await ucs.getInteraction('I-1')).toEqual({

@@ -16,237 +16,231 @@ jest.setTimeout(90_000);
 
 const describeOnBroker = brokers.length > 0 ? describe : describe.skip;
 
-describeOnBroker(
-  brokers.length > 0 ? `KafkaEventBus on ${brokers.join(',')}` : `KafkaEventBus: real-broker suite NOT RUN (${VARIABLE} is not set)`,
-  () => {
-    const topics: string[] = [];
-    let admin: Admin;
+describeOnBroker(brokers.length > 0 ? `KafkaEventBus on ${brokers.join(',')}` : `KafkaEventBus: real-broker suite NOT RUN (${VARIABLE} is not set)`, () => {
+  const topics: string[] = [];
+  let admin: Admin;
 
-    beforeAll(async () => {
-      admin = new Kafka({ clientId: 'ocs-test-admin', brokers, logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
+  beforeAll(async () => {
+    admin = new Kafka({ clientId: 'ocs-test-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin.deleteTopics({ topics });
+    await admin.disconnect();
+  });
+
+  const newTopic = (): string => {
+    const topic = `ocs.test.${randomUUID()}`;
+    topics.push(topic);
+    return topic;
+  };
+  const connect = (options: Partial<KafkaEventBusOptions> = {}): Promise<KafkaEventBus> =>
+    KafkaEventBus.connect({
+      brokers,
+      clientId: 'ocs-test',
+      partitions: 3,
+      replicationFactor: 1,
+      onError: () => undefined,
+      // Members notice a rebalance within a second rather than kafkajs's default several.
+      consumer: { heartbeatInterval: 300, maxWaitTimeInMs: 500 },
+      ...options,
     });
-    afterAll(async () => {
-      await admin.deleteTopics({ topics });
-      await admin.disconnect();
-    });
 
-    const newTopic = (): string => {
-      const topic = `ocs.test.${randomUUID()}`;
-      topics.push(topic);
-      return topic;
-    };
-    const connect = (options: Partial<KafkaEventBusOptions> = {}): Promise<KafkaEventBus> =>
-      KafkaEventBus.connect({
-        brokers,
-        clientId: 'ocs-test',
-        partitions: 3,
-        replicationFactor: 1,
-        onError: () => undefined,
-        // Members notice a rebalance within a second rather than kafkajs's default several.
-        consumer: { heartbeatInterval: 300, maxWaitTimeInMs: 500 },
-        ...options,
-      });
+  eventBusContract('kafka', async () => {
+    const bus = await connect();
+    const topic = newTopic();
+    await bus.ensureTopics([topic]);
+    return { bus, topic, close: () => bus.close() };
+  });
 
-    eventBusContract('kafka', async () => {
-      const bus = await connect();
-      const topic = newTopic();
+  describe('KafkaEventBus', () => {
+    let bus: KafkaEventBus;
+    let topic: string;
+    let group: string;
+    const errors: [string, unknown][] = [];
+
+    beforeEach(async () => {
+      errors.length = 0;
+      bus = await connect({ onError: (g, error) => void errors.push([g, error]) });
+      topic = newTopic();
+      group = `${topic}.group`;
       await bus.ensureTopics([topic]);
-      return { bus, topic, close: () => bus.close() };
+    });
+    afterEach(async () => {
+      await bus.close();
     });
 
-    describe('KafkaEventBus', () => {
-      let bus: KafkaEventBus;
-      let topic: string;
-      let group: string;
-      const errors: [string, unknown][] = [];
+    const records = (count: number, keys: number, from = 0): BusRecord[] =>
+      Array.from({ length: count }, (_, i) => ({ topic, key: `session-${(from + i) % keys}`, value: { n: from + i } }));
 
-      beforeEach(async () => {
-        errors.length = 0;
-        bus = await connect({ onError: (g, error) => void errors.push([g, error]) });
-        topic = newTopic();
-        group = `${topic}.group`;
-        await bus.ensureTopics([topic]);
-      });
-      afterEach(async () => {
-        await bus.close();
-      });
-
-      const records = (count: number, keys: number, from = 0): BusRecord[] =>
-        Array.from({ length: count }, (_, i) => ({ topic, key: `session-${(from + i) % keys}`, value: { n: from + i } }));
-
-      it('creates the topics that are missing with the given partition count, and leaves the others', async () => {
-        const other = newTopic();
-        await bus.ensureTopics([topic, other], 1);
-        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [topic, other] });
-        const partitions = Object.fromEntries(metadata.map((t) => [t.name, t.partitions.length]));
-        expect(partitions).toEqual({ [topic]: 3, [other]: 1 });
-      });
-
-      it('delivers to a new group what was published before it first joined', async () => {
-        await bus.publish(records(5, 2));
-        const got: unknown[] = [];
-        const sub = await bus.subscribe(topic, group, (r) => void got.push(r.value));
-        await eventually(() => got.length === 5, WAIT_MS);
-        expect(got).toEqual(expect.arrayContaining(records(5, 2).map((r) => r.value)));
-        await sub.close();
-      });
-
-      it('keeps the order of each key over 200 records of successive publish calls, across the members of a group', async () => {
-        const got: BusRecord[] = [];
-        const subs = [
-          await bus.subscribe(topic, group, (r) => void got.push(r)),
-          await bus.subscribe(topic, group, (r) => void got.push(r)),
-        ];
-        for (let from = 0; from < 200; from += 25) await bus.publish(records(25, 7, from));
-        await eventually(() => got.length === 200, WAIT_MS);
-        const sent = records(200, 7);
-        for (let k = 0; k < 7; k += 1) {
-          const ofKey = (list: BusRecord[]): unknown[] => list.filter((r) => r.key === `session-${k}`).map((r) => r.value);
-          expect(ofKey(got)).toEqual(ofKey(sent));
-        }
-        for (const sub of subs) await sub.close();
-      });
-
-      it('gives a group that joins later every record, whatever another group committed', async () => {
-        const early: unknown[] = [];
-        const late: unknown[] = [];
-        const first = await bus.subscribe(topic, `${group}-early`, (r) => void early.push(r.value));
-        await bus.publish(records(20, 3));
-        await eventually(() => early.length === 20, WAIT_MS);
-        const second = await bus.subscribe(topic, `${group}-late`, (r) => void late.push(r.value));
-        await eventually(() => late.length === 20, WAIT_MS);
-        expect(late).toEqual(expect.arrayContaining(early));
-        await first.close();
-        await second.close();
-      });
-
-      it('delivers a record again when its member stopped before its handler settled (at least once)', async () => {
-        const stuck: unknown[] = [];
-        const crashing = await bus.subscribe(topic, group, (r) => {
-          stuck.push(r.value);
-          return new Promise<void>(() => undefined);
-        });
-        await bus.publish([
-          { topic, key: 'session', value: 'first' },
-          { topic, key: 'session', value: 'second' },
-        ]);
-        await eventually(() => stuck.length === 1, WAIT_MS);
-        await crashing.close();
-        const got: unknown[] = [];
-        const next = await bus.subscribe(topic, group, (r) => void got.push(r.value));
-        await eventually(() => got.length === 2, WAIT_MS);
-        expect({ stuck, got }).toEqual({ stuck: ['first'], got: ['first', 'second'] });
-        await next.close();
-      });
-
-      it('reports a failing handler to onError with its group', async () => {
-        const failure = new Error('handler failure');
-        const got: unknown[] = [];
-        const sub = await bus.subscribe(topic, group, (r) => {
-          got.push(r.value);
-          throw failure;
-        });
-        await bus.publish(records(1, 1));
-        await eventually(() => errors.length === 1, WAIT_MS);
-        expect(errors).toEqual([[group, failure]]);
-        await sub.close();
-      });
-
-      it('answers reachable() once a broker answers', async () => {
-        await expect(bus.reachable()).resolves.toBeUndefined();
-      });
+    it('creates the topics that are missing with the given partition count, and leaves the others', async () => {
+      const other = newTopic();
+      await bus.ensureTopics([topic, other], 1);
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [topic, other] });
+      const partitions = Object.fromEntries(metadata.map((t) => [t.name, t.partitions.length]));
+      expect(partitions).toEqual({ [topic]: 3, [other]: 1 });
     });
 
-    describe('name prefix', () => {
-      const buses: KafkaEventBus[] = [];
-      afterEach(async () => {
-        await Promise.all(buses.splice(0).map((b) => b.close()));
-      });
-
-      it('keeps two buses with different prefixes apart on one Kafka: own topics and groups, plain names to callers', async () => {
-        const run = randomUUID();
-        const [first, second] = [`ocs.test.${run}.a.`, `ocs-test_${run}-b.`];
-        const topic = 'ocs.chat.session-events.v1';
-        const group = 'interaction-bridge';
-        topics.push(first + topic, second + topic);
-        const [a, b] = [await connect({ namePrefix: first }), await connect({ namePrefix: second })];
-        buses.push(a, b);
-        await a.ensureTopics([topic]);
-        await b.ensureTopics([topic]);
-        const onKafka = await admin.listTopics();
-        expect(onKafka).toEqual(expect.arrayContaining([first + topic, second + topic]));
-        expect(a.topicName(topic)).toBe(first + topic);
-
-        const got: Record<'a' | 'b', BusRecord[]> = { a: [], b: [] };
-        const subs = [await a.subscribe(topic, group, (r) => void got.a.push(r)), await b.subscribe(topic, group, (r) => void got.b.push(r))];
-        await a.publish([{ topic, key: 'session-1', value: { from: 'a' } }]);
-        await b.publish([
-          { topic, key: 'session-1', value: { from: 'b', n: 1 } },
-          { topic, key: 'session-2', value: { from: 'b', n: 2 } },
-        ]);
-        await eventually(() => got.a.length >= 1 && got.b.length >= 2, WAIT_MS);
-        // Time for a stray record to arrive, had it crossed over.
-        await new Promise((r) => setTimeout(r, 1000));
-        expect(got.a).toEqual([{ topic, key: 'session-1', value: { from: 'a' } }]);
-        // Two keys may sit in two partitions: no order between them.
-        expect([...got.b].sort((x, y) => x.key.localeCompare(y.key))).toEqual([
-          { topic, key: 'session-1', value: { from: 'b', n: 1 } },
-          { topic, key: 'session-2', value: { from: 'b', n: 2 } },
-        ]);
-
-        // The groups are prefixed too, each committing on its own topic only.
-        const committed = async (prefix: string) => {
-          const [offsets] = await admin.fetchOffsets({ groupId: prefix + group, topics: [prefix + topic] });
-          const sum = offsets.partitions.reduce((total, p) => total + Math.max(0, Number(p.offset)), 0);
-          return sum > 0 ? sum : undefined;
-        };
-        expect(await until(() => committed(first), 'the commit of the first group', WAIT_MS)).toBe(1);
-        expect(await until(() => committed(second), 'the commits of the second group', WAIT_MS)).toBeGreaterThanOrEqual(1);
-        const { groups } = await admin.listGroups();
-        expect(groups.map((g) => g.groupId)).toEqual(expect.arrayContaining([first + group, second + group]));
-        for (const sub of subs) await sub.close();
-      });
-
-      it('refuses a prefix with characters Kafka does not allow, and a prefixed topic name over 249 characters', async () => {
-        await expect(connect({ namePrefix: 'staging/' })).rejects.toThrow('Kafka name prefix "staging/" has characters other than A-Z a-z 0-9 . _ -');
-        const long = await connect({ namePrefix: 'p'.repeat(240) });
-        buses.push(long);
-        await expect(long.publish([{ topic: 'ocs.chat.session-events.v1', key: 'k', value: 1 }])).rejects.toThrow('is not a Kafka topic name');
-        await expect(long.ensureTopics(['ocs.chat.session-events.v1'])).rejects.toThrow('is not a Kafka topic name');
-      });
+    it('delivers to a new group what was published before it first joined', async () => {
+      await bus.publish(records(5, 2));
+      const got: unknown[] = [];
+      const sub = await bus.subscribe(topic, group, (r) => void got.push(r.value));
+      await eventually(() => got.length === 5, WAIT_MS);
+      expect(got).toEqual(expect.arrayContaining(records(5, 2).map((r) => r.value)));
+      await sub.close();
     });
 
-    describe('KafkaEventBus logging', () => {
-      let bus: KafkaEventBus;
-      let topic: string;
-      let group: string;
-
-      beforeEach(async () => {
-        bus = await connect();
-        topic = newTopic();
-        group = `${topic}.group`;
-        await bus.ensureTopics([topic]);
-      });
-      afterEach(async () => {
-        await bus.close();
-      });
-
-      it("routes kafkajs's logs to the injected logger, and writes nothing to the console without one", async () => {
-        const consoleCalls = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => jest.spyOn(console, method));
-        const lines: { level: string; fields: object; message: string }[] = [];
-        const line = (level: string) => (fields: object, message: string) => void lines.push({ level, fields, message });
-        const logger: KafkaClientLogger = { error: line('error'), warn: line('warn'), info: line('info') };
-        const logged = await connect({ logger });
-        await logged.subscribe(topic, group, () => undefined);
-        await bus.subscribe(topic, `${group}-silent`, () => undefined);
-        await logged.close();
-        await bus.close();
-        expect(lines).toContainEqual({ level: 'info', fields: expect.objectContaining({ namespace: expect.any(String) }), message: expect.any(String) });
-        expect(lines.filter(({ fields }) => 'timestamp' in fields || 'message' in fields)).toEqual([]);
-        expect(consoleCalls.flatMap((spy) => spy.mock.calls)).toEqual([]);
-        for (const spy of consoleCalls) spy.mockRestore();
-      });
+    it('keeps the order of each key over 200 records of successive publish calls, across the members of a group', async () => {
+      const got: BusRecord[] = [];
+      const subs = [await bus.subscribe(topic, group, (r) => void got.push(r)), await bus.subscribe(topic, group, (r) => void got.push(r))];
+      for (let from = 0; from < 200; from += 25) await bus.publish(records(25, 7, from));
+      await eventually(() => got.length === 200, WAIT_MS);
+      const sent = records(200, 7);
+      for (let k = 0; k < 7; k += 1) {
+        const ofKey = (list: BusRecord[]): unknown[] => list.filter((r) => r.key === `session-${k}`).map((r) => r.value);
+        expect(ofKey(got)).toEqual(ofKey(sent));
+      }
+      for (const sub of subs) await sub.close();
     });
-  },
-);
+
+    it('gives a group that joins later every record, whatever another group committed', async () => {
+      const early: unknown[] = [];
+      const late: unknown[] = [];
+      const first = await bus.subscribe(topic, `${group}-early`, (r) => void early.push(r.value));
+      await bus.publish(records(20, 3));
+      await eventually(() => early.length === 20, WAIT_MS);
+      const second = await bus.subscribe(topic, `${group}-late`, (r) => void late.push(r.value));
+      await eventually(() => late.length === 20, WAIT_MS);
+      expect(late).toEqual(expect.arrayContaining(early));
+      await first.close();
+      await second.close();
+    });
+
+    it('delivers a record again when its member stopped before its handler settled (at least once)', async () => {
+      const stuck: unknown[] = [];
+      const crashing = await bus.subscribe(topic, group, (r) => {
+        stuck.push(r.value);
+        return new Promise<void>(() => undefined);
+      });
+      await bus.publish([
+        { topic, key: 'session', value: 'first' },
+        { topic, key: 'session', value: 'second' },
+      ]);
+      await eventually(() => stuck.length === 1, WAIT_MS);
+      await crashing.close();
+      const got: unknown[] = [];
+      const next = await bus.subscribe(topic, group, (r) => void got.push(r.value));
+      await eventually(() => got.length === 2, WAIT_MS);
+      expect({ stuck, got }).toEqual({ stuck: ['first'], got: ['first', 'second'] });
+      await next.close();
+    });
+
+    it('reports a failing handler to onError with its group', async () => {
+      const failure = new Error('handler failure');
+      const got: unknown[] = [];
+      const sub = await bus.subscribe(topic, group, (r) => {
+        got.push(r.value);
+        throw failure;
+      });
+      await bus.publish(records(1, 1));
+      await eventually(() => errors.length === 1, WAIT_MS);
+      expect(errors).toEqual([[group, failure]]);
+      await sub.close();
+    });
+
+    it('answers reachable() once a broker answers', async () => {
+      await expect(bus.reachable()).resolves.toBeUndefined();
+    });
+  });
+
+  describe('name prefix', () => {
+    const buses: KafkaEventBus[] = [];
+    afterEach(async () => {
+      await Promise.all(buses.splice(0).map((b) => b.close()));
+    });
+
+    it('keeps two buses with different prefixes apart on one Kafka: own topics and groups, plain names to callers', async () => {
+      const run = randomUUID();
+      const [first, second] = [`ocs.test.${run}.a.`, `ocs-test_${run}-b.`];
+      const topic = 'ocs.chat.session-events.v1';
+      const group = 'interaction-bridge';
+      topics.push(first + topic, second + topic);
+      const [a, b] = [await connect({ namePrefix: first }), await connect({ namePrefix: second })];
+      buses.push(a, b);
+      await a.ensureTopics([topic]);
+      await b.ensureTopics([topic]);
+      const onKafka = await admin.listTopics();
+      expect(onKafka).toEqual(expect.arrayContaining([first + topic, second + topic]));
+      expect(a.topicName(topic)).toBe(first + topic);
+
+      const got: Record<'a' | 'b', BusRecord[]> = { a: [], b: [] };
+      const subs = [await a.subscribe(topic, group, (r) => void got.a.push(r)), await b.subscribe(topic, group, (r) => void got.b.push(r))];
+      await a.publish([{ topic, key: 'session-1', value: { from: 'a' } }]);
+      await b.publish([
+        { topic, key: 'session-1', value: { from: 'b', n: 1 } },
+        { topic, key: 'session-2', value: { from: 'b', n: 2 } },
+      ]);
+      await eventually(() => got.a.length >= 1 && got.b.length >= 2, WAIT_MS);
+      // Time for a stray record to arrive, had it crossed over.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(got.a).toEqual([{ topic, key: 'session-1', value: { from: 'a' } }]);
+      // Two keys may sit in two partitions: no order between them.
+      expect([...got.b].sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+        { topic, key: 'session-1', value: { from: 'b', n: 1 } },
+        { topic, key: 'session-2', value: { from: 'b', n: 2 } },
+      ]);
+
+      // The groups are prefixed too, each committing on its own topic only.
+      const committed = async (prefix: string) => {
+        const [offsets] = await admin.fetchOffsets({ groupId: prefix + group, topics: [prefix + topic] });
+        const sum = offsets.partitions.reduce((total, p) => total + Math.max(0, Number(p.offset)), 0);
+        return sum > 0 ? sum : undefined;
+      };
+      expect(await until(() => committed(first), 'the commit of the first group', WAIT_MS)).toBe(1);
+      expect(await until(() => committed(second), 'the commits of the second group', WAIT_MS)).toBeGreaterThanOrEqual(1);
+      const { groups } = await admin.listGroups();
+      expect(groups.map((g) => g.groupId)).toEqual(expect.arrayContaining([first + group, second + group]));
+      for (const sub of subs) await sub.close();
+    });
+
+    it('refuses a prefix with characters Kafka does not allow, and a prefixed topic name over 249 characters', async () => {
+      await expect(connect({ namePrefix: 'staging/' })).rejects.toThrow('Kafka name prefix "staging/" has characters other than A-Z a-z 0-9 . _ -');
+      const long = await connect({ namePrefix: 'p'.repeat(240) });
+      buses.push(long);
+      await expect(long.publish([{ topic: 'ocs.chat.session-events.v1', key: 'k', value: 1 }])).rejects.toThrow('is not a Kafka topic name');
+      await expect(long.ensureTopics(['ocs.chat.session-events.v1'])).rejects.toThrow('is not a Kafka topic name');
+    });
+  });
+
+  describe('KafkaEventBus logging', () => {
+    let bus: KafkaEventBus;
+    let topic: string;
+    let group: string;
+
+    beforeEach(async () => {
+      bus = await connect();
+      topic = newTopic();
+      group = `${topic}.group`;
+      await bus.ensureTopics([topic]);
+    });
+    afterEach(async () => {
+      await bus.close();
+    });
+
+    it("routes kafkajs's logs to the injected logger, and writes nothing to the console without one", async () => {
+      const consoleCalls = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => jest.spyOn(console, method));
+      const lines: { level: string; fields: object; message: string }[] = [];
+      const line = (level: string) => (fields: object, message: string) => void lines.push({ level, fields, message });
+      const logger: KafkaClientLogger = { error: line('error'), warn: line('warn'), info: line('info') };
+      const logged = await connect({ logger });
+      await logged.subscribe(topic, group, () => undefined);
+      await bus.subscribe(topic, `${group}-silent`, () => undefined);
+      await logged.close();
+      await bus.close();
+      expect(lines).toContainEqual({ level: 'info', fields: expect.objectContaining({ namespace: expect.any(String) }), message: expect.any(String) });
+      expect(lines.filter(({ fields }) => 'timestamp' in fields || 'message' in fields)).toEqual([]);
+      expect(consoleCalls.flatMap((spy) => spy.mock.calls)).toEqual([]);
+      for (const spy of consoleCalls) spy.mockRestore();
+    });
+  });
+});

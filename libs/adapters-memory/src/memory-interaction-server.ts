@@ -1,5 +1,12 @@
 import { PackedSlots } from './packed-records';
-import { newInteractionId, UnknownInteractionError, type InteractionInfo, type InteractionProperties, type InteractionServer, type SubmitRequest } from '@ocs/ports';
+import {
+  newInteractionId,
+  UnknownInteractionError,
+  type InteractionInfo,
+  type InteractionProperties,
+  type InteractionServer,
+  type SubmitRequest,
+} from '@ocs/ports';
 
 /** The interaction is not in the state the operation needs (say, taking one that is not waiting). */
 export class InteractionStateError extends Error {
@@ -58,7 +65,15 @@ export class MemoryInteractionServer implements InteractionServer {
     let interactionId = newInteractionId();
     while (this.interactions.has(interactionId)) interactionId = newInteractionId();
     this.bySession.set(sessionId, interactionId);
-    this.interactions.set(interactionId, { interactionId, tenantDbid, queue, sessionId, properties: this.properties.add(properties), submittedAt: Date.now(), state: 'queued' });
+    this.interactions.set(interactionId, {
+      interactionId,
+      tenantDbid,
+      queue,
+      sessionId,
+      properties: this.properties.add(properties),
+      submittedAt: Date.now(),
+      state: 'queued',
+    });
     return { interactionId };
   }
 

@@ -81,7 +81,9 @@ describe('PackedRecords', () => {
 
   it('stores keys as tokens of a shared table, whatever their names', () => {
     const records = new PackedRecords<Record<string, unknown>>();
-    const odd = JSON.parse('{"~":"tilde","~~x":"two","~0":"token-like","__proto__":"proto","":"empty","nested":{"~1":{"GCTI_Chat_AsyncMode":"true"}},"list":[{"a":1},"b",[{"~":2}]]}') as Record<string, unknown>;
+    const odd = JSON.parse(
+      '{"~":"tilde","~~x":"two","~0":"token-like","__proto__":"proto","":"empty","nested":{"~1":{"GCTI_Chat_AsyncMode":"true"}},"list":[{"a":1},"b",[{"~":2}]]}',
+    ) as Record<string, unknown>;
     records.set('odd', odd);
     for (let i = 0; i < 10; i++) records.set(`r${i}`, { GCTI_Chat_AsyncMode: 'true', IsOnline: String(i) });
     expect(records.get('odd')).toEqual(odd);

@@ -65,7 +65,9 @@ export class PackedSlots<T> {
     this.assertUsed(slot);
     const slab = this.slabs[this.slabOf[slot]] as Buffer;
     const start = this.offsetOf[slot];
-    return JSON.parse(slab.toString('utf8', start, start + this.lengthOf[slot]), (_key, value: unknown) => (isPlainObject(value) ? this.decodeKeys(value) : value)) as T;
+    return JSON.parse(slab.toString('utf8', start, start + this.lengthOf[slot]), (_key, value: unknown) =>
+      isPlainObject(value) ? this.decodeKeys(value) : value,
+    ) as T;
   }
 
   /** Replaces the record in `slot`, which keeps its number. */
@@ -92,7 +94,10 @@ export class PackedSlots<T> {
   }
 
   private encode(value: T): Buffer {
-    return Buffer.from(JSON.stringify(value, (_key, v: unknown) => (isPlainObject(v) ? this.encodeKeys(v) : v)), 'utf8');
+    return Buffer.from(
+      JSON.stringify(value, (_key, v: unknown) => (isPlainObject(v) ? this.encodeKeys(v) : v)),
+      'utf8',
+    );
   }
 
   private encodeKeys(object: Record<string, unknown>): Record<string, unknown> {

@@ -45,7 +45,12 @@ function redisSuites(url: string): void {
       expect((await redis.keys(`${first}*`)).sort()).toEqual([`${first}node:n1`, `${first}nodes`, `${first}route:S-1`]);
 
       const unsubscribe = await fanOut.subscribe('party-1', () => undefined);
-      expect(await redis.pubsub('NUMSUB', `${first}fanout:party-1`, `${second}fanout:party-1`)).toEqual([`${first}fanout:party-1`, 1, `${second}fanout:party-1`, 0]);
+      expect(await redis.pubsub('NUMSUB', `${first}fanout:party-1`, `${second}fanout:party-1`)).toEqual([
+        `${first}fanout:party-1`,
+        1,
+        `${second}fanout:party-1`,
+        0,
+      ]);
       await unsubscribe();
       expect(await redis.pubsub('NUMSUB', `${first}fanout:party-1`)).toEqual([`${first}fanout:party-1`, 0]);
     } finally {
@@ -56,7 +61,6 @@ function redisSuites(url: string): void {
 }
 
 // Without a server the suites are listed as skipped, under a name that says so.
-(server ? describe : describe.skip)(
-  server ? `Redis adapters against ${server}` : 'Redis adapters: real-server contract NOT RUN (OCS_TEST_REDIS not set)',
-  () => redisSuites(server ?? ''),
+(server ? describe : describe.skip)(server ? `Redis adapters against ${server}` : 'Redis adapters: real-server contract NOT RUN (OCS_TEST_REDIS not set)', () =>
+  redisSuites(server ?? ''),
 );

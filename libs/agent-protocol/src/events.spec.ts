@@ -25,7 +25,18 @@ const newBot: EventView = {
 
 const directMessage: EventView = {
   from: agent,
-  event: { kind: 'message', position: 3, eventId: 4, at: 2000, userId: 'A1', nickname: 'Ann', visibility: 'ALL', receiverId: 'S1', text: 'psst', messageType: 'text' },
+  event: {
+    kind: 'message',
+    position: 3,
+    eventId: 4,
+    at: 2000,
+    userId: 'A1',
+    nickname: 'Ann',
+    visibility: 'ALL',
+    receiverId: 'S1',
+    text: 'psst',
+    messageType: 'text',
+  },
 };
 
 const left: EventView = {
@@ -89,7 +100,16 @@ describe('toWireEvent', () => {
 });
 
 describe('toSessionInfo', () => {
-  const view: SessionView = { sessionId: 'S', userId: 'A1', closed: false, left: false, monitored: true, clientVersion: 106, nextPosition: 5, events: [typing, directMessage] };
+  const view: SessionView = {
+    sessionId: 'S',
+    userId: 'A1',
+    closed: false,
+    left: false,
+    monitored: true,
+    clientVersion: 106,
+    nextPosition: 5,
+    events: [typing, directMessage],
+  };
 
   it('carries the increment, the status and the request id of a reply', () => {
     expect(toSessionInfo(view, 'j1')).toEqual({
@@ -124,7 +144,12 @@ describe('replies', () => {
   });
 
   it('builds registered and error events', () => {
-    expect(registeredEvent({ nickname: 'Ann', userType: 'AGENT', clientVersion: 106 }, 1)).toEqual({ type: 'registered', requestId: 1, nickname: 'Ann', userType: 'AGENT' });
+    expect(registeredEvent({ nickname: 'Ann', userType: 'AGENT', clientVersion: 106 }, 1)).toEqual({
+      type: 'registered',
+      requestId: 1,
+      nickname: 'Ann',
+      userType: 'AGENT',
+    });
     expect(errorEvent('NOT_REGISTERED', 'send register before join')).toEqual({ type: 'error', code: 'NOT_REGISTERED', message: 'send register before join' });
   });
 });

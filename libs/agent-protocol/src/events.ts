@@ -1,4 +1,13 @@
-import { supportsMonitoredFlag, type ChatErrorCode, type ChatEvent, type KvList, type LeaveReason, type SessionStatus, type UserType, type Visibility } from '@ocs/chat-domain';
+import {
+  supportsMonitoredFlag,
+  type ChatErrorCode,
+  type ChatEvent,
+  type KvList,
+  type LeaveReason,
+  type SessionStatus,
+  type UserType,
+  type Visibility,
+} from '@ocs/chat-domain';
 import type { EventView, SessionView, TranscriptNotice } from '@ocs/chat-engine';
 import type { AgentIdentity } from './requests';
 
@@ -6,13 +15,7 @@ import type { AgentIdentity } from './requests';
 export type RequestId = string | number;
 
 /** Codes of the API's own refusals, next to the chat domain's `ChatError` codes. */
-export type AgentApiErrorCode =
-  | 'BAD_REQUEST'
-  | 'NOT_REGISTERED'
-  | 'ALREADY_REGISTERED'
-  | 'AUTH_FAILED'
-  | 'UNKNOWN_SESSION_FOR_CONNECTION'
-  | 'INTERNAL';
+export type AgentApiErrorCode = 'BAD_REQUEST' | 'NOT_REGISTERED' | 'ALREADY_REGISTERED' | 'AUTH_FAILED' | 'UNKNOWN_SESSION_FOR_CONNECTION' | 'INTERNAL';
 
 export type AgentErrorCode = ChatErrorCode | AgentApiErrorCode;
 

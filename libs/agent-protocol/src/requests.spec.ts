@@ -116,15 +116,17 @@ describe('mapping to engine requests', () => {
   });
 
   it('joins with the registered identity over the basic protocol', () => {
-    expect(toJoinRequest(identity, { type: 'join', requestId: 'j', sessionId: 'S1', visibility: 'INT', userData: { GCTI_Chat_SetPartyStyle: 'BOT' } })).toEqual({
-      nickname: 'Ann',
-      userType: 'AGENT',
-      clientVersion: 105,
-      personId: 'ann.b',
-      protocol: 'BASIC',
-      visibility: 'INT',
-      userData: { GCTI_Chat_SetPartyStyle: 'BOT' },
-    });
+    expect(toJoinRequest(identity, { type: 'join', requestId: 'j', sessionId: 'S1', visibility: 'INT', userData: { GCTI_Chat_SetPartyStyle: 'BOT' } })).toEqual(
+      {
+        nickname: 'Ann',
+        userType: 'AGENT',
+        clientVersion: 105,
+        personId: 'ann.b',
+        protocol: 'BASIC',
+        visibility: 'INT',
+        userData: { GCTI_Chat_SetPartyStyle: 'BOT' },
+      },
+    );
   });
 
   it('strips the envelope from messages, notices and releases', () => {

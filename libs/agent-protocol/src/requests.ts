@@ -23,9 +23,7 @@ import { errorEvent, type ErrorEvent, type RequestId } from './events';
 /** Deepest nesting of objects a request may have (the request itself is level 1). */
 export const MAX_REQUEST_DEPTH = 32;
 
-const kvList: z.ZodType<KvList> = z.lazy(() =>
-  z.record(z.string(), z.union([z.string(), kvList], { error: 'expected a string or a nested key-value list' })),
-);
+const kvList: z.ZodType<KvList> = z.lazy(() => z.record(z.string(), z.union([z.string(), kvList], { error: 'expected a string or a nested key-value list' })));
 
 const requestId = z.union([z.string().max(128), z.number()]).optional();
 const sessionId = z.string().min(1);

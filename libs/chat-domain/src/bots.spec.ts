@@ -17,7 +17,8 @@ describe('bot participants', () => {
     const b = join(session, bot());
     const produced = [
       ...session.message(b.userId, { text: 'Hello, I am a bot' }).events,
-      ...session.message(b.userId, { text: 'pick one', eventAttributes: { 'structured-content': { 'genesys-chat': { content: '{}', type: 'QuickReplies' } } } }).events,
+      ...session.message(b.userId, { text: 'pick one', eventAttributes: { 'structured-content': { 'genesys-chat': { content: '{}', type: 'QuickReplies' } } } })
+        .events,
       ...session.notice(b.userId, { noticeType: 'TYPING_STARTED' }).events,
       ...session.notice(b.userId, { noticeType: 'USER_CUSTOM', text: 'x', eventAttributes: { GCTI_SYSTEM: { other: 'kept' } } }).events,
       ...session.leave(b.userId, 'KEEP_ALIVE').events,

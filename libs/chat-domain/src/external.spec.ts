@@ -55,7 +55,11 @@ describe('externalMessage (ESP Message)', () => {
     const vip = session.externalMessage('Workflow', { text: 'for supervisors', visibility: 'VIP' }).events.at(-1);
     if (!all || !int || !vip) throw new Error('missing events');
     expect(int.visibility).toBe('INT');
-    const seen = (userId: string) => session.eventsFor(userId).filter((e) => e.kind === 'message').map((e) => e.eventId);
+    const seen = (userId: string) =>
+      session
+        .eventsFor(userId)
+        .filter((e) => e.kind === 'message')
+        .map((e) => e.eventId);
     expect(seen(c.userId)).toEqual([all.eventId]);
     expect(seen(a.userId)).toEqual([all.eventId, int.eventId]);
     expect(seen(s.userId)).toEqual([all.eventId, int.eventId, vip.eventId]);

@@ -28,7 +28,11 @@ function upload(session: ChatSession, userId: string, userData: KvList | undefin
 }
 
 function remove(session: ChatSession, userId: string, fileId: string | undefined): NoticeEvent {
-  const change = session.notice(userId, { noticeType: 'SYS_COMMAND', text: 'file-deleted', ...(fileId !== undefined ? { userData: { 'file-id': fileId } } : {}) });
+  const change = session.notice(userId, {
+    noticeType: 'SYS_COMMAND',
+    text: 'file-deleted',
+    ...(fileId !== undefined ? { userData: { 'file-id': fileId } } : {}),
+  });
   return change.events[0] as NoticeEvent;
 }
 
@@ -280,7 +284,7 @@ describe('file-deleted notices', () => {
 });
 
 describe('files the party cannot see', () => {
-  it("a customer cannot download or delete an agents-only (INT) file, nor a direct file between agents", () => {
+  it('a customer cannot download or delete an agents-only (INT) file, nor a direct file between agents', () => {
     const { session, customer: c, agent: a } = chat();
     if (!a) throw new Error('no agent');
     const b = join(session, agent('B'));

@@ -47,9 +47,13 @@ export function checkCustomerUpload(rules: FileRules, used: FileCounters, file: 
   if (rules.uploadNeedAgent && !agentPresent) throw new ChatError('UPLOAD_NEEDS_AGENT', 'a file can be sent once an agent has joined the chat');
   if (used.uploads >= rules.uploadMaxFiles) throw new ChatError('UPLOAD_TOO_MANY_FILES', `at most ${rules.uploadMaxFiles} files may be sent in this chat`);
   if (!Number.isInteger(file.size) || file.size < 0) throw new ChatError('INVALID_ARGUMENT', 'file size must be a whole number of bytes');
-  if (file.size > rules.uploadMaxFileSize) throw new ChatError('UPLOAD_TOO_LARGE', `the file is ${file.size} bytes, more than upload-max-file-size (${rules.uploadMaxFileSize})`);
+  if (file.size > rules.uploadMaxFileSize)
+    throw new ChatError('UPLOAD_TOO_LARGE', `the file is ${file.size} bytes, more than upload-max-file-size (${rules.uploadMaxFileSize})`);
   if (used.uploadBytes + file.size > rules.uploadMaxTotalSize) {
-    throw new ChatError('UPLOAD_TOO_LARGE', `the files of this chat would total ${used.uploadBytes + file.size} bytes, more than upload-max-total-size (${rules.uploadMaxTotalSize})`);
+    throw new ChatError(
+      'UPLOAD_TOO_LARGE',
+      `the files of this chat would total ${used.uploadBytes + file.size} bytes, more than upload-max-total-size (${rules.uploadMaxTotalSize})`,
+    );
   }
   const extension = /\.([^./\\]+)$/.exec(file.name)?.[1]?.toLowerCase();
   if (!extension || !rules.uploadFileTypes.includes(extension)) {

@@ -123,7 +123,7 @@ describe('leaving with FORCE_CLOSE', () => {
 });
 
 describe('removal by the system', () => {
-  it("'3' is a disconnect: reason code 3, quit-reason-code \"3\"; the session goes on while someone is present", () => {
+  it('\'3\' is a disconnect: reason code 3, quit-reason-code "3"; the session goes on while someone is present', () => {
     const { session, customer: c } = startChat();
     join(session, agent());
     const change = session.removeBySystem(c.userId, '3');

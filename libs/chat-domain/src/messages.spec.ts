@@ -10,7 +10,19 @@ describe('messages', () => {
     const change = session.message(c.userId, { text: 'hello', messageType: 'text' });
     expect(change).toEqual({
       closed: false,
-      events: [{ kind: 'message', position: 1, eventId: 2, at: ctx.clock.now(), userId: c.userId, nickname: 'Customer', visibility: 'ALL', text: 'hello', messageType: 'text' }],
+      events: [
+        {
+          kind: 'message',
+          position: 1,
+          eventId: 2,
+          at: ctx.clock.now(),
+          userId: c.userId,
+          nickname: 'Customer',
+          visibility: 'ALL',
+          text: 'hello',
+          messageType: 'text',
+        },
+      ],
     });
   });
 
@@ -23,7 +35,13 @@ describe('messages', () => {
 });
 
 describe('rich messages', () => {
-  const richContent = JSON.stringify({ type: 'QuickReplies', content: [{ id: '1', type: 'QuickReply', text: 'Yes' }, { id: '2', type: 'QuickReply', text: 'No' }] });
+  const richContent = JSON.stringify({
+    type: 'QuickReplies',
+    content: [
+      { id: '1', type: 'QuickReply', text: 'Yes' },
+      { id: '2', type: 'QuickReply', text: 'No' },
+    ],
+  });
 
   it('a structured message keeps both its fallback text and structured-content/genesys-chat/content|type', () => {
     const { session, customer: c } = startChat();
@@ -36,14 +54,19 @@ describe('rich messages', () => {
     const seen = session.eventsFor(c.userId).find((e) => e.eventId === rich.eventId);
     expect(seen).toMatchObject({ text: 'Yes or No?', eventAttributes: attributes });
     // the content is stored as given, byte for byte
-    expect(JSON.parse(String((rich.eventAttributes?.['structured-content'] as Record<string, Record<string, string>>)['genesys-chat'].content))).toEqual(JSON.parse(richContent));
+    expect(JSON.parse(String((rich.eventAttributes?.['structured-content'] as Record<string, Record<string, string>>)['genesys-chat'].content))).toEqual(
+      JSON.parse(richContent),
+    );
   });
 
   it('a reader too old for eventAttributes gets the fallback text', () => {
     const { session } = startChat({ creator: customer({ clientVersion: 105 }) });
     const a = join(session, agent());
     const old = session.state.participants[0];
-    const [rich] = session.message(a.userId, { text: 'Yes or No?', eventAttributes: { 'structured-content': { 'genesys-chat': { content: richContent, type: 'QuickReplies' } } } }).events;
+    const [rich] = session.message(a.userId, {
+      text: 'Yes or No?',
+      eventAttributes: { 'structured-content': { 'genesys-chat': { content: richContent, type: 'QuickReplies' } } },
+    }).events;
     const seen = session.eventsFor(old.userId).find((e) => e.eventId === rich.eventId);
     expect(seen).toMatchObject({ kind: 'message', text: 'Yes or No?' });
     expect(seen?.eventAttributes).toBeUndefined();
@@ -54,10 +77,15 @@ describe('rich messages', () => {
   it("a reply's general-properties/related-event-id is kept", () => {
     const { session, customer: c } = startChat();
     const a = join(session, agent());
-    const [rich] = session.message(a.userId, { text: 'Yes or No?', eventAttributes: { 'structured-content': { 'genesys-chat': { content: richContent, type: 'QuickReplies' } } } }).events;
+    const [rich] = session.message(a.userId, {
+      text: 'Yes or No?',
+      eventAttributes: { 'structured-content': { 'genesys-chat': { content: richContent, type: 'QuickReplies' } } },
+    }).events;
     const [reply] = session.message(c.userId, { text: 'Yes', eventAttributes: { 'general-properties': { 'related-event-id': String(rich.eventId) } } }).events;
     expect(reply.eventAttributes).toEqual({ 'general-properties': { 'related-event-id': '3' } });
-    expect(session.eventsFor(a.userId).find((e) => e.eventId === reply.eventId)?.eventAttributes).toEqual({ 'general-properties': { 'related-event-id': '3' } });
+    expect(session.eventsFor(a.userId).find((e) => e.eventId === reply.eventId)?.eventAttributes).toEqual({
+      'general-properties': { 'related-event-id': '3' },
+    });
   });
 
   it('the attributes are copied: changing the request afterwards does not change the transcript', () => {

@@ -8,7 +8,14 @@ describe('notices', () => {
     const { session, customer: c } = startChat();
     join(session, agent());
     const started = asNotice(session.notice(c.userId, { noticeType: 'TYPING_STARTED', text: 'I would li' }).events[0]);
-    expect(started).toMatchObject({ kind: 'notice', noticeType: 'TYPING_STARTED', text: 'I would li', userId: c.userId, visibility: 'ALL', nickname: 'Customer' });
+    expect(started).toMatchObject({
+      kind: 'notice',
+      noticeType: 'TYPING_STARTED',
+      text: 'I would li',
+      userId: c.userId,
+      visibility: 'ALL',
+      nickname: 'Customer',
+    });
     const bare = asNotice(session.notice(c.userId, { noticeType: 'TYPING_STARTED' }).events[0]);
     expect(bare.text).toBe('');
     const stopped = asNotice(session.notice(c.userId, { noticeType: 'TYPING_STOPPED' }).events[0]);
@@ -29,7 +36,12 @@ describe('notices', () => {
     const { session, customer: c } = startChat();
     const userData = { 'file-name': 'a.txt', meta: { size: '3' } };
     const [custom] = session.notice(c.userId, { noticeType: 'USER_CUSTOM', text: '{"x":1}', userData, eventAttributes: { k: 'v' } }).events;
-    expect(asNotice(custom)).toMatchObject({ noticeType: 'USER_CUSTOM', text: '{"x":1}', userData: { 'file-name': 'a.txt', meta: { size: '3' } }, eventAttributes: { k: 'v' } });
+    expect(asNotice(custom)).toMatchObject({
+      noticeType: 'USER_CUSTOM',
+      text: '{"x":1}',
+      userData: { 'file-name': 'a.txt', meta: { size: '3' } },
+      eventAttributes: { k: 'v' },
+    });
     userData.meta.size = '999';
     expect(custom.userData).toEqual({ 'file-name': 'a.txt', meta: { size: '3' } });
   });
@@ -131,7 +143,9 @@ describe('nickname change (USER_UPDATE_NICK)', () => {
     const a = join(session, agent('Bob'));
     expect(errorCode(() => session.notice(c.userId, { noticeType: 'USER_UPDATE_NICK', text: 'Johnny', visibility: 'INT' }))).toBe('INVALID_VISIBILITY');
     expect(errorCode(() => session.notice(c.userId, { noticeType: 'USER_UPDATE_NICK', text: 'Johnny', receiverId: a.userId }))).toBe('FORBIDDEN');
-    expect(errorCode(() => session.notice(a.userId, { noticeType: 'USER_UPDATE_NICK', text: 'Robert', receiverId: 'FFFFFFFFFFFFFFFF' }))).toBe('NOT_A_PARTICIPANT');
+    expect(errorCode(() => session.notice(a.userId, { noticeType: 'USER_UPDATE_NICK', text: 'Robert', receiverId: 'FFFFFFFFFFFFFFFF' }))).toBe(
+      'NOT_A_PARTICIPANT',
+    );
     expect(session.participant(c.userId)?.nickname).toBe('John');
     expect(session.participant(a.userId)?.nickname).toBe('Bob');
     expect(session.state.transcript[c.joinPosition].userData).toBeUndefined();
@@ -148,7 +162,9 @@ describe('read confirmations (SYS_COMMAND read-confirm)', () => {
     expect(errorCode(() => session.notice(c.userId, { noticeType: 'SYS_COMMAND', text: 'read-confirm' }))).toBe('INVALID_ARGUMENT');
     expect(errorCode(() => session.notice(c.userId, { noticeType: 'SYS_COMMAND', text: 'read-confirm', userData: {} }))).toBe('INVALID_ARGUMENT');
     for (const bad of ['', 'abc', '12a', '-1', '1.5', ' 3']) expect(errorCode(() => session.notice(c.userId, confirm(bad)))).toBe('INVALID_ARGUMENT');
-    expect(errorCode(() => session.notice(c.userId, { noticeType: 'SYS_COMMAND', text: 'read-confirm', userData: { 'last-event-id': { nested: '1' } } }))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => session.notice(c.userId, { noticeType: 'SYS_COMMAND', text: 'read-confirm', userData: { 'last-event-id': { nested: '1' } } }))).toBe(
+      'INVALID_ARGUMENT',
+    );
     expect(session.state.transcript).toHaveLength(1);
     expect(errorCode(() => session.notice(c.userId, confirm('1')))).toBe('NO ERROR');
   });

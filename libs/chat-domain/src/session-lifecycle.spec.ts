@@ -112,7 +112,12 @@ describe('joining', () => {
     expect(participant.partyNumber).toBe(2);
     expect(participant.joinPosition).toBe(1);
     expect(participant.joinedAt).toBe(T0 + 1500);
-    expect(change).toEqual({ closed: false, events: [expect.objectContaining({ kind: 'newParty', position: 1, eventId: 2, at: T0 + 1500, nickname: 'Bob', userId: participant.userId, timeZoneOffset: -60 })] });
+    expect(change).toEqual({
+      closed: false,
+      events: [
+        expect.objectContaining({ kind: 'newParty', position: 1, eventId: 2, at: T0 + 1500, nickname: 'Bob', userId: participant.userId, timeZoneOffset: -60 }),
+      ],
+    });
     const third = join(session, agent('Carol'));
     expect(third.partyNumber).toBe(3);
     expect(new Set([participant.userId, third.userId]).size).toBe(2);

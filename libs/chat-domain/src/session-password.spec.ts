@@ -45,7 +45,9 @@ describe('session password (session-password-enforce)', () => {
     expect(errorCode(() => session.join(agent('A', { userData: { Other: 'x' } })))).toBe('SESSION_PASSWORD_REQUIRED');
     expect(errorCode(() => session.join(withPassword(agent(), '')))).toBe('SESSION_PASSWORD_REQUIRED');
     expect(errorCode(() => session.join(withPassword(agent(), password + 'x')))).toBe('SESSION_PASSWORD_REQUIRED');
-    expect(errorCode(() => session.join(withPassword(agent(), password.slice(0, -1) + (password.endsWith('0') ? '1' : '0'))))).toBe('SESSION_PASSWORD_REQUIRED');
+    expect(errorCode(() => session.join(withPassword(agent(), password.slice(0, -1) + (password.endsWith('0') ? '1' : '0'))))).toBe(
+      'SESSION_PASSWORD_REQUIRED',
+    );
     expect(errorCode(() => session.join(withPassword(agent(), password.toUpperCase())))).toBe('SESSION_PASSWORD_REQUIRED');
     expect(errorCode(() => session.join(withPassword(agent(), { nested: password })))).toBe('SESSION_PASSWORD_REQUIRED');
     expect(session.state.participants).toHaveLength(1);

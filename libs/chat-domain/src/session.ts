@@ -1,7 +1,26 @@
 import type { Clock, IdSource } from './clock';
-import { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity, type AsyncState, type AsyncStatus } from './async-chat';
+import {
+  ASYNC_CHECK_AT_KEY,
+  ASYNC_MODE_KEY,
+  ASYNC_STATUS,
+  ASYNC_STATUS_KEY,
+  asyncCheckAt,
+  isAsyncActivity,
+  type AsyncState,
+  type AsyncStatus,
+} from './async-chat';
 import { ChatError } from './errors';
-import { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile, type FileCounters } from './files';
+import {
+  FILE_DELETED,
+  FILE_KEYS,
+  FILE_UPLOADED,
+  NO_FILES_USED,
+  checkCustomerUpload,
+  checkUploadNotice,
+  fileLimitsView,
+  findFile,
+  type FileCounters,
+} from './files';
 import { cloneKv, mergeKv, sameSecret, setKv, utf8Length } from './kv';
 import { eventForVersion } from './protocol-version';
 import type { SessionRules } from './rules';
@@ -375,7 +394,8 @@ export class ChatSession {
   /** A party releases itself, with an after-action deciding the fate of the session. */
   leave(userId: string, afterAction: AfterAction, options: LeaveOptions = {}): Change {
     const party = this.activeParty(userId);
-    const reason = afterAction === 'FORCE_CLOSE' ? LEAVE_REASONS.forceClose : afterAction === 'CLOSE_IF_NO_AGENTS' ? LEAVE_REASONS.closeIfNoAgents : LEAVE_REASONS.left;
+    const reason =
+      afterAction === 'FORCE_CLOSE' ? LEAVE_REASONS.forceClose : afterAction === 'CLOSE_IF_NO_AGENTS' ? LEAVE_REASONS.closeIfNoAgents : LEAVE_REASONS.left;
     if (options.text !== undefined) this.checkText(options.text, 'leave text');
     const { transferred, ...rest } = options;
     this.removeParty(party, reason, '0', rest);
@@ -494,7 +514,10 @@ export class ChatSession {
     const { rules } = this.ctx;
     if (a.alertedAt === undefined) {
       a.alertedAt = now;
-      this.appendSystemNotice('IDLE_CONTROL_ALERT', rules.idleMessages.alert, { 'next-idle-timer-type': 'CLOSE', 'next-idle-timer-secs': String(Math.round(rules.asyncIdleCloseMs / 1000)) });
+      this.appendSystemNotice('IDLE_CONTROL_ALERT', rules.idleMessages.alert, {
+        'next-idle-timer-type': 'CLOSE',
+        'next-idle-timer-secs': String(Math.round(rules.asyncIdleCloseMs / 1000)),
+      });
       this.setAsyncStatus(ASYNC_STATUS.idle);
       return;
     }
@@ -568,7 +591,8 @@ export class ChatSession {
   private checkDelete(sender: Participant, userData: KvList | undefined): void {
     const fileId = userData?.[FILE_KEYS.id];
     const file = typeof fileId === 'string' ? findFile(this.state.transcript, fileId) : undefined;
-    if (!file || !isVisibleTo(file.event, sender)) throw new ChatError('FILE_NOT_FOUND', `a ${FILE_DELETED} notice needs the ${FILE_KEYS.id} of a file in this chat`);
+    if (!file || !isVisibleTo(file.event, sender))
+      throw new ChatError('FILE_NOT_FOUND', `a ${FILE_DELETED} notice needs the ${FILE_KEYS.id} of a file in this chat`);
     if (sender.protocol === 'FLEX' && file.event.userId !== sender.userId) throw new ChatError('FORBIDDEN', 'a customer may delete only its own files');
   }
 
@@ -582,7 +606,10 @@ export class ChatSession {
     }
     const clientVersion = request.clientVersion ?? MIN_CLIENT_VERSION;
     if (!Number.isInteger(clientVersion) || clientVersion < MIN_CLIENT_VERSION || clientVersion > MAX_CLIENT_VERSION) {
-      throw new ChatError('INVALID_CLIENT_VERSION', `client version ${clientVersion} is not supported; expected ${MIN_CLIENT_VERSION} to ${MAX_CLIENT_VERSION}`);
+      throw new ChatError(
+        'INVALID_CLIENT_VERSION',
+        `client version ${clientVersion} is not supported; expected ${MIN_CLIENT_VERSION} to ${MAX_CLIENT_VERSION}`,
+      );
     }
     const nickname = this.checkNickname(request.nickname);
     if (request.text !== undefined) this.checkText(request.text, 'join text');
@@ -828,5 +855,3 @@ function stripPassword(userData: KvList): KvList {
   delete copy[SESSION_PASSWORD_KEY];
   return copy;
 }
-
-

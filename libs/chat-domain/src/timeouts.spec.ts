@@ -75,7 +75,13 @@ describe('flex-disconnect-timeout', () => {
     expect(result.drop).toBe(false);
     expect(result.events).toHaveLength(1);
     const left = result.events[0] as PartyLeftEvent;
-    expect(left).toMatchObject({ kind: 'partyLeft', userId: c.userId, quitReasonCode: '3', reason: { code: 3, text: 'left due to disconnect' }, at: T0 + TIMEOUT });
+    expect(left).toMatchObject({
+      kind: 'partyLeft',
+      userId: c.userId,
+      quitReasonCode: '3',
+      reason: { code: 3, text: 'left due to disconnect' },
+      at: T0 + TIMEOUT,
+    });
     expect(quitReason(left)).toBe('3');
     expect(c.present).toBe(false);
     expect(session.isClosed).toBe(true);

@@ -119,7 +119,17 @@ describe('who sees what', () => {
 
   it('an agent sees ALL and INT events but not VIP ones', () => {
     const { session, c, a, coach, msg, joined } = conference();
-    expect(ids(session.eventsFor(a.userId))).toEqual([joined(c), joined(a), joined(coach), msg.customerAll, msg.agentAll, msg.agentInt, msg.coachDefault, msg.monitorInt, msg.monitorAll]);
+    expect(ids(session.eventsFor(a.userId))).toEqual([
+      joined(c),
+      joined(a),
+      joined(coach),
+      msg.customerAll,
+      msg.agentAll,
+      msg.agentInt,
+      msg.coachDefault,
+      msg.monitorInt,
+      msg.monitorAll,
+    ]);
   });
 
   it('a coaching supervisor still sees everything, VIP included (visibility is by user type)', () => {
@@ -194,17 +204,18 @@ describe('isVisibleTo', () => {
     attachments: 0,
     ...extra,
   });
-  const event = (visibility: Visibility, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-    kind: 'message',
-    text: 't',
-    position: 5,
-    eventId: 6,
-    at: 0,
-    userId: 'S',
-    nickname: 's',
-    visibility,
-    ...extra,
-  } as ChatEvent);
+  const event = (visibility: Visibility, extra: Partial<ChatEvent> = {}): ChatEvent =>
+    ({
+      kind: 'message',
+      text: 't',
+      position: 5,
+      eventId: 6,
+      at: 0,
+      userId: 'S',
+      nickname: 's',
+      visibility,
+      ...extra,
+    }) as ChatEvent;
 
   it.each([
     ['CLIENT', [true, false, false]],

@@ -20,7 +20,6 @@ async function startChat(engine: ChatEngine) {
   return { sessionId, customer: actor(customer.party), agent: actor(agent.party) };
 }
 
-
 describe('ChatEngine', () => {
   it('creates a session whose creator reads its own join event', async () => {
     const { engine } = setup();
@@ -173,7 +172,14 @@ describe('ChatEngine listener isolation', () => {
     const errors: string[] = [];
     const clock = new ManualClock();
     const bus = new MemoryEventBus();
-    const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: DEFAULT_RULES, store: new MemoryTranscriptStore(), bus, onListenerError: (id) => errors.push(id) });
+    const engine = new ChatEngine({
+      clock,
+      ids: new SequentialIds(),
+      rules: DEFAULT_RULES,
+      store: new MemoryTranscriptStore(),
+      bus,
+      onListenerError: (id) => errors.push(id),
+    });
     const { sessionId, customer, agent } = await startChat(engine);
     const records: BusRecord[] = [];
     await bus.subscribe(TOPICS.sessionEvents, 'test', (r) => void records.push(r));
@@ -187,7 +193,9 @@ describe('ChatEngine listener isolation', () => {
     expect(errors).toEqual([sessionId]);
     expect(seen.at(-1)?.events.map((e) => e.event.kind === 'message' && e.event.text)).toEqual(['still delivered']);
     await bus.idle();
-    expect((records.at(-1)?.value as SessionEventRecord).type === 'event' && (records.at(-1)?.value as { event: { text?: string } }).event.text).toBe('still delivered');
+    expect((records.at(-1)?.value as SessionEventRecord).type === 'event' && (records.at(-1)?.value as { event: { text?: string } }).event.text).toBe(
+      'still delivered',
+    );
   });
 
   it('answers a leave with the party-left event', async () => {

@@ -385,7 +385,12 @@ export class ChatEngine implements ChatEngineApi {
       throw error;
     });
     const party = session.participant(actor.userId);
-    if (!party || typeof actor.secureKey !== 'string' || !sameSecret(actor.secureKey, party.secureKey) || (actor.via !== undefined && actor.via !== party.protocol)) {
+    if (
+      !party ||
+      typeof actor.secureKey !== 'string' ||
+      !sameSecret(actor.secureKey, party.secureKey) ||
+      (actor.via !== undefined && actor.via !== party.protocol)
+    ) {
       throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
     }
     return { session, party };
@@ -399,7 +404,8 @@ export class ChatEngine implements ChatEngineApi {
     this.dispatch(session, change.events, autoSave === 2 ? 'save' : undefined);
     const { interactionId } = session.state;
     const values: SessionEventRecord[] = change.events.map((event) => ({ type: 'event', sessionId: session.id, event, from: sender(session, event) }));
-    if (change.properties) values.push({ type: 'properties', sessionId: session.id, properties: change.properties, ...(interactionId ? { interactionId } : {}) });
+    if (change.properties)
+      values.push({ type: 'properties', sessionId: session.id, properties: change.properties, ...(interactionId ? { interactionId } : {}) });
     if (change.closed) {
       values.push({ type: 'closed', sessionId: session.id, at: this.deps.clock.now(), ...(interactionId ? { interactionId } : {}) });
       if (!this.deps.durability?.autoSave) await this.deps.store.save(session.state);
@@ -489,7 +495,13 @@ export class ChatEngine implements ChatEngineApi {
       {
         topic: TOPICS.sessionEvents,
         key: sessionId,
-        value: { type: 'restored', sessionId, nodeId: policy.nodeId, previousNodeId: owner.nodeId, ...(interactionId ? { interactionId } : {}) } satisfies SessionEventRecord,
+        value: {
+          type: 'restored',
+          sessionId,
+          nodeId: policy.nodeId,
+          previousNodeId: owner.nodeId,
+          ...(interactionId ? { interactionId } : {}),
+        } satisfies SessionEventRecord,
       },
     ]);
     await this.commit(session, session.restore());

@@ -49,7 +49,12 @@ class FlakyStore implements TranscriptStore {
   }
 }
 
-function node(nodeId: string, shared: { store: TranscriptStore; ownership: OwnershipStore; bus: MemoryEventBus; alive: Set<string> }, durability = DURABLE, purgePrevious = false) {
+function node(
+  nodeId: string,
+  shared: { store: TranscriptStore; ownership: OwnershipStore; bus: MemoryEventBus; alive: Set<string> },
+  durability = DURABLE,
+  purgePrevious = false,
+) {
   const engine = new ChatEngine({
     clock: new ManualClock(),
     ids: new SequentialIds(),
@@ -309,7 +314,14 @@ describe('load limits (limits-control-enabled)', () => {
 
   it('refuses new sessions from limit-for-sessions on, and takes them again at limits-restore-threshold', async () => {
     const clock = new ManualClock();
-    const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: DEFAULT_RULES, store: new MemoryTranscriptStore(), bus: new MemoryEventBus(), limits: { sessions: 3, restorePercent: 34 } });
+    const engine = new ChatEngine({
+      clock,
+      ids: new SequentialIds(),
+      rules: DEFAULT_RULES,
+      store: new MemoryTranscriptStore(),
+      bus: new MemoryEventBus(),
+      limits: { sessions: 3, restorePercent: 34 },
+    });
     const held = [];
     for (let i = 0; i < 3; i++) held.push((await engine.createSession({ creator: CUSTOMER })).party.sessionId);
     expect(engine.overLimit).toBe(true);
@@ -328,7 +340,14 @@ describe('load limits (limits-control-enabled)', () => {
 
   it('stays limited between the threshold and the limit', async () => {
     const clock = new ManualClock();
-    const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: DEFAULT_RULES, store: new MemoryTranscriptStore(), bus: new MemoryEventBus(), limits: { sessions: 2, restorePercent: 50 } });
+    const engine = new ChatEngine({
+      clock,
+      ids: new SequentialIds(),
+      rules: DEFAULT_RULES,
+      store: new MemoryTranscriptStore(),
+      bus: new MemoryEventBus(),
+      limits: { sessions: 2, restorePercent: 50 },
+    });
     const first = await engine.createSession({ creator: CUSTOMER });
     await engine.createSession({ creator: CUSTOMER });
     expect(engine.overLimit).toBe(true);

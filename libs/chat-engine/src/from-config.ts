@@ -57,6 +57,8 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     durability: durabilityFromConfig(config),
     ...(wiring.ownership ? { ownership: wiring.ownership } : {}),
     ...(wiring.interactions ? { interactions: wiring.interactions } : {}),
-    ...(config.settings.limitsControlEnabled ? { limits: { sessions: config.settings.limitForSessions, restorePercent: config.settings.limitsRestoreThreshold } } : {}),
+    ...(config.settings.limitsControlEnabled
+      ? { limits: { sessions: config.settings.limitForSessions, restorePercent: config.settings.limitsRestoreThreshold } }
+      : {}),
   });
 }

@@ -15,7 +15,13 @@ async function setup(rules: Partial<SessionRules> = {}) {
   const clock = new ManualClock(T0);
   const store = new MemoryTranscriptStore();
   const bus = new MemoryEventBus();
-  const engine = new ChatEngine({ clock, ids: new SequentialIds(), rules: { ...DEFAULT_RULES, asyncIdleAlertMs: ALERT, asyncIdleCloseMs: CLOSE, ...rules }, store, bus });
+  const engine = new ChatEngine({
+    clock,
+    ids: new SequentialIds(),
+    rules: { ...DEFAULT_RULES, asyncIdleAlertMs: ALERT, asyncIdleCloseMs: CLOSE, ...rules },
+    store,
+    bus,
+  });
   const records: SessionEventRecord[] = [];
   await bus.subscribe(TOPICS.sessionEvents, 'test', (r) => void records.push(r.value as SessionEventRecord));
   /** Every record published so far, then forgets them. */
@@ -26,11 +32,9 @@ async function setup(rules: Partial<SessionRules> = {}) {
   return { clock, store, bus, engine, published };
 }
 
-
 function describeRecord(v: SessionEventRecord): string {
   return v.type === 'event' ? `${v.event.position}:${v.event.kind}` : v.type;
 }
-
 
 function checkAt(idleSince: number): string {
   return String(Math.ceil((idleSince + ALERT + CLOSE) / 1000));
@@ -80,17 +84,28 @@ describe('interaction binding and properties', () => {
     const agent = await engine.join(sessionId, AGENT);
     const beforeBinding = await published();
     expect(beforeBinding.map(describeRecord)).toEqual(['created', '0:newParty', '1:newParty', 'properties']);
-    expect(beforeBinding[3]).toEqual({ type: 'properties', sessionId, properties: { GCTI_Chat_AsyncStatus: '-1', GCTI_Chat_AsyncCheckAt: checkAt(T0 + 1000) } });
+    expect(beforeBinding[3]).toEqual({
+      type: 'properties',
+      sessionId,
+      properties: { GCTI_Chat_AsyncStatus: '-1', GCTI_Chat_AsyncCheckAt: checkAt(T0 + 1000) },
+    });
 
     await engine.bindInteraction(sessionId, 'IXN-1');
     expect(await published()).toEqual([]);
     await engine.leave(actor(agent.party), 'KEEP_ALIVE', { transferred: true });
     const afterLeave = await published();
     expect(afterLeave.map(describeRecord)).toEqual(['2:partyLeft', 'properties']);
-    expect(afterLeave[1]).toEqual({ type: 'properties', sessionId, interactionId: 'IXN-1', properties: { GCTI_Chat_AsyncStatus: '5', GCTI_Chat_AsyncCheckAt: checkAt(T0 + 1000) } });
+    expect(afterLeave[1]).toEqual({
+      type: 'properties',
+      sessionId,
+      interactionId: 'IXN-1',
+      properties: { GCTI_Chat_AsyncStatus: '5', GCTI_Chat_AsyncCheckAt: checkAt(T0 + 1000) },
+    });
 
     await engine.placeOnHold(sessionId);
-    expect(await published()).toEqual([{ type: 'properties', sessionId, interactionId: 'IXN-1', properties: { GCTI_Chat_AsyncStatus: '-2', GCTI_Chat_AsyncCheckAt: checkAt(T0 + 1000) } }]);
+    expect(await published()).toEqual([
+      { type: 'properties', sessionId, interactionId: 'IXN-1', properties: { GCTI_Chat_AsyncStatus: '-2', GCTI_Chat_AsyncCheckAt: checkAt(T0 + 1000) } },
+    ]);
 
     clock.advance(1000);
     await engine.message(actor(party), { text: 'hello again' });
@@ -106,7 +121,9 @@ describe('interaction binding and properties', () => {
     await published();
     clock.advance(3000);
     await engine.configureSession(party.sessionId, { asyncIdleReset: true });
-    expect(await published()).toEqual([{ type: 'properties', sessionId: party.sessionId, interactionId: 'IXN-2', properties: { GCTI_Chat_AsyncCheckAt: checkAt(T0 + 3000) } }]);
+    expect(await published()).toEqual([
+      { type: 'properties', sessionId: party.sessionId, interactionId: 'IXN-2', properties: { GCTI_Chat_AsyncCheckAt: checkAt(T0 + 3000) } },
+    ]);
     expect(engine.nextDeadline()).toBe(T0 + 3000 + ALERT);
   });
 
@@ -134,7 +151,14 @@ describe('interaction binding and properties', () => {
   it('findByInteraction asks the shared interaction queue for an interaction of a session this node does not hold', async () => {
     const interactions = new MemoryInteractionServer();
     const { interactionId } = await interactions.submit({ tenantDbid: 1, queue: 'q', mediaType: 'chat', sessionId: 'S-elsewhere', properties: {} });
-    const engine = new ChatEngine({ clock: new ManualClock(T0), ids: new SequentialIds(), rules: DEFAULT_RULES, store: new MemoryTranscriptStore(), bus: new MemoryEventBus(), interactions });
+    const engine = new ChatEngine({
+      clock: new ManualClock(T0),
+      ids: new SequentialIds(),
+      rules: DEFAULT_RULES,
+      store: new MemoryTranscriptStore(),
+      bus: new MemoryEventBus(),
+      interactions,
+    });
     expect(await engine.findByInteraction(interactionId)).toBe('S-elsewhere');
     expect(await engine.findByInteraction('FFFFFFFFFFFFFFFF')).toBeUndefined();
   });
@@ -238,7 +262,10 @@ describe('workflow messages and notices', () => {
     const second = await engine.externalMessage(party.sessionId, 'Workflow', { text: 'Still waiting' });
     expect(second).toMatchObject({ kind: 'message', text: 'Still waiting', position: 3, userId: first.userId });
     const seen = await engine.read(actor(party), 0);
-    expect(seen.events.map((e) => e.event.kind === 'message' && `${e.from.userType}:${e.event.text}`).filter(Boolean)).toEqual(['EXTERNAL:Please wait', 'EXTERNAL:Still waiting']);
+    expect(seen.events.map((e) => e.event.kind === 'message' && `${e.from.userType}:${e.event.text}`).filter(Boolean)).toEqual([
+      'EXTERNAL:Please wait',
+      'EXTERNAL:Still waiting',
+    ]);
   });
 
   it('externalNotice answers with the notice', async () => {

@@ -222,11 +222,7 @@ describe('loadConfig', () => {
         { OCS__kafka__brokers: '127.0.0.1' },
         'invalid option [kafka] brokers: expected host:port pairs separated by commas, got "127.0.0.1"',
       ],
-      [
-        'an unknown cluster mode',
-        { OCS__cluster__mode: 'mesh' },
-        'invalid option [cluster] mode: expected one of embedded, cluster, got "mesh"',
-      ],
+      ['an unknown cluster mode', { OCS__cluster__mode: 'mesh' }, 'invalid option [cluster] mode: expected one of embedded, cluster, got "mesh"'],
       [
         'a non-integer',
         { 'OCS__settings__flex-disconnect-timeout': 'abc' },
@@ -255,11 +251,7 @@ describe('loadConfig', () => {
       ['an unknown option', { 'OCS__settings__flex-disconect-timeout': '5' }, 'unknown option [settings] flex-disconect-timeout'],
       ['an unknown section', { OCS__setings__x: '5' }, 'unknown section [setings]'],
       ['a section that is not a map', { OCS__server: '5' }, 'invalid section [server]: expected a map of options, got "5"'],
-      [
-        'a bad service target',
-        { OCS__services__sales: 'default' },
-        'invalid option [services] sales: expected "<tenant dbid>:<endpoint name>", got "default"',
-      ],
+      ['a bad service target', { OCS__services__sales: 'default' }, 'invalid option [services] sales: expected "<tenant dbid>:<endpoint name>", got "default"'],
       ['a bad alias', { OCS__server__alias: 'node 1' }, 'invalid option [server] alias: expected 1 to 32 characters from A-Z a-z 0-9 _ -, got "node 1"'],
     ])('%s', (_, env, problem) => {
       expect(envProblems(env)).toEqual([problem]);
@@ -273,7 +265,10 @@ describe('loadConfig', () => {
     });
 
     it('bad token fields and tokens that are not JSON', () => {
-      const tokens = [{ name: 'bot', secret: '0123456789abcdef', 'user-types': ['CLIENT'], extra: 1 }, { secret: '0123456789abcdef', 'user-types': [] }];
+      const tokens = [
+        { name: 'bot', secret: '0123456789abcdef', 'user-types': ['CLIENT'], extra: 1 },
+        { secret: '0123456789abcdef', 'user-types': [] },
+      ];
       expect(problemsOf({ argv: ['--config', file('tokens.json', JSON.stringify({ 'agent-api': { tokens } }))] })).toEqual([
         'invalid option [agent-api] tokens[0].user-types[0]: expected AGENT or SUPERVISOR, got "CLIENT"',
         'unknown option [agent-api] tokens[0].extra',
@@ -286,9 +281,7 @@ describe('loadConfig', () => {
     });
 
     it('an unreadable or malformed file, and --config without path', () => {
-      expect(problemsOf({ argv: ['--config', 'missing.yaml'] })).toEqual([
-        expect.stringMatching(/^cannot read configuration file .*missing\.yaml: ENOENT/),
-      ]);
+      expect(problemsOf({ argv: ['--config', 'missing.yaml'] })).toEqual([expect.stringMatching(/^cannot read configuration file .*missing\.yaml: ENOENT/)]);
       expect(problemsOf({ argv: ['--config', file('bad.json', '{"settings": ')] })).toEqual([
         expect.stringMatching(/^cannot read configuration file .*bad\.json: /),
       ]);

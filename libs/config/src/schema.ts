@@ -4,11 +4,7 @@ import { ConfigError } from './config-error';
 type Issue = z.ZodError['issues'][number];
 type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
 type CamelKeys<T> = { [K in keyof T as K extends string ? CamelCase<K> : K]: T[K] };
-type DeepReadonly<T> = T extends readonly (infer U)[]
-  ? readonly DeepReadonly<U>[]
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
+type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 export function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -148,9 +144,7 @@ const sectionsSchema = z
     }),
     services: openSection(serviceTarget, 'expected a map of service name to "<tenant dbid>:<endpoint name>"'),
     'agent-api': section({
-      tokens: z
-        .preprocess(jsonFromText, z.array(agentApiToken, refusal('expected a (JSON) list of { name, secret, user-types }', false)))
-        .default([]),
+      tokens: z.preprocess(jsonFromText, z.array(agentApiToken, refusal('expected a (JSON) list of { name, secret, user-types }', false))).default([]),
     }),
     server: section({
       host: text(/^\S+$/, 'expected a host name or IP address').default('127.0.0.1'),
@@ -187,7 +181,9 @@ const sectionsSchema = z
       'write-consistency': text(/^[A-Za-z_]+$/, 'expected a consistency level such as QUORUM').default('QUORUM'),
       username: z.string(refusal('expected a text')).default(''),
       password: z.string(refusal('expected a text', false)).default(''),
-      'replication-strategy': z.enum(['SimpleStrategy', 'NetworkTopologyStrategy'], refusal('expected SimpleStrategy or NetworkTopologyStrategy')).default('SimpleStrategy'),
+      'replication-strategy': z
+        .enum(['SimpleStrategy', 'NetworkTopologyStrategy'], refusal('expected SimpleStrategy or NetworkTopologyStrategy'))
+        .default('SimpleStrategy'),
       'replication-factor': integer(1, 10).default(1),
     }),
     encryption: section({

@@ -99,7 +99,13 @@ describe('RemoteEngine', () => {
 
   it('answers every call as the engine does in-process', async () => {
     await cluster.node('A', new SequentialIds());
-    const local = new ChatEngine({ clock: new ManualClock(), ids: new SequentialIds(), rules: DEFAULT_RULES, store: new MemoryTranscriptStore(), bus: new MemoryEventBus() });
+    const local = new ChatEngine({
+      clock: new ManualClock(),
+      ids: new SequentialIds(),
+      rules: DEFAULT_RULES,
+      store: new MemoryTranscriptStore(),
+      bus: new MemoryEventBus(),
+    });
     const remote = await everyCall(cluster.gateway('g1'));
     expect(remote).toEqual(await everyCall(local));
     expect(remote).toHaveLength(27);

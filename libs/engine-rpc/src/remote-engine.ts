@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ChatError, type AfterAction, type ChatErrorCode, type ChatEvent, type JoinRequest, type KvList, type LeaveOptions, type MessageRequest, type NoticeRequest } from '@ocs/chat-domain';
+import {
+  ChatError,
+  type AfterAction,
+  type ChatErrorCode,
+  type ChatEvent,
+  type JoinRequest,
+  type KvList,
+  type LeaveOptions,
+  type MessageRequest,
+  type NoticeRequest,
+} from '@ocs/chat-domain';
 import type { Actor, ChatEngineApi, CreateRequest, LiveAttachment, PartyCredentials, SessionInfo, SessionView, ViewListener } from '@ocs/chat-engine';
 import type { FanOut, Membership, NodeInfo } from '@ocs/ports';
 import { gatewayChannel, type AttachmentMessage, type RpcArgs, type RpcMethod, type RpcResult } from './protocol';
@@ -117,7 +127,10 @@ export class RemoteEngine implements ChatEngineApi {
 
   /** Asks every alive node; the first that holds the key answers. */
   findParty(secureKey: string): Promise<Actor | undefined> {
-    return this.findOnAnyNode((node) => this.post(node, 'findParty', [secureKey]), (actor) => actor.sessionId);
+    return this.findOnAnyNode(
+      (node) => this.post(node, 'findParty', [secureKey]),
+      (actor) => actor.sessionId,
+    );
   }
 
   bindInteraction(sessionId: string, interactionId: string): Promise<void> {
@@ -126,7 +139,10 @@ export class RemoteEngine implements ChatEngineApi {
 
   /** Asks every alive node; the first that knows the interaction answers. */
   findByInteraction(interactionId: string): Promise<string | undefined> {
-    return this.findOnAnyNode((node) => this.post(node, 'findByInteraction', [interactionId]), (sessionId) => sessionId);
+    return this.findOnAnyNode(
+      (node) => this.post(node, 'findByInteraction', [interactionId]),
+      (sessionId) => sessionId,
+    );
   }
 
   externalMessage(sessionId: string, nickname: string, request: MessageRequest): Promise<ChatEvent> {
@@ -176,7 +192,17 @@ export class RemoteEngine implements ChatEngineApi {
    */
   async attach(actor: Actor, fromPosition: number, listener: ViewListener): Promise<LiveAttachment> {
     await this.subscribe();
-    const attachment: Attachment = { actor, listener, next: fromPosition, state: '', attachmentId: '', nodeId: '', early: undefined, moving: false, detached: false };
+    const attachment: Attachment = {
+      actor,
+      listener,
+      next: fromPosition,
+      state: '',
+      attachmentId: '',
+      nodeId: '',
+      early: undefined,
+      moving: false,
+      detached: false,
+    };
     const view = await this.open(attachment, fromPosition);
     attachment.next = view.events.length > 0 ? lastPosition(view) + 1 : Math.min(fromPosition, view.nextPosition);
     attachment.state = stateOf(view);
@@ -413,7 +439,9 @@ export class RemoteEngine implements ChatEngineApi {
 }
 
 function leastLoaded(nodes: NodeInfo[]): NodeInfo | undefined {
-  return nodes.filter((node) => !node.draining && !node.limited).reduce<NodeInfo | undefined>((best, node) => (best && best.sessions <= node.sessions ? best : node), undefined);
+  return nodes
+    .filter((node) => !node.draining && !node.limited)
+    .reduce<NodeInfo | undefined>((best, node) => (best && best.sessions <= node.sessions ? best : node), undefined);
 }
 
 function unavailable(): ChatError {

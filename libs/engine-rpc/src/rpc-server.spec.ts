@@ -9,7 +9,11 @@ import { EngineRpcServer, rpcRequestListener } from './rpc-server';
 import { actor, AGENT, CUSTOMER, TestCluster, type TestNode } from './test/cluster';
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: { result?: unknown; error?: RpcError } }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as { result?: unknown; error?: RpcError } };
 }
 
@@ -57,7 +61,11 @@ describe('EngineRpcServer over HTTP', () => {
     ['an actor without its key', { method: 'message', args: [{ sessionId: 'S', userId: 'U' }, { text: 'x' }] }, 'malformed arguments of message'],
     ['a request that is not an object', { method: 'join', args: ['S', 'AGENT'] }, 'malformed arguments of join'],
     ['a negative position', { method: 'read', args: [{ sessionId: 'S', userId: 'U', secureKey: 'K' }, -1] }, 'malformed arguments of read'],
-    ['an attachment without its gateway', { method: 'attach', args: [{ sessionId: 'S', userId: 'U', secureKey: 'K' }, 0, { attachmentId: 'x' }] }, 'malformed arguments of attach'],
+    [
+      'an attachment without its gateway',
+      { method: 'attach', args: [{ sessionId: 'S', userId: 'U', secureKey: 'K' }, 0, { attachmentId: 'x' }] },
+      'malformed arguments of attach',
+    ],
   ])('refuses %s with 400 naming the problem', async (_case, body, problem) => {
     const answer = await post(a.url, body);
     expect(answer.status).toBe(400);

@@ -3,7 +3,17 @@ import { z } from 'zod';
 import { isChatError, type ChatError, type ChatErrorCode } from '@ocs/chat-domain';
 import type { Actor, ChatEngineApi, SessionView } from '@ocs/chat-engine';
 import type { FanOut } from '@ocs/ports';
-import { gatewayChannel, isEngineCall, isRpcMethod, RPC_METHODS, type AttachmentMessage, type RemoteListener, type RpcArgs, type RpcMethod, type RpcResponseBody } from './protocol';
+import {
+  gatewayChannel,
+  isEngineCall,
+  isRpcMethod,
+  RPC_METHODS,
+  type AttachmentMessage,
+  type RemoteListener,
+  type RpcArgs,
+  type RpcMethod,
+  type RpcResponseBody,
+} from './protocol';
 
 export interface EngineRpcServerOptions {
   engine: ChatEngineApi;
@@ -44,7 +54,8 @@ export class EngineRpcServer {
   }
 
   async handle(body: unknown): Promise<RpcResponse> {
-    const { method, args } = typeof body === 'object' && body !== null ? (body as { method?: unknown; args?: unknown }) : { method: undefined, args: undefined };
+    const { method, args } =
+      typeof body === 'object' && body !== null ? (body as { method?: unknown; args?: unknown }) : { method: undefined, args: undefined };
     if (!isRpcMethod(method)) return badRequest(`unknown method ${JSON.stringify(String(method).slice(0, MAX_QUOTED))}; expected { method, args }`);
     const parsed = RPC_METHODS[method].safeParse(args);
     if (!parsed.success) return badRequest(`malformed arguments of ${method}: ${z.prettifyError(parsed.error).replace(/\s*\n\s*/g, ' ')}`);

@@ -69,6 +69,12 @@ export function toGmsFailure(error: unknown, alias: string): GmsFailure {
     httpStatus: failure.httpStatus,
     internal: false,
     // A 5xx is passing (storage or a node away): worth retrying.
-    body: { statusCode: failure.httpStatus >= 500 ? 1 : 2, alias, chatEnded: failure.chatEnded, messages: [], errors: [{ code: failure.code, message: failure.message }] },
+    body: {
+      statusCode: failure.httpStatus >= 500 ? 1 : 2,
+      alias,
+      chatEnded: failure.chatEnded,
+      messages: [],
+      errors: [{ code: failure.code, message: failure.message }],
+    },
   };
 }

@@ -31,7 +31,9 @@ describe('Get File Limits reply', () => {
       secureKey: 'K',
       nextPosition: 3,
       monitored: false,
-      messages: [{ from: { nickname: 'Ann', participantId: 1, type: 'Client' }, index: 0, type: 'Notice', text: 'file-client-cfg-get', utcTime: AT, userData: limits }],
+      messages: [
+        { from: { nickname: 'Ann', participantId: 1, type: 'Client' }, index: 0, type: 'Notice', text: 'file-client-cfg-get', utcTime: AT, userData: limits },
+      ],
       userData: limits,
     });
   });
@@ -65,7 +67,13 @@ describe('file notices', () => {
 
   it('name the deleted file, and the upload reply carries the file id', () => {
     expect(fileDeletedNotice('3')).toEqual({ noticeType: 'SYS_COMMAND', text: 'file-deleted', userData: { 'file-id': '3' } });
-    expect(fileUploadedResponse({ statusCode: 0, alias: '7', chatEnded: false, messages: [] }, '3')).toEqual({ statusCode: 0, alias: '7', chatEnded: false, messages: [], userData: { 'file-id': '3' } });
+    expect(fileUploadedResponse({ statusCode: 0, alias: '7', chatEnded: false, messages: [] }, '3')).toEqual({
+      statusCode: 0,
+      alias: '7',
+      chatEnded: false,
+      messages: [],
+      userData: { 'file-id': '3' },
+    });
   });
 });
 
@@ -106,7 +114,9 @@ describe('download Content-Disposition', () => {
 
   it('cannot be broken out of by quotes, backslashes, line breaks or broken UTF-16', () => {
     const header = attachmentDisposition('a"; filename=evil.html\r\nSet-Cookie: x=1\\\ud800.txt');
-    expect(header).toBe(`attachment; filename="a_; filename=evil.html__Set-Cookie: x=1__.txt"; filename*=UTF-8''a%22%3B%20filename%3Devil.html%0D%0ASet-Cookie%3A%20x%3D1%5C%EF%BF%BD.txt`);
+    expect(header).toBe(
+      `attachment; filename="a_; filename=evil.html__Set-Cookie: x=1__.txt"; filename*=UTF-8''a%22%3B%20filename%3Devil.html%0D%0ASet-Cookie%3A%20x%3D1%5C%EF%BF%BD.txt`,
+    );
     expect(header).toMatch(/^[\x20-\x7e]+$/);
   });
 });

@@ -70,7 +70,11 @@ export function ntfOperation(fields: Fields, hasFile: boolean): FileOperation {
   if (name === undefined && hasFile) return 'upload';
   if (name !== undefined && Object.hasOwn(NTF_OPERATIONS, name)) return NTF_OPERATIONS[name];
   const expected = Object.keys(NTF_OPERATIONS).join(', ');
-  throw new GmsApiError(400, 400, name === undefined ? `operation is required; expected one of ${expected}` : `unknown operation "${name.slice(0, 40)}"; expected one of ${expected}`);
+  throw new GmsApiError(
+    400,
+    400,
+    name === undefined ? `operation is required; expected one of ${expected}` : `unknown operation "${name.slice(0, 40)}"; expected one of ${expected}`,
+  );
 }
 
 /** RFC 5987 `attr-char`: what may stand unescaped in `filename*`. */

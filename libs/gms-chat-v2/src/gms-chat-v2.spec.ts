@@ -31,8 +31,23 @@ function gmsCode(work: () => unknown): number {
 describe('Request Chat', () => {
   it('answers with the identity triple, the join event and the next position', async () => {
     const { chat } = setup();
-    const { party, response } = await started(chat, { firstName: 'Ann', lastName: 'Lee', emailAddress: 'ann@example.com', subject: 'Help', 'userData[GCTI_LanguageCode]': 'en-US' });
-    expect(response).toMatchObject({ statusCode: 0, alias: '7', chatEnded: false, chatId: party.sessionId, userId: party.userId, secureKey: party.secureKey, nextPosition: 2, monitored: false });
+    const { party, response } = await started(chat, {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      emailAddress: 'ann@example.com',
+      subject: 'Help',
+      'userData[GCTI_LanguageCode]': 'en-US',
+    });
+    expect(response).toMatchObject({
+      statusCode: 0,
+      alias: '7',
+      chatEnded: false,
+      chatId: party.sessionId,
+      userId: party.userId,
+      secureKey: party.secureKey,
+      nextPosition: 2,
+      monitored: false,
+    });
     expect(response.messages).toEqual([
       {
         from: { nickname: 'Ann Lee', participantId: 1, type: 'Client' },

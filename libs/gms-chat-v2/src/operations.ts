@@ -1,15 +1,7 @@
 import type { SessionService } from '@ocs/chat-domain';
 import type { Actor, ChatEngineApi, PartyCredentials } from '@ocs/chat-engine';
 import { GmsApiError } from './errors';
-import {
-  eventAttributes,
-  optionalString,
-  readRequestChat,
-  requiredString,
-  stringMap,
-  transcriptPosition,
-  type Fields,
-} from './requests';
+import { eventAttributes, optionalString, readRequestChat, requiredString, stringMap, transcriptPosition, type Fields } from './requests';
 import { toGmsResponse, type GmsResponse } from './response';
 
 /** Customers speak protocol version 106, as GMS does towards Chat Server. */

@@ -21,7 +21,13 @@ async function setup(options: Partial<BridgeOptions> = {}, rules: Partial<Sessio
       ucs,
       store,
       bus,
-      options: { appName: 'OCS_Chat', endpoints: { 1: { default: 'chat_inbound', vip: 'chat_vip' } }, stopAbandoned: 'never', saveNotices: 'major', ...options },
+      options: {
+        appName: 'OCS_Chat',
+        endpoints: { 1: { default: 'chat_inbound', vip: 'chat_vip' } },
+        stopAbandoned: 'never',
+        saveNotices: 'major',
+        ...options,
+      },
       onError: (_id, e) => errors.push(e),
     });
   const bridge = newBridge();
@@ -32,7 +38,11 @@ async function setup(options: Partial<BridgeOptions> = {}, rules: Partial<Sessio
 type Setup = Awaited<ReturnType<typeof setup>>;
 
 async function customer(s: Setup, userData: Record<string, string> = {}, service = SERVICE) {
-  const { party } = await s.engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106, userData }, userData, service });
+  const { party } = await s.engine.createSession({
+    creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106, userData },
+    userData,
+    service,
+  });
   await s.bus.idle();
   const actor: Actor = { sessionId: party.sessionId, userId: party.userId, secureKey: party.secureKey };
   const [interaction] = s.interactions.waiting();
@@ -165,7 +175,11 @@ describe('InteractionBridge in a cluster', () => {
   it('handles a redelivered created record without a second interaction or UCS record', async () => {
     const s = await setup();
     const created: SessionEventRecord[] = [];
-    await s.bus.subscribe(TOPICS.sessionEvents, 'test', (r) => void ((r.value as SessionEventRecord).type === 'created' && created.push(r.value as SessionEventRecord)));
+    await s.bus.subscribe(
+      TOPICS.sessionEvents,
+      'test',
+      (r) => void ((r.value as SessionEventRecord).type === 'created' && created.push(r.value as SessionEventRecord)),
+    );
     const { actor, interaction } = await customer(s, { EmailAddress: 'ann@example.com' });
     await publish(s, created[0]);
     await s.bus.idle();

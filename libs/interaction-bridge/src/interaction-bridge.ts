@@ -1,6 +1,14 @@
 import type { SessionState } from '@ocs/chat-domain';
 import type { ChatEngineApi, SessionEventRecord } from '@ocs/chat-engine';
-import { TOPICS, type BusRecord, type BusSubscription, type EventBus, type InteractionServer, type TranscriptStore, type UniversalContactServer } from '@ocs/ports';
+import {
+  TOPICS,
+  type BusRecord,
+  type BusSubscription,
+  type EventBus,
+  type InteractionServer,
+  type TranscriptStore,
+  type UniversalContactServer,
+} from '@ocs/ports';
 import { toChatTranscriptXml } from '@ocs/ucs-transcript';
 
 export type StopAbandoned = 'always' | 'never' | 'noagents' | 'noanswer';

@@ -115,8 +115,6 @@ describe('runService', () => {
       throw new Error(`exit ${code}`);
     });
     await expect(runService(() => TinyModule, { service: 'tiny', port: (server) => server.espPort })).rejects.toThrow('exit 1');
-    expect(stderr).toHaveBeenCalledWith(
-      'tiny: invalid configuration\ninvalid option [server] esp-port: expected an integer from 0 to 65535, got "x"\n',
-    );
+    expect(stderr).toHaveBeenCalledWith('tiny: invalid configuration\ninvalid option [server] esp-port: expected an integer from 0 to 65535, got "x"\n');
   });
 });

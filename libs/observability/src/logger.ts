@@ -28,9 +28,7 @@ const REDACTED_KEYS = [
 ];
 /** Redacted from the top level down to this many levels of nesting (objects or arrays). */
 const REDACT_DEPTH = 4;
-const REDACT_PATHS = REDACTED_KEYS.flatMap((key) =>
-  Array.from({ length: REDACT_DEPTH + 1 }, (_, depth) => [...Array<string>(depth).fill('*'), key].join('.')),
-);
+const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => Array.from({ length: REDACT_DEPTH + 1 }, (_, depth) => [...Array<string>(depth).fill('*'), key].join('.')));
 
 /**
  * Structured JSON logger of one service. A logged error's `err.message` is censored too (it is a `message` key),

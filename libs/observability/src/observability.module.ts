@@ -19,11 +19,7 @@ export class ObservabilityModule {
       module: ObservabilityModule,
       global: true,
       controllers: [HealthController, MetricsController],
-      providers: [
-        { provide: SERVICE_NAME, useValue: service },
-        { provide: METRICS_REGISTRY, useFactory: createMetricsRegistry },
-        ReadinessChecks,
-      ],
+      providers: [{ provide: SERVICE_NAME, useValue: service }, { provide: METRICS_REGISTRY, useFactory: createMetricsRegistry }, ReadinessChecks],
       exports: [METRICS_REGISTRY, ReadinessChecks],
     };
   }

@@ -29,7 +29,13 @@ export async function runService(
   }
   const logger = createLogger({ service, level: config.log.level });
   try {
-    return await bootstrapApp(await rootModule(config, logger), { service, host: config.server.host, port: port(config.server), logger, bodyLimitBytes: maxRequestBytes(config) });
+    return await bootstrapApp(await rootModule(config, logger), {
+      service,
+      host: config.server.host,
+      port: port(config.server),
+      logger,
+      bodyLimitBytes: maxRequestBytes(config),
+    });
   } catch (err) {
     logger.fatal({ err }, `${service} failed to start`);
     return process.exit(1);

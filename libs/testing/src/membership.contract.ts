@@ -53,7 +53,10 @@ export function membershipContract(name: string, create: () => Promise<{ members
       await membership.heartbeat(node('short'), SHORT_TTL_MS);
       await membership.heartbeat(node('long'), LONG_TTL_MS);
       expect(ids(await membership.alive())).toEqual(['long', 'short']);
-      await until(() => membership.alive(), (alive) => !ids(alive).includes('short'));
+      await until(
+        () => membership.alive(),
+        (alive) => !ids(alive).includes('short'),
+      );
       // Server and test clocks round to the millisecond; allow for that, not for early expiry.
       expect(Date.now() - start).toBeGreaterThanOrEqual(SHORT_TTL_MS - 5);
       expect(ids(await membership.alive())).toEqual(['long']);
@@ -68,7 +71,10 @@ export function membershipContract(name: string, create: () => Promise<{ members
       const [refreshed] = await membership.alive();
       expect(refreshed).toMatchObject({ nodeId: 'n1', sessions: 2 });
       expect(refreshed.seenAt).toBeGreaterThan(first);
-      await until(() => membership.alive(), (alive) => alive.length === 0);
+      await until(
+        () => membership.alive(),
+        (alive) => alive.length === 0,
+      );
     });
 
     it('shows the draining and limited flags and the session count', async () => {
@@ -110,7 +116,10 @@ export function membershipContract(name: string, create: () => Promise<{ members
       await membership.setRoute('S-short', 'n1', SHORT_TTL_MS);
       await membership.setRoute('S-long', 'n1', LONG_TTL_MS);
       expect(await membership.route('S-short')).toBe('n1');
-      await until(() => membership.route('S-short'), (nodeId) => nodeId === undefined);
+      await until(
+        () => membership.route('S-short'),
+        (nodeId) => nodeId === undefined,
+      );
       expect(Date.now() - start).toBeGreaterThanOrEqual(SHORT_TTL_MS - 5);
       expect(await membership.route('S-long')).toBe('n1');
     });

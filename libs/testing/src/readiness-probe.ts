@@ -13,8 +13,12 @@ export async function probeReadiness(baseUrl: string): Promise<ReadinessAnswer> 
 
 /** Probes `baseUrl` until it answers `status` (a dependency went away or came back), and returns that answer. */
 export function untilReadiness(baseUrl: string, status: number, what: string, waitMs: number): Promise<ReadinessAnswer> {
-  return until(async () => {
-    const answer = await probeReadiness(baseUrl);
-    return answer.status === status ? answer : undefined;
-  }, what, waitMs);
+  return until(
+    async () => {
+      const answer = await probeReadiness(baseUrl);
+      return answer.status === status ? answer : undefined;
+    },
+    what,
+    waitMs,
+  );
 }

@@ -27,8 +27,29 @@ function sampleState(id: string, text: string): SessionState {
       },
     ],
     transcript: [
-      { kind: 'newParty', position: 0, eventId: 1, at: 1_700_000_000_000, userId: '00000000000000A1', nickname: 'Ann 😀', visibility: 'ALL', userType: 'CLIENT', protocol: 'FLEX', clientVersion: 106 },
-      { kind: 'message', position: 1, eventId: 2, at: 1_700_000_000_500, userId: '00000000000000A1', nickname: 'Ann 😀', visibility: 'ALL', text, eventAttributes: { 'general-properties': { 'related-event-id': '1' } } },
+      {
+        kind: 'newParty',
+        position: 0,
+        eventId: 1,
+        at: 1_700_000_000_000,
+        userId: '00000000000000A1',
+        nickname: 'Ann 😀',
+        visibility: 'ALL',
+        userType: 'CLIENT',
+        protocol: 'FLEX',
+        clientVersion: 106,
+      },
+      {
+        kind: 'message',
+        position: 1,
+        eventId: 2,
+        at: 1_700_000_000_500,
+        userId: '00000000000000A1',
+        nickname: 'Ann 😀',
+        visibility: 'ALL',
+        text,
+        eventAttributes: { 'general-properties': { 'related-event-id': '1' } },
+      },
     ],
     userData: { EmailAddress: 'ann@example.com' },
     nextEventId: 3,
@@ -99,7 +120,10 @@ export function fencedTranscriptStoreContract(
       await ownership.claim(id, 'node-b', 'node-a');
       const refused = await store('node-a')
         .save(sampleState(id, 'from the old owner'), 'node-a')
-        .then(() => undefined, (error: unknown) => error);
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
       expect(refused).toBeInstanceOf(OwnershipLostError);
       expect(refused).toMatchObject({ sessionId: id, nodeId: 'node-a', owner: 'node-b' });
       expect((await store('node-b').load(id))?.transcript[1]).toMatchObject({ text: 'before the move' });

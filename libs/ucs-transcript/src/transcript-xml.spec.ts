@@ -11,7 +11,14 @@ function start(creator: JoinRequest, id = '005PAaH11EN8Q828') {
   return { clock, session, customer };
 }
 
-const john: JoinRequest = { userType: 'CLIENT', nickname: 'John', protocol: 'FLEX', clientVersion: 106, timeZoneOffset: 300, userData: { FirstName: 'John', MediaType: 'chat' } };
+const john: JoinRequest = {
+  userType: 'CLIENT',
+  nickname: 'John',
+  protocol: 'FLEX',
+  clientVersion: 106,
+  timeZoneOffset: 300,
+  userData: { FirstName: 'John', MediaType: 'chat' },
+};
 
 describe('toChatTranscriptXml', () => {
   it('writes a small chat exactly as Chat Server does', () => {
@@ -61,7 +68,13 @@ describe('toChatTranscriptXml', () => {
         { ...john, nickname: 'Ann 😀', timeZoneOffset: -60, userData: { EmailAddress: 'ann@example.com', Subject: 'Return <order> & "refund"' } },
         'S-big',
       );
-      const agentSide = (nickname: string, extra: Partial<JoinRequest> = {}): JoinRequest => ({ userType: 'AGENT', nickname, protocol: 'BASIC', clientVersion: 105, ...extra });
+      const agentSide = (nickname: string, extra: Partial<JoinRequest> = {}): JoinRequest => ({
+        userType: 'AGENT',
+        nickname,
+        protocol: 'BASIC',
+        clientVersion: 105,
+        ...extra,
+      });
       clock.advance(700);
       const bot = session.join(agentSide('Botty', { userData: { GCTI_Chat_SetPartyStyle: 'BOT' } })).participant;
       session.message(bot.userId, { text: 'Hello! How can I help? 🤖' });
@@ -70,7 +83,10 @@ describe('toChatTranscriptXml', () => {
       session.message(customer.userId, { text: 'I want <&> "a refund" — مرحبا 👋🏽', messageType: 'text' });
       session.message(customer.userId, {
         text: 'Pick one',
-        eventAttributes: { 'structured-content': { 'genesys-chat': { type: 'quick-replies', content: '{"options":["A","B"]}' } }, 'general-properties': { 'related-event-id': '3' } },
+        eventAttributes: {
+          'structured-content': { 'genesys-chat': { type: 'quick-replies', content: '{"options":["A","B"]}' } },
+          'general-properties': { 'related-event-id': '3' },
+        },
       });
       clock.advance(1000);
       session.leave(bot.userId, 'KEEP_ALIVE');
@@ -156,7 +172,13 @@ describe('toChatTranscriptXml', () => {
       expect(child(byId(7), 'reason')).toEqual({ name: 'reason', attributes: {}, text: 'left', children: [] });
       expect(byId(7).attributes.askerId).toBe(bot.userId);
 
-      expect(child(byId(8), 'userInfo').attributes).toMatchObject({ personId: 'bob.k', userNick: 'Bob', userType: 'AGENT', protocolType: 'BASIC', timeZoneOffset: '60' });
+      expect(child(byId(8), 'userInfo').attributes).toMatchObject({
+        personId: 'bob.k',
+        userNick: 'Bob',
+        userType: 'AGENT',
+        protocolType: 'BASIC',
+        timeZoneOffset: '60',
+      });
       expect(child(byId(9), 'noticeText')).toMatchObject({ attributes: { noticeType: 'PUSH_URL' }, text: 'https://example.com/returns?a=1&b=2' });
       expect(byId(10).attributes).toMatchObject({ userId: agent.userId, receiverId: customer.userId });
       expect(byId(9).attributes.receiverId).toBeUndefined();
@@ -193,7 +215,13 @@ describe('toChatTranscriptXml', () => {
       session.join({ userType: 'EXTERNAL', nickname: 'system', protocol: 'ESP', clientVersion: 106 });
       const events = parsed(toChatTranscriptXml(session.state)).children;
       const joined = events.filter((e) => e.name === 'newParty').map((e) => child(e, 'userInfo').attributes);
-      expect(joined.find((userInfo) => userInfo.protocolType === 'ESP')).toEqual({ personId: '', userNick: 'system', userType: 'EXTERNAL', protocolType: 'ESP', timeZoneOffset: '0' });
+      expect(joined.find((userInfo) => userInfo.protocolType === 'ESP')).toEqual({
+        personId: '',
+        userNick: 'system',
+        userType: 'EXTERNAL',
+        protocolType: 'ESP',
+        timeZoneOffset: '0',
+      });
     });
   });
 });

@@ -90,21 +90,33 @@ describe('router surface over HTTP', () => {
     await call('POST', `/interactions/${id}/take`);
     expect(await call('POST', `/interactions/${id}/requeue`)).toMatchObject({ status: 200, json: { interactionId: id, queue: 'sales', state: 'queued' } });
     await call('POST', `/interactions/${id}/take`);
-    expect(await call('POST', `/interactions/${id}/requeue`, JSON.stringify({ queue: 'billing' }))).toMatchObject({ status: 200, json: { queue: 'billing', state: 'queued' } });
+    expect(await call('POST', `/interactions/${id}/requeue`, JSON.stringify({ queue: 'billing' }))).toMatchObject({
+      status: 200,
+      json: { queue: 'billing', state: 'queued' },
+    });
     expect((await call('GET', '/queues/billing/interactions')).json).toEqual([expect.objectContaining({ interactionId: id })]);
   });
 
   it('refuses to requeue a waiting (409) or unknown (404) interaction', async () => {
     const id = await submit('sales', 'S1');
-    expect(await call('POST', `/interactions/${id}/requeue`)).toEqual({ status: 409, json: { error: `cannot requeue interaction ${id}: it is queued, not routed` } });
+    expect(await call('POST', `/interactions/${id}/requeue`)).toEqual({
+      status: 409,
+      json: { error: `cannot requeue interaction ${id}: it is queued, not routed` },
+    });
     expect(await call('POST', '/interactions/NOPE/requeue')).toEqual({ status: 404, json: { error: 'no interaction "NOPE"' } });
   });
 
   it('refuses a bad requeue body with 400 naming the problem', async () => {
     const id = await submit('sales', 'S1');
     server.take(id);
-    expect(await call('POST', `/interactions/${id}/requeue`, '{"queue":""}')).toEqual({ status: 400, json: { error: 'bad requeue body: field queue: expected a non-empty queue name' } });
-    expect(await call('POST', `/interactions/${id}/requeue`, '{"queu":"billing"}')).toEqual({ status: 400, json: { error: expect.stringContaining('"queu"') } });
+    expect(await call('POST', `/interactions/${id}/requeue`, '{"queue":""}')).toEqual({
+      status: 400,
+      json: { error: 'bad requeue body: field queue: expected a non-empty queue name' },
+    });
+    expect(await call('POST', `/interactions/${id}/requeue`, '{"queu":"billing"}')).toEqual({
+      status: 400,
+      json: { error: expect.stringContaining('"queu"') },
+    });
     expect(await call('POST', `/interactions/${id}/requeue`, '{"queue":')).toMatchObject({ status: 400, json: { message: 'Unexpected end of JSON input' } });
     expect((await server.get(id))?.state).toBe('routed');
   });

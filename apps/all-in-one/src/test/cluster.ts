@@ -20,7 +20,8 @@ export interface ServiceProcess {
 export function realServers(): { cassandra: string; kafka: string; redis: string } | undefined {
   const { OCS_TEST_CASSANDRA: cassandra, OCS_TEST_KAFKA_BROKERS: kafka, OCS_TEST_REDIS: redis } = process.env;
   if (cassandra && kafka && redis) return { cassandra, kafka, redis };
-  if (process.env.CI || process.env.OCS_REQUIRE_SERVICES) throw new Error('the cluster test needs OCS_TEST_CASSANDRA, OCS_TEST_KAFKA_BROKERS and OCS_TEST_REDIS');
+  if (process.env.CI || process.env.OCS_REQUIRE_SERVICES)
+    throw new Error('the cluster test needs OCS_TEST_CASSANDRA, OCS_TEST_KAFKA_BROKERS and OCS_TEST_REDIS');
   return undefined;
 }
 
@@ -111,7 +112,10 @@ export class TestCluster {
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${output.join('').slice(-2000)}`);
-      const ready = await fetch(`${started.url}/health/ready`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${started.url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) return started;
       if (Date.now() > deadline) throw new Error(`${name} not ready: ${output.join('').slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 200));

@@ -34,7 +34,9 @@ describe('parseEventAttributes', () => {
       const text = JSON.stringify({ 'structured-content': { 'genesys-chat': { content: QUICK_REPLIES, type: 'Generic' } } });
       const list = parseEventAttributes(text);
       expect(list).toEqual({ 'structured-content': { 'genesys-chat': { content: QUICK_REPLIES, type: 'Generic' } } });
-      expect(JSON.parse((list['structured-content'] as { 'genesys-chat': { content: string } })['genesys-chat'].content)).toMatchObject({ contentType: 'quick-replies' });
+      expect(JSON.parse((list['structured-content'] as { 'genesys-chat': { content: string } })['genesys-chat'].content)).toMatchObject({
+        contentType: 'quick-replies',
+      });
     });
 
     it('reads numbers as their decimal text', () => {

@@ -45,7 +45,8 @@ function toKvList(value: unknown, where: string, depth: number): KvList {
   const list: KvList = {};
   for (const [key, item] of Object.entries(value)) {
     checkKey(key, where);
-    list[key] = typeof item === 'string' ? item : typeof item === 'number' && Number.isFinite(item) ? String(item) : toKvList(item, `${where}.${key}`, depth + 1);
+    list[key] =
+      typeof item === 'string' ? item : typeof item === 'number' && Number.isFinite(item) ? String(item) : toKvList(item, `${where}.${key}`, depth + 1);
   }
   return list;
 }
@@ -55,7 +56,10 @@ function parseListLike(text: string): KvList {
   text.split('|').forEach((pair, index) => {
     const colon = pair.indexOf(':');
     if (colon < 0) throw new MalformedAttributesError(`pair ${index + 1} ("${pair.trim().slice(0, 40)}") has no ":" between key and value`);
-    const path = pair.slice(0, colon).split('.').map((key) => key.trim());
+    const path = pair
+      .slice(0, colon)
+      .split('.')
+      .map((key) => key.trim());
     path.forEach((key) => checkKey(key, `pair ${index + 1}`));
     if (path.length > MAX_ATTRIBUTE_DEPTH) throw new MalformedAttributesError(`pair ${index + 1} nests deeper than ${MAX_ATTRIBUTE_DEPTH} levels`);
     place(list, path, pair.slice(colon + 1).trim());

@@ -101,8 +101,7 @@ export class AgentConnection {
         return this.socket.send(toAck(request, await this.engine.message(this.party(request.sessionId), toMessageRequest(request))));
       case 'notify':
         return this.socket.send(toAck(request, await this.engine.notice(this.party(request.sessionId), toNoticeRequest(request))));
-      case 'releaseParty':
-      {
+      case 'releaseParty': {
         const left = await this.engine.leave(this.party(request.sessionId), request.afterAction, toLeaveOptions(request));
         this.forget(request.sessionId);
         return this.socket.send(toAck(request, left));

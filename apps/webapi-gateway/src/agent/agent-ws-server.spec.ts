@@ -135,12 +135,17 @@ describe('AgentWsServer', () => {
         nickname: 'Ann',
         userType: 'AGENT',
       });
-      expect(h.logs).toContainEqual(expect.objectContaining({ message: 'agent registered', fields: expect.objectContaining({ token: 'desktop', userType: 'AGENT' }) }));
+      expect(h.logs).toContainEqual(
+        expect.objectContaining({ message: 'agent registered', fields: expect.objectContaining({ token: 'desktop', userType: 'AGENT' }) }),
+      );
     });
 
     it('refuses an unknown token and closes with 4401', async () => {
       const client = await h.connect();
-      expect(await client.request({ type: 'register', token: 'guess', nickname: 'Mallory', userType: 'AGENT' })).toMatchObject({ type: 'error', code: 'AUTH_FAILED' });
+      expect(await client.request({ type: 'register', token: 'guess', nickname: 'Mallory', userType: 'AGENT' })).toMatchObject({
+        type: 'error',
+        code: 'AUTH_FAILED',
+      });
       expect(await client.closeCode()).toBe(AGENT_CLOSE_CODES.authFailed);
     });
 
@@ -158,7 +163,10 @@ describe('AgentWsServer', () => {
       const client = await h.connect();
       expect(await client.request({ type: 'join' })).toMatchObject({ type: 'error', code: 'NOT_REGISTERED', message: 'send register before join' });
       await client.expect('registered', { type: 'register', token: DESK, nickname: 'Ann', userType: 'AGENT' });
-      expect(await client.request({ type: 'register', token: DESK, nickname: 'Ann', userType: 'AGENT' })).toMatchObject({ type: 'error', code: 'ALREADY_REGISTERED' });
+      expect(await client.request({ type: 'register', token: DESK, nickname: 'Ann', userType: 'AGENT' })).toMatchObject({
+        type: 'error',
+        code: 'ALREADY_REGISTERED',
+      });
     });
 
     it('closes a socket that does not register in time with 4408', async () => {
@@ -185,7 +193,15 @@ describe('AgentWsServer', () => {
       const info = await ann.expect('sessionInfo', { type: 'join', sessionId: carol.sessionId });
       expect(info).toMatchObject({ requestId: 'q2', sessionId: carol.sessionId, status: 'ALIVE', monitored: false, nextPosition: 3 });
       expect(info.events).toEqual([
-        expect.objectContaining({ kind: 'newParty', position: 0, userId: carol.userId, nickname: 'Carol', userType: 'CLIENT', partyNumber: 1, visibility: 'ALL' }),
+        expect.objectContaining({
+          kind: 'newParty',
+          position: 0,
+          userId: carol.userId,
+          nickname: 'Carol',
+          userType: 'CLIENT',
+          partyNumber: 1,
+          visibility: 'ALL',
+        }),
         expect.objectContaining({ kind: 'message', position: 1, userType: 'CLIENT', text: 'Hello, I need help' }),
         expect.objectContaining({ kind: 'newParty', position: 2, userId: info.userId, nickname: 'Ann', userType: 'AGENT', partyNumber: 2 }),
       ]);
@@ -203,7 +219,10 @@ describe('AgentWsServer', () => {
       expect(ack).toEqual({ type: 'ack', requestId: 'q3', sessionId: carol.sessionId, eventId: expect.any(Number), position: 4 });
       const view = await h.engine.read(carol, ack.position ?? 0);
       expect(view.events).toEqual([
-        expect.objectContaining({ event: expect.objectContaining({ kind: 'message', text: 'Yes, how can I help?', eventId: ack.eventId }), from: expect.objectContaining({ nickname: 'Ann', userType: 'AGENT' }) }),
+        expect.objectContaining({
+          event: expect.objectContaining({ kind: 'message', text: 'Yes, how can I help?', eventId: ack.eventId }),
+          from: expect.objectContaining({ nickname: 'Ann', userType: 'AGENT' }),
+        }),
       ]);
     });
 
@@ -213,7 +232,13 @@ describe('AgentWsServer', () => {
       const lastEventId = String(joined.events[1].eventId);
 
       await ann.expect('ack', { type: 'notify', sessionId: carol.sessionId, noticeType: 'TYPING_STARTED' });
-      await ann.expect('ack', { type: 'notify', sessionId: carol.sessionId, noticeType: 'SYS_COMMAND', text: 'read-confirm', userData: { 'last-event-id': lastEventId } });
+      await ann.expect('ack', {
+        type: 'notify',
+        sessionId: carol.sessionId,
+        noticeType: 'SYS_COMMAND',
+        text: 'read-confirm',
+        userData: { 'last-event-id': lastEventId },
+      });
       await ann.expect('ack', { type: 'notify', sessionId: carol.sessionId, noticeType: 'USER_UPDATE_NICK', text: 'Ann B.' });
       expect(await ann.request({ type: 'notify', sessionId: carol.sessionId, noticeType: 'SYS_COMMAND', text: 'read-confirm' })).toMatchObject({
         type: 'error',
@@ -221,7 +246,9 @@ describe('AgentWsServer', () => {
         message: expect.stringContaining('last-event-id'),
       });
 
-      const notices = (await h.engine.read(carol, 0)).events.flatMap(({ event }) => (event.kind === 'notice' ? [[event.noticeType, event.text, event.nickname]] : []));
+      const notices = (await h.engine.read(carol, 0)).events.flatMap(({ event }) =>
+        event.kind === 'notice' ? [[event.noticeType, event.text, event.nickname]] : [],
+      );
       expect(notices).toEqual([
         ['TYPING_STARTED', '', 'Ann'],
         ['SYS_COMMAND', 'read-confirm', 'Ann'],
@@ -238,7 +265,10 @@ describe('AgentWsServer', () => {
 
     it('refuses sessions the connection is not in, and joining one twice', async () => {
       const ann = await h.agent('Ann');
-      expect(await ann.request({ type: 'message', sessionId: carol.sessionId, text: 'hi' })).toMatchObject({ type: 'error', code: 'UNKNOWN_SESSION_FOR_CONNECTION' });
+      expect(await ann.request({ type: 'message', sessionId: carol.sessionId, text: 'hi' })).toMatchObject({
+        type: 'error',
+        code: 'UNKNOWN_SESSION_FOR_CONNECTION',
+      });
       expect(await ann.request({ type: 'join', sessionId: 'NO-SUCH-SESSION' })).toMatchObject({ type: 'error', code: 'SESSION_NOT_FOUND' });
       await ann.expect('sessionInfo', { type: 'join', sessionId: carol.sessionId });
       expect(await ann.request({ type: 'join', sessionId: carol.sessionId })).toMatchObject({ type: 'error', code: 'ALREADY_JOINED' });
@@ -326,7 +356,9 @@ describe('AgentWsServer', () => {
       await ann.expect('sessionInfo', { type: 'join', sessionId: carol.sessionId });
       await ann.expect('ack', { type: 'releaseParty', sessionId: carol.sessionId, afterAction: 'FORCE_CLOSE', text: 'Goodbye' });
       const last = ann.history.find((e): e is SessionInfoEvent => e.type === 'sessionInfo' && e.status === 'CLOSED');
-      expect(last?.events).toEqual([expect.objectContaining({ kind: 'partyLeft', text: 'Goodbye', reason: { code: 2, text: 'left with request to close forcedly' } })]);
+      expect(last?.events).toEqual([
+        expect.objectContaining({ kind: 'partyLeft', text: 'Goodbye', reason: { code: 2, text: 'left with request to close forcedly' } }),
+      ]);
       expect((await h.engine.read(carol, 0)).closed).toBe(true);
       expect(await ann.request({ type: 'refresh', sessionId: carol.sessionId, fromPosition: 0 })).toMatchObject({ code: 'UNKNOWN_SESSION_FOR_CONNECTION' });
     });
@@ -398,7 +430,9 @@ describe('AgentWsServer', () => {
       const ann = await h.agent('Ann');
       const created = await ann.expect('sessionInfo', { type: 'join', userData: { GCTI_Chat_SessionPassword: 'pw-123' }, text: 'Calling about your order' });
       expect(created).toMatchObject({ status: 'ALIVE', nextPosition: 1 });
-      expect(created.events).toEqual([expect.objectContaining({ kind: 'newParty', userId: created.userId, userType: 'AGENT', partyNumber: 1, text: 'Calling about your order' })]);
+      expect(created.events).toEqual([
+        expect.objectContaining({ kind: 'newParty', userId: created.userId, userType: 'AGENT', partyNumber: 1, text: 'Calling about your order' }),
+      ]);
       expect(JSON.stringify(created)).not.toContain('pw-123');
 
       const bob = await h.agent('Bob');
@@ -525,7 +559,9 @@ describe('AgentWsServer', () => {
           code: 'INTERNAL',
           message: 'internal error; the request may not have been carried out',
         });
-        expect(failing.logs).toContainEqual(expect.objectContaining({ level: 'warn', message: 'agent request failed', fields: expect.objectContaining({ request: 'message' }) }));
+        expect(failing.logs).toContainEqual(
+          expect.objectContaining({ level: 'warn', message: 'agent request failed', fields: expect.objectContaining({ request: 'message' }) }),
+        );
         expect(JSON.stringify(failing.logs)).not.toContain('message-text-value');
         await ann.expect('ack', { type: 'notify', sessionId: carol.sessionId, noticeType: 'TYPING_STARTED' });
       } finally {

@@ -38,7 +38,14 @@ function clientRefusal(exception: unknown): { status: number; message: string } 
     const message = typeof body === 'object' && body !== null && 'message' in body ? body.message : exception.message;
     return { status: exception.getStatus(), message: `request refused: ${Array.isArray(message) ? message.join('; ') : String(message)}` };
   }
-  if (exception instanceof Error && 'status' in exception && typeof exception.status === 'number' && exception.status < 500 && 'expose' in exception && exception.expose) {
+  if (
+    exception instanceof Error &&
+    'status' in exception &&
+    typeof exception.status === 'number' &&
+    exception.status < 500 &&
+    'expose' in exception &&
+    exception.expose
+  ) {
     return { status: exception.status, message: `request refused: ${exception.message}` };
   }
   return undefined;

@@ -50,7 +50,10 @@ export class AgentTestClient {
 
   /** The next live sessionInfo (not a reply) of `sessionId` with an event that matches. */
   async pushed(sessionId: string, match: (e: WireEvent) => boolean, what: string): Promise<SessionInfoEvent> {
-    return (await this.next((e) => e.type === 'sessionInfo' && e.requestId === undefined && e.sessionId === sessionId && e.events.some(match), what)) as SessionInfoEvent;
+    return (await this.next(
+      (e) => e.type === 'sessionInfo' && e.requestId === undefined && e.sessionId === sessionId && e.events.some(match),
+      what,
+    )) as SessionInfoEvent;
   }
 
   /** Sends a request with a fresh requestId and resolves with the reply to it. */

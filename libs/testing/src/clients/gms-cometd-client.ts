@@ -35,7 +35,9 @@ export class GmsCometdClient {
     client.cometd.configure({ url, logLevel: 'warn' });
     const handshake = await new Promise<Message>((resolve) => client.cometd.handshake(resolve));
     if (!handshake.successful) throw new Error(`handshake failed: ${JSON.stringify(handshake)}`);
-    const subscribed = await new Promise<Message>((resolve) => client.cometd.subscribe(client.channel, (m) => client.inbox.push(m.data as ChatV2Reply), resolve));
+    const subscribed = await new Promise<Message>((resolve) =>
+      client.cometd.subscribe(client.channel, (m) => client.inbox.push(m.data as ChatV2Reply), resolve),
+    );
     if (!subscribed.successful) throw new Error(`subscribe failed: ${JSON.stringify(subscribed)}`);
     return client;
   }

@@ -6,7 +6,6 @@ import { adapt } from 'cometd-nodejs-client';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createBayeuxServer, type BayeuxServer, type BayeuxServerOptions, type ClientGoneReason } from './bayeux-server';
 
-
 // Installs XMLHttpRequest and WebSocket (ws) as `window.*` for cometd.js; must run before `new CometD()`.
 adapt();
 
@@ -204,9 +203,7 @@ describe.each<TransportType>(['long-polling', 'websocket'])('BayeuxServer over %
       await new Promise((resolve) => setImmediate(resolve));
     }
     await inbox.take(24);
-    expect(inbox.items.map((message) => (message.data as { seq: number }).seq)).toEqual(
-      Array.from({ length: 24 }, (_, index) => index + 1),
-    );
+    expect(inbox.items.map((message) => (message.data as { seq: number }).seq)).toEqual(Array.from({ length: 24 }, (_, index) => index + 1));
     expect(inbox.items.every((message) => message.channel === CHANNEL)).toBe(true);
   });
 
@@ -218,9 +215,7 @@ describe.each<TransportType>(['long-polling', 'websocket'])('BayeuxServer over %
 
     const ack = await publish(client, CHANNEL, { operation: 'requestChat', nickname: 'Bo' });
     expect(ack.successful).toBe(true);
-    expect(await h.published.take(1)).toEqual([
-      { clientId: client.id, serviceName: SERVICE, data: { operation: 'requestChat', nickname: 'Bo' } },
-    ]);
+    expect(await h.published.take(1)).toEqual([{ clientId: client.id, serviceName: SERVICE, data: { operation: 'requestChat', nickname: 'Bo' } }]);
     const [reply] = await inbox.take(1);
     expect(reply).toMatchObject({ channel: CHANNEL, data: { echo: { operation: 'requestChat', nickname: 'Bo' } } });
   });
@@ -303,9 +298,7 @@ describe('BayeuxServer lifecycle and HTTP server sharing', () => {
     const response = await fetch(h.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
-        { channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'], id: '1' },
-      ]),
+      body: JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'], id: '1' }]),
     });
     const [handshake] = (await response.json()) as Array<{ successful: boolean; clientId: string }>;
     expect(handshake.successful).toBe(true);

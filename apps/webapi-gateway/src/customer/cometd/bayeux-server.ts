@@ -384,9 +384,7 @@ export class FayeBayeuxServer implements BayeuxServer {
 
   private async ensureSubscribed(clientId: string, serviceName: string): Promise<boolean> {
     if (this.subscriptions.get(clientId)?.has(serviceName)) return true;
-    const replies = await this.process([
-      { channel: '/meta/subscribe', clientId, subscription: privateChannel(clientId, serviceName) },
-    ]);
+    const replies = await this.process([{ channel: '/meta/subscribe', clientId, subscription: privateChannel(clientId, serviceName) }]);
     return replies.some((reply) => reply.channel === '/meta/subscribe' && reply.successful === true);
   }
 

@@ -1,7 +1,17 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Actor, LiveAttachment, SessionView } from '@ocs/chat-engine';
-import { CustomerChat, GmsApiError, isChatOperation, optionalString, secureKeyActor, toGmsResponse, transcriptPosition, type Fields, type GmsResponse } from '@ocs/gms-chat-v2';
+import {
+  CustomerChat,
+  GmsApiError,
+  isChatOperation,
+  optionalString,
+  secureKeyActor,
+  toGmsResponse,
+  transcriptPosition,
+  type Fields,
+  type GmsResponse,
+} from '@ocs/gms-chat-v2';
 import { LOGGER, type Logger } from '@ocs/observability';
 import type { Server } from 'node:http';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../../gateway-options';

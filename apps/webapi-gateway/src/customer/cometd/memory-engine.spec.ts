@@ -74,7 +74,15 @@ describe('MemoryEngine (faye engine)', () => {
     engine.publish({ channel: '/x/1', data: 2 }, ['/x/1', '/x/*', '/**']);
     host.connected.add(b);
     engine.emptyQueue(b);
-    expect(host.delivered.slice(2)).toEqual([{ clientId: b, messages: [{ channel: '/x/1', data, clientId: 'sender' }, { channel: '/x/1', data: 2 }] }]);
+    expect(host.delivered.slice(2)).toEqual([
+      {
+        clientId: b,
+        messages: [
+          { channel: '/x/1', data, clientId: 'sender' },
+          { channel: '/x/1', data: 2 },
+        ],
+      },
+    ]);
     engine.emptyQueue(b);
     expect(host.delivered).toHaveLength(3);
     expect(host.events).toContainEqual(['publish', 'sender', '/x/1', data]);

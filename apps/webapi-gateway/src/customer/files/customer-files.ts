@@ -51,9 +51,16 @@ export class CustomerFiles {
     const { engine, ucs } = this.options;
     await engine.checkUpload(actor, { name: file.originalname, size: file.buffer.length });
     const { interactionId } = await engine.sessionInfo(actor.sessionId);
-    const document = await ucs.addDocument({ name: file.originalname, mimeType: file.mimetype, content: file.buffer, ...(interactionId ? { interactionId } : {}) });
+    const document = await ucs.addDocument({
+      name: file.originalname,
+      mimeType: file.mimetype,
+      content: file.buffer,
+      ...(interactionId ? { interactionId } : {}),
+    });
     const event = await engine.notice(actor, fileUploadedNotice(document, fields)).catch(async (error: unknown) => {
-      await ucs.removeDocument(document.documentId).catch((err: unknown) => this.logger.error({ err, documentId: document.documentId }, 'could not remove the document of a refused upload'));
+      await ucs
+        .removeDocument(document.documentId)
+        .catch((err: unknown) => this.logger.error({ err, documentId: document.documentId }, 'could not remove the document of a refused upload'));
       throw error;
     });
     return fileUploadedResponse(await this.chat.respond(actor, position), String(event.userData?.[FILE_KEYS.id]));
@@ -70,7 +77,10 @@ export class CustomerFiles {
   /** The domain lets a customer delete only its own files; once the notice is posted, the document goes. */
   async remove(actor: Actor, fileId: string, position: number | undefined): Promise<GmsResponse> {
     const { engine, ucs } = this.options;
-    const file = findFile((await engine.read(actor, 0)).events.map((e) => e.event), fileId);
+    const file = findFile(
+      (await engine.read(actor, 0)).events.map((e) => e.event),
+      fileId,
+    );
     if (!file) throw new ChatError('FILE_NOT_FOUND', `no file ${fileId.slice(0, 40)} in this chat`);
     await engine.notice(actor, fileDeletedNotice(fileId));
     await ucs.removeDocument(file.documentId);

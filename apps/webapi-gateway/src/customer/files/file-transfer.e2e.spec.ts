@@ -107,7 +107,8 @@ function download(c: GmsRestClient, fileId: string): Promise<Response> {
 
 /** The customer's whole transcript, as a refresh from position 1 returns it. */
 async function transcript(c: GmsRestClient): Promise<ChatV2Reply['messages']> {
-  return (await GmsRestClient.post(`${gateway}/genesys/2/chat/customer-support/${c.chatId}/refresh`, { ...identity(c), transcriptPosition: '1' })).body.messages;
+  return (await GmsRestClient.post(`${gateway}/genesys/2/chat/customer-support/${c.chatId}/refresh`, { ...identity(c), transcriptPosition: '1' })).body
+    .messages;
 }
 
 function refusal(reply: Reply, status: number, code: number): void {
@@ -145,9 +146,24 @@ describe('customer file transfer over REST', () => {
     const ann = await customer();
     const reply = await json(await post(fileUrl(ann, '/limits'), multipart(identity(ann))));
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ statusCode: 0, chatEnded: false, chatId: ann.chatId, userId: ann.userId, secureKey: ann.secureKey, alias: '1', nextPosition: 2 });
+    expect(reply.body).toMatchObject({
+      statusCode: 0,
+      chatEnded: false,
+      chatId: ann.chatId,
+      userId: ann.userId,
+      secureKey: ann.secureKey,
+      alias: '1',
+      nextPosition: 2,
+    });
     expect(reply.body.messages).toEqual([
-      { from: { nickname: 'Ann', participantId: 1, type: 'Client' }, index: 0, type: 'Notice', text: 'file-client-cfg-get', utcTime: expect.any(Number), userData: expectedLimits({ files: 0, bytes: 0, downloads: 0 }) },
+      {
+        from: { nickname: 'Ann', participantId: 1, type: 'Client' },
+        index: 0,
+        type: 'Notice',
+        text: 'file-client-cfg-get',
+        utcTime: expect.any(Number),
+        userData: expectedLimits({ files: 0, bytes: 0, downloads: 0 }),
+      },
     ]);
     expect(reply.body.userData).toEqual(expectedLimits({ files: 0, bytes: 0, downloads: 0 }));
 
@@ -182,16 +198,26 @@ describe('customer file transfer over REST', () => {
     });
     const { interactionId } = await embedded.engine.sessionInfo(ann.chatId);
     expect(interactionId).toEqual(expect.any(String));
-    expect(await embedded.ucs.getDocument(documentId)).toMatchObject({ name: 'Rechnung März "2025".pdf', mimeType: 'application/pdf', size: 300, interactionId });
+    expect(await embedded.ucs.getDocument(documentId)).toMatchObject({
+      name: 'Rechnung März "2025".pdf',
+      mimeType: 'application/pdf',
+      size: 300,
+      interactionId,
+    });
     const [shown] = (await transcript(ann)).filter((m) => m.type === 'FileUploaded');
-    expect(shown).toMatchObject({ from: { nickname: 'Ann', type: 'Client' }, userData: { 'file-id': '1', 'file-name': 'Rechnung März "2025".pdf', 'file-size': '300' } });
+    expect(shown).toMatchObject({
+      from: { nickname: 'Ann', type: 'Client' },
+      userData: { 'file-id': '1', 'file-name': 'Rechnung März "2025".pdf', 'file-size': '300' },
+    });
     expect(await limits(ann)).toEqual(expectedLimits({ files: 1, bytes: 300, downloads: 0 }));
 
     const first = await download(ann, '1');
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toBe('application/pdf');
     expect(first.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(first.headers.get('content-disposition')).toBe(`attachment; filename="Rechnung M_rz _2025_.pdf"; filename*=UTF-8''Rechnung%20M%C3%A4rz%20%222025%22.pdf`);
+    expect(first.headers.get('content-disposition')).toBe(
+      `attachment; filename="Rechnung M_rz _2025_.pdf"; filename*=UTF-8''Rechnung%20M%C3%A4rz%20%222025%22.pdf`,
+    );
     expect(await bytes(first)).toEqual(scan.content);
     expect(await limits(ann)).toEqual(expectedLimits({ files: 1, bytes: 300, downloads: 1 }));
 
@@ -251,7 +277,10 @@ describe('customer file transfer over REST', () => {
 
     const deleted = await json(await post(fileUrl(ann, '/1/delete'), multipart({ ...identity(ann), transcriptPosition: '3' })));
     expect(deleted.status).toBe(200);
-    expect(deleted.body.messages).toMatchObject([{ index: 3, type: 'FileUploaded' }, { index: 4, type: 'FileDeleted', userData: { 'file-id': '1' } }]);
+    expect(deleted.body.messages).toMatchObject([
+      { index: 3, type: 'FileUploaded' },
+      { index: 4, type: 'FileDeleted', userData: { 'file-id': '1' } },
+    ]);
     expect(await embedded.ucs.getDocument(documentId)).toBeUndefined();
     await bob.pushed(ann.chatId, (e) => e.text === 'file-deleted', 'file-deleted notice');
     refusal(await json(await download(ann, '1')), 404, 404);
@@ -262,7 +291,11 @@ describe('customer file transfer over REST', () => {
     const ann = await customer();
     await agentIn(ann.chatId);
     const garbage = { 'content-type': 'multipart/form-data; boundary=xyz' };
-    refusal(await json(await fetch(fileUrl(ann), { method: 'POST', headers: garbage, body: '--xyz\r\nContent-Disposition: form-data; name="userId"\r\n\r\nabc' })), 400, 400);
+    refusal(
+      await json(await fetch(fileUrl(ann), { method: 'POST', headers: garbage, body: '--xyz\r\nContent-Disposition: form-data; name="userId"\r\n\r\nabc' })),
+      400,
+      400,
+    );
     refusal(await json(await fetch(fileUrl(ann, '/limits'), { method: 'POST', headers: garbage, body: '--xyz\r\nbroken' })), 400, 400);
 
     const noFile = await json(await post(fileUrl(ann), multipart(identity(ann))));
@@ -293,15 +326,23 @@ describe('customer file transfer in CometD mode (/genesys/2/chat-ntf)', () => {
     expect(limitsReply.body.messages[0]).toMatchObject({ type: 'Notice', text: 'file-client-cfg-get', from: { nickname: 'Ann', participantId: 1 } });
     expect(limitsReply.body.userData).toEqual(expectedLimits({ files: 0, bytes: 0, downloads: 0 }));
     // GMSLIB's spelling, form-encoded.
-    const gmslib = await json(await post(`${gateway}/genesys/2/chat-ntf`, new URLSearchParams({ operation: 'fileGetsLimits', secureKey, userId: started.userId ?? '', alias: '1' })));
+    const gmslib = await json(
+      await post(`${gateway}/genesys/2/chat-ntf`, new URLSearchParams({ operation: 'fileGetsLimits', secureKey, userId: started.userId ?? '', alias: '1' })),
+    );
     expect(gmslib.body.userData).toEqual(expectedLimits({ files: 0, bytes: 0, downloads: 0 }));
 
     const photo: FileSpec = { name: 'photo.jpg', content: binary(700), type: 'image/jpeg' };
-    const uploaded = await json(await ntf({ operation: 'fileUpload', secureKey, chatId: started.chatId ?? '', 'userData[file-description]': 'a photo' }, photo));
+    const uploaded = await json(
+      await ntf({ operation: 'fileUpload', secureKey, chatId: started.chatId ?? '', 'userData[file-description]': 'a photo' }, photo),
+    );
     expect(uploaded.body).toMatchObject({ statusCode: 0, messages: [], userData: { 'file-id': '1' } });
-    expect(await ann.message((m) => m.type === 'FileUploaded', 'pushed FileUploaded')).toMatchObject({ userData: { 'file-id': '1', 'file-name': 'photo.jpg', 'file-description': 'a photo' } });
+    expect(await ann.message((m) => m.type === 'FileUploaded', 'pushed FileUploaded')).toMatchObject({
+      userData: { 'file-id': '1', 'file-name': 'photo.jpg', 'file-description': 'a photo' },
+    });
     // GMSLIB uploads without `operation`.
-    expect((await json(await ntf({ secureKey, userId: started.userId ?? '' }, { name: 'note.txt', content: binary(3) }))).body.userData).toEqual({ 'file-id': '2' });
+    expect((await json(await ntf({ secureKey, userId: started.userId ?? '' }, { name: 'note.txt', content: binary(3) }))).body.userData).toEqual({
+      'file-id': '2',
+    });
 
     const fetched = await ntf({ operation: 'fileDownload', secureKey, fileId: '1' });
     expect(fetched.headers.get('content-type')).toBe('image/jpeg');
@@ -321,7 +362,9 @@ describe('customer file transfer in CometD mode (/genesys/2/chat-ntf)', () => {
     refusal(await json(await ntf({ operation: 'fileGetLimits', secureKey: ann.secureKey, chatId: 'another-chat' })), 404, 404);
     refusal(await json(await ntf({ operation: 'teleport', secureKey: ann.secureKey })), 400, 400);
     refusal(await json(await ntf({ operation: 'fileDownload', secureKey: ann.secureKey })), 400, 400);
-    await leavesNoTrace(ann, async () => refusal(await json(await ntf({ operation: 'fileUpload', secureKey: ann.secureKey }, { name: 'big.txt', content: binary(2000) })), 400, 202));
+    await leavesNoTrace(ann, async () =>
+      refusal(await json(await ntf({ operation: 'fileUpload', secureKey: ann.secureKey }, { name: 'big.txt', content: binary(2000) })), 400, 202),
+    );
   });
 });
 
@@ -358,7 +401,13 @@ describe('agent documents (/agent/documents)', () => {
       sessionId: ann.chatId,
       noticeType: 'SYS_COMMAND',
       text: 'file-uploaded',
-      userData: { 'file-name': document.name, 'file-size': String(document.size), 'file-source': 'ucs', 'file-document-id': document.documentId, 'file-upload-type': 'file-system' },
+      userData: {
+        'file-name': document.name,
+        'file-size': String(document.size),
+        'file-source': 'ucs',
+        'file-document-id': document.documentId,
+        'file-upload-type': 'file-system',
+      },
     });
     const shown = await ann.waitFor((m) => m.type === 'FileUploaded', 'agent file');
     expect(shown).toMatchObject({ from: { nickname: 'Bob', type: 'Agent' }, userData: { 'file-id': '1', 'file-name': 'manual.bin', 'file-size': '5000' } });

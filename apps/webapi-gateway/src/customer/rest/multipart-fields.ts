@@ -12,6 +12,8 @@ export function multipartFields(): (req: Request, res: Response, next: NextFunct
   const none = multer().none();
   return (req, res, next) => {
     if (!req.is('multipart/form-data')) return next();
-    none(req, res, (error: unknown) => next(error instanceof multer.MulterError ? new BadRequestException(`${error.message}${error.field ? `: ${error.field}` : ''}`) : error));
+    none(req, res, (error: unknown) =>
+      next(error instanceof multer.MulterError ? new BadRequestException(`${error.message}${error.field ? `: ${error.field}` : ''}`) : error),
+    );
   };
 }
