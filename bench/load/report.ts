@@ -1,4 +1,5 @@
 import type { Options } from './options';
+import type { RpcCost } from './rpc-cost';
 import type { CeilingResult, ScenarioResult } from './scenarios';
 
 /** The targets of the benchmark issue, for this machine (2 cores, the load generator sharing them). */
@@ -157,6 +158,18 @@ export function markdown(run: RunResults): string {
           `Async: ${n(r.dormant.sessions)} dormant sessions created in ${n(r.dormant.creationSeconds, 1)} s; their interactions ${r.dormant.queuedAfterSeconds === undefined ? 'were not all queued by the end of the wait (the memory figures include what was still pending)' : `were all queued ${n(r.dormant.queuedAfterSeconds, 1)} s after the last was created`}; server RSS ${n(r.dormant.rssBytesPerSession)} B and JS heap ${n(r.dormant.heapBytesPerSession)} B per dormant session (target ≤ ${n(TARGETS.async.bytesPerDormant)} B).`,
         );
   }
+  for (const r of run.scenarios)
+    if (r.rpcCost) {
+      const operations = Object.keys(r.rpcCost) as Array<keyof RpcCost>;
+      lines.push(
+        '',
+        `Engine RPC calls per customer REST operation (${r.title}; one chat, one operation at a time, before the load; requestChat includes the interaction bridge's bind):`,
+        '',
+        `| ${operations.join(' | ')} |`,
+        `|${operations.map(() => '---').join('|')}|`,
+        `| ${operations.map((op) => n(r.rpcCost?.[op])).join(' | ')} |`,
+      );
+    }
   if (run.ceilings.length > 0) {
     lines.push(
       '',

@@ -3,6 +3,7 @@ import type { Mode, Options, Scenario } from './options';
 import { WorkerPool, share, type Merged } from './pool';
 import type { ChatTask, CustomerTransport, Target, Task } from './protocol';
 import { BenchRouter, DirectRouting, type Routing } from './router';
+import { probeRpcCost, type RpcCost } from './rpc-cost';
 import { Sampler, type Sample } from './sampler';
 import { ASYNC_QUEUE, ASYNC_SERVICE, CHAT_QUEUE, CHAT_SERVICE, startBare, startCluster, startProduct, type Product, type ServerProcess } from './servers';
 
@@ -62,6 +63,8 @@ export interface ScenarioResult {
     queuedAfterSeconds?: number;
   };
   routing: { taken: number; errors: number };
+  /** Cluster, REST: engine RPC calls per customer REST operation, probed before the load. */
+  rpcCost?: RpcCost;
   samples: Sample[];
 }
 
@@ -226,8 +229,11 @@ export async function reference(ctx: RunContext, transport: CustomerTransport): 
   const task = referenceTask(o, transport, sessions);
   return withPool(ctx, (pool) =>
     onProduct(ctx, pool, async (h) => {
+      const { engineMetrics } = h.product;
+      const rpcCost = transport === 'rest' && engineMetrics ? await probeRpcCost(h.product.targets[0].http, engineMetrics) : undefined;
       const { clients, steady } = await runChatTask(h, task, (start) => [start + o.sessionSeconds, start + o.sessionSeconds + o.steadySeconds]);
       return {
+        ...(rpcCost ? { rpcCost } : {}),
         scenario: transport,
         mode: o.mode,
         title: `${transport === 'cometd' ? 'CometD' : 'REST short polling'}, all active, ${sessions.toLocaleString('en-US')} sessions${modeNote(o)}`,

@@ -36,6 +36,8 @@ export interface Product extends ServerProcess {
   esp?: string;
   /** Prometheus metrics of one process (embedded: its least busy service, the push-notifier; cluster: an engine). */
   metrics: string;
+  /** Cluster: the metrics of every session-engine node (their engine RPC counters). */
+  engineMetrics?: string[];
 }
 
 async function freePorts(count: number): Promise<number[]> {
@@ -258,6 +260,7 @@ export async function startCluster(nodeOptions: string[], logFile: string, cpuPr
     pids: started.map((s) => s.pid),
     targets: gateways.map((_, i) => ({ http: `http://${gateway(i)}`, ws: `ws://${gateway(i + 1)}/agent/ws`, agentToken: AGENT_TOKEN })),
     metrics: `http://127.0.0.1:${engines[0]}/metrics`,
+    engineMetrics: engines.map((port) => `http://127.0.0.1:${port}/metrics`),
     stop,
   };
 }

@@ -107,6 +107,7 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
         body: JSON.stringify({ method: 'sessionInfo', args: [party.sessionId] }),
       });
       expect(await rpc.json()).toMatchObject({ result: { sessionId: party.sessionId, nextPosition: 2, closed: false } });
+      expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^ocs_engine_rpc_calls_total\{method="sessionInfo"\} 1$/m);
       const drained = await fetch(`${url}/engine/drain`, { method: 'POST' });
       expect(await drained.json()).toEqual({ nodeId: 'node-a', draining: true, sessions: 1 });
       expect((await a.parts.membership.alive()).find((n) => n.nodeId === 'node-a')).toMatchObject({ draining: true, sessions: 1 });

@@ -15,7 +15,7 @@ import { EngineRpcServer, rpcRequestListener } from '@ocs/engine-rpc';
 import { ChatEngine } from '@ocs/chat-engine';
 import { InteractionBridge } from '@ocs/interaction-bridge';
 import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, type ReadinessCheck } from '@ocs/observability';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
 import { DrainController, HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
 
@@ -55,7 +55,10 @@ export interface ClusterRuntime {
 
 const CLUSTER_RUNTIME = Symbol('ClusterRuntime');
 
-/** `ocs_cassandra_available`: 1 while Cassandra can be reached (Genesys log ids 59520 / 59521 mark the changes). */
+/**
+ * `ocs_cassandra_available`: 1 while Cassandra can be reached (Genesys log ids 59520 / 59521 mark the changes);
+ * `ocs_engine_rpc_calls_total{method}`: the engine RPC calls this node took.
+ */
 @Injectable()
 class StorageMetrics implements OnModuleInit {
   constructor(
@@ -64,13 +67,23 @@ class StorageMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const { storage } = this.cluster;
+    const { storage, rpc } = this.cluster;
     new Gauge({
       name: 'ocs_cassandra_available',
       help: '1 while Cassandra is available to this node, 0 while it is not',
       registers: [this.registry],
       collect() {
         this.set(storage.isAvailable() ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'ocs_engine_rpc_calls_total',
+      help: 'Engine RPC calls this node took from gateways and peers (POST /engine/rpc), by method',
+      labelNames: ['method'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [method, calls] of rpc.callsServed()) this.inc({ method }, calls);
       },
     });
   }

@@ -50,6 +50,15 @@ describe('EngineRpcServer over HTTP', () => {
     expect(await post(a.url, { method: 'findParty', args: ['no such key'] })).toEqual({ status: 200, body: {} });
   });
 
+  it('counts the well-formed calls it takes, by method', async () => {
+    const { customer } = await chat(a);
+    await post(a.url, { method: 'read', args: [customer, 0] });
+    await post(a.url, { method: 'read', args: [customer, 0] });
+    await post(a.url, { method: 'message', args: [{ ...customer, secureKey: 'wrong' }, { text: 'refused, still taken' }] });
+    await post(a.url, { method: 'read', args: ['malformed'] });
+    expect(Object.fromEntries(a.rpc.callsServed())).toEqual({ read: 2, message: 1 });
+  });
+
   it.each([
     ['a body that is not JSON', '{"method":', 'request body is not JSON'],
     ['a body without a method', { args: [] }, 'unknown method "undefined"'],

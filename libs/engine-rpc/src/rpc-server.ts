@@ -48,6 +48,7 @@ const MAX_QUOTED = 40;
 export class EngineRpcServer {
   private readonly attachments = new Map<string, { gatewayId: string; detach: () => void }>();
   private readonly report: (error: unknown) => void;
+  private readonly served = new Map<RpcMethod, number>();
 
   constructor(private readonly options: EngineRpcServerOptions) {
     this.report = options.onError ?? (() => undefined);
@@ -59,6 +60,7 @@ export class EngineRpcServer {
     if (!isRpcMethod(method)) return badRequest(`unknown method ${JSON.stringify(String(method).slice(0, MAX_QUOTED))}; expected { method, args }`);
     const parsed = RPC_METHODS[method].safeParse(args);
     if (!parsed.success) return badRequest(`malformed arguments of ${method}: ${z.prettifyError(parsed.error).replace(/\s*\n\s*/g, ' ')}`);
+    this.served.set(method, (this.served.get(method) ?? 0) + 1);
     try {
       return { status: 200, body: { result: await this.call(method, parsed.data) } };
     } catch (error) {
@@ -66,6 +68,11 @@ export class EngineRpcServer {
       this.report(error);
       return { status: 500, body: { error: { message: 'internal error' } } };
     }
+  }
+
+  /** Well-formed calls taken so far, by method (refused ones included). */
+  callsServed(): ReadonlyMap<RpcMethod, number> {
+    return this.served;
   }
 
   /** Drops every attachment of a gateway (it left the cluster). */
