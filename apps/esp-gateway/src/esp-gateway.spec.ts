@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { MemoryEventBus } from '@ocs/adapters-memory';
 import { ChatError, type MessageEvent, type NoticeEvent } from '@ocs/chat-domain';
-import { createEngine, type Actor, type ChatEngine, type SessionEventRecord } from '@ocs/chat-engine';
+import { createEngine, type Actor, type ChatEngine } from '@ocs/chat-engine';
 import { loadConfig, maxRequestBytes } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
-import { TOPICS } from '@ocs/ports';
 import { ESP_GATEWAY_SERVICE, EspGatewayModule } from './esp-gateway.module';
+import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const RICH_CONTENT = JSON.stringify({

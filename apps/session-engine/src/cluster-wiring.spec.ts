@@ -2,7 +2,7 @@ import { applySchema, connectCassandra } from '@ocs/adapters-cassandra';
 import { loadConfig, type ChatServerConfig } from '@ocs/config';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { bootstrapApp, createLogger } from '@ocs/observability';
-import { TOPICS, type BusRecord } from '@ocs/ports';
+import { type BusRecord } from '@ocs/ports';
 import { until } from '@ocs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,7 @@ import { clusterAdapters, type ClusterParts } from './cluster-wiring';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.module';
 import { followNodeCommands } from '@ocs/chat-engine';
 import { wireSessionEngine } from './wiring';
+import { TOPICS } from '@ocs/contracts';
 
 const needed = { cassandra: process.env.OCS_TEST_CASSANDRA, kafka: process.env.OCS_TEST_KAFKA_BROKERS, redis: process.env.OCS_TEST_REDIS };
 const missing = Object.entries(needed)
@@ -171,8 +172,8 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
     const a = await node('node-e', purge);
     const b = await node('node-f', purge);
     const commands = await Promise.all([
-      followNodeCommands(a.engine, a.parts.adapters.bus, 'node-e'),
-      followNodeCommands(b.engine, b.parts.adapters.bus, 'node-f'),
+      followNodeCommands(a.engine, a.parts.adapters.bus, 'node-e', (problem) => logger.error({ problem }, 'malformed node command')),
+      followNodeCommands(b.engine, b.parts.adapters.bus, 'node-f', (problem) => logger.error({ problem }, 'malformed node command')),
     ]);
     try {
       await b.parts.membership.heartbeat({ nodeId: 'node-f', url: 'http://127.0.0.1:2', draining: false, limited: false, sessions: 0 }, 60_000);

@@ -12,9 +12,9 @@ import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
 import type { ChatServerConfig } from '@ocs/config';
 import { remoteEngineFromConfig } from '@ocs/engine-rpc';
 import type { Logger, ReadinessCheck } from '@ocs/observability';
-import { TOPICS } from '@ocs/ports';
 import { hostname } from 'node:os';
 import type { ClusterWiring, SessionEngineAdapters } from './wiring';
+import { TOPICS } from '@ocs/contracts';
 
 /** Log ids of Cassandra availability changes, as Genesys Chat Server logs them. */
 export const CASSANDRA_UNAVAILABLE = 59520;

@@ -14,7 +14,9 @@ void runService(
     }
     const cluster = await clusterAdapters(config, logger);
     const { engine, bridge } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
-    const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId);
+    const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId, (problem, key) =>
+      logger.error({ key, problem }, 'malformed node command skipped'),
+    );
     const { server } = config;
     return SessionEngineModule.forRoot(engine, bridge, {
       heartbeat: {

@@ -2,13 +2,13 @@ import { applySchema, connectCassandra } from '@ocs/adapters-cassandra';
 import { loadConfig } from '@ocs/config';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
-import { TOPICS } from '@ocs/ports';
 import { CuttableProxy, probeReadiness, untilReadiness } from '@ocs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { clusterAdapters, clusterReadiness, type ClusterParts } from './cluster-wiring';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.module';
 import { wireSessionEngine } from './wiring';
+import { TOPICS } from '@ocs/contracts';
 
 const needed = { cassandra: process.env.OCS_TEST_CASSANDRA, kafka: process.env.OCS_TEST_KAFKA_BROKERS, redis: process.env.OCS_TEST_REDIS };
 const missing = Object.entries(needed)

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaEventBus } from '@ocs/adapters-kafka';
 import { MemoryEventBus } from '@ocs/adapters-memory';
-import { TOPICS, UnknownInteractionError, type BusRecord, type EventBus, type InteractionProperties, type SubmitRequest } from '@ocs/ports';
+import { UnknownInteractionError, type BusRecord, type EventBus, type InteractionProperties, type SubmitRequest } from '@ocs/ports';
 import { eventually, interactionServerContract } from '@ocs/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { CassandraContext } from './cassandra-options';
 import { CassandraInteractionServer, type CassandraInteractionServerOptions } from './cassandra-interaction-server';
 import { anotherNode, racing, withTestKeyspace } from './test/real-cassandra';
+import { TOPICS } from '@ocs/contracts';
 
 const KAFKA = 'OCS_TEST_KAFKA_BROKERS';
 const brokers = (process.env[KAFKA] ?? '').split(',').filter(Boolean);
@@ -115,6 +116,22 @@ withTestKeyspace('CassandraInteractionServer on a real Cassandra, the bus in mem
     expect(records).toEqual([{ topic: TOPICS.interactionEvents, key: interactionId, value: { type: 'stopped', interactionId } }]);
     expect(heard.mock.calls).toEqual([[interactionId]]);
     expect(onError.mock.calls).toEqual([[failure, interactionId]]);
+  });
+
+  it('skips a malformed stop record, reporting it, and goes on with the next', async () => {
+    const bus = new MemoryEventBus();
+    const onError = jest.fn();
+    const server = node({ bus, onError });
+    const heard = jest.fn();
+    server.onStopped(heard);
+    const { interactionId } = await server.submit(request('S-malformed-1'));
+    await bus.publish([{ topic: TOPICS.interactionEvents, key: 'IXN-X', value: { type: 'stopped', interaction: 'IXN-X' } }]);
+    await server.stopExternally(interactionId);
+    await bus.idle();
+    expect(heard.mock.calls).toEqual([[interactionId]]);
+    expect(onError.mock.calls).toEqual([
+      [expect.objectContaining({ message: expect.stringMatching(/malformed ocs.interaction.events.v1 record skipped: .*interactionId/) }), 'IXN-X'],
+    ]);
   });
 
   it('refuses to stop an unknown interaction, either way', async () => {

@@ -1,6 +1,5 @@
 import {
   newInteractionId,
-  TOPICS,
   UnknownInteractionError,
   type BusRecord,
   type BusSubscription,
@@ -12,15 +11,13 @@ import {
 } from '@ocs/ports';
 import type { types } from 'cassandra-driver';
 import { statementOptions, type CassandraContext } from './cassandra-options';
-
-/** A record of `TOPICS.interactionEvents`, keyed by interaction id. */
-export interface InteractionEventRecord {
-  type: 'stopped';
-  interactionId: string;
-}
+import { readInteractionEvent, TOPICS, type InteractionEventRecord } from '@ocs/contracts';
 
 export interface CassandraInteractionServerOptions {
-  /** Hears of an onStopped handler that failed (the others run regardless), or of a subscription that could not start. */
+  /**
+   * Hears of an onStopped handler that failed (the others run regardless), of a subscription that could not start, or
+   * of a malformed stop record (skipped).
+   */
   readonly onError?: (error: unknown, interactionId?: string) => void;
   /** Consumer group of the stop records: one member of it (one node) handles each stop. Default `interaction-server-stops`. */
   readonly group?: string;
@@ -133,8 +130,10 @@ export class CassandraInteractionServer implements InteractionServer {
   }
 
   private async heard(record: BusRecord): Promise<void> {
-    const value = record.value as InteractionEventRecord;
-    if (value.type !== 'stopped') return;
+    const read = readInteractionEvent(record.value);
+    if ('ignored' in read) return;
+    if ('problem' in read) return this.onError(new Error(`malformed ${TOPICS.interactionEvents} record skipped: ${read.problem}`), record.key);
+    const { value } = read;
     const results = await Promise.allSettled(this.handlers.map(async (handler) => handler(value.interactionId)));
     for (const result of results) if (result.status === 'rejected') this.onError(result.reason, value.interactionId);
   }

@@ -11,7 +11,8 @@ export const VISIBILITIES = ['ALL', 'INT', 'VIP'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
 /** FLEX = connectionless customer protocol, BASIC = persistent agent protocol, ESP = workflow requests. */
-export type ProtocolType = 'FLEX' | 'BASIC' | 'ESP' | 'NONE';
+export const PROTOCOL_TYPES = ['FLEX', 'BASIC', 'ESP', 'NONE'] as const;
+export type ProtocolType = (typeof PROTOCOL_TYPES)[number];
 
 export const NOTICE_TYPES = [
   'TYPING_STARTED',
@@ -35,7 +36,8 @@ export type AfterAction = (typeof AFTER_ACTIONS)[number];
  * 0 logout request, 3 protocol inactivity or lost connection, 4 removed by another participant,
  * 5 removed by the server, 7 session inactivity, 8 marked left during session restoration.
  */
-export type QuitReasonCode = '0' | '3' | '4' | '5' | '7' | '8';
+export const QUIT_REASON_CODES = ['0', '3', '4', '5', '7', '8'] as const;
+export type QuitReasonCode = (typeof QUIT_REASON_CODES)[number];
 
 /** The `<reason code=…>` of a party-left event, as Chat Server writes it into transcripts. */
 export interface LeaveReason {

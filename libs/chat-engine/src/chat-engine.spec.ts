@@ -1,9 +1,10 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { DEFAULT_RULES, ManualClock, SequentialIds } from '@ocs/chat-domain';
-import { TOPICS, type BusRecord } from '@ocs/ports';
-import { ChatEngine, type SessionEventRecord } from './chat-engine';
+import type { BusRecord } from '@ocs/ports';
+import { ChatEngine } from './chat-engine';
 import type { SessionView } from './engine-api';
 import { actor, refusal } from '@ocs/testing';
+import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
 
 function setup(rules = DEFAULT_RULES) {
   const clock = new ManualClock();

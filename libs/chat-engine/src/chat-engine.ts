@@ -17,9 +17,9 @@ import {
   type Participant,
   type SessionContext,
   type SessionRules,
-  type SessionService,
 } from '@ocs/chat-domain';
-import { OwnershipLostError, TOPICS, type BusRecord, type EventBus, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
+import { NotOwnerError, TOPICS, type NodeCommandRecord, type SessionEventRecord } from '@ocs/contracts';
+import { OwnershipLostError, type BusRecord, type EventBus, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
 import { GroupSaver } from './group-saver';
 import type {
   Actor,
@@ -74,37 +74,11 @@ export interface OwnershipPolicy {
   purgePrevious?: boolean;
 }
 
-/** A record on the node-commands topic (schema version 1), acted on only by the node it names. */
-export type NodeCommandRecord = { type: 'purge'; sessionId: string; nodeId: string; by: string };
-
 interface Listener {
   userId: string;
   notify: ViewListener;
   monitored: boolean;
 }
-
-/** A record on the session-events topic (schema version 1). */
-export type SessionEventRecord =
-  | {
-      type: 'created';
-      sessionId: string;
-      at: number;
-      service?: SessionService;
-      userData: KvList;
-      /** The enforced session password, for the interaction's `ChatServerSessionPassword`. */
-      password?: string;
-      /** Interaction properties the session defines from the start (async status). */
-      properties: Record<string, string>;
-      /** The node that created the session (cluster mode). */
-      nodeId?: string;
-    }
-  | { type: 'event'; sessionId: string; event: ChatEvent; from: EventView['from'] }
-  | { type: 'properties'; sessionId: string; interactionId?: string; properties: Record<string, string> }
-  | { type: 'closed'; sessionId: string; interactionId?: string; at: number }
-  /** Forgotten without closing actions (ESP `CloseSession` with `Purge`): consumers drop what they hold of it. */
-  | { type: 'purged'; sessionId: string }
-  /** Restored on `nodeId` after its owner `previousNodeId` was lost: the interaction's location changes. */
-  | { type: 'restored'; sessionId: string; nodeId: string; previousNodeId: string; interactionId?: string };
 
 /** A session whose timer failed is tried again this much later. */
 const RETRY_FAILED_TIMER_MS = 1000;
@@ -430,7 +404,7 @@ export class ChatEngine implements ChatEngineApi {
       if (error instanceof OwnershipLostError) {
         // Another node restored the session: this copy is stale, and the change was not stored.
         this.forget(session);
-        throw notOwner(session.id, error.owner ?? 'none');
+        throw NotOwnerError.of(session.id, error.owner);
       }
       const notice = durability.autoSave === 2 ? 'ucs-save-fail' : undefined;
       if (durability.saveOnError === 'close' && !change.closed) {
@@ -477,11 +451,11 @@ export class ChatEngine implements ChatEngineApi {
   private async claimAndLoad(sessionId: string, policy: OwnershipPolicy): Promise<ChatSession> {
     const owner = await policy.store.owner(sessionId);
     if (!owner) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
-    if (owner.nodeId !== policy.nodeId && (await policy.isAlive(owner.nodeId))) throw notOwner(sessionId, owner.nodeId);
+    if (owner.nodeId !== policy.nodeId && (await policy.isAlive(owner.nodeId))) throw NotOwnerError.of(sessionId, owner.nodeId);
     this.assertUnderLimit();
     const claimed = await policy.store.claim(sessionId, policy.nodeId, owner.nodeId);
     if (!claimed) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
-    if (claimed.nodeId !== policy.nodeId) throw notOwner(sessionId, claimed.nodeId);
+    if (claimed.nodeId !== policy.nodeId) throw NotOwnerError.of(sessionId, claimed.nodeId);
     // Loaded once the claim stands: each save of the previous owner was either written before (and is loaded
     // now) or is refused by the fence, never acknowledged and then lost.
     const state = await this.deps.store.load(sessionId);
@@ -588,10 +562,6 @@ export class ChatEngine implements ChatEngineApi {
   private reschedule(session: ChatSession): void {
     this.deadlines.schedule(session.id, session.nextDeadline());
   }
-}
-
-function notOwner(sessionId: string, nodeId: string): ChatError {
-  return new ChatError('NOT_OWNER', `chat session ${sessionId} is served by node ${nodeId}`);
 }
 
 function credentials(session: ChatSession, party: Participant): PartyCredentials {

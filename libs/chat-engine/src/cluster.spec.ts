@@ -1,10 +1,12 @@
 import { DEFAULT_RULES, ManualClock, SequentialIds, type SessionState } from '@ocs/chat-domain';
-import { CryptoIds, TOPICS, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
+import { CryptoIds, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
 import { MemoryEventBus, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { ChatEngine, type Durability, type NodeCommandRecord, type SessionEventRecord } from './chat-engine';
+import { ChatEngine } from './chat-engine';
 import { followNodeCommands } from './node-commands';
 import type { SessionView } from './engine-api';
 import { actor, refusal } from '@ocs/testing';
+import { TOPICS, type SessionEventRecord, type NodeCommandRecord } from '@ocs/contracts';
+import type { Durability } from './chat-engine';
 
 const DURABLE: Durability = { autoSave: 1, saveOnError: 'continue', resendAttempts: 2, resendDelayMs: 100 };
 
@@ -72,7 +74,16 @@ function node(
 /** Nodes sharing storage, bus and membership; a FlakyStore brings its own ownership store (the fence reads it). */
 function cluster(flaky?: FlakyStore) {
   const ownership = flaky?.ownership ?? new MemoryOwnershipStore();
-  return { store: flaky ?? new MemoryTranscriptStore(ownership), ownership, bus: new MemoryEventBus(), alive: new Set<string>() };
+  const skipped: Array<{ problem: string; key: string }> = [];
+  return {
+    store: flaky ?? new MemoryTranscriptStore(ownership),
+    ownership,
+    bus: new MemoryEventBus(),
+    alive: new Set<string>(),
+    /** Malformed node commands the nodes skipped. */
+    skipped,
+    malformed: (problem: string, key: string) => void skipped.push({ problem, key }),
+  };
 }
 
 async function chat(engine: ChatEngine) {
@@ -267,8 +278,8 @@ describe('session-restore-do-purge', () => {
     const shared = cluster();
     const a = node('A', shared, DURABLE, purgePrevious);
     const b = node('B', shared, DURABLE, purgePrevious);
-    await followNodeCommands(a, shared.bus, 'A');
-    await followNodeCommands(b, shared.bus, 'B');
+    await followNodeCommands(a, shared.bus, 'A', shared.malformed);
+    await followNodeCommands(b, shared.bus, 'B', shared.malformed);
     const commands: NodeCommandRecord[] = [];
     await shared.bus.subscribe(TOPICS.nodeCommands, 'test', (r) => void commands.push(r.value as NodeCommandRecord));
     const { customer } = await chat(a);
@@ -297,7 +308,7 @@ describe('session-restore-do-purge', () => {
   it('ignores a purge request for a session the node owns, and one addressed to another node', async () => {
     const shared = cluster();
     const a = node('A', shared);
-    await followNodeCommands(a, shared.bus, 'A');
+    await followNodeCommands(a, shared.bus, 'A', shared.malformed);
     const { sessionId } = await chat(a);
     const requests: NodeCommandRecord[] = [
       { type: 'purge', sessionId, nodeId: 'A', by: 'B' },
@@ -306,6 +317,24 @@ describe('session-restore-do-purge', () => {
     await shared.bus.publish(requests.map((value) => ({ topic: TOPICS.nodeCommands, key: sessionId, value })));
     await shared.bus.idle();
     expect(a.sessionCount).toBe(1);
+    expect(shared.skipped).toEqual([]);
+  });
+
+  it('skips a malformed node command, reporting it, passes over one of a type it does not know, and carries out the next one', async () => {
+    const shared = cluster();
+    const a = node('A', shared, DURABLE);
+    const b = node('B', shared, DURABLE);
+    await followNodeCommands(a, shared.bus, 'A', shared.malformed);
+    const { customer } = await chat(a);
+    shared.alive.delete('A');
+    await b.read(customer, 0);
+    const malformed = [{ type: 'purge', sessionId: customer.sessionId, node: 'A' }, 'purge A', { type: 'shutdown', nodeId: 'A' }];
+    const purge: NodeCommandRecord = { type: 'purge', sessionId: customer.sessionId, nodeId: 'A', by: 'B' };
+    await shared.bus.publish([...malformed, purge].map((value) => ({ topic: TOPICS.nodeCommands, key: customer.sessionId, value })));
+    await shared.bus.idle();
+    expect(shared.skipped.map((s) => s.key)).toEqual([customer.sessionId, customer.sessionId]);
+    expect(shared.skipped[0].problem).toMatch(/nodeId/);
+    expect(a.sessionCount).toBe(0);
   });
 });
 

@@ -1,8 +1,8 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { DEFAULT_RULES, ManualClock, SequentialIds, type JoinRequest, type SessionRules } from '@ocs/chat-domain';
-import { TOPICS } from '@ocs/ports';
-import { ChatEngine, type SessionEventRecord } from './chat-engine';
+import { ChatEngine } from './chat-engine';
 import { actor, refusal } from '@ocs/testing';
+import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const ALERT = 10_000;

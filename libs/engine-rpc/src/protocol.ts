@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AfterAction, ChatErrorCode, JoinRequest, KvList, LeaveOptions, MessageRequest, NoticeRequest, ProtocolType } from '@ocs/chat-domain';
+import { wireErrorSchema, type WireError } from '@ocs/contracts';
+import type { AfterAction, JoinRequest, KvList, LeaveOptions, MessageRequest, NoticeRequest, ProtocolType } from '@ocs/chat-domain';
 import type { ChatEngineApi, CreateRequest, SessionView } from '@ocs/chat-engine';
 
 /**
@@ -69,14 +70,11 @@ export function isRpcMethod(method: unknown): method is RpcMethod {
   return typeof method === 'string' && Object.hasOwn(RPC_METHODS, method);
 }
 
-/** A refusal on the wire: ChatErrors carry their code (and, for NOT_OWNER, the owner when known). */
-export interface RpcError {
-  code?: ChatErrorCode;
-  message: string;
-  owner?: string;
-}
+/** The answer to a call: its result, or the engine's refusal in its wire form (`WireError` of the contracts). */
+export type RpcResponseBody = { result?: unknown } | { error: WireError };
 
-export type RpcResponseBody = { result?: unknown } | { error: RpcError };
+/** How a gateway reads an answer: anything else means the node did not answer the RPC. */
+export const rpcResponseSchema = z.union([z.object({ error: wireErrorSchema }), z.object({ result: z.unknown().optional() })]);
 
 /** A view of a remote attachment, as published on its gateway's channel. */
 export interface AttachmentMessage {

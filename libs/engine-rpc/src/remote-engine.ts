@@ -3,7 +3,6 @@ import { z } from 'zod';
 import {
   ChatError,
   type AfterAction,
-  type ChatErrorCode,
   type ChatEvent,
   type JoinRequest,
   type KvList,
@@ -12,8 +11,9 @@ import {
   type NoticeRequest,
 } from '@ocs/chat-domain';
 import type { Actor, ChatEngineApi, CreateRequest, LiveAttachment, PartyCredentials, SessionInfo, SessionView, ViewListener } from '@ocs/chat-engine';
+import { fromWireError, NotOwnerError } from '@ocs/contracts';
 import type { FanOut, Membership, NodeInfo } from '@ocs/ports';
-import { gatewayChannel, type AttachmentMessage, type RpcArgs, type RpcMethod, type RpcResult } from './protocol';
+import { gatewayChannel, rpcResponseSchema, type AttachmentMessage, type RpcArgs, type RpcMethod, type RpcResult } from './protocol';
 
 export interface RemoteEngineOptions {
   /** This gateway: names its fan-out channel, where the nodes publish the views of its live attachments. */
@@ -39,21 +39,6 @@ const DEFAULT_POLL_INTERVAL_MS = 500;
 
 /** A node that did not answer (connection refused, timeout, not the RPC answering): the call may go elsewhere. */
 class Unreachable extends Error {}
-
-/** NOT_OWNER as a node answered it, with the owner it named. */
-class NotOwner extends ChatError {
-  constructor(
-    message: string,
-    readonly owner: string | undefined,
-  ) {
-    super('NOT_OWNER', message);
-  }
-}
-
-const answer = z.union([
-  z.object({ error: z.object({ code: z.string().optional(), message: z.string(), owner: z.string().optional() }) }),
-  z.object({ result: z.unknown().optional() }),
-]);
 
 /** A listener attached through this gateway, and where it is attached now. */
 interface Attachment {
@@ -247,7 +232,7 @@ export class RemoteEngine implements ChatEngineApi {
         if (sessionId !== undefined) await this.remember(sessionId, node.nodeId);
         return { value, nodeId: node.nodeId };
       } catch (error) {
-        if (error instanceof NotOwner && error.owner !== undefined && !redirected) {
+        if (error instanceof NotOwnerError && error.owner !== undefined && !redirected) {
           owner = error.owner;
           redirected = true;
           continue;
@@ -265,7 +250,7 @@ export class RemoteEngine implements ChatEngineApi {
 
   /** One call to one node: its result, or its refusal as the ChatError the engine threw. */
   private async post<M extends RpcMethod>(node: NodeInfo, method: M, args: RpcArgs<M>): Promise<RpcResult<M>> {
-    let body: z.infer<typeof answer>;
+    let body: z.infer<typeof rpcResponseSchema>;
     try {
       const response = await this.fetch(node.url, {
         method: 'POST',
@@ -273,15 +258,12 @@ export class RemoteEngine implements ChatEngineApi {
         body: JSON.stringify({ method, args: withoutTrailingUndefined(args) }),
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });
-      body = answer.parse(await response.json());
+      body = rpcResponseSchema.parse(await response.json());
     } catch (error) {
       throw new Unreachable(`session engine ${node.nodeId} did not answer ${method}`, { cause: error });
     }
     if (!('error' in body)) return body.result as RpcResult<M>;
-    const { code, message, owner } = body.error;
-    if (code === 'NOT_OWNER') throw new NotOwner(message, owner);
-    if (code !== undefined) throw new ChatError(code as ChatErrorCode, message);
-    throw new Error(`session engine ${node.nodeId} failed ${method}: ${message}`);
+    throw fromWireError(body.error) ?? new Error(`session engine ${node.nodeId} failed ${method}: ${body.error.message}`);
   }
 
   /** Asks every alive node at once; the first hit wins and routes its session. */

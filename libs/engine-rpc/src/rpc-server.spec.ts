@@ -4,17 +4,18 @@ import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from 
 import type { ChatEngineApi, SessionView } from '@ocs/chat-engine';
 import { bootstrapApp, createLogger } from '@ocs/observability';
 import { Inbox } from '@ocs/testing';
-import { gatewayChannel, type AttachmentMessage, type RpcError } from './protocol';
+import type { WireError } from '@ocs/contracts';
+import { gatewayChannel, type AttachmentMessage } from './protocol';
 import { EngineRpcServer, rpcRequestListener } from './rpc-server';
 import { actor, AGENT, CUSTOMER, TestCluster, type TestNode } from './test/cluster';
 
-async function post(url: string, body: unknown): Promise<{ status: number; body: { result?: unknown; error?: RpcError } }> {
+async function post(url: string, body: unknown): Promise<{ status: number; body: { result?: unknown; error?: WireError } }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as { result?: unknown; error?: RpcError } };
+  return { status: response.status, body: (await response.json()) as { result?: unknown; error?: WireError } };
 }
 
 let cluster: TestCluster;

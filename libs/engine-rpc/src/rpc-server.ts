@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { isChatError, type ChatError, type ChatErrorCode } from '@ocs/chat-domain';
+import { toWireError } from '@ocs/contracts';
 import type { Actor, ChatEngineApi, SessionView } from '@ocs/chat-engine';
 import type { FanOut } from '@ocs/ports';
 import {
@@ -114,14 +115,7 @@ function badRequest(message: string): RpcResponse {
 }
 
 function refusal(error: ChatError): RpcResponse {
-  const owner = error.code === 'NOT_OWNER' ? ownerNamedBy(error) : undefined;
-  return { status: STATUS[error.code] ?? 422, body: { error: { code: error.code, message: error.message, ...(owner ? { owner } : {}) } } };
-}
-
-/** The node a NOT_OWNER refusal names ("chat session X is served by node Y"); none when no node owns the session. */
-function ownerNamedBy(error: ChatError): string | undefined {
-  const owner = / is served by node (\S+)$/.exec(error.message)?.[1];
-  return owner === 'none' ? undefined : owner;
+  return { status: STATUS[error.code] ?? 422, body: { error: toWireError(error) } };
 }
 
 export const DEFAULT_RPC_PATH = '/engine/rpc';

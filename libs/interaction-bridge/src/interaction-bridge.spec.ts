@@ -1,8 +1,8 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
 import { DEFAULT_RULES, ManualClock, SequentialIds, type SessionRules } from '@ocs/chat-domain';
-import { ChatEngine, type Actor, type Durability, type SessionEventRecord } from '@ocs/chat-engine';
-import { TOPICS } from '@ocs/ports';
+import { ChatEngine, type Actor, type Durability } from '@ocs/chat-engine';
 import { InteractionBridge, NODE_PROPERTY, type BridgeOptions } from './interaction-bridge';
+import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
 
 const SERVICE = { name: 'customer-support', tenantDbid: 1, endpoint: 'default' };
 
@@ -158,6 +158,17 @@ describe('InteractionBridge', () => {
 });
 
 describe('InteractionBridge and purged sessions', () => {
+  it('skips a malformed record, reporting it, and goes on with the next', async () => {
+    const s = await setup();
+    const malformed = [{ type: 'created', sessionId: 'S-bad' }, 'created', { type: 'closed', sessionId: 'S-bad', at: 'yesterday' }];
+    await s.bus.publish(malformed.map((value) => ({ topic: TOPICS.sessionEvents, key: 'S-bad', value })));
+    const { interaction } = await customer(s, { Subject: 'after the bad ones' });
+    expect(interaction.properties.Subject).toBe('after the bad ones');
+    expect(s.errors).toHaveLength(3);
+    expect(s.errors[0]).toMatchObject({ message: expect.stringMatching(/^malformed ocs\.chat\.session-events\.v1 record skipped: .*userData/) });
+    expect(s.interactions.waiting()).toHaveLength(1);
+  });
+
   it('forgets a purged session without closing actions on its interaction', async () => {
     const s = await setup();
     const { actor, interaction } = await customer(s);

@@ -1,15 +1,8 @@
 import type { SessionState } from '@ocs/chat-domain';
-import type { ChatEngineApi, SessionEventRecord } from '@ocs/chat-engine';
-import {
-  TOPICS,
-  type BusRecord,
-  type BusSubscription,
-  type EventBus,
-  type InteractionServer,
-  type TranscriptStore,
-  type UniversalContactServer,
-} from '@ocs/ports';
+import type { ChatEngineApi } from '@ocs/chat-engine';
+import { type BusRecord, type BusSubscription, type EventBus, type InteractionServer, type TranscriptStore, type UniversalContactServer } from '@ocs/ports';
 import { toChatTranscriptXml } from '@ocs/ucs-transcript';
+import { readSessionEvent, TOPICS, type SessionEventRecord } from '@ocs/contracts';
 
 export type StopAbandoned = 'always' | 'never' | 'noagents' | 'noanswer';
 
@@ -31,6 +24,7 @@ export interface BridgeDeps {
   store: TranscriptStore;
   bus: EventBus;
   options: BridgeOptions;
+  /** Told of a session whose handling failed, and of a malformed record (skipped; `sessionId` is then the record's key). */
   onError?: (sessionId: string, error: unknown) => void;
 }
 
@@ -63,7 +57,10 @@ export class InteractionBridge {
   }
 
   private async handle(record: BusRecord): Promise<void> {
-    const value = record.value as SessionEventRecord;
+    const read = readSessionEvent(record.value);
+    if ('ignored' in read) return;
+    if ('problem' in read) return this.deps.onError?.(record.key, new Error(`malformed ${TOPICS.sessionEvents} record skipped: ${read.problem}`));
+    const { value } = read;
     try {
       if (value.type === 'created') await this.created(value);
       else if (value.type === 'properties') await this.update(value.sessionId, value.interactionId, value.properties);

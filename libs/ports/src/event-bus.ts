@@ -18,12 +18,3 @@ export interface EventBus {
   publish(records: readonly BusRecord[]): Promise<void>;
   subscribe(topic: string, group: string, handler: BusHandler): Promise<BusSubscription>;
 }
-
-/** Topic names, versioned with the schema of their values. */
-export const TOPICS = {
-  sessionEvents: 'ocs.chat.session-events.v1',
-  /** Requests addressed to one session-engine node (e.g. purge a session restored elsewhere). */
-  nodeCommands: 'ocs.chat.node-commands.v1',
-  /** What happened to interactions on the shared interaction queue (cluster mode), keyed by interaction id. */
-  interactionEvents: 'ocs.interaction.events.v1',
-} as const;
