@@ -154,8 +154,8 @@ describe('ChatEngine', () => {
     const broken = await engine.read(first.customer, 0);
     expect(broken.closed).toBe(false);
     // Corrupt the first session's state so expiring it throws.
-    const sessions = (engine as unknown as { sessions: Map<string, { expire(): never }> }).sessions;
-    const victim = sessions.get(first.sessionId);
+    const { registry } = (engine as unknown as { parts: { registry: { get(id: string): { expire(): never } | undefined } } }).parts;
+    const victim = registry.get(first.sessionId);
     if (!victim) throw new Error('missing session');
     victim.expire = () => {
       throw new Error('boom');

@@ -6,7 +6,7 @@ import { followNodeCommands } from './node-commands';
 import type { SessionView } from './engine-api';
 import { actor, refusal } from '@ocs/testing';
 import { TOPICS, type SessionEventRecord, type NodeCommandRecord } from '@ocs/contracts';
-import type { Durability } from './chat-engine';
+import type { Durability } from './durability';
 
 const DURABLE: Durability = { autoSave: 1, saveOnError: 'continue', resendAttempts: 2, resendDelayMs: 100 };
 

@@ -1,15 +1,5 @@
-import type {
-  AfterAction,
-  ChatEvent,
-  JoinRequest,
-  KvList,
-  LeaveOptions,
-  MessageRequest,
-  NoticeRequest,
-  ProtocolType,
-  SessionService,
-  UserType,
-} from '@ocs/chat-domain';
+import type { AfterAction, ChatEvent, JoinRequest, KvList, LeaveOptions, MessageRequest, NoticeRequest, ProtocolType, SessionService } from '@ocs/chat-domain';
+import type { EventSender } from '@ocs/contracts';
 
 /**
  * The session engine as the gateways see it. The embedded all-in-one calls it in-process; in a cluster a
@@ -23,15 +13,6 @@ export interface Actor {
   secureKey: string;
   /** The protocol the caller speaks for the party; a key of a party of another protocol is refused (customer APIs say FLEX). */
   via?: ProtocolType;
-}
-
-/** The party an event is from, as readers need it. */
-export interface EventSender {
-  userId: string;
-  nickname: string;
-  userType: UserType;
-  partyNumber: number;
-  isBot: boolean;
 }
 
 export interface EventView {

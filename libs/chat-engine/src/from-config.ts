@@ -1,6 +1,9 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import type { SessionRules } from '@ocs/chat-domain';
-import { ChatEngine, type ChatEngineDeps, type Durability, type OwnershipPolicy } from './chat-engine';
+import { ChatEngine } from './chat-engine';
+import type { ChatEngineDeps } from './engine-parts';
+import type { Durability } from './durability';
+import type { OwnershipPolicy } from './restoration';
 import type { ChatServerConfig } from '@ocs/config';
 import { CryptoIds, systemClock, type EventBus, type TranscriptStore } from '@ocs/ports';
 

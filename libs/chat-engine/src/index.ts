@@ -1,4 +1,8 @@
 export * from './engine-api';
 export * from './chat-engine';
+export type { ChatEngineDeps } from './engine-parts';
+export * from './durability';
+export * from './limits';
+export * from './restoration';
 export * from './from-config';
 export * from './node-commands';

@@ -1,0 +1,70 @@
+import type { ChatSession, Change } from '@ocs/chat-domain';
+import { TOPICS, type NodeCommandRecord, type SessionEventRecord } from '@ocs/contracts';
+import type { BusRecord, EventBus } from '@ocs/ports';
+import { sender } from './live-delivery';
+
+/**
+ * The stream of what happens in sessions, on the bus (`TOPICS.sessionEvents`, keyed by session id, so one session's
+ * records stay in order): creation, every event appended, interaction property changes, the close, a purge, a
+ * restoration. Consumers (the interaction bridge, reporting, push) read it; each change is published before it is
+ * acknowledged.
+ */
+export class SessionEvents {
+  constructor(
+    private readonly bus: EventBus,
+    /** This node (cluster mode): named in `created` and `restored` records. */
+    private readonly nodeId?: string,
+  ) {}
+
+  created(session: ChatSession): Promise<void> {
+    const { state } = session;
+    const record: SessionEventRecord = {
+      type: 'created',
+      sessionId: session.id,
+      at: state.createdAt,
+      userData: state.userData,
+      properties: session.interactionProperties(),
+      ...(state.service ? { service: state.service } : {}),
+      ...(state.password !== undefined ? { password: state.password } : {}),
+      ...(this.nodeId !== undefined ? { nodeId: this.nodeId } : {}),
+    };
+    return this.publish(session.id, [record]);
+  }
+
+  /** The records of one change: its events, the properties it changed, and its close (`closedAt`). */
+  changed(session: ChatSession, change: Change, closedAt: number): Promise<void> {
+    const { interactionId } = session.state;
+    const about = interactionId ? { interactionId } : {};
+    const records: SessionEventRecord[] = change.events.map((event) => ({ type: 'event', sessionId: session.id, event, from: sender(session, event) }));
+    if (change.properties) records.push({ type: 'properties', sessionId: session.id, properties: change.properties, ...about });
+    if (change.closed) records.push({ type: 'closed', sessionId: session.id, at: closedAt, ...about });
+    return this.publish(session.id, records);
+  }
+
+  purged(sessionId: string): Promise<void> {
+    return this.publish(sessionId, [{ type: 'purged', sessionId }]);
+  }
+
+  /** The session was restored on this node after `previousNodeId` was lost. */
+  restored(session: ChatSession, previousNodeId: string): Promise<void> {
+    const { interactionId } = session.state;
+    const record: SessionEventRecord = {
+      type: 'restored',
+      sessionId: session.id,
+      nodeId: this.nodeId ?? '',
+      previousNodeId,
+      ...(interactionId ? { interactionId } : {}),
+    };
+    return this.publish(session.id, [record]);
+  }
+
+  /** Asks `nodeId` to drop its copy of a session this node restored (`session-restore-do-purge`). */
+  requestPurge(sessionId: string, nodeId: string): Promise<void> {
+    const command: NodeCommandRecord = { type: 'purge', sessionId, nodeId, by: this.nodeId ?? '' };
+    return this.bus.publish([{ topic: TOPICS.nodeCommands, key: sessionId, value: command }]);
+  }
+
+  private publish(sessionId: string, records: SessionEventRecord[]): Promise<void> {
+    return this.bus.publish(records.map((value): BusRecord<SessionEventRecord> => ({ topic: TOPICS.sessionEvents, key: sessionId, value })));
+  }
+}
