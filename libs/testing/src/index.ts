@@ -8,6 +8,7 @@ export * from './interaction-server.contract';
 export * from './ucs.contract';
 export * from './ownership.contract';
 export * from './membership.contract';
+export * from './fan-out.contract';
 export * from './chat-helpers';
 export * from './cuttable-proxy';
 export * from './readiness-probe';
