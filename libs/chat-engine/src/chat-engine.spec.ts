@@ -70,7 +70,7 @@ describe('ChatEngine', () => {
     const { engine } = setup();
     const { customer, agent } = await startChat(engine);
     expect((await refusal(engine.message({ ...agent, via: 'FLEX' }, { text: 'x' }))).code).toBe('SESSION_NOT_FOUND');
-    expect((await engine.message({ ...customer, via: 'FLEX' }, { text: 'ok' })).kind).toBe('message');
+    expect((await engine.message({ ...customer, via: 'FLEX' }, { text: 'ok' })).event.kind).toBe('message');
   });
 
   it('finds a party by its secure key', async () => {
@@ -189,7 +189,7 @@ describe('ChatEngine listener isolation', () => {
     });
     const seen: SessionView[] = [];
     await engine.attach(customer, 0, (v) => seen.push(v));
-    const event = await engine.message(agent, { text: 'still delivered' });
+    const { event } = await engine.message(agent, { text: 'still delivered' });
     expect(event).toMatchObject({ kind: 'message', text: 'still delivered' });
     expect(errors).toEqual([sessionId]);
     expect(seen.at(-1)?.events.map((e) => e.event.kind === 'message' && e.event.text)).toEqual(['still delivered']);
@@ -202,6 +202,6 @@ describe('ChatEngine listener isolation', () => {
   it('answers a leave with the party-left event', async () => {
     const { engine } = setup();
     const { agent } = await startChat(engine);
-    expect(await engine.leave(agent, 'KEEP_ALIVE')).toMatchObject({ kind: 'partyLeft', userId: agent.userId, position: 2 });
+    expect((await engine.leave(agent, 'KEEP_ALIVE')).event).toMatchObject({ kind: 'partyLeft', userId: agent.userId, position: 2 });
   });
 });

@@ -11,7 +11,7 @@ import {
   type NoticeRequest,
   type Participant,
 } from '@ocs/chat-domain';
-import type { Actor, ChatEngineApi, CreateRequest, LiveAttachment, PartyCredentials, SessionInfo, SessionView, ViewListener } from './engine-api';
+import type { Actor, ChatEngineApi, CreateRequest, LiveAttachment, Outcome, PartyCredentials, SessionInfo, SessionView, ViewListener } from './engine-api';
 import { engineParts, type ChatEngineDeps, type EngineParts } from './engine-parts';
 import { viewFrom } from './live-delivery';
 import { deniedIfNotFound, partyOf } from './party-access';
@@ -67,23 +67,24 @@ export class ChatEngine implements ChatEngineApi {
     return viewFrom(session, party, fromPosition);
   }
 
-  message(actor: Actor, request: MessageRequest): Promise<ChatEvent> {
-    return this.act(actor, (session, userId) => session.message(userId, request));
+  message(actor: Actor, request: MessageRequest, readFrom?: number): Promise<Outcome> {
+    return this.act(actor, readFrom, (session, userId) => session.message(userId, request));
   }
 
-  notice(actor: Actor, request: NoticeRequest): Promise<ChatEvent> {
-    return this.act(actor, (session, userId) => session.notice(userId, request));
+  notice(actor: Actor, request: NoticeRequest, readFrom?: number): Promise<Outcome> {
+    return this.act(actor, readFrom, (session, userId) => session.notice(userId, request));
   }
 
-  async updateUserData(actor: Actor, userData: KvList): Promise<void> {
+  async updateUserData(actor: Actor, userData: KvList, readFrom?: number): Promise<SessionView> {
     const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
     session.updateUserData(party.userId, userData);
     this.reschedule(session);
+    return viewFrom(session, party, readFrom);
   }
 
-  leave(actor: Actor, afterAction: AfterAction, options: LeaveOptions = {}): Promise<ChatEvent> {
-    return this.act(actor, (session, userId) => session.leave(userId, afterAction, options));
+  leave(actor: Actor, afterAction: AfterAction, options: LeaveOptions = {}, readFrom?: number): Promise<Outcome> {
+    return this.act(actor, readFrom, (session, userId) => session.leave(userId, afterAction, options));
   }
 
   async disconnect(actor: Actor): Promise<void> {
@@ -151,17 +152,19 @@ export class ChatEngine implements ChatEngineApi {
     await this.commit(session, session.configureSession(options));
   }
 
-  async fileLimits(actor: Actor): Promise<Record<string, string>> {
+  async fileLimits(actor: Actor, readFrom?: number): Promise<{ limits: Record<string, string>; view: SessionView }> {
     const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
     this.reschedule(session);
-    return session.fileLimits();
+    return { limits: session.fileLimits(), view: viewFrom(session, party, readFrom) };
   }
 
-  async checkUpload(actor: Actor, file: { name: string; size: number }): Promise<void> {
+  async checkUpload(actor: Actor, file: { name: string; size: number }): Promise<{ interactionId?: string }> {
     const { session, party } = await this.authenticate(actor);
     session.checkUpload(party.userId, file);
     this.reschedule(session);
+    const { interactionId } = session.state;
+    return interactionId ? { interactionId } : {};
   }
 
   async download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }> {
@@ -223,13 +226,13 @@ export class ChatEngine implements ChatEngineApi {
     return change.events[change.events.length - 1];
   }
 
-  /** Runs a party's command; answers its first event (the party's own). */
-  private async act(actor: Actor, command: (session: ChatSession, userId: string) => Change): Promise<ChatEvent> {
+  /** Runs a party's command; answers its first event (the party's own) and the party's view from `readFrom`. */
+  private async act(actor: Actor, readFrom: number | undefined, command: (session: ChatSession, userId: string) => Change): Promise<Outcome> {
     const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
     const change = command(session, party.userId);
     await this.commit(session, change);
-    return change.events[0];
+    return { event: change.events[0], view: viewFrom(session, party, readFrom) };
   }
 
   private async session(sessionId: string): Promise<ChatSession> {

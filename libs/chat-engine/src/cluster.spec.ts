@@ -295,7 +295,7 @@ describe('session-restore-do-purge', () => {
     expect(a.sessionCount).toBe(0);
     expect(await a.findParty(customer.secureKey)).toBeUndefined();
     expect(b.sessionCount).toBe(1);
-    expect((await b.message(customer, { text: 'still here' })).kind).toBe('message');
+    expect((await b.message(customer, { text: 'still here' })).event.kind).toBe('message');
   });
 
   it('is off by default: the previous owner keeps its copy until it next touches the session', async () => {

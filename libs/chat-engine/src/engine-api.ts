@@ -66,6 +66,16 @@ export interface SessionInfo {
   nextPosition: number;
 }
 
+/**
+ * What a party's command answers: the event it appended (the party's own) and the party's view afterwards, with the
+ * events from the position the caller asked for (`readFrom`; none when it asked for none), so that a customer's
+ * operation and the reply it needs are one call.
+ */
+export interface Outcome {
+  event: ChatEvent;
+  view: SessionView;
+}
+
 export type ViewListener = (view: SessionView) => void;
 
 export interface LiveAttachment {
@@ -79,11 +89,14 @@ export interface ChatEngineApi {
   join(sessionId: string, request: JoinRequest): Promise<{ party: PartyCredentials; view: SessionView }>;
   /** Reads what the actor may see from `fromPosition`; counts as protocol activity of a customer. */
   read(actor: Actor, fromPosition: number): Promise<SessionView>;
-  message(actor: Actor, request: MessageRequest): Promise<ChatEvent>;
-  notice(actor: Actor, request: NoticeRequest): Promise<ChatEvent>;
-  updateUserData(actor: Actor, userData: KvList): Promise<void>;
-  /** Answers with the party's own party-left event. */
-  leave(actor: Actor, afterAction: AfterAction, options?: LeaveOptions): Promise<ChatEvent>;
+  // Commands of a party. `readFrom`: the transcript position the answered view starts at; without it, the view
+  // carries the session's state and no events.
+  message(actor: Actor, request: MessageRequest, readFrom?: number): Promise<Outcome>;
+  notice(actor: Actor, request: NoticeRequest, readFrom?: number): Promise<Outcome>;
+  /** Merges into the session's user data (the transcript does not change); answers the party's view. */
+  updateUserData(actor: Actor, userData: KvList, readFrom?: number): Promise<SessionView>;
+  /** The outcome's event is the party's own party-left event. */
+  leave(actor: Actor, afterAction: AfterAction, options?: LeaveOptions, readFrom?: number): Promise<Outcome>;
   /** The party's connection dropped: it is removed at once (reason: disconnect). */
   disconnect(actor: Actor): Promise<void>;
   /** The session and party a secure key belongs to (clients that present only their key). */
@@ -101,8 +114,10 @@ export interface ChatEngineApi {
   configureIdleControl(sessionId: string, parameters: Record<string, string>): Promise<void>;
   configureSession(sessionId: string, options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Promise<void>;
   // Customer file transfer: limits, the check before a file is stored, and counted downloads.
-  fileLimits(actor: Actor): Promise<Record<string, string>>;
-  checkUpload(actor: Actor, file: { name: string; size: number }): Promise<void>;
+  /** The limits and what the customer used, with its view from `readFrom`. */
+  fileLimits(actor: Actor, readFrom?: number): Promise<{ limits: Record<string, string>; view: SessionView }>;
+  /** Refuses a file the party may not upload; answers the session's interaction, which the stored document names. */
+  checkUpload(actor: Actor, file: { name: string; size: number }): Promise<{ interactionId?: string }>;
   download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }>;
   /** Live delivery of every later change the party may see; a live attachment keeps a customer from timing out. */
   attach(actor: Actor, fromPosition: number, listener: ViewListener): Promise<LiveAttachment>;

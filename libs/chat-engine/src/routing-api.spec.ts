@@ -318,11 +318,15 @@ describe('file transfer through the engine', () => {
 
   it('fileLimits, checkUpload and download work for the party with its key', async () => {
     const { engine, customer } = await chatWithFile();
-    expect(await engine.fileLimits(customer)).toMatchObject({ 'upload-max-files': '3', 'used-upload-max-files': '1', 'used-upload-max-total-size': '10' });
-    await expect(engine.checkUpload(customer, { name: 'b.pdf', size: 10 })).resolves.toBeUndefined();
+    expect((await engine.fileLimits(customer)).limits).toMatchObject({
+      'upload-max-files': '3',
+      'used-upload-max-files': '1',
+      'used-upload-max-total-size': '10',
+    });
+    await expect(engine.checkUpload(customer, { name: 'b.pdf', size: 10 })).resolves.toEqual({});
     expect((await refusal(engine.checkUpload(customer, { name: 'b.exe', size: 10 }))).code).toBe('UPLOAD_TYPE_NOT_ALLOWED');
     expect(await engine.download(customer, '1')).toEqual({ documentId: 'DOC1', name: 'a.pdf' });
-    expect((await engine.fileLimits(customer))['used-download-attempts']).toBe('1');
+    expect((await engine.fileLimits(customer)).limits['used-download-attempts']).toBe('1');
   });
 
   it('a wrong key or an unknown session is SESSION_NOT_FOUND, and counts nothing', async () => {
@@ -333,12 +337,12 @@ describe('file transfer through the engine', () => {
     expect((await refusal(engine.download(wrong, '1'))).code).toBe('SESSION_NOT_FOUND');
     const unknown = { ...customer, sessionId: 'FFFFFFFFFFFFFFFF' };
     expect((await refusal(engine.download(unknown, '1'))).code).toBe('SESSION_NOT_FOUND');
-    expect((await engine.fileLimits(customer))['used-download-attempts']).toBe('0');
+    expect((await engine.fileLimits(customer)).limits['used-download-attempts']).toBe('0');
   });
 
   it("a download acts as the authenticated party: the agent's is not counted", async () => {
     const { engine, customer, agent } = await chatWithFile();
     expect((await engine.download(agent, '1')).documentId).toBe('DOC1');
-    expect((await engine.fileLimits(customer))['used-download-attempts']).toBe('0');
+    expect((await engine.fileLimits(customer)).limits['used-download-attempts']).toBe('0');
   });
 });

@@ -25,10 +25,18 @@ const ENGINE_CALLS = {
   createSession: z.tuple([object<CreateRequest>()]),
   join: z.tuple([sessionId, object<JoinRequest>()]),
   read: z.tuple([actor, position]),
-  message: z.tuple([actor, object<MessageRequest>()]),
-  notice: z.tuple([actor, object<NoticeRequest>()]),
-  updateUserData: z.tuple([actor, object<KvList>()]),
-  leave: z.tuple([actor, word<AfterAction>(), object<LeaveOptions>().optional()]),
+  message: z.tuple([actor, object<MessageRequest>(), position.optional()]),
+  notice: z.tuple([actor, object<NoticeRequest>(), position.optional()]),
+  updateUserData: z.tuple([actor, object<KvList>(), position.optional()]),
+  // An omitted `options` travels as null when `readFrom` follows it.
+  leave: z.tuple([
+    actor,
+    word<AfterAction>(),
+    object<LeaveOptions>()
+      .nullish()
+      .transform((options) => options ?? undefined),
+    position.optional(),
+  ]),
   disconnect: z.tuple([actor]),
   findParty: z.tuple([z.string()]),
   bindInteraction: z.tuple([sessionId, z.string()]),
@@ -40,7 +48,7 @@ const ENGINE_CALLS = {
   sessionInfo: z.tuple([sessionId]),
   configureIdleControl: z.tuple([sessionId, z.record(z.string(), z.string())]),
   configureSession: z.tuple([sessionId, object<Parameters<ChatEngineApi['configureSession']>[1]>()]),
-  fileLimits: z.tuple([actor]),
+  fileLimits: z.tuple([actor, position.optional()]),
   checkUpload: z.tuple([actor, z.object({ name: z.string(), size: z.number() })]),
   download: z.tuple([actor, z.string()]),
 } satisfies { [M in Exclude<keyof ChatEngineApi, 'attach'>]: z.ZodType<Parameters<ChatEngineApi[M]>> };

@@ -156,7 +156,7 @@ describe('RemoteEngine', () => {
     const remote = cluster.gateway('g1', { requestTimeoutMs: 200 });
     const { sessionId, customer } = await chat(remote);
     await cluster.membership.setRoute(sessionId, 'H', 60_000);
-    expect((await remote.message(customer, { text: 'still here' })).position).toBe(2);
+    expect((await remote.message(customer, { text: 'still here' })).event.position).toBe(2);
     expect(await cluster.membership.route(sessionId)).toBe('A');
   });
 

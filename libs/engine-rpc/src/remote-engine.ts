@@ -10,7 +10,7 @@ import {
   type MessageRequest,
   type NoticeRequest,
 } from '@ocs/chat-domain';
-import type { Actor, ChatEngineApi, CreateRequest, LiveAttachment, PartyCredentials, SessionInfo, SessionView, ViewListener } from '@ocs/chat-engine';
+import type { Actor, ChatEngineApi, CreateRequest, LiveAttachment, Outcome, PartyCredentials, SessionInfo, SessionView, ViewListener } from '@ocs/chat-engine';
 import { fromWireError, NotOwnerError } from '@ocs/contracts';
 import type { FanOut, Membership, NodeInfo } from '@ocs/ports';
 import { gatewayChannel, rpcResponseSchema, type AttachmentMessage, type RpcArgs, type RpcMethod, type RpcResult } from './protocol';
@@ -90,20 +90,20 @@ export class RemoteEngine implements ChatEngineApi {
     return this.onSession(actor.sessionId, 'read', [actor, fromPosition]);
   }
 
-  message(actor: Actor, request: MessageRequest): Promise<ChatEvent> {
-    return this.onSession(actor.sessionId, 'message', [actor, request]);
+  message(actor: Actor, request: MessageRequest, readFrom?: number): Promise<Outcome> {
+    return this.onSession(actor.sessionId, 'message', [actor, request, readFrom]);
   }
 
-  notice(actor: Actor, request: NoticeRequest): Promise<ChatEvent> {
-    return this.onSession(actor.sessionId, 'notice', [actor, request]);
+  notice(actor: Actor, request: NoticeRequest, readFrom?: number): Promise<Outcome> {
+    return this.onSession(actor.sessionId, 'notice', [actor, request, readFrom]);
   }
 
-  updateUserData(actor: Actor, userData: KvList): Promise<void> {
-    return this.onSession(actor.sessionId, 'updateUserData', [actor, userData]);
+  updateUserData(actor: Actor, userData: KvList, readFrom?: number): Promise<SessionView> {
+    return this.onSession(actor.sessionId, 'updateUserData', [actor, userData, readFrom]);
   }
 
-  leave(actor: Actor, afterAction: AfterAction, options?: LeaveOptions): Promise<ChatEvent> {
-    return this.onSession(actor.sessionId, 'leave', [actor, afterAction, options]);
+  leave(actor: Actor, afterAction: AfterAction, options?: LeaveOptions, readFrom?: number): Promise<Outcome> {
+    return this.onSession(actor.sessionId, 'leave', [actor, afterAction, options, readFrom]);
   }
 
   disconnect(actor: Actor): Promise<void> {
@@ -158,11 +158,11 @@ export class RemoteEngine implements ChatEngineApi {
     return this.onSession(sessionId, 'configureSession', [sessionId, options]);
   }
 
-  fileLimits(actor: Actor): Promise<Record<string, string>> {
-    return this.onSession(actor.sessionId, 'fileLimits', [actor]);
+  fileLimits(actor: Actor, readFrom?: number): Promise<{ limits: Record<string, string>; view: SessionView }> {
+    return this.onSession(actor.sessionId, 'fileLimits', [actor, readFrom]);
   }
 
-  checkUpload(actor: Actor, file: { name: string; size: number }): Promise<void> {
+  checkUpload(actor: Actor, file: { name: string; size: number }): Promise<{ interactionId?: string }> {
     return this.onSession(actor.sessionId, 'checkUpload', [actor, file]);
   }
 

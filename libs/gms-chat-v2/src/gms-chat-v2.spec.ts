@@ -2,7 +2,7 @@ import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { ChatError, DEFAULT_RULES, ManualClock, SequentialIds } from '@ocs/chat-domain';
 import { ChatEngine, type Actor } from '@ocs/chat-engine';
 import { GmsApiError, toGmsFailure } from './errors';
-import { CustomerChat } from './operations';
+import { CustomerChat, type ChatOperation } from './operations';
 import { eventAttributes, readRequestChat, stringMap, transcriptPosition } from './requests';
 
 function setup() {
@@ -150,6 +150,42 @@ describe('operations', () => {
     const last = await chat.operate('refresh', actor, {});
     expect(last.chatEnded).toBe(true);
     expect(last.messages.map((m) => m.type)).toEqual(['ParticipantJoined', 'Message', 'ParticipantLeft']);
+  });
+
+  it('makes one engine call per operation, which answers the reply the customer asked for', async () => {
+    const { engine } = setup();
+    const calls: string[] = [];
+    const counting = new Proxy(engine, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const chat = new CustomerChat(counting, { alias: '7', service: () => ({ tenantDbid: 1, endpoint: 'default' }) });
+    const { actor } = await started(chat);
+    const operations: Array<[ChatOperation, Record<string, string>]> = [
+      ['send', { message: 'hi', transcriptPosition: '1' }],
+      ['startTyping', {}],
+      ['stopTyping', { transcriptPosition: '2' }],
+      ['pushUrl', { pushUrl: 'https://example.com' }],
+      ['customNotice', { message: 'x', transcriptPosition: '-1' }],
+      ['updateNickname', { nickname: 'Annie' }],
+      ['updateData', { 'userData[Page]': 'checkout', transcriptPosition: '1' }],
+      ['refresh', {}],
+      ['disconnect', { transcriptPosition: '1' }],
+    ];
+    for (const [operation, fields] of operations) {
+      calls.length = 0;
+      const reply = await chat.operate(operation, actor, fields);
+      expect({ operation, calls: calls.length }).toEqual({ operation, calls: 1 });
+      const position = fields.transcriptPosition ?? (operation === 'refresh' ? '1' : undefined);
+      const expected = position === undefined ? 0 : position === '-1' ? 1 : (reply.nextPosition ?? 0) - Number(position);
+      expect({ operation, messages: reply.messages?.length ?? 0 }).toEqual({ operation, messages: expected });
+    }
   });
 
   it('refuses missing fields by name', async () => {

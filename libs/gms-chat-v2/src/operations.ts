@@ -1,5 +1,5 @@
 import type { SessionService } from '@ocs/chat-domain';
-import type { Actor, ChatEngineApi, PartyCredentials } from '@ocs/chat-engine';
+import type { Actor, ChatEngineApi, PartyCredentials, SessionView } from '@ocs/chat-engine';
 import { GmsApiError } from './errors';
 import { eventAttributes, optionalString, readRequestChat, requiredString, stringMap, transcriptPosition, type Fields } from './requests';
 import { toGmsResponse, type GmsResponse } from './response';
@@ -72,59 +72,80 @@ export class CustomerChat {
     return { party, response: toGmsResponse(view, { secureKey: party.secureKey, alias: this.alias }) };
   }
 
-  /** Runs one operation for the customer `actor` and answers with the transcript the request asked for. */
+  /**
+   * Runs one operation for the customer `actor` and answers with the transcript the request asked for: one engine call,
+   * which answers the customer's view along with the command (in a cluster: one RPC to the session's node).
+   */
   async operate(operation: ChatOperation, actor: Actor, fields: Fields): Promise<GmsResponse> {
     const position = transcriptPosition(fields);
+    const from = readFrom(operation === 'refresh' ? (position ?? 1) : position);
+    const view = await this.command(operation, actor, fields, from);
+    return this.reply(actor, view, operation === 'refresh' ? (position ?? 1) : position);
+  }
+
+  /** The reply for `actor` with the events from 1-based `position` on (none when undefined, the latest one when negative). */
+  async respond(actor: Actor, position: number | undefined): Promise<GmsResponse> {
+    return this.reply(actor, await this.engine.read(actor, readFrom(position) ?? Number.MAX_SAFE_INTEGER), position);
+  }
+
+  /** `view` as the GMS reply for `actor`; a negative `position` asks for the latest event only. */
+  reply(actor: Actor, view: SessionView, position: number | undefined): GmsResponse {
+    const shown = position !== undefined && position < 0 ? { ...view, events: view.events.slice(-1) } : view;
+    return toGmsResponse(shown, { secureKey: actor.secureKey, alias: this.alias });
+  }
+
+  private async command(operation: ChatOperation, actor: Actor, fields: Fields, from: number | undefined): Promise<SessionView> {
     switch (operation) {
       case 'send':
-        await this.engine.message(actor, {
-          text: requiredString(fields, 'message'),
-          ...optional('messageType', optionalString(fields, 'messageType')),
-          ...optional('eventAttributes', eventAttributes(fields)),
-        });
-        break;
+        return (
+          await this.engine.message(
+            actor,
+            {
+              text: requiredString(fields, 'message'),
+              ...optional('messageType', optionalString(fields, 'messageType')),
+              ...optional('eventAttributes', eventAttributes(fields)),
+            },
+            from,
+          )
+        ).view;
       case 'startTyping':
-      case 'stopTyping':
-        await this.engine.notice(actor, {
-          noticeType: operation === 'startTyping' ? 'TYPING_STARTED' : 'TYPING_STOPPED',
-          text: optionalString(fields, 'message') ?? '',
-        });
-        break;
+      case 'stopTyping': {
+        const noticeType = operation === 'startTyping' ? 'TYPING_STARTED' : 'TYPING_STOPPED';
+        return (await this.engine.notice(actor, { noticeType, text: optionalString(fields, 'message') ?? '' }, from)).view;
+      }
       case 'pushUrl':
-        await this.engine.notice(actor, { noticeType: 'PUSH_URL', text: requiredString(fields, 'pushUrl') });
-        break;
-      case 'customNotice':
-        await this.engine.notice(actor, {
+        return (await this.engine.notice(actor, { noticeType: 'PUSH_URL', text: requiredString(fields, 'pushUrl') }, from)).view;
+      case 'customNotice': {
+        const notice = {
           noticeType: 'USER_CUSTOM',
           text: optionalString(fields, 'message') ?? '',
           ...optional('eventAttributes', eventAttributes(fields)),
           ...optional('userData', stringMap(fields, 'userData')),
-        });
-        break;
+        };
+        return (await this.engine.notice(actor, notice, from)).view;
+      }
       case 'updateNickname':
-        await this.engine.notice(actor, { noticeType: 'USER_UPDATE_NICK', text: requiredString(fields, 'nickname').trim() });
-        break;
+        return (await this.engine.notice(actor, { noticeType: 'USER_UPDATE_NICK', text: requiredString(fields, 'nickname').trim() }, from)).view;
       case 'updateData': {
         const userData = stringMap(fields, 'userData');
         if (!userData) throw new GmsApiError(400, 400, 'userData is required');
-        await this.engine.updateUserData(actor, userData);
-        break;
+        return this.engine.updateUserData(actor, userData, from);
       }
       case 'disconnect':
-        await this.engine.leave(actor, 'KEEP_ALIVE');
-        break;
+        return (await this.engine.leave(actor, 'KEEP_ALIVE', undefined, from)).view;
       case 'refresh':
-        break;
+        return this.engine.read(actor, from ?? 0);
     }
-    return this.respond(actor, operation === 'refresh' ? (position ?? 1) : position);
   }
+}
 
-  /** The reply for `actor`, with the events from 1-based `position` on (none when undefined, the latest one when negative). */
-  async respond(actor: Actor, position: number | undefined): Promise<GmsResponse> {
-    const view = await this.engine.read(actor, position === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, position - 1));
-    const shown = position !== undefined && position < 0 ? { ...view, events: view.events.slice(-1) } : view;
-    return toGmsResponse(shown, { secureKey: actor.secureKey, alias: this.alias });
-  }
+/**
+ * The transcript position an engine view starts at, for a 1-based GMS `transcriptPosition`: none for none; all for a
+ * negative one (the latest event only, cut by `reply`).
+ */
+export function readFrom(position: number | undefined): number | undefined {
+  if (position === undefined) return undefined;
+  return position < 0 ? 0 : Math.max(0, position - 1);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

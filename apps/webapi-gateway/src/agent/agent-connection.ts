@@ -98,13 +98,13 @@ export class AgentConnection {
       case 'join':
         return this.join(identity, request);
       case 'message':
-        return this.socket.send(toAck(request, await this.engine.message(this.party(request.sessionId), toMessageRequest(request))));
+        return this.socket.send(toAck(request, (await this.engine.message(this.party(request.sessionId), toMessageRequest(request))).event));
       case 'notify':
-        return this.socket.send(toAck(request, await this.engine.notice(this.party(request.sessionId), toNoticeRequest(request))));
+        return this.socket.send(toAck(request, (await this.engine.notice(this.party(request.sessionId), toNoticeRequest(request))).event));
       case 'releaseParty': {
-        const left = await this.engine.leave(this.party(request.sessionId), request.afterAction, toLeaveOptions(request));
+        const { event } = await this.engine.leave(this.party(request.sessionId), request.afterAction, toLeaveOptions(request));
         this.forget(request.sessionId);
-        return this.socket.send(toAck(request, left));
+        return this.socket.send(toAck(request, event));
       }
       case 'refresh':
         return this.deliver(await this.engine.read(this.party(request.sessionId), request.fromPosition), request.requestId);

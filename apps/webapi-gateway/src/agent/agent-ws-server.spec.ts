@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { AGENT_CLOSE_CODES, type SessionInfoEvent, type WireEvent } from '@ocs/agent-protocol';
 import { DEFAULT_RULES, type ChatEvent } from '@ocs/chat-domain';
-import { ChatEngine, type Actor, type ChatEngineDeps, type PartyCredentials, type SessionView } from '@ocs/chat-engine';
+import { ChatEngine, type Outcome, type Actor, type ChatEngineDeps, type PartyCredentials, type SessionView } from '@ocs/chat-engine';
 import { CryptoIds, systemClock } from '@ocs/ports';
 import { AgentTestClient as TestClient, within } from '@ocs/testing';
 import type { ClientOptions } from 'ws';
@@ -544,7 +544,7 @@ describe('AgentWsServer', () => {
 
     it('answers an unexpected engine failure with INTERNAL and logs it without its message', async () => {
       class FailingEngine extends ChatEngine {
-        override async message(): Promise<ChatEvent> {
+        override async message(): Promise<Outcome> {
           throw new Error('store unavailable: message-text-value');
         }
       }

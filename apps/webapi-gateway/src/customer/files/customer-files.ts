@@ -8,6 +8,7 @@ import {
   fileLimitsResponse,
   fileUploadedNotice,
   fileUploadedResponse,
+  readFrom,
   secureKeyActor,
   type Fields,
   type GmsResponse,
@@ -35,10 +36,8 @@ export class CustomerFiles {
   }
 
   async limits(actor: Actor): Promise<GmsResponse> {
-    const { engine } = this.options;
-    const limits = await engine.fileLimits(actor);
     // Read from the start: the limits notice comes from the customer, as its own events name it.
-    const view = await engine.read(actor, 0);
+    const { limits, view } = await this.options.engine.fileLimits(actor, 0);
     return fileLimitsResponse(view, limits, { secureKey: actor.secureKey, alias: this.chat.alias }, Date.now());
   }
 
@@ -49,21 +48,20 @@ export class CustomerFiles {
   async upload(actor: Actor, file: FilePart | undefined, fields: Fields, position: number | undefined): Promise<GmsResponse> {
     if (!file) throw new GmsApiError(400, 400, 'file is required: send the file as the multipart part "file"');
     const { engine, ucs } = this.options;
-    await engine.checkUpload(actor, { name: file.originalname, size: file.buffer.length });
-    const { interactionId } = await engine.sessionInfo(actor.sessionId);
+    const { interactionId } = await engine.checkUpload(actor, { name: file.originalname, size: file.buffer.length });
     const document = await ucs.addDocument({
       name: file.originalname,
       mimeType: file.mimetype,
       content: file.buffer,
       ...(interactionId ? { interactionId } : {}),
     });
-    const event = await engine.notice(actor, fileUploadedNotice(document, fields)).catch(async (error: unknown) => {
+    const { event, view } = await engine.notice(actor, fileUploadedNotice(document, fields), readFrom(position)).catch(async (error: unknown) => {
       await ucs
         .removeDocument(document.documentId)
         .catch((err: unknown) => this.logger.error({ err, documentId: document.documentId }, 'could not remove the document of a refused upload'));
       throw error;
     });
-    return fileUploadedResponse(await this.chat.respond(actor, position), String(event.userData?.[FILE_KEYS.id]));
+    return fileUploadedResponse(this.chat.reply(actor, view, position), String(event.userData?.[FILE_KEYS.id]));
   }
 
   /** Counted against the customer's `download-attempts`; a file of another chat is unknown here. */
@@ -82,8 +80,8 @@ export class CustomerFiles {
       fileId,
     );
     if (!file) throw new ChatError('FILE_NOT_FOUND', `no file ${fileId.slice(0, 40)} in this chat`);
-    await engine.notice(actor, fileDeletedNotice(fileId));
+    const { view } = await engine.notice(actor, fileDeletedNotice(fileId), readFrom(position));
     await ucs.removeDocument(file.documentId);
-    return this.chat.respond(actor, position);
+    return this.chat.reply(actor, view, position);
   }
 }
