@@ -1,0 +1,14 @@
+import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
+import { DEFAULT_RULES, ManualClock, SequentialIds } from '@ocs/chat-domain';
+import { chatEngineApiContract } from '@ocs/testing';
+import { ChatEngine } from './chat-engine';
+
+chatEngineApiContract('the engine in-process', async () => ({
+  api: new ChatEngine({
+    clock: new ManualClock(),
+    ids: new SequentialIds(),
+    rules: DEFAULT_RULES,
+    store: new MemoryTranscriptStore(),
+    bus: new MemoryEventBus(),
+  }),
+}));
