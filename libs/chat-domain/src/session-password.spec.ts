@@ -1,4 +1,4 @@
-import { SequentialIds } from './clock';
+import { SequentialIds } from './test/clock';
 import { ChatSession } from './session';
 import { agent, customer, errorCode, join, makeContext, supervisor } from './test/helpers';
 import type { JoinRequest } from './session';

@@ -1,5 +1,6 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { DEFAULT_RULES, ManualClock, SequentialIds } from '@ocs/chat-domain';
+import { DEFAULT_RULES } from '@ocs/chat-domain';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { TOPICS, type BusRecord } from '@ocs/ports';
 import { ChatEngine, type SessionEventRecord } from './chat-engine';
 import type { SessionView } from './engine-api';

@@ -1,4 +1,5 @@
-import { DEFAULT_RULES, ManualClock, SequentialIds, type SessionState } from '@ocs/chat-domain';
+import { DEFAULT_RULES, type SessionState } from '@ocs/chat-domain';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { CryptoIds, TOPICS, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
 import { MemoryEventBus, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { ChatEngine, type Durability, type NodeCommandRecord, type SessionEventRecord } from './chat-engine';

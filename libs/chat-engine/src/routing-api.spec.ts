@@ -1,5 +1,6 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { DEFAULT_RULES, ManualClock, SequentialIds, type JoinRequest, type SessionRules } from '@ocs/chat-domain';
+import { DEFAULT_RULES, type JoinRequest, type SessionRules } from '@ocs/chat-domain';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { TOPICS } from '@ocs/ports';
 import { ChatEngine, type SessionEventRecord } from './chat-engine';
 import { actor, refusal } from '@ocs/testing';

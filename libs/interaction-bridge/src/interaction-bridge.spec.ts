@@ -1,5 +1,6 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
-import { DEFAULT_RULES, ManualClock, SequentialIds, type SessionRules } from '@ocs/chat-domain';
+import { DEFAULT_RULES, type SessionRules } from '@ocs/chat-domain';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { ChatEngine, type Actor, type Durability, type SessionEventRecord } from '@ocs/chat-engine';
 import { TOPICS } from '@ocs/ports';
 import { InteractionBridge, NODE_PROPERTY, type BridgeOptions } from './interaction-bridge';
