@@ -1,4 +1,3 @@
-import type { Clock, IdSource } from './clock';
 import {
   ASYNC_CHECK_AT_KEY,
   ASYNC_MODE_KEY,
@@ -8,22 +7,11 @@ import {
   isAsyncActivity,
   type AsyncState,
   type AsyncStatus,
-} from './async-chat';
-import { ChatError } from './errors';
-import {
-  FILE_DELETED,
-  FILE_KEYS,
-  FILE_UPLOADED,
-  NO_FILES_USED,
-  checkCustomerUpload,
-  checkUploadNotice,
-  fileLimitsView,
-  findFile,
-  type FileCounters,
-} from './files';
-import { cloneKv, mergeKv, sameSecret, setKv, utf8Length } from './kv';
-import { eventForVersion } from './protocol-version';
-import type { SessionRules } from './rules';
+} from '../async-chat';
+import { ChatError } from '../errors';
+import { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from '../files';
+import { cloneKv, mergeKv, sameSecret, setKv, utf8Length } from '../kv';
+import { eventForVersion } from '../protocol-version';
 import {
   LEAVE_REASONS,
   MAX_CLIENT_VERSION,
@@ -40,13 +28,12 @@ import {
   type NoticeType,
   type Participant,
   type PartyLeftEvent,
-  type ProtocolType,
   type QuitReasonCode,
-  type SessionStatus,
-  type UserType,
-  type Visibility,
-} from './types';
-import { isVisibleTo, mayRead, mayUseVisibility } from './visibility';
+} from '../types';
+import { isVisibleTo, mayRead, mayUseVisibility } from '../visibility';
+import { appended, sharedService } from './memory';
+import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
+import type { SessionContext, SessionState } from './state';
 
 export const SESSION_PASSWORD_KEY = 'GCTI_Chat_SessionPassword';
 export const SET_PARTY_STYLE_KEY = 'GCTI_Chat_SetPartyStyle';
@@ -62,102 +49,6 @@ const QUIT_REASON_PATH = ['GCTI_SYSTEM', 'quit-reason-code'] as const;
 
 /** Notice types a participant may send; idle-control notices come from the server only. */
 const PARTY_NOTICES: readonly NoticeType[] = NOTICE_TYPES.filter((t) => !t.startsWith('IDLE_CONTROL_'));
-
-export interface SessionContext {
-  clock: Clock;
-  ids: IdSource;
-  rules: SessionRules;
-}
-
-/** Everything a session is, as plain data: what storage keeps and restoration loads. */
-export interface SessionState {
-  id: string;
-  createdAt: number;
-  status: SessionStatus;
-  closedAt?: number;
-  /** In join order; parties that left stay, marked not present. */
-  participants: Participant[];
-  transcript: ChatEvent[];
-  /** Session user data: the creator's data, updated by `updateData`. */
-  userData: KvList;
-  /** Enforced session password; never shown in the transcript. */
-  password?: string;
-  nextEventId: number;
-  /** The Interaction Server interaction that stands for this session. */
-  interactionId?: string;
-  /** The customer API service the session came in on and where it is routed. */
-  service?: SessionService;
-  /** Set for an async session (`GCTI_Chat_AsyncMode=true` at creation). */
-  async?: AsyncState;
-  /** Customer file-transfer allowance used so far. */
-  files?: FileCounters;
-  /** Inactivity-control parameters a workflow set for this session (ESP `IdleControlConfigure`). */
-  idleControl?: Record<string, string>;
-  /** Language a workflow set for this session (ESP `ConfigureSession`). */
-  language?: { code?: string; name?: string };
-  /** The session was restored on this node after its owner was lost. */
-  restored?: boolean;
-}
-
-export interface SessionService {
-  name: string;
-  tenantDbid: number;
-  endpoint: string;
-}
-
-export interface JoinRequest {
-  userType: UserType;
-  nickname: string;
-  protocol: ProtocolType;
-  personId?: string;
-  visibility?: Visibility;
-  clientVersion?: number;
-  timeZoneOffset?: number;
-  userData?: KvList;
-  eventAttributes?: KvList;
-  text?: string;
-}
-
-export interface SendOptions {
-  visibility?: Visibility;
-  /** Makes the message or notice direct: only sender and receiver see it. */
-  receiverId?: string;
-  userData?: KvList;
-  eventAttributes?: KvList;
-}
-
-export interface MessageRequest extends SendOptions {
-  text: string;
-  messageType?: string;
-}
-
-export interface NoticeRequest extends SendOptions {
-  noticeType: string;
-  text?: string;
-}
-
-export interface LeaveOptions {
-  text?: string;
-  /** The agent leaves because it transferred the chat to a queue (async status 5). */
-  transferred?: boolean;
-  userData?: KvList;
-  eventAttributes?: KvList;
-}
-
-/** What a command changed: the events it appended, whether it closed the session, interaction properties to update. */
-export interface Change {
-  events: ChatEvent[];
-  closed: boolean;
-  properties?: Record<string, string>;
-}
-
-export interface CreateSessionRequest {
-  id: string;
-  creator: JoinRequest;
-  /** Session user data; defaults to the creator's user data. */
-  userData?: KvList;
-  service?: SessionService;
-}
 
 type EventInput<E extends ChatEvent> = Omit<E, 'position' | 'eventId' | 'at' | 'nickname'>;
 
@@ -812,37 +703,6 @@ export class ChatSession {
     }
     return nickname;
   }
-}
-
-/** Services sessions came in on, shared: there are few of them and many sessions each. */
-const services = new Map<string, SessionService>();
-const MAX_SHARED_SERVICES = 1000;
-
-/** An equal service object, the same one for every session of the service (none changes it). */
-function sharedService(service: SessionService): SessionService {
-  // Its JSON names every field and value, so an equal key is an equal service.
-  const key = JSON.stringify(service);
-  const known = services.get(key);
-  if (known) return known;
-  const copy = { ...service };
-  if (services.size < MAX_SHARED_SERVICES) services.set(key, copy);
-  return copy;
-}
-
-/** Up to this length a list grows by exact copies; beyond, in place (amortized). */
-const EXACT_UP_TO = 8;
-
-/**
- * `list` with `item` added at the end: a new array of the exact size while the list is short (V8 gives an array
- * filled by `push` room for 17 elements, which most sessions, with a party or two and a few events, never use),
- * the same array, pushed to, once it is longer.
- */
-function appended<T>(list: T[], item: T): T[] {
-  if (list.length >= EXACT_UP_TO) {
-    list.push(item);
-    return list;
-  }
-  return list.concat([item]);
 }
 
 function isReadConfirm(e: ChatEvent): boolean {
