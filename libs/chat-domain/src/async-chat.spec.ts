@@ -1,4 +1,4 @@
-import { ASYNC_CHECK_AT_KEY, ASYNC_STATUS_KEY } from './async-chat';
+import { ASYNC_CHECK_AT_KEY, ASYNC_STATUS_KEY } from './session/async-status';
 import { ChatSession, SYSTEM_USER_ID, type Change } from './session';
 import type { IdleNotices, SessionRules } from './rules';
 import { T0, agent, bot, customer, errorCode, join, makeContext, quitReason, startChat, supervisor } from './test/helpers';

@@ -7,5 +7,3 @@ export * from './visibility';
 export * from './protocol-version';
 export * from './session';
 export * from './deadline-queue';
-export * from './async-chat';
-export * from './files';

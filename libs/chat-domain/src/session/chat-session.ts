@@ -1,15 +1,6 @@
-import {
-  ASYNC_CHECK_AT_KEY,
-  ASYNC_MODE_KEY,
-  ASYNC_STATUS,
-  ASYNC_STATUS_KEY,
-  asyncCheckAt,
-  isAsyncActivity,
-  type AsyncState,
-  type AsyncStatus,
-} from '../async-chat';
+import { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
 import { ChatError } from '../errors';
-import { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from '../files';
+import { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
 import { cloneKv, mergeKv, sameSecret, setKv, utf8Length } from '../kv';
 import { eventForVersion } from '../protocol-version';
 import {
@@ -33,7 +24,7 @@ import {
 import { isVisibleTo, mayRead, mayUseVisibility } from '../visibility';
 import { appended, sharedService } from './memory';
 import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
-import type { SessionContext, SessionState } from './state';
+import { ASYNC_STATUS, type AsyncState, type AsyncStatus, type SessionContext, type SessionState } from './state';
 
 export const SESSION_PASSWORD_KEY = 'GCTI_Chat_SessionPassword';
 export const SET_PARTY_STYLE_KEY = 'GCTI_Chat_SetPartyStyle';

@@ -1,4 +1,6 @@
-/** The chat session: the aggregate root and what callers of the domain use of its parts. */
+/** The chat session: the aggregate root, and what callers of the domain use of its parts. */
 export * from './chat-session';
+export { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
+export { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
 export type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
-export type { SessionContext, SessionService, SessionState } from './state';
+export { ASYNC_STATUS, type AsyncState, type AsyncStatus, type FileCounters, type SessionContext, type SessionService, type SessionState } from './state';

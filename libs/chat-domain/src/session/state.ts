@@ -1,6 +1,4 @@
-import type { AsyncState } from '../async-chat';
 import type { Clock, IdSource } from '../clock';
-import type { FileCounters } from '../files';
 import type { SessionRules } from '../rules';
 import type { ChatEvent, KvList, Participant, SessionStatus } from '../types';
 
@@ -45,4 +43,31 @@ export interface SessionService {
   name: string;
   tenantDbid: number;
   endpoint: string;
+}
+
+/**
+ * `GCTI_Chat_AsyncStatus`, as workflows read it: 1 new; -1 an agent is processing; -2 on hold (after ESP
+ * PlaceOnHold); 2 the customer wrote while no agent was present; 3 async idle alert expired; 4 an agent's
+ * connection dropped abnormally; 5 the agent transferred the chat to a queue.
+ */
+export const ASYNC_STATUS = { new: 1, processing: -1, onHold: -2, customerReplied: 2, idle: 3, agentDropped: 4, transferred: 5 } as const;
+export type AsyncStatus = (typeof ASYNC_STATUS)[keyof typeof ASYNC_STATUS];
+
+/** The async part of a session's state. */
+export interface AsyncState {
+  status: AsyncStatus;
+  /** Placed on hold by the workflow and not yet replied to by the customer. */
+  onHold: boolean;
+  /** Start of the current idle period (epoch ms). */
+  idleSince: number;
+  /** When the idle alert went out, if it did in this idle period. */
+  alertedAt?: number;
+}
+
+/** What a session has used of its customer file-transfer allowance. */
+export interface FileCounters {
+  uploads: number;
+  uploadBytes: number;
+  downloads: number;
+  nextFileId: number;
 }

@@ -1,6 +1,13 @@
-import { ChatError } from './errors';
-import type { FileRules } from './rules';
-import type { ChatEvent, KvList } from './types';
+import { ChatError } from '../errors';
+import type { FileRules } from '../rules';
+import type { ChatEvent, KvList } from '../types';
+import type { FileCounters } from './state';
+
+/**
+ * File transfer (`[client-file-transfer]`): files are posted as `SYS_COMMAND` notices `file-uploaded` and
+ * `file-deleted` carrying the file's keys. A customer's uploads and downloads are limited and counted; agents have
+ * no limits.
+ */
 
 export const FILE_UPLOADED = 'file-uploaded';
 export const FILE_DELETED = 'file-deleted';
@@ -13,14 +20,6 @@ export const FILE_KEYS = {
   uploadType: 'file-upload-type',
   description: 'file-description',
 } as const;
-
-/** What a session has used of its customer file-transfer allowance. */
-export interface FileCounters {
-  uploads: number;
-  uploadBytes: number;
-  downloads: number;
-  nextFileId: number;
-}
 
 export const NO_FILES_USED: FileCounters = { uploads: 0, uploadBytes: 0, downloads: 0, nextFileId: 1 };
 

@@ -1,28 +1,16 @@
-import type { IdleNotices } from './rules';
-import type { ChatEvent, NoticeType, Participant } from './types';
+import type { IdleNotices } from '../rules';
+import type { ChatEvent, NoticeType, Participant } from '../types';
+import { FILE_DELETED, FILE_UPLOADED } from './file-transfer';
+import type { AsyncState } from './state';
 
 /**
- * `GCTI_Chat_AsyncStatus`, as workflows read it: 1 new; -1 an agent is processing; -2 on hold (after ESP
- * PlaceOnHold); 2 the customer wrote while no agent was present; 3 async idle alert expired; 4 an agent's
- * connection dropped abnormally; 5 the agent transferred the chat to a queue.
+ * Async chat: a session created with `GCTI_Chat_AsyncMode=true` reports its status (`GCTI_Chat_AsyncStatus`) and
+ * when a workflow should look at it (`GCTI_Chat_AsyncCheckAt`) as interaction properties, following what happens
+ * in it. Its idle alert and close are timers (timers.ts).
  */
-export const ASYNC_STATUS = { new: 1, processing: -1, onHold: -2, customerReplied: 2, idle: 3, agentDropped: 4, transferred: 5 } as const;
-export type AsyncStatus = (typeof ASYNC_STATUS)[keyof typeof ASYNC_STATUS];
-
 export const ASYNC_MODE_KEY = 'GCTI_Chat_AsyncMode';
 export const ASYNC_STATUS_KEY = 'GCTI_Chat_AsyncStatus';
 export const ASYNC_CHECK_AT_KEY = 'GCTI_Chat_AsyncCheckAt';
-
-/** The async part of a session's state. */
-export interface AsyncState {
-  status: AsyncStatus;
-  /** Placed on hold by the workflow and not yet replied to by the customer. */
-  onHold: boolean;
-  /** Start of the current idle period (epoch ms). */
-  idleSince: number;
-  /** When the idle alert went out, if it did in this idle period. */
-  alertedAt?: number;
-}
 
 const MAJOR: readonly NoticeType[] = ['PUSH_URL'];
 const NOTICES_BY_LEVEL: Record<IdleNotices, readonly NoticeType[]> = {
@@ -32,7 +20,7 @@ const NOTICES_BY_LEVEL: Record<IdleNotices, readonly NoticeType[]> = {
   typing: [...MAJOR, 'TYPING_STARTED'],
   all: [...MAJOR, 'USER_CUSTOM', 'TYPING_STARTED', 'TYPING_STOPPED', 'USER_UPDATE_NICK'],
 };
-const FILE_COMMANDS = ['file-uploaded', 'file-deleted'];
+const FILE_COMMANDS = [FILE_UPLOADED, FILE_DELETED];
 
 /**
  * Activity for async inactivity control: an event everyone can see, not made by a bot: a message, an agent
