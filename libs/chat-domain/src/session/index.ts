@@ -1,5 +1,14 @@
 /** The chat session: the aggregate root, and what callers of the domain use of its parts. */
-export * from './chat-session';
+export {
+  ChatSession,
+  SESSION_PASSWORD_KEY,
+  SET_PARTY_STYLE_KEY,
+  PARTY_STYLE_KEY,
+  ORIGINAL_NICKNAME_KEY,
+  READ_CONFIRM,
+  LAST_EVENT_ID_KEY,
+  SYSTEM_USER_ID,
+} from './chat-session';
 export { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
 export { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
 export type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
