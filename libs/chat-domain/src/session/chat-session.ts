@@ -1,13 +1,11 @@
 import { ChatError } from '../errors';
-import { cloneKv, mergeKv, sameSecret, setKv, utf8Length } from '../kv';
-import { eventForVersion } from '../protocol-version';
+import { cloneKv, mergeKv, setKv } from '../kv';
 import type { SessionRules } from '../rules';
 import {
   LEAVE_REASONS,
   MAX_CLIENT_VERSION,
   MIN_CLIENT_VERSION,
   NOTICE_TYPES,
-  VISIBILITIES,
   type AfterAction,
   type ChatEvent,
   type KvList,
@@ -19,16 +17,20 @@ import {
   type Participant,
   type PartyLeftEvent,
   type QuitReasonCode,
-  type UserType,
-  type Visibility,
 } from '../types';
-import { isVisibleTo, mayRead, mayUseVisibility } from '../visibility';
+import { isVisibleTo } from '../visibility';
 import { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
+import { activeParty, assertAlive, checkClientVersion, checkNickname, checkRoom, checkText, checkVisibility, delivery } from './checks';
 import { Command } from './command';
 import { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
 import { appended, sharedService } from './memory';
-import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
+import { checkPassword, initialPassword, stripPassword } from './password';
+import * as presence from './presence';
+import { findParticipant, hasLiveAgent, hasLiveParty, presentParticipants } from './presence';
+import { READ_CONFIRM, confirmRead, dropReadConfirmations } from './read-confirmations';
+import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest } from './requests';
 import { ASYNC_STATUS, type AsyncState, type AsyncStatus, type SessionContext, type SessionState } from './state';
+import * as views from './views';
 
 /**
  * One chat session: the aggregate root. It does no I/O: time and ids come from the context, and every command
@@ -73,11 +75,11 @@ export class ChatSession {
   }
 
   participant(userId: string): Participant | undefined {
-    return findParticipant(this.state, userId);
+    return presence.findParticipant(this.state, userId);
   }
 
   presentParticipants(): Participant[] {
-    return presentParticipants(this.state);
+    return presence.presentParticipants(this.state);
   }
 
   get isAsync(): boolean {
@@ -95,7 +97,7 @@ export class ChatSession {
 
   /** True while a supervisor monitors the session (joined with VIP visibility). */
   isMonitored(): boolean {
-    return isMonitored(this.state);
+    return presence.isMonitored(this.state);
   }
 
   /** Adds a party; with an enforced session password it must be presented in `GCTI_Chat_SessionPassword`. */
@@ -225,12 +227,12 @@ export class ChatSession {
 
   /** The events `viewerId` may see, from transcript position `fromPosition` on, in the viewer's protocol version. */
   eventsFor(viewerId: string, fromPosition = 0): ChatEvent[] {
-    return eventsFor(this.state, viewerId, fromPosition);
+    return views.eventsFor(this.state, viewerId, fromPosition);
   }
 
   /** `event` as `viewer` sees it, or undefined if the viewer may not see it. */
   viewFor(event: ChatEvent, viewer: Participant): ChatEvent | undefined {
-    return viewFor(this.state, event, viewer);
+    return views.viewFor(this.state, event, viewer);
   }
 
   /** When this session next needs `expire()`: the earliest deadline of its timers (ts). */
@@ -249,203 +251,6 @@ export class ChatSession {
   private command(): Command {
     return new Command(this.state, this.ctx);
   }
-}
-
-// --- presence ---
-
-/**
- * Who is in the session. Parties are found by a scan of the few participants: a server holds many sessions, and an
- * index per session would cost more memory than the scans cost time.
- */
-
-function findParticipant(state: SessionState, userId: string): Participant | undefined {
-  for (const p of state.participants) if (p.userId === userId) return p;
-  return undefined;
-}
-
-function presentParticipants(state: SessionState): Participant[] {
-  return state.participants.filter((p) => p.present);
-}
-
-/** An agent other than a bot is present. */
-function hasLiveAgent(state: SessionState): boolean {
-  return state.participants.some((p) => p.present && p.userType === 'AGENT' && !p.isBot);
-}
-
-/** Someone other than a workflow is still in the session. */
-function hasLiveParty(state: SessionState): boolean {
-  return state.participants.some((p) => p.present && p.protocol !== 'ESP');
-}
-
-/** A supervisor monitors the session (joined with VIP visibility). */
-function isMonitored(state: SessionState): boolean {
-  return state.participants.some((p) => p.present && p.userType === 'SUPERVISOR' && p.visibility === 'VIP');
-}
-
-// --- checks ---
-
-/** The checks a request passes before it changes anything: each refuses with a ChatError naming the problem. */
-
-function assertAlive(state: SessionState): void {
-  if (state.status === 'CLOSED') throw new ChatError('SESSION_CLOSED', `session ${state.id} is closed`);
-}
-
-/** The present party `userId` of a live session. */
-function activeParty(state: SessionState, userId: string): Participant {
-  assertAlive(state);
-  const party = findParticipant(state, userId);
-  if (!party) throw new ChatError('NOT_A_PARTICIPANT', `user ${userId} is not a party of session ${state.id}`);
-  if (!party.present) throw new ChatError('PARTICIPANT_LEFT', `user ${userId} has left session ${state.id}`);
-  return party;
-}
-
-/** Room for one more message or notice (`transcript-max-events`). */
-function checkRoom(state: SessionState, rules: SessionRules): void {
-  if (state.transcript.length >= rules.transcriptMaxEvents) {
-    throw new ChatError('TRANSCRIPT_FULL', `session ${state.id} has reached transcript-max-events (${rules.transcriptMaxEvents})`);
-  }
-}
-
-/** A text within `message-max-size` UTF-8 bytes. */
-function checkText(rules: SessionRules, text: unknown, what: string): void {
-  if (typeof text !== 'string') throw new ChatError('INVALID_ARGUMENT', `${what} must be a string`);
-  const size = utf8Length(text);
-  if (size > rules.messageMaxSize) {
-    throw new ChatError('TEXT_TOO_LONG', `${what} is ${size} bytes, more than message-max-size (${rules.messageMaxSize})`);
-  }
-}
-
-/** A nickname, not empty and within `nickname-max-length` characters. */
-function checkNickname(rules: SessionRules, nickname: unknown): string {
-  if (typeof nickname !== 'string' || nickname.trim() === '') throw new ChatError('INVALID_ARGUMENT', 'nickname must not be empty');
-  if ([...nickname].length > rules.nicknameMaxLength) {
-    throw new ChatError('TEXT_TOO_LONG', `nickname is longer than nickname-max-length (${rules.nicknameMaxLength})`);
-  }
-  return nickname;
-}
-
-/** A visibility the party's user type may `join` with or `send` with. */
-function checkVisibility(userType: UserType, visibility: Visibility, action: 'join' | 'send'): void {
-  if (!VISIBILITIES.includes(visibility)) throw new ChatError('INVALID_VISIBILITY', `unknown visibility "${visibility}"; expected ALL, INT or VIP`);
-  if (!mayUseVisibility(userType, visibility)) {
-    throw new ChatError('INVALID_VISIBILITY', `a ${userType} party cannot ${action} with visibility ${visibility}`);
-  }
-}
-
-/** A supported protocol version (`ClientVersion`). */
-function checkClientVersion(clientVersion: number): number {
-  if (!Number.isInteger(clientVersion) || clientVersion < MIN_CLIENT_VERSION || clientVersion > MAX_CLIENT_VERSION) {
-    throw new ChatError('INVALID_CLIENT_VERSION', `client version ${clientVersion} is not supported; expected ${MIN_CLIENT_VERSION} to ${MAX_CLIENT_VERSION}`);
-  }
-  return clientVersion;
-}
-
-/** Who a message or notice goes to, checked: its visibility, its receiver when direct, and its data. */
-function delivery(
-  state: SessionState,
-  sender: Participant,
-  request: SendOptions,
-): Pick<MessageEvent, 'visibility' | 'receiverId' | 'userData' | 'eventAttributes'> {
-  const visibility = request.visibility ?? sender.visibility;
-  checkVisibility(sender.userType, visibility, 'send');
-  if (request.receiverId !== undefined) {
-    if (sender.protocol === 'FLEX') throw new ChatError('FORBIDDEN', 'direct messages are available to agent-side parties only');
-    const receiver = findParticipant(state, request.receiverId);
-    if (!receiver || !receiver.present) throw new ChatError('NOT_A_PARTICIPANT', `receiver ${request.receiverId} is not a present party of this session`);
-    if (!mayRead(receiver.userType, visibility)) {
-      throw new ChatError('INVALID_VISIBILITY', `a ${receiver.userType} receiver cannot see visibility ${visibility}`);
-    }
-  }
-  return {
-    visibility,
-    ...(request.receiverId !== undefined ? { receiverId: request.receiverId } : {}),
-    ...(request.userData ? { userData: stripPassword(request.userData) } : {}),
-    ...(request.eventAttributes ? { eventAttributes: cloneKv(request.eventAttributes) } : {}),
-  };
-}
-
-// --- password ---
-
-/**
- * The session password (`session-password-enforce`, or a basic-protocol creator's own): every later join must
- * present it in this user-data key, and it never shows in the transcript or the session's user data.
- */
-export const SESSION_PASSWORD_KEY = 'GCTI_Chat_SessionPassword';
-
-/** The password of a new session: the creator's own (basic protocol), else a generated one when enforced. */
-function initialPassword(ctx: SessionContext, creator: JoinRequest): string | undefined {
-  const own = creator.userData?.[SESSION_PASSWORD_KEY];
-  if (typeof own === 'string' && own !== '' && creator.protocol === 'BASIC') return own;
-  return ctx.rules.sessionPasswordEnforce ? ctx.ids.secret() : undefined;
-}
-
-/** Refuses a join that does not present the session's password. */
-function checkPassword(state: SessionState, request: JoinRequest): void {
-  if (state.password === undefined) return;
-  const given = request.userData?.[SESSION_PASSWORD_KEY];
-  if (typeof given !== 'string' || !sameSecret(given, state.password)) {
-    throw new ChatError('SESSION_PASSWORD_REQUIRED', `joining this session requires the session password in ${SESSION_PASSWORD_KEY}`);
-  }
-}
-
-/** A copy of `userData` without the password. */
-function stripPassword(userData: KvList): KvList {
-  if (!(SESSION_PASSWORD_KEY in userData)) return cloneKv(userData);
-  const copy = cloneKv(userData);
-  delete copy[SESSION_PASSWORD_KEY];
-  return copy;
-}
-
-// --- read-confirmations ---
-
-/**
- * Read confirmations: a `SYS_COMMAND` notice `read-confirm` naming the last event a party read. Only a party's
- * newest one counts: a newer one, the party leaving, or the session's restoration annihilates the earlier ones.
- */
-export const READ_CONFIRM = 'read-confirm';
-export const LAST_EVENT_ID_KEY = 'last-event-id';
-
-function isReadConfirm(e: ChatEvent): boolean {
-  return e.kind === 'notice' && e.noticeType === 'SYS_COMMAND' && e.text === READ_CONFIRM && !e.annihilated;
-}
-
-/** Checks a read confirmation of `party`, which replaces (annihilates) its earlier one. */
-function confirmRead(state: SessionState, party: Participant, userData: KvList | undefined): void {
-  const last = userData?.[LAST_EVENT_ID_KEY];
-  if (typeof last !== 'string' || !/^\d+$/.test(last)) {
-    throw new ChatError('INVALID_ARGUMENT', `a read-confirm notice needs the numeric ${LAST_EVENT_ID_KEY} in its user data`);
-  }
-  dropReadConfirmations(state, party.userId);
-}
-
-/** Annihilates the read confirmations of one party, or without `userId` of every party. */
-function dropReadConfirmations(state: SessionState, userId?: string): void {
-  for (const e of state.transcript) {
-    if ((userId === undefined || e.userId === userId) && isReadConfirm(e)) e.annihilated = true;
-  }
-}
-
-// --- views ---
-
-/** Per-reader views: what a party may see of the transcript, in its protocol version. */
-
-/** The events `viewerId` may see, from transcript position `fromPosition` on, in the viewer's protocol version. */
-function eventsFor(state: SessionState, viewerId: string, fromPosition: number): ChatEvent[] {
-  const viewer = findParticipant(state, viewerId);
-  if (!viewer) throw new ChatError('NOT_A_PARTICIPANT', `user ${viewerId} is not a party of session ${state.id}`);
-  const out: ChatEvent[] = [];
-  for (let i = Math.max(0, fromPosition); i < state.transcript.length; i++) {
-    const shown = viewFor(state, state.transcript[i], viewer);
-    if (shown) out.push(shown);
-  }
-  return out;
-}
-
-/** `event` as `viewer` sees it, or undefined if the viewer may not see it. */
-function viewFor(state: SessionState, event: ChatEvent, viewer: Participant): ChatEvent | undefined {
-  if (!isVisibleTo(event, viewer)) return undefined;
-  const actor = findParticipant(state, event.userId);
-  return eventForVersion(event, actor?.userType ?? 'SYSTEM', viewer.clientVersion);
 }
 
 // --- event-pipeline ---

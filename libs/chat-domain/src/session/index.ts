@@ -1,15 +1,8 @@
 /** The chat session: the aggregate root, and what callers of the domain use of its parts. */
-export {
-  ChatSession,
-  SESSION_PASSWORD_KEY,
-  SET_PARTY_STYLE_KEY,
-  PARTY_STYLE_KEY,
-  ORIGINAL_NICKNAME_KEY,
-  READ_CONFIRM,
-  LAST_EVENT_ID_KEY,
-  SYSTEM_USER_ID,
-} from './chat-session';
+export { ChatSession, SET_PARTY_STYLE_KEY, PARTY_STYLE_KEY, ORIGINAL_NICKNAME_KEY, SYSTEM_USER_ID } from './chat-session';
 export { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
+export { SESSION_PASSWORD_KEY } from './password';
+export { LAST_EVENT_ID_KEY, READ_CONFIRM } from './read-confirmations';
 export { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
 export type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
 export { ASYNC_STATUS, type AsyncState, type AsyncStatus, type FileCounters, type SessionContext, type SessionService, type SessionState } from './state';
