@@ -19,9 +19,10 @@ import {
   type QuitReasonCode,
 } from '../types';
 import { isVisibleTo } from '../visibility';
-import { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
+import { asyncProperties, closeAsync, restartIdle, setAsyncStatus, startAsync } from './async-status';
 import { activeParty, assertAlive, checkClientVersion, checkNickname, checkRoom, checkText, checkVisibility, delivery } from './checks';
 import { Command } from './command';
+import { SESSION_EVENTS, appendSystemNotice } from './event-pipeline';
 import { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
 import { appended, sharedService } from './memory';
 import { checkPassword, initialPassword, stripPassword } from './password';
@@ -29,7 +30,7 @@ import * as presence from './presence';
 import { findParticipant, hasLiveAgent, hasLiveParty, presentParticipants } from './presence';
 import { READ_CONFIRM, confirmRead, dropReadConfirmations } from './read-confirmations';
 import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest } from './requests';
-import { ASYNC_STATUS, type AsyncState, type AsyncStatus, type SessionContext, type SessionState } from './state';
+import { ASYNC_STATUS, type SessionContext, type SessionState } from './state';
 import * as views from './views';
 
 /**
@@ -251,114 +252,6 @@ export class ChatSession {
   private command(): Command {
     return new Command(this.state, this.ctx);
   }
-}
-
-// --- event-pipeline ---
-
-/**
- * The event pipeline: every event a session appends is built here, goes through the steps in their order, and is
- * then recorded in the transcript and in the command's change. A step sees the event complete (position, id, time,
- * nickname) and may add to it. Steps that shape the event come first (the bot style; PII masking will sit here),
- * steps that follow the session's activity after (async status and idle timing). A feature that must see or
- * change every event is one more step in `SESSION_EVENTS`.
- */
-
-type EventInput<E extends ChatEvent> = Omit<E, 'position' | 'eventId' | 'at' | 'nickname'>;
-/** Who an event is by, as the pipeline needs it. */
-type EventActor = Pick<Participant, 'nickname' | 'isBot'>;
-type EventStep = (command: Command, event: ChatEvent, actor: EventActor) => void;
-
-class EventPipeline {
-  constructor(private readonly steps: readonly EventStep[]) {}
-
-  append<E extends ChatEvent>(command: Command, actor: EventActor, input: EventInput<E>): E {
-    // Built by assignment, not as `{ ...input, position, … }`: V8 gives each object made by a spread followed by
-    // new keys a hidden class of its own (hundreds of bytes per event held), where assignment shares them.
-    const event = Object.assign({}, input) as E;
-    event.position = command.state.transcript.length;
-    event.eventId = command.state.nextEventId;
-    event.at = command.ctx.clock.now();
-    event.nickname = actor.nickname;
-    for (const step of this.steps) step(command, event, actor);
-    command.record(event);
-    return event;
-  }
-}
-
-const BOT_STYLE_PATH = ['GCTI_SYSTEM', 'party-info', 'style'] as const;
-
-/** Every event a bot produces carries `GCTI_SYSTEM/party-info/style=BOT`, beside the sender's own attributes. */
-function botStyle(_command: Command, event: ChatEvent, actor: EventActor): void {
-  if (actor.isBot) event.eventAttributes = setKv(event.eventAttributes ?? {}, BOT_STYLE_PATH, 'BOT');
-}
-
-/** The pipeline of every session (one for all: steps keep no state of their own). */
-const SESSION_EVENTS = new EventPipeline([botStyle, trackAsync]);
-
-/** Events the server itself produces (idle-control notices) carry this user id and the type SYSTEM. */
-export const SYSTEM_USER_ID = '0000000000000000';
-const SYSTEM_ACTOR: EventActor = { nickname: 'system', isBot: false };
-
-/** A notice by the server itself, seen by everyone. */
-function appendSystemNotice(command: Command, noticeType: NoticeType, text: string, userData?: KvList): void {
-  SESSION_EVENTS.append<NoticeEvent>(command, SYSTEM_ACTOR, {
-    kind: 'notice',
-    userId: SYSTEM_USER_ID,
-    noticeType,
-    text,
-    visibility: 'ALL',
-    ...(userData ? { userData } : {}),
-  });
-}
-
-// --- async-status ---/** Interaction properties that describe the session now (async status and check time). */
-function asyncProperties(state: SessionState, rules: SessionRules): Record<string, string> {
-  const a = state.async;
-  if (!a) return {};
-  return { [ASYNC_STATUS_KEY]: String(a.status), [ASYNC_CHECK_AT_KEY]: String(asyncCheckAt(a, rules.asyncIdleAlertMs, rules.asyncIdleCloseMs)) };
-}
-
-/** A new session is async when its user data says so: it starts with status 1 (new). */
-function startAsync(command: Command): void {
-  const { state } = command;
-  if (state.userData[ASYNC_MODE_KEY] !== 'true') return;
-  state.async = { status: ASYNC_STATUS.new, onHold: false, idleSince: state.createdAt };
-  setAsyncStatus(command, ASYNC_STATUS.new);
-}
-
-function setAsyncStatus(command: Command, status: AsyncStatus): void {
-  const a = command.state.async;
-  if (!a) return;
-  a.status = status;
-  // Only an agent taking over or the customer's reply ends the hold; the reply is reported once.
-  if (status === ASYNC_STATUS.processing || status === ASYNC_STATUS.customerReplied) a.onHold = false;
-  Object.assign(command.changedProperties(), asyncProperties(command.state, command.ctx.rules));
-}
-
-/** A new idle period starts at `at`: the alert is due `async-idle-alert` later. */
-function restartIdle(command: Command, a: AsyncState, at: number): void {
-  const { rules } = command.ctx;
-  a.idleSince = at;
-  delete a.alertedAt;
-  command.changedProperties()[ASYNC_CHECK_AT_KEY] = String(asyncCheckAt(a, rules.asyncIdleAlertMs, rules.asyncIdleCloseMs));
-}
-
-/** Async status and idle timing follow what happens in the session: a step of the event pipeline. */
-function trackAsync(command: Command, event: ChatEvent): void {
-  const { state, ctx } = command;
-  const a = state.async;
-  const party = findParticipant(state, event.userId);
-  if (!a || !party) return;
-  if (isAsyncActivity(event, party, ctx.rules.asyncIdleNotices)) restartIdle(command, a, event.at);
-  if (event.kind === 'newParty' && party.userType === 'AGENT' && !party.isBot) setAsyncStatus(command, ASYNC_STATUS.processing);
-  else if (party.userType === 'CLIENT' && a.onHold && !hasLiveAgent(state) && isAsyncActivity(event, party, ctx.rules.asyncIdleNotices)) {
-    setAsyncStatus(command, ASYNC_STATUS.customerReplied);
-  }
-}
-
-/** A closed session needs no workflow check any more: the check time is not reported. */
-function closeAsync(command: Command): void {
-  command.unsetProperty(ASYNC_CHECK_AT_KEY);
 }
 
 // --- parties ---
