@@ -1,34 +1,32 @@
 import { ChatError } from '../errors';
-import { cloneKv, mergeKv, setKv } from '../kv';
+import { mergeKv } from '../kv';
 import type { SessionRules } from '../rules';
 import {
   LEAVE_REASONS,
   MAX_CLIENT_VERSION,
-  MIN_CLIENT_VERSION,
   NOTICE_TYPES,
   type AfterAction,
   type ChatEvent,
   type KvList,
-  type LeaveReason,
   type MessageEvent,
-  type NewPartyEvent,
   type NoticeEvent,
   type NoticeType,
   type Participant,
-  type PartyLeftEvent,
   type QuitReasonCode,
 } from '../types';
 import { isVisibleTo } from '../visibility';
-import { asyncProperties, closeAsync, restartIdle, setAsyncStatus, startAsync } from './async-status';
-import { activeParty, assertAlive, checkClientVersion, checkNickname, checkRoom, checkText, checkVisibility, delivery } from './checks';
+import { asyncProperties, restartIdle, setAsyncStatus } from './async-status';
+import { activeParty, assertAlive, checkRoom, checkText, delivery } from './checks';
 import { Command } from './command';
 import { SESSION_EVENTS, appendSystemNotice } from './event-pipeline';
 import { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
-import { appended, sharedService } from './memory';
-import { checkPassword, initialPassword, stripPassword } from './password';
+import * as lifecycle from './lifecycle';
+import * as parties from './parties';
+import { addParty, closeNow, removeParty, renameParty } from './parties';
+import { stripPassword } from './password';
 import * as presence from './presence';
-import { findParticipant, hasLiveAgent, hasLiveParty, presentParticipants } from './presence';
-import { READ_CONFIRM, confirmRead, dropReadConfirmations } from './read-confirmations';
+import { findParticipant, hasLiveAgent, hasLiveParty } from './presence';
+import { READ_CONFIRM, confirmRead } from './read-confirmations';
 import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest } from './requests';
 import { ASYNC_STATUS, type SessionContext, type SessionState } from './state';
 import * as views from './views';
@@ -49,7 +47,7 @@ export class ChatSession {
 
   /** Creates a session with its first party: a customer, or an agent in outbound mode. */
   static create(ctx: SessionContext, request: CreateSessionRequest): { session: ChatSession; creator: Participant; change: Change } {
-    const { command, creator } = createSession(ctx, request);
+    const { command, creator } = lifecycle.createSession(ctx, request);
     return { session: new ChatSession(command.state, ctx), creator, change: command.finish(false) };
   }
 
@@ -104,7 +102,7 @@ export class ChatSession {
   /** Adds a party; with an enforced session password it must be presented in `GCTI_Chat_SessionPassword`. */
   join(request: JoinRequest): { participant: Participant; change: Change } {
     const command = this.command();
-    const participant = join(command, request);
+    const participant = parties.join(command, request);
     return { participant, change: command.finish(false) };
   }
 
@@ -185,7 +183,7 @@ export class ChatSession {
   /** A party releases itself, with an after-action deciding the fate of the session. */
   leave(userId: string, afterAction: AfterAction, options: LeaveOptions = {}): Change {
     const command = this.command();
-    return command.finish(leave(command, userId, afterAction, options));
+    return command.finish(parties.leave(command, userId, afterAction, options));
   }
 
   /**
@@ -194,21 +192,21 @@ export class ChatSession {
    */
   removeBySystem(userId: string, quitReasonCode: Exclude<QuitReasonCode, '0' | '4'>): Change {
     const command = this.command();
-    return command.finish(removeBySystem(command, userId, quitReasonCode));
+    return command.finish(parties.removeBySystem(command, userId, quitReasonCode));
   }
 
   /** The server closes the session, removing every party (e.g. the workflow stopped the interaction). */
   closeBySystem(quitReasonCode: Exclude<QuitReasonCode, '0' | '4'> = '5'): Change {
     const command = this.command();
     if (this.isClosed) return command.finish(false);
-    closeNow(command, quitReasonCode);
+    parties.closeNow(command, quitReasonCode);
     return command.finish(true);
   }
 
-  /** Makes a session loaded from storage on another node fit to serve (HA restoration, see ts). */
+  /** Makes a session loaded from storage on another node fit to serve (HA restoration, see lifecycle.ts). */
   restore(): Change {
     const command = this.command();
-    restore(command);
+    lifecycle.restore(command);
     return command.finish(this.isClosed);
   }
 
@@ -252,182 +250,6 @@ export class ChatSession {
   private command(): Command {
     return new Command(this.state, this.ctx);
   }
-}
-
-// --- parties ---
-
-/** Parties joining, renaming, leaving and being removed, and the session closing when they are gone. */
-
-export const SET_PARTY_STYLE_KEY = 'GCTI_Chat_SetPartyStyle';
-export const PARTY_STYLE_KEY = 'GCTI_Chat_PartyStyle';
-export const ORIGINAL_NICKNAME_KEY = 'GCTI_Original_Nickname';
-const QUIT_REASON_PATH = ['GCTI_SYSTEM', 'quit-reason-code'] as const;
-
-/** Adds a party; with a session password it must be presented in `GCTI_Chat_SessionPassword`. */
-function join(command: Command, request: JoinRequest): Participant {
-  assertAlive(command.state);
-  checkPassword(command.state, request);
-  return addParty(command, request);
-}
-
-/** `strippedUserData`: the request's user data without the password, when the caller has it already. */
-function addParty(command: Command, request: JoinRequest, strippedUserData?: KvList): Participant {
-  const { state, ctx } = command;
-  const now = ctx.clock.now();
-  const visibility = request.visibility ?? 'ALL';
-  checkVisibility(request.userType, visibility, 'join');
-  const clientVersion = checkClientVersion(request.clientVersion ?? MIN_CLIENT_VERSION);
-  const nickname = checkNickname(ctx.rules, request.nickname);
-  if (request.text !== undefined) checkText(ctx.rules, request.text, 'join text');
-  const isBot = (request.userType === 'AGENT' || request.userType === 'SUPERVISOR') && request.userData?.[SET_PARTY_STYLE_KEY] === 'BOT';
-  const participant: Participant = {
-    userId: ctx.ids.userId(),
-    partyNumber: state.participants.length + 1,
-    userType: request.userType,
-    nickname,
-    visibility,
-    protocol: request.protocol,
-    clientVersion,
-    isBot,
-    present: true,
-    joinedAt: now,
-    joinPosition: state.transcript.length,
-    lastRequestAt: now,
-    attachments: 0,
-    secureKey: ctx.ids.secret(),
-  };
-  // Optional keys assigned, not spread into the literal: its fields then stay inside the object.
-  if (request.personId) participant.personId = request.personId;
-  if (request.timeZoneOffset !== undefined) participant.timeZoneOffset = request.timeZoneOffset;
-  state.participants = appended(state.participants, participant);
-  let userData = strippedUserData ?? (request.userData ? stripPassword(request.userData) : undefined);
-  if (isBot) userData = { ...userData, [PARTY_STYLE_KEY]: 'BOT' };
-  SESSION_EVENTS.append<NewPartyEvent>(command, participant, {
-    kind: 'newParty',
-    userId: participant.userId,
-    userType: participant.userType,
-    protocol: participant.protocol,
-    clientVersion,
-    visibility,
-    ...(participant.personId ? { personId: participant.personId } : {}),
-    ...(participant.timeZoneOffset !== undefined ? { timeZoneOffset: participant.timeZoneOffset } : {}),
-    ...(request.text !== undefined ? { text: request.text } : {}),
-    ...(userData ? { userData } : {}),
-    ...(request.eventAttributes ? { eventAttributes: cloneKv(request.eventAttributes) } : {}),
-  });
-  return participant;
-}
-
-/** A nickname change (`USER_UPDATE_NICK`): the party's join event keeps the original nickname. */
-function renameParty(command: Command, party: Participant, nickname: string): void {
-  const checked = checkNickname(command.ctx.rules, nickname);
-  const joined = command.state.transcript[party.joinPosition];
-  if (joined.userData?.[ORIGINAL_NICKNAME_KEY] === undefined) {
-    joined.userData = { ...joined.userData, [ORIGINAL_NICKNAME_KEY]: party.nickname };
-  }
-  party.nickname = checked;
-}
-
-/** A party releases itself, with an after-action deciding the fate of the session; true when it closed. */
-function leave(command: Command, userId: string, afterAction: AfterAction, options: LeaveOptions): boolean {
-  const party = activeParty(command.state, userId);
-  const reason =
-    afterAction === 'FORCE_CLOSE' ? LEAVE_REASONS.forceClose : afterAction === 'CLOSE_IF_NO_AGENTS' ? LEAVE_REASONS.closeIfNoAgents : LEAVE_REASONS.left;
-  if (options.text !== undefined) checkText(command.ctx.rules, options.text, 'leave text');
-  const { transferred, ...rest } = options;
-  removeParty(command, party, reason, '0', rest);
-  if (transferred && party.userType === 'AGENT') setAsyncStatus(command, ASYNC_STATUS.transferred);
-  const close = afterAction === 'FORCE_CLOSE' || (afterAction === 'CLOSE_IF_NO_AGENTS' && !hasLiveAgent(command.state)) || !hasLiveParty(command.state);
-  if (close) closeNow(command, '4', userId);
-  return close;
-}
-
-/** The server removes a party; true when the session closed, nobody being left. */
-function removeBySystem(command: Command, userId: string, quitReasonCode: Exclude<QuitReasonCode, '0' | '4'>): boolean {
-  const party = activeParty(command.state, userId);
-  removeParty(command, party, quitReasonCode === '3' ? LEAVE_REASONS.disconnect : LEAVE_REASONS.removed, quitReasonCode, {});
-  if (quitReasonCode === '3' && party.userType === 'AGENT' && !party.isBot) setAsyncStatus(command, ASYNC_STATUS.agentDropped);
-  const close = !hasLiveParty(command.state);
-  if (close) closeNow(command, quitReasonCode);
-  return close;
-}
-
-/** Marks `party` left, with the reason and quit reason code in its party-left event. */
-function removeParty(
-  command: Command,
-  party: Participant,
-  reason: LeaveReason,
-  quitReasonCode: QuitReasonCode,
-  options: LeaveOptions & { askerId?: string },
-): void {
-  const attributes = setKv(options.eventAttributes ? cloneKv(options.eventAttributes) : {}, QUIT_REASON_PATH, quitReasonCode);
-  const event = SESSION_EVENTS.append<PartyLeftEvent>(command, party, {
-    kind: 'partyLeft',
-    userId: party.userId,
-    visibility: party.visibility,
-    reason: { ...reason },
-    quitReasonCode,
-    eventAttributes: attributes,
-    ...(options.askerId ? { askerId: options.askerId } : {}),
-    ...(options.text !== undefined ? { text: options.text } : {}),
-    ...(options.userData ? { userData: stripPassword(options.userData) } : {}),
-  });
-  party.present = false;
-  party.leftAt = event.at;
-  party.leftPosition = event.position;
-  dropReadConfirmations(command.state, party.userId);
-}
-
-/** Removes every present party and closes the session. */
-function closeNow(command: Command, quitReasonCode: QuitReasonCode, askerId?: string): void {
-  for (const p of presentParticipants(command.state)) {
-    removeParty(command, p, LEAVE_REASONS.removed, quitReasonCode, askerId ? { askerId } : {});
-  }
-  command.state.status = 'CLOSED';
-  command.state.closedAt = command.ctx.clock.now();
-  closeAsync(command);
-}
-
-// --- lifecycle ---
-
-/** A session's beginning (its state and first party) and its restoration on another node. */
-
-/** A new session with its first party: a customer, or an agent in outbound mode. */
-function createSession(ctx: SessionContext, request: CreateSessionRequest): { command: Command; creator: Participant } {
-  const state: SessionState = {
-    id: request.id,
-    createdAt: ctx.clock.now(),
-    status: 'ALIVE',
-    participants: [],
-    transcript: [],
-    userData: {},
-    nextEventId: 1,
-  };
-  const password = initialPassword(ctx, request.creator);
-  if (password !== undefined) state.password = password;
-  if (request.service) state.service = sharedService(request.service);
-  state.userData = stripPassword(request.userData ?? request.creator.userData ?? {});
-  const command = new Command(state, ctx);
-  startAsync(command);
-  // The session's user data is the creator's when no other is given: its join event shares the (unchanged) copy.
-  const creator = addParty(command, request.creator, request.userData === undefined && request.creator.userData ? state.userData : undefined);
-  return { command, creator };
-}
-
-/**
- * Makes a session loaded from storage on another node fit to serve (HA restoration): parties that were on a
- * persistent connection to the lost node are marked left (quit reason 8) and will join again; live
- * attachments are gone; read confirmations are dropped. Timers go on from their stored times.
- */
-function restore(command: Command): void {
-  const { state } = command;
-  state.restored = true;
-  for (const p of state.participants) {
-    p.attachments = 0;
-    if (p.present && p.protocol === 'BASIC') removeParty(command, p, LEAVE_REASONS.removed, '8', {});
-  }
-  dropReadConfirmations(state);
-  if (state.status !== 'CLOSED' && !hasLiveParty(state)) closeNow(command, '8');
 }
 
 // --- messaging ---

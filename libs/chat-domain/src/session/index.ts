@@ -1,7 +1,8 @@
 /** The chat session: the aggregate root, and what callers of the domain use of its parts. */
-export { ChatSession, SET_PARTY_STYLE_KEY, PARTY_STYLE_KEY, ORIGINAL_NICKNAME_KEY } from './chat-session';
+export { ChatSession } from './chat-session';
 export { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
 export { SESSION_PASSWORD_KEY } from './password';
+export { ORIGINAL_NICKNAME_KEY, PARTY_STYLE_KEY, SET_PARTY_STYLE_KEY } from './parties';
 export { LAST_EVENT_ID_KEY, READ_CONFIRM } from './read-confirmations';
 export { SYSTEM_USER_ID } from './event-pipeline';
 export { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
