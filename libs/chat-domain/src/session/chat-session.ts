@@ -1,32 +1,20 @@
 import { ChatError } from '../errors';
 import { mergeKv } from '../kv';
 import type { SessionRules } from '../rules';
-import {
-  LEAVE_REASONS,
-  MAX_CLIENT_VERSION,
-  NOTICE_TYPES,
-  type AfterAction,
-  type ChatEvent,
-  type KvList,
-  type MessageEvent,
-  type NoticeEvent,
-  type NoticeType,
-  type Participant,
-  type QuitReasonCode,
-} from '../types';
-import { isVisibleTo } from '../visibility';
+import { LEAVE_REASONS, MAX_CLIENT_VERSION, type AfterAction, type ChatEvent, type KvList, type Participant, type QuitReasonCode } from '../types';
 import { asyncProperties, restartIdle, setAsyncStatus } from './async-status';
-import { activeParty, assertAlive, checkRoom, checkText, delivery } from './checks';
+import { activeParty, assertAlive } from './checks';
 import { Command } from './command';
-import { SESSION_EVENTS, appendSystemNotice } from './event-pipeline';
-import { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
+import { appendSystemNotice } from './event-pipeline';
+import * as files from './file-transfer';
 import * as lifecycle from './lifecycle';
+import * as messaging from './messaging';
+import { sendMessage, sendNotice } from './messaging';
 import * as parties from './parties';
-import { addParty, closeNow, removeParty, renameParty } from './parties';
+import { addParty, closeNow, removeParty } from './parties';
 import { stripPassword } from './password';
 import * as presence from './presence';
 import { findParticipant, hasLiveAgent, hasLiveParty } from './presence';
-import { READ_CONFIRM, confirmRead } from './read-confirmations';
 import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest } from './requests';
 import { ASYNC_STATUS, type SessionContext, type SessionState } from './state';
 import * as views from './views';
@@ -108,13 +96,13 @@ export class ChatSession {
 
   message(userId: string, request: MessageRequest): Change {
     const command = this.command();
-    sendMessage(command, userId, request);
+    messaging.sendMessage(command, userId, request);
     return command.finish(false);
   }
 
   notice(userId: string, request: NoticeRequest): Change {
     const command = this.command();
-    sendNotice(command, userId, request);
+    messaging.sendNotice(command, userId, request);
     return command.finish(false);
   }
 
@@ -159,19 +147,19 @@ export class ChatSession {
 
   /** The file-transfer limits and what this session has used, in the keys GMS clients read. */
   fileLimits(): Record<string, string> {
-    return fileLimits(this.state, this.ctx.rules);
+    return files.fileLimits(this.state, this.ctx.rules);
   }
 
   /** Refuses, before anything is stored, an upload the party may not make. Agents have no limits. */
   checkUpload(userId: string, file: { name: string; size: number }): void {
     const party = activeParty(this.state, userId);
     this.touch(userId);
-    checkUpload(this.state, this.ctx.rules, party, file);
+    files.checkUpload(this.state, this.ctx.rules, party, file);
   }
 
   /** A download of a file posted in this session; a customer's downloads are counted against `download-attempts`. */
   download(userId: string, fileId: string): { documentId: string; name: string } {
-    return download(this.state, this.ctx.rules, activeParty(this.state, userId), fileId);
+    return files.download(this.state, this.ctx.rules, activeParty(this.state, userId), fileId);
   }
 
   /** Merges into the session user data; the transcript does not change. */
@@ -250,93 +238,6 @@ export class ChatSession {
   private command(): Command {
     return new Command(this.state, this.ctx);
   }
-}
-
-// --- messaging ---
-
-/** Messages and notices parties send; a notice may carry a file, a nickname change or a read confirmation. */
-
-/** Notice types a participant may send; idle-control notices come from the server only. */
-const PARTY_NOTICES: readonly NoticeType[] = NOTICE_TYPES.filter((t) => !t.startsWith('IDLE_CONTROL_'));
-
-function sendMessage(command: Command, userId: string, request: MessageRequest): void {
-  const { state, ctx } = command;
-  const sender = activeParty(state, userId);
-  checkText(ctx.rules, request.text, 'message text');
-  checkRoom(state, ctx.rules);
-  SESSION_EVENTS.append<MessageEvent>(command, sender, {
-    kind: 'message',
-    userId,
-    text: request.text,
-    ...(request.messageType ? { messageType: request.messageType } : {}),
-    ...delivery(state, sender, request),
-  });
-}
-
-function sendNotice(command: Command, userId: string, request: NoticeRequest): void {
-  const { state, ctx } = command;
-  const sender = activeParty(state, userId);
-  const noticeType = request.noticeType as NoticeType;
-  if (!PARTY_NOTICES.includes(noticeType)) {
-    throw new ChatError('INVALID_NOTICE_TYPE', `unknown notice type "${request.noticeType}"; expected one of ${PARTY_NOTICES.join(', ')}`);
-  }
-  const text = request.text ?? '';
-  checkText(ctx.rules, text, 'notice text');
-  checkRoom(state, ctx.rules);
-  if (noticeType === 'PUSH_URL' && text.trim() === '') throw new ChatError('INVALID_ARGUMENT', 'a push URL notice needs the URL as its text');
-  // Everything is checked before the steps below change anything, so a refused notice changes nothing.
-  const sent = delivery(state, sender, request);
-  if (noticeType === 'SYS_COMMAND' && text === FILE_UPLOADED) sent.userData = acceptUpload(state, ctx.rules, sender, sent.userData);
-  if (noticeType === 'SYS_COMMAND' && text === FILE_DELETED) checkDelete(state, sender, sent.userData);
-  if (noticeType === 'USER_UPDATE_NICK') renameParty(command, sender, text);
-  if (noticeType === 'SYS_COMMAND' && text === READ_CONFIRM) confirmRead(state, sender, request.userData);
-  SESSION_EVENTS.append<NoticeEvent>(command, sender, { kind: 'notice', userId, noticeType, text, ...sent });
-}
-
-// --- file-transfer ---/** The file-transfer limits and what this session has used, in the keys GMS clients read. */
-function fileLimits(state: SessionState, rules: SessionRules): Record<string, string> {
-  return fileLimitsView(rules.files, state.files ?? NO_FILES_USED);
-}
-
-/** Refuses, before anything is stored, an upload the party may not make. */
-function checkUpload(state: SessionState, rules: SessionRules, party: Participant, file: { name: string; size: number }): void {
-  if (party.protocol === 'FLEX') checkCustomerUpload(rules.files, state.files ?? NO_FILES_USED, file, hasLiveAgent(state));
-}
-
-/** Validates a `file-uploaded` notice, applies a customer's limits and counts it; its user data with the file id. */
-function acceptUpload(state: SessionState, rules: SessionRules, sender: Participant, userData: KvList | undefined): KvList {
-  const file = checkUploadNotice(userData);
-  const used = state.files ?? { ...NO_FILES_USED };
-  if (sender.protocol === 'FLEX') checkCustomerUpload(rules.files, used, file, hasLiveAgent(state));
-  state.files = {
-    ...used,
-    nextFileId: used.nextFileId + 1,
-    ...(sender.protocol === 'FLEX' ? { uploads: used.uploads + 1, uploadBytes: used.uploadBytes + file.size } : {}),
-  };
-  return { ...userData, [FILE_KEYS.id]: String(used.nextFileId) };
-}
-
-/** A `file-deleted` notice names a live file of this chat; a customer may delete only its own files. */
-function checkDelete(state: SessionState, sender: Participant, userData: KvList | undefined): void {
-  const fileId = userData?.[FILE_KEYS.id];
-  const file = typeof fileId === 'string' ? findFile(state.transcript, fileId) : undefined;
-  if (!file || !isVisibleTo(file.event, sender))
-    throw new ChatError('FILE_NOT_FOUND', `a ${FILE_DELETED} notice needs the ${FILE_KEYS.id} of a file in this chat`);
-  if (sender.protocol === 'FLEX' && file.event.userId !== sender.userId) throw new ChatError('FORBIDDEN', 'a customer may delete only its own files');
-}
-
-/** A download of a file posted in this session; a customer's downloads are counted against `download-attempts`. */
-function download(state: SessionState, rules: SessionRules, party: Participant, fileId: string): { documentId: string; name: string } {
-  const file = findFile(state.transcript, fileId);
-  if (!file || !file.documentId || !isVisibleTo(file.event, party)) throw new ChatError('FILE_NOT_FOUND', `no file ${fileId.slice(0, 40)} in this chat`);
-  if (party.protocol === 'FLEX') {
-    const used = state.files ?? { ...NO_FILES_USED };
-    if (used.downloads >= rules.files.downloadAttempts) {
-      throw new ChatError('DOWNLOAD_LIMIT', `at most ${rules.files.downloadAttempts} downloads are allowed in this chat`);
-    }
-    state.files = { ...used, downloads: used.downloads + 1 };
-  }
-  return { documentId: file.documentId, name: file.name };
 }
 
 // --- workflow ---
