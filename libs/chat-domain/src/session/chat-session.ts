@@ -1,23 +1,22 @@
-import { ChatError } from '../errors';
 import { mergeKv } from '../kv';
 import type { SessionRules } from '../rules';
-import { LEAVE_REASONS, MAX_CLIENT_VERSION, type AfterAction, type ChatEvent, type KvList, type Participant, type QuitReasonCode } from '../types';
-import { asyncProperties, restartIdle, setAsyncStatus } from './async-status';
-import { activeParty, assertAlive } from './checks';
+import { LEAVE_REASONS, type AfterAction, type ChatEvent, type KvList, type Participant, type QuitReasonCode } from '../types';
+import { asyncProperties, setAsyncStatus } from './async-status';
+import { activeParty } from './checks';
 import { Command } from './command';
 import { appendSystemNotice } from './event-pipeline';
 import * as files from './file-transfer';
 import * as lifecycle from './lifecycle';
 import * as messaging from './messaging';
-import { sendMessage, sendNotice } from './messaging';
 import * as parties from './parties';
-import { addParty, closeNow, removeParty } from './parties';
+import { closeNow, removeParty } from './parties';
 import { stripPassword } from './password';
 import * as presence from './presence';
-import { findParticipant, hasLiveAgent, hasLiveParty } from './presence';
+import { findParticipant, hasLiveParty } from './presence';
 import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest } from './requests';
 import { ASYNC_STATUS, type SessionContext, type SessionState } from './state';
 import * as views from './views';
+import * as workflow from './workflow';
 
 /**
  * One chat session: the aggregate root. It does no I/O: time and ids come from the context, and every command
@@ -109,39 +108,39 @@ export class ChatSession {
   /** A workflow (ESP) posts a message, as an EXTERNAL party with the given nickname. */
   externalMessage(nickname: string, request: MessageRequest): Change {
     const command = this.command();
-    externalMessage(command, nickname, request);
+    workflow.externalMessage(command, nickname, request);
     return command.finish(false);
   }
 
   /** A workflow (ESP) posts a notice: `USER_PUSHED_URL` (a push URL) or `USER_CUSTOM`. */
   externalNotice(nickname: string, request: NoticeRequest): Change {
     const command = this.command();
-    externalNotice(command, nickname, request);
+    workflow.externalNotice(command, nickname, request);
     return command.finish(false);
   }
 
   /** The workflow placed the async session on hold (ESP `PlaceOnHold`): status -2 until the customer writes. */
   placeOnHold(): Change {
     const command = this.command();
-    placeOnHold(command);
+    workflow.placeOnHold(command);
     return command.finish(false);
   }
 
   /** ESP `CloseSession`: closes the session, or with `closeIfNoAgents` only when no agent is present. */
   closeSession(closeIfNoAgents: boolean): Change {
     const command = this.command();
-    return command.finish(closeSession(command, closeIfNoAgents));
+    return command.finish(workflow.closeSession(command, closeIfNoAgents));
   }
 
   /** ESP `IdleControlConfigure`: stores the session's inactivity-control parameters (`reset-parameters` clears them). */
   configureIdleControl(parameters: Record<string, string>): void {
-    configureIdleControl(this.state, parameters);
+    workflow.configureIdleControl(this.state, parameters);
   }
 
   /** ESP `ConfigureSession`: language of the session, and `async-idle-reset` restarting async idle timing. */
   configureSession(options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Change {
     const command = this.command();
-    configureSession(command, options);
+    workflow.configureSession(command, options);
     return command.finish(false);
   }
 
@@ -238,86 +237,6 @@ export class ChatSession {
   private command(): Command {
     return new Command(this.state, this.ctx);
   }
-}
-
-// --- workflow ---
-
-/** What a workflow (ESP) does to a session: posts as an external party, holds, closes and configures it. */
-
-/** ESP `Message`: posted by the workflow's EXTERNAL party with this nickname. */
-function externalMessage(command: Command, nickname: string, request: MessageRequest): void {
-  asExternal(command, nickname, (userId) => sendMessage(command, userId, request));
-}
-
-/** ESP `Notice`: `USER_PUSHED_URL` (a push URL) or `USER_CUSTOM`. */
-function externalNotice(command: Command, nickname: string, request: NoticeRequest): void {
-  const noticeType = request.noticeType === 'USER_PUSHED_URL' ? 'PUSH_URL' : request.noticeType;
-  if (noticeType !== 'PUSH_URL' && noticeType !== 'USER_CUSTOM') {
-    throw new ChatError('INVALID_NOTICE_TYPE', `notice type "${request.noticeType}" cannot be sent by a workflow; expected USER_PUSHED_URL or USER_CUSTOM`);
-  }
-  asExternal(command, nickname, (userId) => sendNotice(command, userId, { ...request, noticeType }));
-}
-
-/**
- * Runs `send` as the workflow's party with this nickname, joined on its first request. It never keeps a
- * session alive. A party joined for a request that is then refused is taken back: a refused request changes nothing.
- */
-function asExternal(command: Command, nickname: string, send: (userId: string) => void): void {
-  const { state } = command;
-  assertAlive(state);
-  const name = nickname.trim() === '' ? 'system' : nickname;
-  const existing = state.participants.find((p) => p.present && p.protocol === 'ESP' && p.nickname === name);
-  if (existing) {
-    send(existing.userId);
-    return;
-  }
-  const mark = command.mark();
-  const party = addParty(command, { userType: 'EXTERNAL', protocol: 'ESP', nickname: name, clientVersion: MAX_CLIENT_VERSION });
-  try {
-    send(party.userId);
-  } catch (error) {
-    command.rollback(mark);
-    throw error;
-  }
-}
-
-/** ESP `PlaceOnHold`: the async session's status is -2 until the customer writes. */
-function placeOnHold(command: Command): void {
-  const { state } = command;
-  assertAlive(state);
-  const a = state.async;
-  if (!a) throw new ChatError('NOT_ASYNC', `session ${state.id} is not an async session`);
-  a.onHold = true;
-  setAsyncStatus(command, ASYNC_STATUS.onHold);
-}
-
-/** ESP `CloseSession`: closes the session, or with `closeIfNoAgents` only when no agent is present; true when closed. */
-function closeSession(command: Command, closeIfNoAgents: boolean): boolean {
-  assertAlive(command.state);
-  if (closeIfNoAgents && hasLiveAgent(command.state)) return false;
-  closeNow(command, '5');
-  return true;
-}
-
-/** ESP `IdleControlConfigure`: stores the session's inactivity-control parameters (`reset-parameters` clears them). */
-function configureIdleControl(state: SessionState, parameters: Record<string, string>): void {
-  assertAlive(state);
-  const { 'reset-parameters': reset, ...rest } = parameters;
-  state.idleControl = { ...(reset === 'true' ? {} : state.idleControl), ...rest };
-}
-
-/** ESP `ConfigureSession`: language of the session, and `async-idle-reset` restarting async idle timing. */
-function configureSession(command: Command, options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): void {
-  const { state } = command;
-  assertAlive(state);
-  // As in Genesys: a language code present makes the other parameters ignored.
-  if (options.languageCode) {
-    state.language = { code: options.languageCode };
-    return;
-  }
-  if (options.languageName) state.language = { name: options.languageName };
-  const a = state.async;
-  if (options.asyncIdleReset && a) restartIdle(command, a, command.ctx.clock.now());
 }
 
 // --- timers ---
