@@ -1,20 +1,17 @@
 import { mergeKv } from '../kv';
-import type { SessionRules } from '../rules';
-import { LEAVE_REASONS, type AfterAction, type ChatEvent, type KvList, type Participant, type QuitReasonCode } from '../types';
-import { asyncProperties, setAsyncStatus } from './async-status';
+import type { AfterAction, ChatEvent, KvList, Participant, QuitReasonCode } from '../types';
+import { asyncProperties } from './async-status';
 import { activeParty } from './checks';
 import { Command } from './command';
-import { appendSystemNotice } from './event-pipeline';
 import * as files from './file-transfer';
 import * as lifecycle from './lifecycle';
 import * as messaging from './messaging';
 import * as parties from './parties';
-import { closeNow, removeParty } from './parties';
 import { stripPassword } from './password';
 import * as presence from './presence';
-import { findParticipant, hasLiveParty } from './presence';
 import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest } from './requests';
-import { ASYNC_STATUS, type SessionContext, type SessionState } from './state';
+import type { SessionContext, SessionState } from './state';
+import * as timers from './timers';
 import * as views from './views';
 import * as workflow from './workflow';
 
@@ -199,16 +196,16 @@ export class ChatSession {
 
   /** A flex party made a protocol request: its inactivity timer starts again. */
   touch(userId: string): void {
-    touch(this.state, userId, this.ctx.clock.now());
+    timers.touch(this.state, userId, this.ctx.clock.now());
   }
 
   /** A live connection now carries this party's events; while one does, it cannot time out. */
   attach(userId: string): void {
-    attach(this.state, userId);
+    timers.attach(this.state, userId);
   }
 
   detach(userId: string): void {
-    detach(this.state, userId, this.ctx.clock.now());
+    timers.detach(this.state, userId, this.ctx.clock.now());
   }
 
   /** The events `viewerId` may see, from transcript position `fromPosition` on, in the viewer's protocol version. */
@@ -221,138 +218,20 @@ export class ChatSession {
     return views.viewFor(this.state, event, viewer);
   }
 
-  /** When this session next needs `expire()`: the earliest deadline of its timers (ts). */
+  /** When this session next needs `expire()`: the earliest deadline of its timers (timers.ts). */
   nextDeadline(): number | undefined {
-    return nextDeadline(this.state, this.ctx.rules);
+    return timers.nextDeadline(this.state, this.ctx.rules);
   }
 
   /** Applies every deadline that has passed; `drop` says the closed session may now be forgotten. */
   expire(): Change & { drop: boolean } {
     const wasClosed = this.isClosed;
     const command = this.command();
-    expireTimers(command, this.ctx.clock.now());
+    timers.expireTimers(command, this.ctx.clock.now());
     return { ...command.finish(!wasClosed && this.isClosed), drop: command.drop };
   }
 
   private command(): Command {
     return new Command(this.state, this.ctx);
   }
-}
-
-// --- timers ---
-
-/**
- * The session's timers. Each says when it is next due (from the state alone, so a restored session goes on from
- * its stored times) and applies itself when due. `nextDeadline` is the earliest of them; `expireTimers` asks each
- * in this order, so one that closes the session stops those that run only while it is open. A new deadline (the
- * inactivity control to come) is one more timer in `SESSION_TIMERS`.
- */
-interface SessionTimer {
-  /** When the timer is next due, or undefined while it does not run. */
-  deadline(state: SessionState, rules: SessionRules): number | undefined;
-  /** Does what the timer does once due at `now`. */
-  apply(command: Command, now: number): void;
-}
-
-/** A closed session stays readable for `closed-session-retain-time`, then may be forgotten. */
-const closedRetention: SessionTimer = {
-  deadline: (state, rules) => (state.status === 'CLOSED' ? (state.closedAt ?? 0) + rules.closedRetainMs : undefined),
-  apply: (command) => {
-    command.drop = true;
-  },
-};
-
-/**
- * A flex party (the customer) with no request and no live connection for `flex-disconnect-timeout` is removed
- * (quit reason 3), or in an async session after `flex-push-timeout`.
- */
-const flexInactivity: SessionTimer = {
-  deadline: (state, rules) => {
-    let next: number | undefined;
-    for (const p of state.participants) {
-      if (!p.present || p.protocol !== 'FLEX' || p.attachments > 0) continue;
-      const due = p.lastRequestAt + flexTimeout(state, rules);
-      if (next === undefined || due < next) next = due;
-    }
-    return next;
-  },
-  apply: (command, now) => {
-    const { state, ctx } = command;
-    for (const p of state.participants) {
-      if (state.status === 'CLOSED') break;
-      if (p.present && p.protocol === 'FLEX' && p.attachments === 0 && now >= p.lastRequestAt + flexTimeout(state, ctx.rules)) {
-        removeParty(command, p, LEAVE_REASONS.disconnect, '3', {});
-        if (!hasLiveParty(state)) closeNow(command, '3');
-      }
-    }
-  },
-};
-
-function flexTimeout(state: SessionState, rules: SessionRules): number {
-  return state.async ? rules.flexPushTimeoutMs : rules.flexDisconnectTimeoutMs;
-}
-
-/** Async inactivity: the idle alert (status 3) after `async-idle-alert`, the close after `async-idle-close` more. */
-const asyncIdle: SessionTimer = {
-  deadline: (state, rules) => {
-    const a = state.async;
-    if (!a || state.status === 'CLOSED') return undefined;
-    return a.alertedAt !== undefined ? a.alertedAt + rules.asyncIdleCloseMs : a.idleSince + rules.asyncIdleAlertMs;
-  },
-  apply: (command, now) => {
-    const a = command.state.async;
-    if (!a) return;
-    const { rules } = command.ctx;
-    if (a.alertedAt === undefined) {
-      a.alertedAt = now;
-      appendSystemNotice(command, 'IDLE_CONTROL_ALERT', rules.idleMessages.alert, {
-        'next-idle-timer-type': 'CLOSE',
-        'next-idle-timer-secs': String(Math.round(rules.asyncIdleCloseMs / 1000)),
-      });
-      setAsyncStatus(command, ASYNC_STATUS.idle);
-      return;
-    }
-    appendSystemNotice(command, 'IDLE_CONTROL_CLOSE', rules.idleMessages.close);
-    closeNow(command, '7');
-  },
-};
-
-const SESSION_TIMERS: readonly SessionTimer[] = [closedRetention, flexInactivity, asyncIdle];
-
-/** When the session next needs `expireTimers`: the earliest deadline of its timers. */
-function nextDeadline(state: SessionState, rules: SessionRules): number | undefined {
-  let next: number | undefined;
-  for (const timer of SESSION_TIMERS) {
-    const due = timer.deadline(state, rules);
-    if (due !== undefined && (next === undefined || due < next)) next = due;
-  }
-  return next;
-}
-
-/** Applies every timer due at `now`. */
-function expireTimers(command: Command, now: number): void {
-  for (const timer of SESSION_TIMERS) {
-    const due = timer.deadline(command.state, command.ctx.rules);
-    if (due !== undefined && now >= due) timer.apply(command, now);
-  }
-}
-
-/** A flex party made a protocol request: its inactivity timer starts again. */
-function touch(state: SessionState, userId: string, now: number): void {
-  const party = findParticipant(state, userId);
-  if (party) party.lastRequestAt = now;
-}
-
-/** A live connection now carries this party's events; while one does, it cannot time out. */
-function attach(state: SessionState, userId: string): void {
-  const party = findParticipant(state, userId);
-  if (party) party.attachments += 1;
-}
-
-/** A live connection of this party ended: its inactivity timer starts again. */
-function detach(state: SessionState, userId: string, now: number): void {
-  const party = findParticipant(state, userId);
-  if (!party || party.attachments === 0) return;
-  party.attachments -= 1;
-  party.lastRequestAt = now;
 }
