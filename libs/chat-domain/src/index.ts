@@ -5,7 +5,6 @@ export * from './kv';
 export * from './rules';
 export * from './visibility';
 export * from './protocol-version';
-export * from './session';
+// The folder's index by name: a build output of the former session.js left in dist would otherwise be loaded instead.
+export * from './session/index';
 export * from './deadline-queue';
-export * from './async-chat';
-export * from './files';

@@ -1,10 +1,11 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { DEFAULT_RULES, ManualClock, SequentialIds } from '@ocs/chat-domain';
+import { DEFAULT_RULES } from '@ocs/chat-domain';
 import type { BusRecord } from '@ocs/ports';
 import { ChatEngine } from './chat-engine';
 import type { SessionView } from './engine-api';
 import { actor, refusal } from '@ocs/testing';
 import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 
 function setup(rules = DEFAULT_RULES) {
   const clock = new ManualClock();

@@ -1,4 +1,4 @@
-import { DEFAULT_RULES, ManualClock, SequentialIds, type SessionState } from '@ocs/chat-domain';
+import { DEFAULT_RULES, type SessionState } from '@ocs/chat-domain';
 import { CryptoIds, type OwnershipStore, type TranscriptStore } from '@ocs/ports';
 import { MemoryEventBus, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { ChatEngine } from './chat-engine';
@@ -7,6 +7,7 @@ import type { SessionView } from './engine-api';
 import { actor, refusal } from '@ocs/testing';
 import { TOPICS, type SessionEventRecord, type NodeCommandRecord } from '@ocs/contracts';
 import type { Durability } from './durability';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 
 const DURABLE: Durability = { autoSave: 1, saveOnError: 'continue', resendAttempts: 2, resendDelayMs: 100 };
 

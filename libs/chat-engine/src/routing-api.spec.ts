@@ -1,8 +1,9 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { DEFAULT_RULES, ManualClock, SequentialIds, type JoinRequest, type SessionRules } from '@ocs/chat-domain';
+import { DEFAULT_RULES, type JoinRequest, type SessionRules } from '@ocs/chat-domain';
 import { ChatEngine } from './chat-engine';
 import { actor, refusal } from '@ocs/testing';
 import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 
 const T0 = Date.UTC(2026, 0, 1);
 const ALERT = 10_000;

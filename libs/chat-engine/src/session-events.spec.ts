@@ -1,9 +1,10 @@
 import { MemoryEventBus, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { DEFAULT_RULES, ManualClock, SequentialIds } from '@ocs/chat-domain';
+import { DEFAULT_RULES } from '@ocs/chat-domain';
 import { readNodeCommand, readSessionEvent, TOPICS } from '@ocs/contracts';
 import type { BusRecord } from '@ocs/ports';
 import { actor } from '@ocs/testing';
 import { ChatEngine } from './chat-engine';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 
 const DURABLE = { autoSave: 1, saveOnError: 'continue', resendAttempts: 0, resendDelayMs: 0 } as const;
 

@@ -1,4 +1,5 @@
-import { ChatError, DEFAULT_RULES, ManualClock, SequentialIds } from '@ocs/chat-domain';
+import { ChatError, DEFAULT_RULES } from '@ocs/chat-domain';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { ChatEngine, type Actor, type ChatEngineApi, type SessionView } from '@ocs/chat-engine';
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { Inbox } from '@ocs/testing';

@@ -1,5 +1,6 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { ChatError, DEFAULT_RULES, ManualClock, SequentialIds } from '@ocs/chat-domain';
+import { ChatError, DEFAULT_RULES } from '@ocs/chat-domain';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { ChatEngine, type Actor } from '@ocs/chat-engine';
 import { GmsApiError, toGmsFailure } from './errors';
 import { CustomerChat, type ChatOperation } from './operations';

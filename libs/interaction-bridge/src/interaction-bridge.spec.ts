@@ -1,8 +1,9 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
-import { DEFAULT_RULES, ManualClock, SequentialIds, type SessionRules } from '@ocs/chat-domain';
+import { DEFAULT_RULES, type SessionRules } from '@ocs/chat-domain';
 import { ChatEngine, type Actor, type Durability } from '@ocs/chat-engine';
 import { InteractionBridge, NODE_PROPERTY, type BridgeOptions } from './interaction-bridge';
 import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 
 const SERVICE = { name: 'customer-support', tenantDbid: 1, endpoint: 'default' };
 

@@ -1,4 +1,5 @@
-import { ChatSession, DEFAULT_RULES, ManualClock, SequentialIds, type JoinRequest, type KvList } from '@ocs/chat-domain';
+import { ChatSession, DEFAULT_RULES, type JoinRequest, type KvList } from '@ocs/chat-domain';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { toChatTranscriptXml, type SaveNotices } from './transcript-xml';
 

@@ -1,8 +1,9 @@
 /**
- * Shared fixtures for the chat-domain unit tests. Not exported from index.ts, and kept under `test/` so the
- * production build (tsconfig.build.json) leaves it out. Pure helpers: no jest globals here.
+ * Shared fixtures for the chat-domain unit tests. Exported neither from the domain's index nor from its test entry
+ * point (test/index.ts), and kept under `test/` so the production build (tsconfig.build.json) leaves it out. Pure
+ * helpers: no jest globals here.
  */
-import { ManualClock, SequentialIds } from '../clock';
+import { ManualClock, SequentialIds } from './clock';
 import { ChatError, type ChatErrorCode } from '../errors';
 import { getKv } from '../kv';
 import { DEFAULT_RULES, type SessionRules } from '../rules';

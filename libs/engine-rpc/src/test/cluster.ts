@@ -1,7 +1,8 @@
 /** A cluster of real engines behind real HTTP, for the engine-rpc tests (under test/, so the build leaves it out). */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_RULES, ManualClock, SequentialIds, type IdSource } from '@ocs/chat-domain';
+import { DEFAULT_RULES, type IdSource } from '@ocs/chat-domain';
+import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { ChatEngine, type ChatEngineDeps } from '@ocs/chat-engine';
 import { MemoryEventBus, MemoryFanOut, MemoryMembership, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { RemoteEngine, type RemoteEngineOptions } from '../remote-engine';

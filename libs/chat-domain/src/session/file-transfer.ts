@@ -1,6 +1,15 @@
-import { ChatError } from './errors';
-import type { FileRules } from './rules';
-import type { ChatEvent, KvList } from './types';
+import { ChatError } from '../errors';
+import type { FileRules, SessionRules } from '../rules';
+import type { ChatEvent, KvList, Participant } from '../types';
+import { isVisibleTo } from '../visibility';
+import { hasLiveAgent } from './presence';
+import type { FileCounters, SessionState } from './state';
+
+/**
+ * File transfer (`[client-file-transfer]`): files are posted as `SYS_COMMAND` notices `file-uploaded` and
+ * `file-deleted` carrying the file's keys. A customer's uploads and downloads are limited and counted; agents have
+ * no limits.
+ */
 
 export const FILE_UPLOADED = 'file-uploaded';
 export const FILE_DELETED = 'file-deleted';
@@ -13,14 +22,6 @@ export const FILE_KEYS = {
   uploadType: 'file-upload-type',
   description: 'file-description',
 } as const;
-
-/** What a session has used of its customer file-transfer allowance. */
-export interface FileCounters {
-  uploads: number;
-  uploadBytes: number;
-  downloads: number;
-  nextFileId: number;
-}
 
 export const NO_FILES_USED: FileCounters = { uploads: 0, uploadBytes: 0, downloads: 0, nextFileId: 1 };
 
@@ -84,4 +85,50 @@ export function findFile(transcript: readonly ChatEvent[], fileId: string): { ev
     if (e.text === FILE_DELETED) found = undefined;
   }
   return found;
+}
+
+/** The file-transfer limits and what this session has used, in the keys GMS clients read. */
+export function fileLimits(state: SessionState, rules: SessionRules): Record<string, string> {
+  return fileLimitsView(rules.files, state.files ?? NO_FILES_USED);
+}
+
+/** Refuses, before anything is stored, an upload the party may not make. */
+export function checkUpload(state: SessionState, rules: SessionRules, party: Participant, file: { name: string; size: number }): void {
+  if (party.protocol === 'FLEX') checkCustomerUpload(rules.files, state.files ?? NO_FILES_USED, file, hasLiveAgent(state));
+}
+
+/** Validates a `file-uploaded` notice, applies a customer's limits and counts it; its user data with the file id. */
+export function acceptUpload(state: SessionState, rules: SessionRules, sender: Participant, userData: KvList | undefined): KvList {
+  const file = checkUploadNotice(userData);
+  const used = state.files ?? { ...NO_FILES_USED };
+  if (sender.protocol === 'FLEX') checkCustomerUpload(rules.files, used, file, hasLiveAgent(state));
+  state.files = {
+    ...used,
+    nextFileId: used.nextFileId + 1,
+    ...(sender.protocol === 'FLEX' ? { uploads: used.uploads + 1, uploadBytes: used.uploadBytes + file.size } : {}),
+  };
+  return { ...userData, [FILE_KEYS.id]: String(used.nextFileId) };
+}
+
+/** A `file-deleted` notice names a live file of this chat; a customer may delete only its own files. */
+export function checkDelete(state: SessionState, sender: Participant, userData: KvList | undefined): void {
+  const fileId = userData?.[FILE_KEYS.id];
+  const file = typeof fileId === 'string' ? findFile(state.transcript, fileId) : undefined;
+  if (!file || !isVisibleTo(file.event, sender))
+    throw new ChatError('FILE_NOT_FOUND', `a ${FILE_DELETED} notice needs the ${FILE_KEYS.id} of a file in this chat`);
+  if (sender.protocol === 'FLEX' && file.event.userId !== sender.userId) throw new ChatError('FORBIDDEN', 'a customer may delete only its own files');
+}
+
+/** A download of a file posted in this session; a customer's downloads are counted against `download-attempts`. */
+export function download(state: SessionState, rules: SessionRules, party: Participant, fileId: string): { documentId: string; name: string } {
+  const file = findFile(state.transcript, fileId);
+  if (!file || !file.documentId || !isVisibleTo(file.event, party)) throw new ChatError('FILE_NOT_FOUND', `no file ${fileId.slice(0, 40)} in this chat`);
+  if (party.protocol === 'FLEX') {
+    const used = state.files ?? { ...NO_FILES_USED };
+    if (used.downloads >= rules.files.downloadAttempts) {
+      throw new ChatError('DOWNLOAD_LIMIT', `at most ${rules.files.downloadAttempts} downloads are allowed in this chat`);
+    }
+    state.files = { ...used, downloads: used.downloads + 1 };
+  }
+  return { documentId: file.documentId, name: file.name };
 }

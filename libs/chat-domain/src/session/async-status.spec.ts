@@ -1,8 +1,10 @@
-import { ASYNC_CHECK_AT_KEY, ASYNC_STATUS_KEY } from './async-chat';
-import { ChatSession, SYSTEM_USER_ID, type Change } from './session';
-import type { IdleNotices, SessionRules } from './rules';
-import { T0, agent, bot, customer, errorCode, join, makeContext, quitReason, startChat, supervisor } from './test/helpers';
-import type { KvList, NoticeEvent, PartyLeftEvent } from './types';
+import { ASYNC_CHECK_AT_KEY, ASYNC_STATUS_KEY } from './async-status';
+import { ChatSession } from './chat-session';
+import { SYSTEM_USER_ID } from './event-pipeline';
+import type { Change } from './requests';
+import type { IdleNotices, SessionRules } from '../rules';
+import { T0, agent, bot, customer, errorCode, join, makeContext, quitReason, startChat, supervisor } from '../test/helpers';
+import type { KvList, NoticeEvent, PartyLeftEvent } from '../types';
 
 const ALERT = 10_000;
 const CLOSE = 5_000;

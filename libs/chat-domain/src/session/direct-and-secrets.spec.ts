@@ -1,5 +1,5 @@
-import { SESSION_PASSWORD_KEY } from './session';
-import { agent, errorCode, join, startChat, supervisor } from './test/helpers';
+import { SESSION_PASSWORD_KEY } from './password';
+import { agent, errorCode, join, startChat, supervisor } from '../test/helpers';
 
 describe('direct messages and the receiver visibility', () => {
   it('refuses a direct message at a level the receiver may not read, and changes nothing', () => {

@@ -1,7 +1,7 @@
-import type { FileRules } from './rules';
-import type { ChatSession } from './session';
-import { agent, errorCode, join, startChat } from './test/helpers';
-import type { KvList, NoticeEvent } from './types';
+import type { FileRules } from '../rules';
+import type { ChatSession } from './chat-session';
+import { agent, errorCode, join, startChat } from '../test/helpers';
+import type { KvList, NoticeEvent } from '../types';
 
 const RULES: FileRules = {
   uploadMaxFiles: 3,

@@ -1,5 +1,5 @@
-import { T0, agent, bot, errorCode, ids, join, quitReason, startChat, supervisor } from './test/helpers';
-import type { MessageEvent, NewPartyEvent, NoticeEvent, PartyLeftEvent } from './types';
+import { T0, agent, bot, errorCode, ids, join, quitReason, startChat, supervisor } from '../test/helpers';
+import type { MessageEvent, NewPartyEvent, NoticeEvent, PartyLeftEvent } from '../types';
 
 function esp(session: ReturnType<typeof startChat>['session']) {
   return session.state.participants.filter((p) => p.protocol === 'ESP');

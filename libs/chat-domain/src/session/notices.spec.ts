@@ -1,5 +1,5 @@
-import { agent, customer, errorCode, ids, join, startChat, supervisor } from './test/helpers';
-import type { NoticeEvent } from './types';
+import { agent, customer, errorCode, ids, join, startChat, supervisor } from '../test/helpers';
+import type { NoticeEvent } from '../types';
 
 const asNotice = (e: unknown) => e as NoticeEvent;
 

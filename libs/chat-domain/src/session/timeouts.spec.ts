@@ -1,5 +1,5 @@
-import { T0, agent, customer, join, quitReason, startChat } from './test/helpers';
-import type { PartyLeftEvent } from './types';
+import { T0, agent, customer, join, quitReason, startChat } from '../test/helpers';
+import type { PartyLeftEvent } from '../types';
 
 const TIMEOUT = 45_000; // DEFAULT_RULES.flexDisconnectTimeoutMs
 const RETAIN = 60_000; // DEFAULT_RULES.closedRetainMs

@@ -1,5 +1,5 @@
-import { agent, bot, customer, errorCode, join, partyStyle, quitReason, startChat, supervisor } from './test/helpers';
-import type { NewPartyEvent } from './types';
+import { agent, bot, customer, errorCode, join, partyStyle, quitReason, startChat, supervisor } from '../test/helpers';
+import type { NewPartyEvent } from '../types';
 
 describe('bot participants', () => {
   it('an AGENT joining with GCTI_Chat_SetPartyStyle=BOT is a bot, marked in userData and eventAttributes of its newParty', () => {

@@ -1,5 +1,5 @@
-import { agent, join, startChat, supervisor } from './test/helpers';
-import { ChatSession } from './session';
+import { agent, join, startChat, supervisor } from '../test/helpers';
+import { ChatSession } from './chat-session';
 
 describe('restore (HA normalization of a session loaded from storage)', () => {
   it('marks parties of persistent connections left with quit-reason-code 8, keeps customers, drops read confirmations', () => {

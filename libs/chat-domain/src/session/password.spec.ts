@@ -1,8 +1,8 @@
-import { SequentialIds } from './clock';
-import { ChatSession } from './session';
-import { agent, customer, errorCode, join, makeContext, supervisor } from './test/helpers';
-import type { JoinRequest } from './session';
-import type { KvList } from './types';
+import { SequentialIds } from '../test/clock';
+import { ChatSession } from './chat-session';
+import { agent, customer, errorCode, join, makeContext, supervisor } from '../test/helpers';
+import type { JoinRequest } from './requests';
+import type { KvList } from '../types';
 
 /** SequentialIds that remembers every secret it handed out. */
 class RecordingIds extends SequentialIds {

@@ -1,5 +1,5 @@
-import { agent, customer, errorCode, join, startChat } from './test/helpers';
-import type { MessageEvent } from './types';
+import { agent, customer, errorCode, join, startChat } from '../test/helpers';
+import type { MessageEvent } from '../types';
 
 const asMessage = (e: unknown) => e as MessageEvent;
 

@@ -1,6 +1,6 @@
-import { ChatSession } from './session';
-import { T0, agent, customer, errorCode, join, makeContext, startChat, supervisor } from './test/helpers';
-import type { NewPartyEvent } from './types';
+import { ChatSession } from './chat-session';
+import { T0, agent, customer, errorCode, join, makeContext, startChat, supervisor } from '../test/helpers';
+import type { NewPartyEvent } from '../types';
 
 describe('session creation', () => {
   it('a customer (FLEX, CLIENT) creates a session: newParty at position 0, eventId 1, party number 1, with a secure key', () => {

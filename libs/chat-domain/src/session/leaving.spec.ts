@@ -1,5 +1,5 @@
-import { T0, agent, customer, errorCode, ids, join, quitReason, startChat, supervisor } from './test/helpers';
-import type { PartyLeftEvent } from './types';
+import { T0, agent, customer, errorCode, ids, join, quitReason, startChat, supervisor } from '../test/helpers';
+import type { PartyLeftEvent } from '../types';
 
 const asLeft = (e: unknown) => e as PartyLeftEvent;
 

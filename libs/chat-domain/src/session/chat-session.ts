@@ -1,0 +1,237 @@
+import { mergeKv } from '../kv';
+import type { AfterAction, ChatEvent, KvList, Participant, QuitReasonCode } from '../types';
+import { asyncProperties } from './async-status';
+import { activeParty } from './checks';
+import { Command } from './command';
+import * as files from './file-transfer';
+import * as lifecycle from './lifecycle';
+import * as messaging from './messaging';
+import * as parties from './parties';
+import { stripPassword } from './password';
+import * as presence from './presence';
+import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest } from './requests';
+import type { SessionContext, SessionState } from './state';
+import * as timers from './timers';
+import * as views from './views';
+import * as workflow from './workflow';
+
+/**
+ * One chat session: the aggregate root. It does no I/O: time and ids come from the context, and every command
+ * returns the events it appended, for the caller to deliver, persist and publish.
+ *
+ * Its rules live in parts, each handed what it needs: the state, or a `Command` made for the command under way (the
+ * state, the context, and the record of what changed). Kept lean, a server holding many sessions at once, most of
+ * them idle: a session is its state and the shared context, nothing more.
+ */
+export class ChatSession {
+  private constructor(
+    readonly state: SessionState,
+    private readonly ctx: SessionContext,
+  ) {}
+
+  /** Creates a session with its first party: a customer, or an agent in outbound mode. */
+  static create(ctx: SessionContext, request: CreateSessionRequest): { session: ChatSession; creator: Participant; change: Change } {
+    const { command, creator } = lifecycle.createSession(ctx, request);
+    return { session: new ChatSession(command.state, ctx), creator, change: command.finish(false) };
+  }
+
+  /** Rebuilds a session from stored state. */
+  static fromState(ctx: SessionContext, state: SessionState): ChatSession {
+    return new ChatSession(state, ctx);
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+
+  get isClosed(): boolean {
+    return this.state.status === 'CLOSED';
+  }
+
+  /** Position the next event will take: the customer API's `nextPosition` is this + 1. */
+  get nextPosition(): number {
+    return this.state.transcript.length;
+  }
+
+  get password(): string | undefined {
+    return this.state.password;
+  }
+
+  participant(userId: string): Participant | undefined {
+    return presence.findParticipant(this.state, userId);
+  }
+
+  presentParticipants(): Participant[] {
+    return presence.presentParticipants(this.state);
+  }
+
+  get isAsync(): boolean {
+    return this.state.async !== undefined;
+  }
+
+  /** Interaction properties that describe the session now (async status and check time). */
+  interactionProperties(): Record<string, string> {
+    return asyncProperties(this.state, this.ctx.rules);
+  }
+
+  bindInteraction(interactionId: string): void {
+    this.state.interactionId = interactionId;
+  }
+
+  /** True while a supervisor monitors the session (joined with VIP visibility). */
+  isMonitored(): boolean {
+    return presence.isMonitored(this.state);
+  }
+
+  /** Adds a party; with an enforced session password it must be presented in `GCTI_Chat_SessionPassword`. */
+  join(request: JoinRequest): { participant: Participant; change: Change } {
+    const command = this.command();
+    const participant = parties.join(command, request);
+    return { participant, change: command.finish(false) };
+  }
+
+  message(userId: string, request: MessageRequest): Change {
+    const command = this.command();
+    messaging.sendMessage(command, userId, request);
+    return command.finish(false);
+  }
+
+  notice(userId: string, request: NoticeRequest): Change {
+    const command = this.command();
+    messaging.sendNotice(command, userId, request);
+    return command.finish(false);
+  }
+
+  /** A workflow (ESP) posts a message, as an EXTERNAL party with the given nickname. */
+  externalMessage(nickname: string, request: MessageRequest): Change {
+    const command = this.command();
+    workflow.externalMessage(command, nickname, request);
+    return command.finish(false);
+  }
+
+  /** A workflow (ESP) posts a notice: `USER_PUSHED_URL` (a push URL) or `USER_CUSTOM`. */
+  externalNotice(nickname: string, request: NoticeRequest): Change {
+    const command = this.command();
+    workflow.externalNotice(command, nickname, request);
+    return command.finish(false);
+  }
+
+  /** The workflow placed the async session on hold (ESP `PlaceOnHold`): status -2 until the customer writes. */
+  placeOnHold(): Change {
+    const command = this.command();
+    workflow.placeOnHold(command);
+    return command.finish(false);
+  }
+
+  /** ESP `CloseSession`: closes the session, or with `closeIfNoAgents` only when no agent is present. */
+  closeSession(closeIfNoAgents: boolean): Change {
+    const command = this.command();
+    return command.finish(workflow.closeSession(command, closeIfNoAgents));
+  }
+
+  /** ESP `IdleControlConfigure`: stores the session's inactivity-control parameters (`reset-parameters` clears them). */
+  configureIdleControl(parameters: Record<string, string>): void {
+    workflow.configureIdleControl(this.state, parameters);
+  }
+
+  /** ESP `ConfigureSession`: language of the session, and `async-idle-reset` restarting async idle timing. */
+  configureSession(options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Change {
+    const command = this.command();
+    workflow.configureSession(command, options);
+    return command.finish(false);
+  }
+
+  /** The file-transfer limits and what this session has used, in the keys GMS clients read. */
+  fileLimits(): Record<string, string> {
+    return files.fileLimits(this.state, this.ctx.rules);
+  }
+
+  /** Refuses, before anything is stored, an upload the party may not make. Agents have no limits. */
+  checkUpload(userId: string, file: { name: string; size: number }): void {
+    const party = activeParty(this.state, userId);
+    this.touch(userId);
+    files.checkUpload(this.state, this.ctx.rules, party, file);
+  }
+
+  /** A download of a file posted in this session; a customer's downloads are counted against `download-attempts`. */
+  download(userId: string, fileId: string): { documentId: string; name: string } {
+    return files.download(this.state, this.ctx.rules, activeParty(this.state, userId), fileId);
+  }
+
+  /** Merges into the session user data; the transcript does not change. */
+  updateUserData(userId: string, userData: KvList): void {
+    activeParty(this.state, userId);
+    this.state.userData = mergeKv(this.state.userData, stripPassword(userData));
+  }
+
+  /** A party releases itself, with an after-action deciding the fate of the session. */
+  leave(userId: string, afterAction: AfterAction, options: LeaveOptions = {}): Change {
+    const command = this.command();
+    return command.finish(parties.leave(command, userId, afterAction, options));
+  }
+
+  /**
+   * The server removes a party: `3` for protocol inactivity or a dropped connection, `5` for system reasons,
+   * `7` for session inactivity, `8` during restoration. The session closes when nobody is left.
+   */
+  removeBySystem(userId: string, quitReasonCode: Exclude<QuitReasonCode, '0' | '4'>): Change {
+    const command = this.command();
+    return command.finish(parties.removeBySystem(command, userId, quitReasonCode));
+  }
+
+  /** The server closes the session, removing every party (e.g. the workflow stopped the interaction). */
+  closeBySystem(quitReasonCode: Exclude<QuitReasonCode, '0' | '4'> = '5'): Change {
+    const command = this.command();
+    if (this.isClosed) return command.finish(false);
+    parties.closeNow(command, quitReasonCode);
+    return command.finish(true);
+  }
+
+  /** Makes a session loaded from storage on another node fit to serve (HA restoration, see lifecycle.ts). */
+  restore(): Change {
+    const command = this.command();
+    lifecycle.restore(command);
+    return command.finish(this.isClosed);
+  }
+
+  /** A flex party made a protocol request: its inactivity timer starts again. */
+  touch(userId: string): void {
+    timers.touch(this.state, userId, this.ctx.clock.now());
+  }
+
+  /** A live connection now carries this party's events; while one does, it cannot time out. */
+  attach(userId: string): void {
+    timers.attach(this.state, userId);
+  }
+
+  detach(userId: string): void {
+    timers.detach(this.state, userId, this.ctx.clock.now());
+  }
+
+  /** The events `viewerId` may see, from transcript position `fromPosition` on, in the viewer's protocol version. */
+  eventsFor(viewerId: string, fromPosition = 0): ChatEvent[] {
+    return views.eventsFor(this.state, viewerId, fromPosition);
+  }
+
+  /** `event` as `viewer` sees it, or undefined if the viewer may not see it. */
+  viewFor(event: ChatEvent, viewer: Participant): ChatEvent | undefined {
+    return views.viewFor(this.state, event, viewer);
+  }
+
+  /** When this session next needs `expire()`: the earliest deadline of its timers (timers.ts). */
+  nextDeadline(): number | undefined {
+    return timers.nextDeadline(this.state, this.ctx.rules);
+  }
+
+  /** Applies every deadline that has passed; `drop` says the closed session may now be forgotten. */
+  expire(): Change & { drop: boolean } {
+    const wasClosed = this.isClosed;
+    const command = this.command();
+    timers.expireTimers(command, this.ctx.clock.now());
+    return { ...command.finish(!wasClosed && this.isClosed), drop: command.drop };
+  }
+
+  private command(): Command {
+    return new Command(this.state, this.ctx);
+  }
+}

@@ -1,0 +1,70 @@
+import type { ChatEvent } from '../types';
+import { appended } from './memory';
+import type { Change } from './requests';
+import type { SessionContext, SessionState } from './state';
+
+/** Where a command stood, for `Command.rollback`. */
+export interface CommandMark {
+  participants: number;
+  transcript: number;
+  events: number;
+  nextEventId: number;
+}
+
+/**
+ * One command under way on a session: the state it changes, the context it runs in, and the record of what it
+ * changed (the events it appended, the interaction properties it set). The session's parts are handed it. It is
+ * made when a command starts and dropped when it returns, so an idle session holds no buffers.
+ */
+export class Command {
+  /** Events appended so far. */
+  private events: ChatEvent[] | undefined;
+  /** Interaction properties changed so far. */
+  private properties: Record<string, string> | undefined;
+  /** Set when the session, closed long enough, may now be forgotten (`expire`). */
+  drop = false;
+
+  constructor(
+    readonly state: SessionState,
+    readonly ctx: SessionContext,
+  ) {}
+
+  /** Adds a complete event, which took the next position and event id, to the transcript. */
+  record(event: ChatEvent): void {
+    this.state.nextEventId += 1;
+    this.state.transcript = appended(this.state.transcript, event);
+    (this.events ??= []).push(event);
+  }
+
+  /** The interaction properties this command changes, to report when it finishes. */
+  changedProperties(): Record<string, string> {
+    return (this.properties ??= {});
+  }
+
+  /** Takes back a property change of this command. */
+  unsetProperty(key: string): void {
+    if (this.properties) delete this.properties[key];
+  }
+
+  /** Where the command stands now. */
+  mark(): CommandMark {
+    const { state } = this;
+    return { participants: state.participants.length, transcript: state.transcript.length, events: this.events?.length ?? 0, nextEventId: state.nextEventId };
+  }
+
+  /** Takes back the parties and events added since `mark`. */
+  rollback(mark: CommandMark): void {
+    const { state } = this;
+    state.participants.length = mark.participants;
+    state.transcript.length = mark.transcript;
+    if (this.events) this.events.length = mark.events;
+    state.nextEventId = mark.nextEventId;
+  }
+
+  /** What the command changed; `closed`: it closed the session. */
+  finish(closed: boolean): Change {
+    const events = this.events ?? [];
+    const properties = this.properties;
+    return { events, closed, ...(properties && Object.keys(properties).length > 0 ? { properties } : {}) };
+  }
+}

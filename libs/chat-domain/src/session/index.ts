@@ -1,0 +1,10 @@
+/** The chat session: the aggregate root, and what callers of the domain use of its parts. */
+export { ChatSession } from './chat-session';
+export { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
+export { SYSTEM_USER_ID } from './event-pipeline';
+export { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
+export { ORIGINAL_NICKNAME_KEY, PARTY_STYLE_KEY, SET_PARTY_STYLE_KEY } from './parties';
+export { SESSION_PASSWORD_KEY } from './password';
+export { LAST_EVENT_ID_KEY, READ_CONFIRM } from './read-confirmations';
+export type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
+export { ASYNC_STATUS, type AsyncState, type AsyncStatus, type FileCounters, type SessionContext, type SessionService, type SessionState } from './state';

@@ -1,0 +1,73 @@
+import type { Clock, IdSource } from '../clock';
+import type { SessionRules } from '../rules';
+import type { ChatEvent, KvList, Participant, SessionStatus } from '../types';
+
+/** What every session of an engine shares: its clock, its id source and its rules (one object for all sessions). */
+export interface SessionContext {
+  clock: Clock;
+  ids: IdSource;
+  rules: SessionRules;
+}
+
+/** Everything a session is, as plain data: what storage keeps and restoration loads. */
+export interface SessionState {
+  id: string;
+  createdAt: number;
+  status: SessionStatus;
+  closedAt?: number;
+  /** In join order; parties that left stay, marked not present. */
+  participants: Participant[];
+  transcript: ChatEvent[];
+  /** Session user data: the creator's data, updated by `updateData`. */
+  userData: KvList;
+  /** Enforced session password; never shown in the transcript. */
+  password?: string;
+  nextEventId: number;
+  /** The Interaction Server interaction that stands for this session. */
+  interactionId?: string;
+  /** The customer API service the session came in on and where it is routed. */
+  service?: SessionService;
+  /** Set for an async session (`GCTI_Chat_AsyncMode=true` at creation). */
+  async?: AsyncState;
+  /** Customer file-transfer allowance used so far. */
+  files?: FileCounters;
+  /** Inactivity-control parameters a workflow set for this session (ESP `IdleControlConfigure`). */
+  idleControl?: Record<string, string>;
+  /** Language a workflow set for this session (ESP `ConfigureSession`). */
+  language?: { code?: string; name?: string };
+  /** The session was restored on this node after its owner was lost. */
+  restored?: boolean;
+}
+
+export interface SessionService {
+  name: string;
+  tenantDbid: number;
+  endpoint: string;
+}
+
+/**
+ * `GCTI_Chat_AsyncStatus`, as workflows read it: 1 new; -1 an agent is processing; -2 on hold (after ESP
+ * PlaceOnHold); 2 the customer wrote while no agent was present; 3 async idle alert expired; 4 an agent's
+ * connection dropped abnormally; 5 the agent transferred the chat to a queue.
+ */
+export const ASYNC_STATUS = { new: 1, processing: -1, onHold: -2, customerReplied: 2, idle: 3, agentDropped: 4, transferred: 5 } as const;
+export type AsyncStatus = (typeof ASYNC_STATUS)[keyof typeof ASYNC_STATUS];
+
+/** The async part of a session's state. */
+export interface AsyncState {
+  status: AsyncStatus;
+  /** Placed on hold by the workflow and not yet replied to by the customer. */
+  onHold: boolean;
+  /** Start of the current idle period (epoch ms). */
+  idleSince: number;
+  /** When the idle alert went out, if it did in this idle period. */
+  alertedAt?: number;
+}
+
+/** What a session has used of its customer file-transfer allowance. */
+export interface FileCounters {
+  uploads: number;
+  uploadBytes: number;
+  downloads: number;
+  nextFileId: number;
+}
