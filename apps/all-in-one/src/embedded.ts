@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
-import type { UniversalContactServer } from '@ocs/ports';
+import type { ManualRouting, UniversalContactServer } from '@ocs/ports';
 import { ESP_GATEWAY_SERVICE, EspGatewayModule } from '../../esp-gateway/src/esp-gateway.module';
 import { PUSH_NOTIFIER_SERVICE, PushNotifierModule } from '../../push-notifier/src/push-notifier.module';
 import { REPORTING_ATTACHER_SERVICE, ReportingAttacherModule } from '../../reporting-attacher/src/reporting-attacher.module';
@@ -12,7 +12,6 @@ import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '../../session-engin
 import { memoryAdapters, wireSessionEngine } from '../../session-engine/src/wiring';
 import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from '../../webapi-gateway/src/webapi-gateway.module';
 import { RouterModule } from './router/router.module';
-import type { MemoryInteractionServer } from '@ocs/adapters-memory';
 
 export interface Embedded {
   engine: ChatEngine;
@@ -77,6 +76,6 @@ export async function startEmbedded(
 @Module({})
 class EmbeddedEspModule {}
 
-function withRouter(esp: DynamicModule, interactions: MemoryInteractionServer): DynamicModule {
-  return { module: EmbeddedEspModule, imports: [esp, RouterModule.forRoot(interactions)] };
+function withRouter(esp: DynamicModule, routing: ManualRouting): DynamicModule {
+  return { module: EmbeddedEspModule, imports: [esp, RouterModule.forRoot(routing)] };
 }

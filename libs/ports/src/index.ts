@@ -3,5 +3,6 @@ export * from './event-bus';
 export * from './ownership';
 export * from './membership';
 export * from './interaction-server';
+export * from './manual-routing';
 export * from './ucs';
 export * from './system';

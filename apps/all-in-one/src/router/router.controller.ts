@@ -1,10 +1,23 @@
-import { BadRequestException, Body, Catch, Controller, Get, HttpCode, Param, Post, UseFilters, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { InteractionStateError, MemoryInteractionServer } from '@ocs/adapters-memory';
+import {
+  BadRequestException,
+  Body,
+  Catch,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  UseFilters,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import { describeIssues, type AgentJoinRequest } from '@ocs/agent-protocol';
 import { SESSION_PASSWORD_KEY, type KvList } from '@ocs/chat-domain';
-import { UnknownInteractionError, type InteractionInfo, type InteractionProperties } from '@ocs/ports';
+import { InteractionStateError, UnknownInteractionError, type InteractionInfo, type InteractionProperties, type ManualRouting } from '@ocs/ports';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { MANUAL_ROUTING } from './manual-routing.token';
 
 /** The interaction property in which the chat server hands the session password to the agent who takes the chat. */
 const INTERACTION_PASSWORD_KEY = 'ChatServerSessionPassword';
@@ -34,21 +47,21 @@ class RouterErrorsFilter implements ExceptionFilter {
 @Controller('router')
 @UseFilters(RouterErrorsFilter)
 export class RouterController {
-  constructor(private readonly server: MemoryInteractionServer) {}
+  constructor(@Inject(MANUAL_ROUTING) private readonly routing: ManualRouting) {}
 
   @Get('queues')
   queues(): Array<{ queue: string; waiting: number }> {
-    return this.server.queues();
+    return this.routing.queues();
   }
 
   @Get('queues/:queue/interactions')
   waiting(@Param('queue') queue: string): Waiting[] {
-    return this.server.waiting(queue).map(({ interactionId, sessionId, submittedAt, properties }) => ({ interactionId, sessionId, submittedAt, properties }));
+    return this.routing.waiting(queue).map(({ interactionId, sessionId, submittedAt, properties }) => ({ interactionId, sessionId, submittedAt, properties }));
   }
 
   @Get('interactions/:id')
   async interaction(@Param('id') id: string): Promise<InteractionInfo> {
-    const info = await this.server.get(id);
+    const info = await this.routing.get(id);
     if (!info) throw new UnknownInteractionError(id);
     return info;
   }
@@ -56,7 +69,7 @@ export class RouterController {
   @Post('interactions/:id/take')
   @HttpCode(200)
   take(@Param('id') id: string): Taken {
-    const { interactionId, sessionId, properties } = this.server.take(id);
+    const { interactionId, sessionId, properties } = this.routing.take(id);
     const password = properties[INTERACTION_PASSWORD_KEY];
     const userData: KvList = password === undefined ? {} : { [SESSION_PASSWORD_KEY]: password };
     return { interactionId, sessionId, properties, join: { type: 'join', sessionId, userData } };
@@ -67,13 +80,13 @@ export class RouterController {
   requeue(@Param('id') id: string, @Body() body: unknown): InteractionInfo {
     const parsed = requeueBody.safeParse(body ?? {});
     if (!parsed.success) throw new BadRequestException(`bad requeue body: ${describeIssues(parsed.error)}`);
-    return this.server.requeue(id, parsed.data.queue);
+    return this.routing.requeue(id, parsed.data.queue);
   }
 
   @Post('interactions/:id/stop')
   @HttpCode(200)
   async stop(@Param('id') id: string): Promise<{ interactionId: string; state: 'stopped' }> {
-    await this.server.stopExternally(id);
+    await this.routing.stopExternally(id);
     return { interactionId: id, state: 'stopped' };
   }
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { MemoryInteractionServer } from '@ocs/adapters-memory';
+import type { ManualRouting } from '@ocs/ports';
+import { MANUAL_ROUTING } from './manual-routing.token';
 import { RouterController } from './router.controller';
 
 /**
@@ -8,11 +9,11 @@ import { RouterController } from './router.controller';
  */
 @Module({})
 export class RouterModule {
-  static forRoot(server: MemoryInteractionServer): DynamicModule {
+  static forRoot(routing: ManualRouting): DynamicModule {
     return {
       module: RouterModule,
       controllers: [RouterController],
-      providers: [{ provide: MemoryInteractionServer, useValue: server }],
+      providers: [{ provide: MANUAL_ROUTING, useValue: routing }],
     };
   }
 }
