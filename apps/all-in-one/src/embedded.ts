@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { FileUcs } from '@ocs/adapters-file';
+import { MemoryUcsState } from '@ocs/adapters-memory';
 import { resolve } from 'node:path';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
@@ -31,7 +32,7 @@ export async function startEmbedded(
   loggerFor: (service: string) => Logger = (service) => createLogger({ service, level: config.log.level }),
 ): Promise<Embedded> {
   // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
-  const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'));
+  const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'), new MemoryUcsState());
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
   const { engine, bridge, ucs } = wireSessionEngine(config, loggerFor(SESSION_ENGINE_SERVICE), adapters);
   const { server } = config;

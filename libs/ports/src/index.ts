@@ -5,4 +5,5 @@ export * from './membership';
 export * from './interaction-server';
 export * from './manual-routing';
 export * from './ucs';
+export * from './ucs-records';
 export * from './system';
