@@ -1,7 +1,7 @@
 import { ChatError } from '@ocs/chat-domain';
 import { AgentTestClient, GmsCometdClient, GmsRestClient, type ChatV2Reply } from '@ocs/testing';
-import type { Embedded } from '../../../../all-in-one/src/embedded';
-import { AGENT_TOKEN as DESK, startTestProduct } from '../../../../all-in-one/src/test/product';
+import type { Embedded } from '@ocs/wiring';
+import { AGENT_TOKEN as DESK, startTestProduct } from './test/product';
 const FILE_TYPES = 'bmp:csv:doc:docx:gif:jpeg:jpg:pdf:png:txt:xls:xlsx:zip';
 
 let embedded: Embedded;

@@ -5,5 +5,4 @@ export { createLogger, type LoggerOptions } from './logger';
 export { createMetricsRegistry } from './metrics';
 export { NestPinoLogger } from './nest-logger';
 export { ObservabilityModule, type ObservabilityOptions } from './observability.module';
-export { runService, type ServiceOptions } from './run-service';
 export { LOGGER, METRICS_REGISTRY } from './tokens';

@@ -1,31 +1,36 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import type { ChatEngineApi } from '@ocs/chat-engine';
-import type { ChatServerConfig } from '@ocs/config';
 import { LOGGER, ObservabilityModule, type Logger } from '@ocs/observability';
-import { systemClock } from '@ocs/ports';
+import { systemClock, type ManualRouting } from '@ocs/ports';
 import { ChatEsp } from './esp/chat-esp';
 import { EspFaultFilter } from './esp/esp-fault.filter';
 import { EspController } from './esp/esp.controller';
+import { RouterModule } from './router/router.module';
 
 export const ESP_GATEWAY_SERVICE = 'esp-gateway';
 
-/** What the gateway is wired with, as every gateway is: the configuration (no ESP option yet) and the session engine. */
+/** What the gateway is wired with: the session engine (no ESP option yet), and where routing is played by hand if it is. */
 export interface EspGatewayOptions {
-  config: ChatServerConfig;
   engine: ChatEngineApi;
+  /**
+   * The embedded mode, with no real Interaction Server: a person or a test plays the router, through the router
+   * surface (`/router`) beside ESP.
+   */
+  routing?: ManualRouting;
 }
 
 /**
  * The esp-gateway service: Interaction Server's ESP requests of service `Chat` (from workflows), as JSON over
- * HTTP at `POST /esp`, forwarded to the session engine. See docs/api/esp.md.
+ * HTTP at `POST /esp`, forwarded to the session engine (docs/api/esp.md). Given `routing`, also the router surface
+ * under `/router` (docs/api/router.md).
  */
 @Module({})
 export class EspGatewayModule {
-  static forRoot({ engine }: EspGatewayOptions): DynamicModule {
+  static forRoot({ engine, routing }: EspGatewayOptions): DynamicModule {
     return {
       module: EspGatewayModule,
-      imports: [ObservabilityModule.forRoot({ service: ESP_GATEWAY_SERVICE })],
+      imports: [ObservabilityModule.forRoot({ service: ESP_GATEWAY_SERVICE }), ...(routing ? [RouterModule.forRoot(routing)] : [])],
       controllers: [EspController],
       providers: [
         { provide: ChatEsp, useValue: new ChatEsp(engine, systemClock) },

@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { MemoryEventBus } from '@ocs/adapters-memory';
-import { ChatError, type MessageEvent, type NoticeEvent } from '@ocs/chat-domain';
-import { createEngine, type Actor, type ChatEngine, type SessionEventRecord } from '@ocs/chat-engine';
-import { loadConfig, maxRequestBytes } from '@ocs/config';
+import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
+import { ChatError, DEFAULT_RULES, type MessageEvent, type NoticeEvent } from '@ocs/chat-domain';
+import { ChatEngine, type Actor, type SessionEventRecord } from '@ocs/chat-engine';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
-import { TOPICS } from '@ocs/ports';
+import { CryptoIds, systemClock, TOPICS } from '@ocs/ports';
 import { ESP_GATEWAY_SERVICE, EspGatewayModule } from './esp-gateway.module';
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -23,17 +22,11 @@ const published: SessionEventRecord[] = [];
 let interactions = 0;
 
 beforeAll(async () => {
-  const config = loadConfig({ argv: [], env: { 'OCS__settings__message-max-size': '100' } });
-  engine = createEngine(config, { bus });
+  const rules = { ...DEFAULT_RULES, messageMaxSize: 100 };
+  engine = new ChatEngine({ clock: systemClock, ids: new CryptoIds(), rules, store: new MemoryTranscriptStore(), bus });
   await bus.subscribe(TOPICS.sessionEvents, 'esp-gateway-spec', (record) => void published.push(record.value as SessionEventRecord));
   logger = createLogger({ service: ESP_GATEWAY_SERVICE, level: 'silent' });
-  ({ app, url } = await bootstrapApp(EspGatewayModule.forRoot({ config, engine }), {
-    service: ESP_GATEWAY_SERVICE,
-    host: '127.0.0.1',
-    port: 0,
-    logger,
-    bodyLimitBytes: maxRequestBytes(config),
-  }));
+  ({ app, url } = await bootstrapApp(EspGatewayModule.forRoot({ engine }), { service: ESP_GATEWAY_SERVICE, host: '127.0.0.1', port: 0, logger }));
 });
 
 afterEach(() => jest.restoreAllMocks());

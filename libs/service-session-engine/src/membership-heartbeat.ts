@@ -24,11 +24,6 @@ export interface HeartbeatOptions {
 
 export const HEARTBEAT_OPTIONS = Symbol('HeartbeatOptions');
 
-/** Where this node tells gateways to reach its engine: `[server] host` (an IPv6 address in brackets) and `engine-port`. */
-export function engineRpcUrl(server: { host: string; enginePort: number }): string {
-  return `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.enginePort}/engine/rpc`;
-}
-
 export interface NodeStatus {
   nodeId: string;
   draining: boolean;

@@ -30,7 +30,7 @@ export class WebapiGatewayModule implements NestModule {
    * Some clients send the REST operations as multipart forms.
    */
   configure(consumer: MiddlewareConsumer): void {
-    const allowed = this.options.config.server.corsOrigins;
+    const allowed = this.options.corsOrigins;
     consumer.apply(cors({ origin: allowed.includes('*') ? true : [...allowed], credentials: true, maxAge: 600 })).forRoutes('*');
     consumer
       .apply(multipartFields())
@@ -40,7 +40,7 @@ export class WebapiGatewayModule implements NestModule {
   }
 
   static forRoot(options: GatewayOptions): DynamicModule {
-    const { config, engine } = options;
+    const { alias, services, engine } = options;
     return {
       module: WebapiGatewayModule,
       imports: [ObservabilityModule.forRoot({ service: WEBAPI_GATEWAY_SERVICE })],
@@ -51,13 +51,13 @@ export class WebapiGatewayModule implements NestModule {
         {
           provide: CustomerChat,
           useValue: new CustomerChat(engine, {
-            alias: config.server.alias,
-            service: (name) => (Object.hasOwn(config.services, name) ? config.services[name] : undefined),
+            alias,
+            service: (name) => (Object.hasOwn(services, name) ? services[name] : undefined),
           }),
         },
         {
           provide: APP_FILTER,
-          useFactory: (logger: Logger, adapterHost: HttpAdapterHost) => new CustomerErrorsFilter(config.server.alias, logger, adapterHost.httpAdapter),
+          useFactory: (logger: Logger, adapterHost: HttpAdapterHost) => new CustomerErrorsFilter(alias, logger, adapterHost.httpAdapter),
           inject: [LOGGER, HttpAdapterHost],
         },
         GatewayRelease,

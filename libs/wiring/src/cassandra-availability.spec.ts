@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { CASSANDRA_AVAILABLE, CASSANDRA_UNAVAILABLE, clusterAdapters, type ClusterParts } from './cluster-wiring';
-import { wireSessionEngine } from './wiring';
+import { CASSANDRA_AVAILABLE, CASSANDRA_UNAVAILABLE, clusterAdapters, type ClusterParts } from './cluster-adapters';
+import { wireSessionEngine } from './session-engine-parts';
 
 const run = promisify(execFile);
 const SERVICES = resolve(__dirname, '../../../deploy/local/services.sh');

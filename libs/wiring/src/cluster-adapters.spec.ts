@@ -6,10 +6,10 @@ import { TOPICS, type BusRecord } from '@ocs/ports';
 import { until } from '@ocs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { clusterAdapters, type ClusterParts } from './cluster-wiring';
-import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.module';
+import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
+import { clusterAdapters, type ClusterParts } from './cluster-adapters';
 import { followNodeCommands } from '@ocs/chat-engine';
-import { wireSessionEngine } from './wiring';
+import { wireSessionEngine } from './session-engine-parts';
 
 const needed = { cassandra: process.env.OCS_TEST_CASSANDRA, kafka: process.env.OCS_TEST_KAFKA_BROKERS, redis: process.env.OCS_TEST_REDIS };
 const missing = Object.entries(needed)

@@ -4,17 +4,17 @@ import {
   CassandraOwnershipStore,
   CassandraTranscriptStore,
   CassandraUcs,
-  cassandraOptionsFromConfig,
   connectCassandra,
 } from '@ocs/adapters-cassandra';
 import { KafkaEventBus } from '@ocs/adapters-kafka';
 import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
 import type { ChatServerConfig } from '@ocs/config';
-import { remoteEngineFromConfig } from '@ocs/engine-rpc';
 import type { Logger, ReadinessCheck } from '@ocs/observability';
 import { TOPICS } from '@ocs/ports';
 import { hostname } from 'node:os';
-import type { ClusterWiring, SessionEngineAdapters } from './wiring';
+import { cassandraOptionsFromConfig } from './config-to-options';
+import { remoteEngineFromConfig } from './remote-engine';
+import type { ClusterWiring, SessionEngineAdapters } from './session-engine-parts';
 
 /** Log ids of Cassandra availability changes, as Genesys Chat Server logs them. */
 export const CASSANDRA_UNAVAILABLE = 59520;

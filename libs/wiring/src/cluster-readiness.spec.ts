@@ -6,9 +6,9 @@ import { TOPICS } from '@ocs/ports';
 import { CuttableProxy, probeReadiness, untilReadiness } from '@ocs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { clusterAdapters, clusterReadiness, type ClusterParts } from './cluster-wiring';
-import { SESSION_ENGINE_SERVICE, SessionEngineModule } from './session-engine.module';
-import { wireSessionEngine } from './wiring';
+import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
+import { clusterAdapters, clusterReadiness, type ClusterParts } from './cluster-adapters';
+import { wireSessionEngine } from './session-engine-parts';
 
 const needed = { cassandra: process.env.OCS_TEST_CASSANDRA, kafka: process.env.OCS_TEST_KAFKA_BROKERS, redis: process.env.OCS_TEST_REDIS };
 const missing = Object.entries(needed)

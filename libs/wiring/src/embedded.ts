@@ -1,18 +1,20 @@
-import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { FileUcs } from '@ocs/adapters-file';
 import { MemoryUcsState } from '@ocs/adapters-memory';
-import { resolve } from 'node:path';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
-import type { ManualRouting, UniversalContactServer } from '@ocs/ports';
-import { ESP_GATEWAY_SERVICE, EspGatewayModule } from '../../esp-gateway/src/esp-gateway.module';
-import { PUSH_NOTIFIER_SERVICE, PushNotifierModule } from '../../push-notifier/src/push-notifier.module';
-import { REPORTING_ATTACHER_SERVICE, ReportingAttacherModule } from '../../reporting-attacher/src/reporting-attacher.module';
-import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '../../session-engine/src/session-engine.module';
-import { memoryAdapters, wireSessionEngine } from '../../session-engine/src/wiring';
-import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from '../../webapi-gateway/src/webapi-gateway.module';
-import { RouterModule } from './router/router.module';
+import type { UniversalContactServer } from '@ocs/ports';
+import { EspGatewayModule } from '@ocs/service-esp-gateway';
+import { SessionEngineModule } from '@ocs/service-session-engine';
+import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
+import { resolve } from 'node:path';
+import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
+import { espGateway } from './services/esp-gateway';
+import { pushNotifier, PushNotifierModule } from './services/push-notifier';
+import { reportingAttacher, ReportingAttacherModule } from './services/reporting-attacher';
+import { sessionEngine } from './services/session-engine';
+import { webapiGateway, webapiGatewayOptions } from './services/webapi-gateway';
 
 export interface Embedded {
   engine: ChatEngine;
@@ -34,29 +36,29 @@ export async function startEmbedded(
   // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
   const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'), new MemoryUcsState());
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
-  const { engine, bridge, ucs } = wireSessionEngine(config, loggerFor(SESSION_ENGINE_SERVICE), adapters);
+  const { engine, bridge, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters);
   const { server } = config;
   const services = [
-    { name: SESSION_ENGINE_SERVICE, module: SessionEngineModule.forRoot(engine, bridge), port: server.enginePort },
-    { name: WEBAPI_GATEWAY_SERVICE, module: WebapiGatewayModule.forRoot({ config, engine, ucs }), port: server.webapiPort },
+    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, bridge) },
+    { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
-    { name: ESP_GATEWAY_SERVICE, module: withRouter(EspGatewayModule.forRoot({ config, engine }), adapters.interactions), port: server.espPort },
-    { name: REPORTING_ATTACHER_SERVICE, module: ReportingAttacherModule, port: server.reportingPort },
-    { name: PUSH_NOTIFIER_SERVICE, module: PushNotifierModule, port: server.pushPort },
+    { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions }) },
+    { service: reportingAttacher, module: ReportingAttacherModule },
+    { service: pushNotifier, module: PushNotifierModule },
   ];
   const apps: INestApplication[] = [];
   const urls: Record<string, string> = {};
   try {
-    for (const s of services) {
-      const { app, url } = await bootstrapApp(s.module, {
-        service: s.name,
+    for (const { service, module } of services) {
+      const { app, url } = await bootstrapApp(module, {
+        service: service.name,
         host: server.host,
-        port: s.port,
-        logger: loggerFor(s.name),
+        port: service.port(server),
+        logger: loggerFor(service.name),
         bodyLimitBytes: maxRequestBytes(config),
       });
       apps.push(app);
-      urls[s.name] = url;
+      urls[service.name] = url;
     }
   } catch (error) {
     await Promise.all(apps.map((a) => a.close()));
@@ -72,11 +74,4 @@ export async function startEmbedded(
       await fileUcs.close();
     },
   };
-}
-
-@Module({})
-class EmbeddedEspModule {}
-
-function withRouter(esp: DynamicModule, routing: ManualRouting): DynamicModule {
-  return { module: EmbeddedEspModule, imports: [esp, RouterModule.forRoot(routing)] };
 }

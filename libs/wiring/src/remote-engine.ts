@@ -2,7 +2,7 @@ import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
 import type { ChatServerConfig } from '@ocs/config';
 import type { FanOut, Membership } from '@ocs/ports';
 import { hostname } from 'node:os';
-import { RemoteEngine } from './remote-engine';
+import { RemoteEngine } from '@ocs/engine-rpc';
 
 /** How long a node may take to answer one call before the gateway tries another. */
 const REQUEST_TIMEOUT_MS = 5000;

@@ -1,9 +1,11 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
-import { createEngine, type ChatEngine, type ChatEngineApi, type OwnershipPolicy } from '@ocs/chat-engine';
+import type { ChatEngine, ChatEngineApi, OwnershipPolicy } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
-import { InteractionBridge, bridgeOptionsFromConfig } from '@ocs/interaction-bridge';
+import { InteractionBridge } from '@ocs/interaction-bridge';
 import type { Logger } from '@ocs/observability';
 import type { EventBus, InteractionServer, TranscriptStore, UniversalContactServer } from '@ocs/ports';
+import { bridgeOptionsFromConfig } from './config-to-options';
+import { createEngine } from './engine';
 
 export interface SessionEngineAdapters {
   store: TranscriptStore;

@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { maxRequestBytes } from '@ocs/config';
 import { LOGGER, type Logger } from '@ocs/observability';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,17 +16,17 @@ export class AgentSockets implements OnApplicationBootstrap, OnApplicationShutdo
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(GATEWAY_OPTIONS) { config, engine }: GatewayOptions,
+    @Inject(GATEWAY_OPTIONS) { agent, maxRequestBytes, engine }: GatewayOptions,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.server = new AgentWsServer(
       engine,
       {
-        path: config.server.agentWsPath,
-        registerTimeoutMs: config.settings.userRegisterTimeout * 1000,
-        maxPayloadBytes: maxRequestBytes(config),
-        tokens: config.agentApi.tokens,
-        heartbeatMs: config.server.agentWsHeartbeat * 1000,
+        path: agent.wsPath,
+        registerTimeoutMs: agent.registerTimeoutMs,
+        maxPayloadBytes: maxRequestBytes,
+        tokens: agent.tokens,
+        heartbeatMs: agent.heartbeatMs,
       },
       { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) },
     );

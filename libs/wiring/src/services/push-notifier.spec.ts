@@ -1,5 +1,5 @@
 import { bootstrapApp, createLogger } from '@ocs/observability';
-import { PUSH_NOTIFIER_SERVICE, PushNotifierModule } from './push-notifier.module';
+import { PUSH_NOTIFIER_SERVICE, PushNotifierModule } from './push-notifier';
 
 describe('PushNotifierModule', () => {
   it('boots and answers GET /health/live', async () => {

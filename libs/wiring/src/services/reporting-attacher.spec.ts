@@ -1,5 +1,5 @@
 import { bootstrapApp, createLogger } from '@ocs/observability';
-import { REPORTING_ATTACHER_SERVICE, ReportingAttacherModule } from './reporting-attacher.module';
+import { REPORTING_ATTACHER_SERVICE, ReportingAttacherModule } from './reporting-attacher';
 
 describe('ReportingAttacherModule', () => {
   it('boots and answers GET /health/live', async () => {

@@ -1,12 +1,13 @@
 import { MemoryUcs } from '@ocs/adapters-memory';
 import { RedisMembership } from '@ocs/adapters-redis';
-import { createEngine } from '@ocs/chat-engine';
 import { loadConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
-import { gatewayReadiness } from '@ocs/engine-rpc';
+import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from '@ocs/service-webapi-gateway';
 import { CuttableProxy, probeReadiness, untilReadiness } from '@ocs/testing';
 import { randomBytes } from 'node:crypto';
-import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from './webapi-gateway.module';
+import { createEngine } from '../engine';
+import { gatewayReadiness } from '../remote-engine';
+import { webapiGatewayOptions } from './webapi-gateway';
 
 const redis = process.env.OCS_TEST_REDIS;
 if (!redis && (process.env.CI || process.env.OCS_REQUIRE_SERVICES))
@@ -25,7 +26,9 @@ if (!redis && (process.env.CI || process.env.OCS_REQUIRE_SERVICES))
     membership = new RedisMembership({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix });
     const config = loadConfig({ argv: [], env: {} });
     app = await bootstrapApp(
-      WebapiGatewayModule.forRoot({ config, engine: createEngine(config, { logger }), ucs: new MemoryUcs(), readiness: gatewayReadiness(membership) }),
+      WebapiGatewayModule.forRoot(
+        webapiGatewayOptions(config, { engine: createEngine(config, { logger }), ucs: new MemoryUcs(), readiness: gatewayReadiness(membership) }),
+      ),
       { service: WEBAPI_GATEWAY_SERVICE, host: '127.0.0.1', port: 0, logger },
     );
   });

@@ -29,8 +29,8 @@ const AGENT_DOCUMENT_MAX_BYTES = 100 * 1024 * 1024;
 /** Reads the multipart part `file` of an agent's upload into memory. */
 @Injectable()
 class AgentUploadInterceptor extends FileInterceptor('file') {
-  constructor(@Inject(GATEWAY_OPTIONS) { config }: GatewayOptions) {
-    super(filePartOptions(AGENT_DOCUMENT_MAX_BYTES, config));
+  constructor(@Inject(GATEWAY_OPTIONS) { maxRequestBytes }: GatewayOptions) {
+    super(filePartOptions(AGENT_DOCUMENT_MAX_BYTES, maxRequestBytes));
   }
 }
 

@@ -14,10 +14,10 @@ export class AgentTokenGuard implements CanActivate {
   private readonly tokens: AgentTokens;
 
   constructor(
-    @Inject(GATEWAY_OPTIONS) { config }: GatewayOptions,
+    @Inject(GATEWAY_OPTIONS) { agent }: GatewayOptions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.tokens = new AgentTokens(config.agentApi.tokens);
+    this.tokens = new AgentTokens(agent.tokens);
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -40,10 +40,10 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     @Inject(LOGGER) logger: Logger,
   ) {
-    const { server, services } = options.config;
+    const { cometd, services } = options;
     this.bayeux = createBayeuxServer({
-      mount: server.cometdPath,
-      timeoutSeconds: server.cometdTimeout,
+      mount: cometd.path,
+      timeoutSeconds: cometd.timeoutSeconds,
       isServiceAllowed: (name) => Object.hasOwn(services, name),
       logger: { warn: (obj, msg) => logger.warn(obj, msg) },
     });

@@ -15,10 +15,9 @@ import { filePartOptions } from './file-transport';
 export class CustomerUploadInterceptor extends FileInterceptor('file') {
   private readonly maxFileBytes: number;
 
-  constructor(@Inject(GATEWAY_OPTIONS) { config }: GatewayOptions) {
-    const maxFileBytes = config.clientFileTransfer.uploadMaxFileSize;
-    super(filePartOptions(maxFileBytes, config));
-    this.maxFileBytes = maxFileBytes;
+  constructor(@Inject(GATEWAY_OPTIONS) { uploadMaxFileBytes, maxRequestBytes }: GatewayOptions) {
+    super(filePartOptions(uploadMaxFileBytes, maxRequestBytes));
+    this.maxFileBytes = uploadMaxFileBytes;
   }
 
   /** What rejects here is the reading of the body; the handler's own errors come later, through the Observable. */

@@ -1,6 +1,5 @@
 import { StreamableFile } from '@nestjs/common';
 import type { MulterModuleOptions } from '@nestjs/platform-express';
-import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { attachmentDisposition } from '@ocs/gms-chat-v2';
 import type { StoredDocument } from '@ocs/ports';
 
@@ -21,11 +20,11 @@ export interface FilePart {
  * Multer options for a multipart body with text fields and one file part named `file`, kept in memory (no
  * `storage` or `dest`). A file larger than `maxFileBytes` is cut off as soon as that many bytes have arrived
  * (multer's `fileSize` is the largest size it accepts), so memory use is bounded however much is sent; text
- * fields are bounded like a form body.
+ * fields are bounded like a form body (`maxFieldBytes`).
  */
-export function filePartOptions(maxFileBytes: number, config: ChatServerConfig): MulterModuleOptions {
+export function filePartOptions(maxFileBytes: number, maxFieldBytes: number): MulterModuleOptions {
   return {
-    limits: { fileSize: maxFileBytes, files: 1, fields: 100, fieldSize: maxRequestBytes(config) },
+    limits: { fileSize: maxFileBytes, files: 1, fields: 100, fieldSize: maxFieldBytes },
     // Browsers and HTTP clients send file names as UTF-8; multer would read them as Latin-1.
     defParamCharset: 'utf8',
   };
