@@ -3,7 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { NodeAdapter, type BayeuxMessage, type Extension, type ExtensionCallback } from 'faye';
 import { coalesceWrites } from './coalesce-writes';
-import { MemoryEngine } from './memory-engine';
+import { BayeuxClientState } from './bayeux-client-state';
 
 /**
  * A Bayeux (CometD) endpoint for GMS "Chat API Version 2 with CometD" clients, built on faye.
@@ -171,7 +171,7 @@ export class FayeBayeuxServer implements BayeuxServer {
     this.adapter = new NodeAdapter({
       mount,
       timeout: options.timeoutSeconds ?? 30,
-      engine: { type: MemoryEngine },
+      engine: { type: BayeuxClientState },
       ...(options.pingSeconds !== undefined ? { ping: options.pingSeconds } : {}),
     });
     this.process = localProcessOf(this.adapter);

@@ -2,8 +2,10 @@ import { randomFillSync } from 'node:crypto';
 import type { BayeuxMessage } from 'faye';
 
 /**
- * faye's in-memory engine (`faye/src/engines/memory.js` of faye 1.4), rewritten for the load of thousands of clients and
- * plugged in through faye's public `engine: { type }` option (the one faye-redis uses), so no faye internals are touched.
+ * The state of the Bayeux clients (clients, their subscriptions and queued messages) kept in memory: what faye calls
+ * its engine. This is faye's in-memory engine (`faye/src/engines/memory.js` of faye 1.4), rewritten for the load of
+ * thousands of clients and plugged in through faye's public `engine: { type }` option (the one faye-redis uses), so no
+ * faye internals are touched.
  * Same behaviour, same events (`handshake`, `subscribe`, `unsubscribe`, `publish`, `disconnect`, `close`), except:
  *
  * - client ids: faye's are 160 random bits in base 36 from `csprng`, which turns 160 random *bytes* into a string of
@@ -34,7 +36,7 @@ const IDS_PER_POOL = 64;
 /** Base-36 digits of 160 bits: ids are padded to this length, as faye's are. */
 const ID_LENGTH = Math.ceil((ID_BYTES * 8 * Math.log(2)) / Math.log(36));
 
-export class MemoryEngine {
+export class BayeuxClientState {
   private readonly clients = new Set<string>();
   /** clientId -> channels it is subscribed to. */
   private readonly channelsOf = new Map<string, Set<string>>();
@@ -47,9 +49,9 @@ export class MemoryEngine {
   private readonly pool = Buffer.allocUnsafe(ID_BYTES * IDS_PER_POOL);
   private poolOffset = this.pool.length;
 
-  /** faye's engine factory: `engine: { type: MemoryEngine }`. */
-  static create(host: FayeEngineHost): MemoryEngine {
-    return new MemoryEngine(host);
+  /** faye's engine factory: `engine: { type: BayeuxClientState }`. */
+  static create(host: FayeEngineHost): BayeuxClientState {
+    return new BayeuxClientState(host);
   }
 
   constructor(private readonly host: FayeEngineHost) {}

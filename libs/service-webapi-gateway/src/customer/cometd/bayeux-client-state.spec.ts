@@ -1,5 +1,5 @@
 import type { BayeuxMessage } from 'faye';
-import { MemoryEngine, type FayeEngineHost } from './memory-engine';
+import { BayeuxClientState, type FayeEngineHost } from './bayeux-client-state';
 
 /** A stand-in for faye's engine proxy: records events and deliveries; clients in `connected` have a connection. */
 class Host implements FayeEngineHost {
@@ -23,13 +23,13 @@ class Host implements FayeEngineHost {
   }
 }
 
-function handshake(engine: MemoryEngine): string {
+function handshake(engine: BayeuxClientState): string {
   let id = '';
   engine.createClient((clientId) => (id = clientId));
   return id;
 }
 
-function exists(engine: MemoryEngine, clientId: string): boolean {
+function exists(engine: BayeuxClientState, clientId: string): boolean {
   let result = false;
   engine.clientExists(clientId, (known) => (result = known));
   return result;
@@ -39,10 +39,10 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-describe('MemoryEngine (faye engine)', () => {
+describe('BayeuxClientState (faye engine)', () => {
   it('gives every client a distinct id of 31 base-36 characters, as faye does', () => {
     const host = new Host(30);
-    const engine = MemoryEngine.create(host);
+    const engine = BayeuxClientState.create(host);
     const ids = Array.from({ length: 500 }, () => handshake(engine));
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[0-9a-z]{31}$/);
@@ -54,7 +54,7 @@ describe('MemoryEngine (faye engine)', () => {
 
   it('queues a copy of a publish per subscriber until it has a connection, and leaves the data and the original alone', () => {
     const host = new Host(30);
-    const engine = MemoryEngine.create(host);
+    const engine = BayeuxClientState.create(host);
     const [a, b, c] = [handshake(engine), handshake(engine), handshake(engine)];
     engine.subscribe(a, '/x/1');
     engine.subscribe(b, '/x/*');
@@ -91,7 +91,7 @@ describe('MemoryEngine (faye engine)', () => {
 
   it('reports subscribe and unsubscribe once per change, and destroyClient drops subscriptions with disconnect and close', () => {
     const host = new Host(30);
-    const engine = MemoryEngine.create(host);
+    const engine = BayeuxClientState.create(host);
     const id = handshake(engine);
     engine.subscribe(id, '/a');
     engine.subscribe(id, '/a');
@@ -115,7 +115,7 @@ describe('MemoryEngine (faye engine)', () => {
   it('destroys a client 2 × timeout after its last ping, and each ping re-arms that', () => {
     jest.useFakeTimers();
     const host = new Host(10);
-    const engine = MemoryEngine.create(host);
+    const engine = BayeuxClientState.create(host);
     const id = handshake(engine);
     jest.advanceTimersByTime(15_000);
     engine.ping(id);
@@ -130,7 +130,7 @@ describe('MemoryEngine (faye engine)', () => {
   it('forgets every client without events when faye closes', () => {
     jest.useFakeTimers();
     const host = new Host(10);
-    const engine = MemoryEngine.create(host);
+    const engine = BayeuxClientState.create(host);
     const id = handshake(engine);
     host.events.length = 0;
     engine.disconnect();
