@@ -1,4 +1,5 @@
 export type { Logger } from 'pino';
+export { ApiErrorsFilter, type ApiErrorReplies, type ApiErrorReply } from './api-errors.filter';
 export { bootstrapApp, type BootstrapOptions, type BootstrappedApp } from './bootstrap';
 export { ReadinessChecks, type ReadinessCheck } from './health';
 export { createLogger, type LoggerOptions } from './logger';

@@ -1,7 +1,5 @@
-import { Catch, type ArgumentsHost, type HttpServer } from '@nestjs/common';
-import { BaseExceptionFilter } from '@nestjs/core';
-import type { Logger } from '@ocs/observability';
-import type { Request, Response } from 'express';
+import { Catch, type HttpServer } from '@nestjs/common';
+import { ApiErrorsFilter, type Logger } from '@ocs/observability';
 import { toEspFailure } from './esp-fault';
 import { ESP_PATH } from './esp.controller';
 
@@ -11,19 +9,13 @@ import { ESP_PATH } from './esp.controller';
  * app's other routes (health, metrics) keep Nest's own error replies.
  */
 @Catch()
-export class EspFaultFilter extends BaseExceptionFilter {
-  constructor(
-    private readonly logger: Logger,
-    httpServer: HttpServer,
-  ) {
-    super(httpServer);
-  }
-
-  override catch(exception: unknown, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    if (http.getRequest<Request>().path.replace(/\/+$/, '') !== ESP_PATH) return super.catch(exception, host);
-    const failure = toEspFailure(exception);
-    if (failure.internal) this.logger.error({ err: exception }, 'ESP request failed');
-    http.getResponse<Response>().status(failure.httpStatus).json(failure.body);
+export class EspFaultFilter extends ApiErrorsFilter {
+  constructor(logger: Logger, httpServer: HttpServer) {
+    super(
+      (exception, request) => (request.path.replace(/\/+$/, '') === ESP_PATH ? toEspFailure(exception) : undefined),
+      logger,
+      'ESP request failed',
+      httpServer,
+    );
   }
 }

@@ -1,8 +1,6 @@
-import { Catch, HttpException, type ArgumentsHost, type HttpServer } from '@nestjs/common';
-import { BaseExceptionFilter } from '@nestjs/core';
+import { Catch, HttpException, type HttpServer } from '@nestjs/common';
 import { GmsApiError, toGmsFailure } from '@ocs/gms-chat-v2';
-import type { Logger } from '@ocs/observability';
-import type { Request, Response } from 'express';
+import { ApiErrorsFilter, type Logger } from '@ocs/observability';
 
 /**
  * Refusals raised before the customer controllers run (unreadable body, body too large, no such route) are
@@ -11,21 +9,18 @@ import type { Request, Response } from 'express';
  * keep Nest's own replies.
  */
 @Catch()
-export class CustomerErrorsFilter extends BaseExceptionFilter {
-  constructor(
-    private readonly alias: string,
-    private readonly logger: Logger,
-    httpServer: HttpServer,
-  ) {
-    super(httpServer);
-  }
-
-  override catch(exception: unknown, host: ArgumentsHost): void {
-    if (!host.switchToHttp().getRequest<Request>().path.startsWith(CUSTOMER_API_PREFIX)) return super.catch(exception, host);
-    const refusal = clientRefusal(exception);
-    const failure = toGmsFailure(refusal ? new GmsApiError(refusal.status, refusal.status, refusal.message) : exception, this.alias);
-    if (failure.internal) this.logger.error({ err: exception }, 'request failed');
-    host.switchToHttp().getResponse<Response>().status(failure.httpStatus).json(failure.body);
+export class CustomerErrorsFilter extends ApiErrorsFilter {
+  constructor(alias: string, logger: Logger, httpServer: HttpServer) {
+    super(
+      (exception, request) => {
+        if (!request.path.startsWith(CUSTOMER_API_PREFIX)) return undefined;
+        const refusal = clientRefusal(exception);
+        return toGmsFailure(refusal ? new GmsApiError(refusal.status, refusal.status, refusal.message) : exception, alias);
+      },
+      logger,
+      'request failed',
+      httpServer,
+    );
   }
 }
 

@@ -1,7 +1,6 @@
-import { Catch, HttpException, HttpStatus, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { errorEvent, type AgentErrorCode } from '@ocs/agent-protocol';
-import { LOGGER, type Logger } from '@ocs/observability';
-import type { Response } from 'express';
+import { ApiErrorsFilter, LOGGER, type ApiErrorReply, type Logger } from '@ocs/observability';
 
 const CODES: Readonly<Record<number, AgentErrorCode>> = {
   [HttpStatus.UNAUTHORIZED]: 'AUTH_FAILED',
@@ -13,18 +12,21 @@ const CODES: Readonly<Record<number, AgentErrorCode>> = {
  * as on the WebSocket), with the HTTP status. Anything unexpected is a 500 that reveals nothing.
  */
 @Catch()
-export class AgentDocumentsErrorsFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
-
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    if (exception instanceof HttpException && exception.getStatus() < 500) {
-      const status = exception.getStatus();
-      if (status === HttpStatus.UNAUTHORIZED) response.setHeader('WWW-Authenticate', 'Bearer');
-      response.status(status).json(errorEvent(CODES[status] ?? 'BAD_REQUEST', exception.message));
-      return;
-    }
-    this.logger.error({ err: exception }, 'agent documents request failed');
-    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json(errorEvent('INTERNAL', 'internal error; try again later'));
+export class AgentDocumentsErrorsFilter extends ApiErrorsFilter {
+  constructor(@Inject(LOGGER) logger: Logger) {
+    super(agentDocumentsReply, logger, 'agent documents request failed');
   }
+}
+
+function agentDocumentsReply(exception: unknown): ApiErrorReply {
+  if (exception instanceof HttpException && exception.getStatus() < 500) {
+    const status = exception.getStatus();
+    return {
+      httpStatus: status,
+      body: errorEvent(CODES[status] ?? 'BAD_REQUEST', exception.message),
+      internal: false,
+      ...(status === HttpStatus.UNAUTHORIZED ? { headers: { 'WWW-Authenticate': 'Bearer' } } : {}),
+    };
+  }
+  return { httpStatus: HttpStatus.INTERNAL_SERVER_ERROR, body: errorEvent('INTERNAL', 'internal error; try again later'), internal: true };
 }
