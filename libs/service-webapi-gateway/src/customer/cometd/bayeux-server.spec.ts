@@ -4,7 +4,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { CometD, type Message } from 'cometd';
 import { adapt } from 'cometd-nodejs-client';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createBayeuxServer, type BayeuxServer, type BayeuxServerOptions, type ClientGoneReason } from './bayeux-server';
+import type { BayeuxServer, BayeuxServerOptions, ClientGoneReason } from './bayeux-server';
+import { createBayeuxServer } from './faye-bayeux-server';
 
 // Installs XMLHttpRequest and WebSocket (ws) as `window.*` for cometd.js; must run before `new CometD()`.
 adapt();

@@ -16,7 +16,8 @@ import { LOGGER, type Logger } from '@ocs/observability';
 import type { Server } from 'node:http';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../../gateway-options';
 import { CustomerReplies } from '../customer-replies';
-import { createBayeuxServer, type BayeuxServer } from './bayeux-server';
+import type { BayeuxServer } from './bayeux-server';
+import { createBayeuxServer } from './faye-bayeux-server';
 
 /** CometD operation names that differ from the REST path names. */
 const COMETD_ALIASES: Readonly<Record<string, string>> = { sendMessage: 'send' };
