@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import YAML from 'yaml';
-import { engineRpcUrl } from '../../apps/session-engine/src/membership-heartbeat';
-import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '../../apps/session-engine/src/session-engine.module';
-import { memoryAdapters, wireSessionEngine } from '../../apps/session-engine/src/wiring';
+import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
+import { engineRpcUrl, memoryAdapters, wireSessionEngine } from '@ocs/wiring';
 
 /**
  * The Helm chart, linted and rendered by a real helm (deploy/local/helm.sh builds it once from the Go module

@@ -1,5 +1,5 @@
 import { AgentTestClient, GmsCometdClient, GmsRestClient } from '@ocs/testing';
-import type { Embedded } from './embedded';
+import type { Embedded } from '@ocs/wiring';
 import { AGENT_TOKEN as DESK, startTestProduct } from './test/product';
 
 let embedded: Embedded;

@@ -1,17 +1,9 @@
-import { ConfigError, loadConfig, type ChatServerConfig } from '@ocs/config';
 import { createLogger } from '@ocs/observability';
-import { startEmbedded } from './embedded';
+import { loadConfigOrExit, startEmbedded } from '@ocs/wiring';
 
 /** `npm start`: every service in one process, in memory, printing what it serves. */
 async function main(): Promise<void> {
-  let config: ChatServerConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`all-in-one: invalid configuration\n${error.message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit('all-in-one');
   const logger = createLogger({ service: 'all-in-one', level: config.log.level });
   try {
     const { urls } = await startEmbedded(config);

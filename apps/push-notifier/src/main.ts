@@ -1,4 +1,3 @@
-import { runService } from '@ocs/observability';
-import { PUSH_NOTIFIER_SERVICE, PushNotifierModule } from './push-notifier.module';
+import { runService, pushNotifier } from '@ocs/wiring';
 
-void runService(() => PushNotifierModule, { service: PUSH_NOTIFIER_SERVICE, port: (server) => server.pushPort });
+void runService(pushNotifier);

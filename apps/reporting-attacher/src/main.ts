@@ -1,4 +1,3 @@
-import { runService } from '@ocs/observability';
-import { REPORTING_ATTACHER_SERVICE, ReportingAttacherModule } from './reporting-attacher.module';
+import { runService, reportingAttacher } from '@ocs/wiring';
 
-void runService(() => ReportingAttacherModule, { service: REPORTING_ATTACHER_SERVICE, port: (server) => server.reportingPort });
+void runService(reportingAttacher);

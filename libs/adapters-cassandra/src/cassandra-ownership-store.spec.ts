@@ -1,4 +1,4 @@
-import { ownershipStoreContract } from '../../testing/src/ownership.contract';
+import { ownershipStoreContract } from '@ocs/testing';
 import { CassandraHealth } from './cassandra-health';
 import { CassandraOwnershipStore } from './cassandra-ownership-store';
 import { withTestKeyspace } from './test/real-cassandra';

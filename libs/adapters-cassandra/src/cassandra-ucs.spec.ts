@@ -1,5 +1,5 @@
 import type { InteractionRecord } from '@ocs/ports';
-import { ucsContract } from '../../testing/src/ucs.contract';
+import { ucsContract } from '@ocs/testing';
 import type { CassandraContext } from './cassandra-options';
 import { CassandraUcs } from './cassandra-ucs';
 import { anotherNode, racing, withTestKeyspace } from './test/real-cassandra';

@@ -1,5 +1,17 @@
-import { contactAttributes, contactMatch, newDocument, newUcsId, type ContactRecord } from '@ocs/adapters-memory';
-import type { Attributes, ContactMatch, DocumentInput, InteractionRecord, StoredDocument, StoredInteraction, UniversalContactServer } from '@ocs/ports';
+import {
+  contactAttributes,
+  contactMatch,
+  newDocument,
+  newUcsId,
+  type Attributes,
+  type ContactMatch,
+  type ContactRecord,
+  type DocumentInput,
+  type InteractionRecord,
+  type StoredDocument,
+  type StoredInteraction,
+  type UniversalContactServer,
+} from '@ocs/ports';
 import type { types } from 'cassandra-driver';
 import { conditional, statementOptions, type CassandraContext } from './cassandra-options';
 

@@ -5,4 +5,3 @@ export * from './cassandra-ownership-store';
 export * from './cassandra-health';
 export * from './cassandra-ucs';
 export * from './cassandra-interaction-server';
-export * from './from-config';

@@ -2,15 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdtemp, open, readdir, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MemoryUcsState } from '@ocs/adapters-memory';
 import type { InteractionRecord } from '@ocs/ports';
-import { ucsContract } from '../../testing/src/ucs.contract';
+import { ucsContract } from '@ocs/testing';
 import { FileUcs } from './file-ucs';
 
 const tempDirectory = () => mkdtemp(join(tmpdir(), 'ocs-file-ucs-'));
+const openUcs = (directory: string) => FileUcs.open(directory, new MemoryUcsState());
 
 ucsContract('file', async () => {
   const directory = await tempDirectory();
-  const ucs = await FileUcs.open(directory);
+  const ucs = await openUcs(directory);
   return {
     ucs,
     close: async () => {
@@ -37,7 +39,7 @@ describe('FileUcs on disk', () => {
 
   beforeEach(async () => {
     directory = await tempDirectory();
-    ucs = await FileUcs.open(directory);
+    ucs = await openUcs(directory);
   });
   afterEach(async () => {
     jest.restoreAllMocks();
@@ -47,7 +49,7 @@ describe('FileUcs on disk', () => {
 
   async function reopen(): Promise<void> {
     await ucs.close();
-    ucs = await FileUcs.open(directory);
+    ucs = await openUcs(directory);
   }
 
   it('keeps contacts, transcripts and documents across close and reopen', async () => {
@@ -75,7 +77,7 @@ describe('FileUcs on disk', () => {
     await ucs.createInteraction(record('I-1'));
     await ucs.close();
     await appendFile(join(directory, 'ucs-journal.jsonl'), '{"kind":"interaction","interaction":{"interactionId":"I-torn","tenantDb');
-    ucs = await FileUcs.open(directory);
+    ucs = await openUcs(directory);
     expect(await ucs.getInteraction('I-1')).toEqual(record('I-1'));
     expect(await ucs.getInteraction('I-torn')).toBeUndefined();
     await ucs.createInteraction(record('I-2'));
@@ -122,7 +124,7 @@ describe('FileUcs on disk', () => {
   it('drops on open what a crash left of an unfinished document write', async () => {
     await ucs.close();
     await writeFile(join(directory, 'tmp', '0123456789ABCDEF'), 'half a docu');
-    ucs = await FileUcs.open(directory);
+    ucs = await openUcs(directory);
     expect(await readdir(join(directory, 'tmp'))).toEqual([]);
     expect(await ucs.getDocument('0123456789ABCDEF')).toBeUndefined();
   });

@@ -1,7 +1,18 @@
 import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isUcsId, newDocument, UcsState, type UcsChange } from '@ocs/adapters-memory';
-import type { Attributes, ContactMatch, DocumentInput, InteractionRecord, StoredDocument, StoredInteraction, UniversalContactServer } from '@ocs/ports';
+import {
+  isUcsId,
+  newDocument,
+  type Attributes,
+  type ContactMatch,
+  type DocumentInput,
+  type InteractionRecord,
+  type StoredDocument,
+  type StoredInteraction,
+  type UcsChange,
+  type UcsState,
+  type UniversalContactServer,
+} from '@ocs/ports';
 
 const JOURNAL = 'ucs-journal.jsonl';
 const DOCUMENTS = 'documents';
@@ -15,7 +26,8 @@ type DocumentHeader = Omit<StoredDocument, 'content'>;
  * append-only journal of upserts (one JSON line each) replayed into memory on open. A write resolves once its line
  * is synced to disk; writes that come while a sync runs share the next one (group commit), so the journal keeps up
  * with many sessions at once. A write that does not reach the disk fails the UCS: memory may then be ahead of the
- * journal, so every later call is refused until it is opened again. Each document is one file,
+ * journal, so every later call is refused until it is opened again. The records live in the `UcsState` it is opened
+ * with (a fresh, empty one), which the journal is replayed into. Each document is one file,
  * `documents/<id>`: a JSON header line, then the content bytes. It is written under `tmp/` and renamed into place,
  * so a document is there completely or not at all.
  */
@@ -33,7 +45,7 @@ export class FileUcs implements UniversalContactServer {
     private journalSize: number,
   ) {}
 
-  static async open(directory: string): Promise<FileUcs> {
+  static async open(directory: string, state: UcsState): Promise<FileUcs> {
     await mkdir(join(directory, DOCUMENTS), { recursive: true });
     // Temp files are leftovers of writes a crash interrupted.
     await rm(join(directory, TEMP), { recursive: true, force: true });
@@ -41,7 +53,6 @@ export class FileUcs implements UniversalContactServer {
     const path = join(directory, JOURNAL);
     const content = (await readIfExists(path)) ?? Buffer.alloc(0);
     const complete = content.lastIndexOf(NEWLINE) + 1;
-    const state = new UcsState();
     for (const line of content.subarray(0, complete).toString('utf8').split('\n')) {
       if (line !== '') state.apply(JSON.parse(line) as UcsChange);
     }

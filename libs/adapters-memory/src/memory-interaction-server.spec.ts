@@ -1,6 +1,6 @@
-import { UnknownInteractionError, type SubmitRequest } from '@ocs/ports';
+import { InteractionStateError, UnknownInteractionError, type SubmitRequest } from '@ocs/ports';
 import { interactionServerContract } from '@ocs/testing';
-import { InteractionStateError, MemoryInteractionServer } from './memory-interaction-server';
+import { MemoryInteractionServer } from './memory-interaction-server';
 
 interactionServerContract('memory', async () => {
   const server = new MemoryInteractionServer();

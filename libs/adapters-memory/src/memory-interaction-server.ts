@@ -1,25 +1,14 @@
 import { PackedSlots } from './packed-records';
 import {
+  InteractionStateError,
   newInteractionId,
   UnknownInteractionError,
+  type ManualRouting,
   type InteractionInfo,
   type InteractionProperties,
   type InteractionServer,
   type SubmitRequest,
 } from '@ocs/ports';
-
-/** The interaction is not in the state the operation needs (say, taking one that is not waiting). */
-export class InteractionStateError extends Error {
-  constructor(
-    readonly interactionId: string,
-    readonly state: InteractionInfo['state'],
-    operation: string,
-    expected: InteractionInfo['state'],
-  ) {
-    super(`cannot ${operation} interaction ${interactionId}: it is ${state}, not ${expected}`);
-    this.name = 'InteractionStateError';
-  }
-}
 
 export interface MemoryInteractionServerOptions {
   /** Hears of an onStopped handler that failed; the other handlers run regardless. */
@@ -37,7 +26,7 @@ type Held = Omit<InteractionInfo, 'properties'> & { properties: number };
  * changes of what was submitted or returned never alter an interaction. A session has one interaction until it is
  * forgotten (see `keepStopped`).
  */
-export class MemoryInteractionServer implements InteractionServer {
+export class MemoryInteractionServer implements InteractionServer, ManualRouting {
   /** In submit order, which is the order interactions wait in. */
   private readonly interactions = new Map<string, Held>();
   /**

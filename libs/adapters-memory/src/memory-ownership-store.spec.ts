@@ -1,4 +1,4 @@
-import { ownershipStoreContract } from '../../testing/src/ownership.contract';
+import { ownershipStoreContract } from '@ocs/testing';
 import { MemoryOwnershipStore } from './memory-ownership-store';
 
 ownershipStoreContract('memory', async () => ({ store: new MemoryOwnershipStore() }));

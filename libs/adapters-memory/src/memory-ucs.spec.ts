@@ -1,4 +1,4 @@
-import { ucsContract } from '../../testing/src/ucs.contract';
+import { ucsContract } from '@ocs/testing';
 import { MemoryUcs } from './memory-ucs';
 
 ucsContract('memory', async () => ({ ucs: new MemoryUcs() }));

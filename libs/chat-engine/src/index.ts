@@ -4,5 +4,4 @@ export type { ChatEngineDeps } from './engine-parts';
 export * from './durability';
 export * from './limits';
 export * from './restoration';
-export * from './from-config';
 export * from './node-commands';

@@ -1,2 +1,1 @@
 export * from './interaction-bridge';
-export * from './from-config';

@@ -4,7 +4,6 @@ import { bootstrapApp, BootstrappedApp } from './bootstrap';
 import { ReadinessChecks } from './health';
 import { createLogger } from './logger';
 import { ObservabilityModule } from './observability.module';
-import { runService } from './run-service';
 import { LOGGER, METRICS_REGISTRY } from './tokens';
 
 const dependencies = { store: true, broker: true };
@@ -88,33 +87,5 @@ describe('bootstrapApp', () => {
 
   it('refuses a second readiness check of the same name', () => {
     expect(() => started.app.get(ReadinessChecks).register('store', () => true)).toThrow('readiness check store is already registered');
-  });
-});
-
-describe('runService', () => {
-  const env = process.env;
-  afterEach(() => {
-    process.env = env;
-    jest.restoreAllMocks();
-  });
-
-  it('starts the app on the configured host and port', async () => {
-    process.env = { ...env, 'OCS__server__esp-port': '0', OCS__log__level: 'silent' };
-    const { app, url } = await runService(() => TinyModule, { service: 'tiny', port: (server) => server.espPort });
-    try {
-      expect((await get(`${url}/health/live`)).status).toBe(200);
-    } finally {
-      await app.close();
-    }
-  });
-
-  it('writes a configuration error to stderr and exits with code 1', async () => {
-    process.env = { ...env, 'OCS__server__esp-port': 'x' };
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    jest.spyOn(process, 'exit').mockImplementation((code) => {
-      throw new Error(`exit ${code}`);
-    });
-    await expect(runService(() => TinyModule, { service: 'tiny', port: (server) => server.espPort })).rejects.toThrow('exit 1');
-    expect(stderr).toHaveBeenCalledWith('tiny: invalid configuration\ninvalid option [server] esp-port: expected an integer from 0 to 65535, got "x"\n');
   });
 });

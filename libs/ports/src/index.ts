@@ -3,5 +3,7 @@ export * from './event-bus';
 export * from './ownership';
 export * from './membership';
 export * from './interaction-server';
+export * from './manual-routing';
 export * from './ucs';
+export * from './ucs-records';
 export * from './system';

@@ -52,6 +52,19 @@ export class UnknownInteractionError extends Error {
   }
 }
 
+/** The interaction is not in the state the operation needs (say, taking one that is not waiting). */
+export class InteractionStateError extends Error {
+  constructor(
+    readonly interactionId: string,
+    readonly state: InteractionInfo['state'],
+    operation: string,
+    expected: InteractionInfo['state'],
+  ) {
+    super(`cannot ${operation} interaction ${interactionId}: it is ${state}, not ${expected}`);
+    this.name = 'InteractionStateError';
+  }
+}
+
 /** A new interaction id: 16 uppercase hex digits (64 crypto-random bits). */
 export function newInteractionId(): string {
   return randomBytes(8).toString('hex').toUpperCase();

@@ -3,7 +3,7 @@ import { createLogger } from '@ocs/observability';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbedded, type Embedded } from '../embedded';
+import { startEmbedded, type Embedded } from '@ocs/wiring';
 
 export const AGENT_TOKEN = 'desk-secret-0123456789';
 

@@ -1,0 +1,98 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  Post,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { ChatEngine } from '@ocs/chat-engine';
+import { LOGGER, type Logger } from '@ocs/observability';
+import type { Membership } from '@ocs/ports';
+
+export interface HeartbeatOptions {
+  membership: Membership;
+  nodeId: string;
+  /** Where gateways reach this node's engine. */
+  url: string;
+  intervalMs: number;
+  ttlMs: number;
+}
+
+export const HEARTBEAT_OPTIONS = Symbol('HeartbeatOptions');
+
+export interface NodeStatus {
+  nodeId: string;
+  draining: boolean;
+  /** Sessions held here (live, and closed ones within their grace period). */
+  sessions: number;
+}
+
+/**
+ * Keeps this node in the cluster's membership while it runs, and takes it out at a clean shutdown. A draining node
+ * (asked to, or shutting down) stays a member, so its sessions are still served here, but gateways place no new
+ * session on it.
+ */
+@Injectable()
+export class MembershipHeartbeat implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private draining = false;
+
+  constructor(
+    private readonly engine: ChatEngine,
+    @Inject(HEARTBEAT_OPTIONS) private readonly options: HeartbeatOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat().catch((err: unknown) => this.logger.warn({ err }, 'membership heartbeat failed')), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain().catch((err: unknown) => this.logger.warn({ err }, 'could not announce draining'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.options.membership.leave(this.options.nodeId);
+  }
+
+  /** Takes no new sessions from now on; announced at once. */
+  async drain(): Promise<void> {
+    if (!this.draining) this.logger.info({ nodeId: this.options.nodeId }, 'node draining: no new sessions are placed here');
+    this.draining = true;
+    await this.beat();
+  }
+
+  status(): NodeStatus {
+    return { nodeId: this.options.nodeId, draining: this.draining, sessions: this.engine.sessionCount };
+  }
+
+  private beat(): Promise<void> {
+    const { membership, nodeId, url, ttlMs } = this.options;
+    return membership.heartbeat({ nodeId, url, draining: this.draining, limited: this.engine.overLimit, sessions: this.engine.sessionCount }, ttlMs);
+  }
+}
+
+/** `POST /engine/drain` drains the node (before scaling it down); `GET /engine/drain` tells whether it drains. */
+@Controller('engine/drain')
+export class DrainController {
+  constructor(private readonly heartbeat: MembershipHeartbeat) {}
+
+  @Post()
+  @HttpCode(200)
+  async drain(): Promise<NodeStatus> {
+    await this.heartbeat.drain();
+    return this.heartbeat.status();
+  }
+
+  @Get()
+  status(): NodeStatus {
+    return this.heartbeat.status();
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { LOGGER, type Logger } from '@ocs/observability';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
+import { AgentWsServer } from './agent-ws-server';
+
+/**
+ * Serves the agent WebSocket on the gateway's HTTP server. Upgrades for the CometD endpoint are taken by the
+ * Bayeux server before they get here; any other upgrade path is refused.
+ */
+@Injectable()
+export class AgentSockets implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly server: AgentWsServer;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(GATEWAY_OPTIONS) { agent, maxRequestBytes, engine }: GatewayOptions,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.server = new AgentWsServer(
+      engine,
+      {
+        path: agent.wsPath,
+        registerTimeoutMs: agent.registerTimeoutMs,
+        maxPayloadBytes: maxRequestBytes,
+        tokens: agent.tokens,
+        heartbeatMs: agent.heartbeatMs,
+      },
+      { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) },
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    const http = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (this.server.handlesPath(pathname)) this.server.handleUpgrade(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.server.close();
+  }
+}

@@ -1,0 +1,32 @@
+import { Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { LOGGER, type Logger } from '@ocs/observability';
+import type { Request } from 'express';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../../gateway-options';
+import { AgentTokens } from '../agent-tokens';
+
+/**
+ * Admits agent-side HTTP requests that carry `Authorization: Bearer <secret>` with a secret of `[agent-api]
+ * tokens`, compared in constant time as the WebSocket `register` compares it. Any user type of the token will do.
+ * Guards run before interceptors, so an upload without a valid token is refused before its body is read.
+ */
+@Injectable()
+export class AgentTokenGuard implements CanActivate {
+  private readonly tokens: AgentTokens;
+
+  constructor(
+    @Inject(GATEWAY_OPTIONS) { agent }: GatewayOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.tokens = new AgentTokens(agent.tokens);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<Request>();
+    const secret = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (secret === undefined || !this.tokens.find(secret)) {
+      this.logger.warn({ path: request.path }, 'agent request refused: missing or unknown token');
+      throw new UnauthorizedException(secret === undefined ? 'send Authorization: Bearer <agent-api token>' : 'unknown token');
+    }
+    return true;
+  }
+}

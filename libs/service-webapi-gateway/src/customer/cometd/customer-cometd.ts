@@ -1,0 +1,129 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Actor, LiveAttachment, SessionView } from '@ocs/chat-engine';
+import {
+  CustomerChat,
+  GmsApiError,
+  isChatOperation,
+  optionalString,
+  secureKeyActor,
+  toGmsResponse,
+  transcriptPosition,
+  type Fields,
+  type GmsResponse,
+} from '@ocs/gms-chat-v2';
+import { LOGGER, type Logger } from '@ocs/observability';
+import type { Server } from 'node:http';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../../gateway-options';
+import { CustomerReplies } from '../customer-replies';
+import type { BayeuxServer } from './bayeux-server';
+import { createBayeuxServer } from './faye-bayeux-server';
+
+/** CometD operation names that differ from the REST path names. */
+const COMETD_ALIASES: Readonly<Record<string, string>> = { sendMessage: 'send' };
+
+/**
+ * GMS Chat API Version 2 with CometD: customers publish `{operation, …}` on `/service/chatV2/{serviceName}`
+ * and receive the replies, then every later transcript increment, on the same channel. Each Bayeux client
+ * holds a live attachment per chat it acts on, so a customer on CometD never times out while connected;
+ * when the Bayeux client goes away the attachment is dropped and `flex-disconnect-timeout` starts.
+ */
+@Injectable()
+export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly bayeux: BayeuxServer;
+  /** Bayeux client id → (secure key → live attachment). */
+  private readonly live = new Map<string, Map<string, LiveAttachment>>();
+
+  constructor(
+    private readonly chat: CustomerChat,
+    private readonly replies: CustomerReplies,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    const { cometd, services } = options;
+    this.bayeux = createBayeuxServer({
+      mount: cometd.path,
+      timeoutSeconds: cometd.timeoutSeconds,
+      isServiceAllowed: (name) => Object.hasOwn(services, name),
+      logger: { warn: (obj, msg) => logger.warn(obj, msg) },
+    });
+  }
+
+  get mount(): string {
+    return this.bayeux.mount;
+  }
+
+  onApplicationBootstrap(): void {
+    this.bayeux.attach(this.adapterHost.httpAdapter.getHttpServer() as Server);
+    this.bayeux.onPublish((clientId, serviceName, data) => this.handle(clientId, serviceName, data));
+    this.bayeux.onClientGone((clientId) => this.release(clientId));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const clientId of [...this.live.keys()]) this.release(clientId);
+    await this.bayeux.close();
+  }
+
+  private async handle(clientId: string, serviceName: string, data: unknown): Promise<void> {
+    const fields: Fields = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Fields) : {};
+    let afterReply: (() => Promise<unknown>) | undefined;
+    const outcome = await this.replies.attempt(async () => {
+      if (optionalString(fields, 'operation') !== 'requestChat') return this.operate(clientId, serviceName, fields);
+      const { party, response } = await this.chat.requestChat(serviceName, fields);
+      const actor = { sessionId: party.sessionId, userId: party.userId, secureKey: party.secureKey };
+      afterReply = () => this.listen(clientId, serviceName, actor, response.nextPosition ?? 1);
+      return response;
+    });
+    await this.bayeux.deliver(clientId, serviceName, outcome.body);
+    // Attached after the reply went out, so anything that happened since is pushed after it.
+    await afterReply?.();
+  }
+
+  private async operate(clientId: string, serviceName: string, fields: Fields): Promise<GmsResponse> {
+    const operation = optionalString(fields, 'operation') ?? '';
+    const actor = await secureKeyActor(fields, (key) => this.options.engine.findParty(key));
+    if (operation === 'requestNotifications') {
+      this.detach(clientId, actor.secureKey);
+      const from = Math.max(1, transcriptPosition(fields) ?? 1);
+      return toGmsResponse(await this.listen(clientId, serviceName, actor, from, true), { secureKey: actor.secureKey, alias: this.chat.alias });
+    }
+    const name = COMETD_ALIASES[operation] ?? operation;
+    if (!isChatOperation(name)) throw new GmsApiError(400, 400, `unknown operation "${operation.slice(0, 40)}"`);
+    if (!this.live.get(clientId)?.has(actor.secureKey)) await this.listen(clientId, serviceName, actor, Number.MAX_SAFE_INTEGER, true);
+    // Transcript increments reach this client through its live attachment, so replies carry none.
+    const { transcriptPosition: _ignored, ...rest } = fields;
+    return this.chat.operate(name, actor, name === 'refresh' ? fields : rest);
+  }
+
+  /**
+   * Attaches `actor` for this Bayeux client from 1-based `from`; returns the view at that moment. Unless the
+   * caller answers with that view itself (`asReply`), it is pushed when it has anything new.
+   */
+  private async listen(clientId: string, serviceName: string, actor: Actor, from: number, asReply = false): Promise<SessionView> {
+    const push = (view: SessionView) =>
+      void this.bayeux.deliver(clientId, serviceName, toGmsResponse(view, { secureKey: actor.secureKey, alias: this.chat.alias }));
+    const attachment = await this.options.engine.attach(actor, from - 1, push);
+    if (!this.bayeux.isConnected(clientId)) {
+      attachment.detach();
+      return attachment.view;
+    }
+    const byKey = this.live.get(clientId) ?? new Map<string, LiveAttachment>();
+    this.live.set(clientId, byKey);
+    byKey.get(actor.secureKey)?.detach();
+    byKey.set(actor.secureKey, attachment);
+    if (!asReply && attachment.view.events.length > 0) push(attachment.view);
+    return attachment.view;
+  }
+
+  private detach(clientId: string, secureKey: string): void {
+    const byKey = this.live.get(clientId);
+    byKey?.get(secureKey)?.detach();
+    byKey?.delete(secureKey);
+  }
+
+  private release(clientId: string): void {
+    for (const attachment of this.live.get(clientId)?.values() ?? []) attachment.detach();
+    this.live.delete(clientId);
+  }
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { ChatEngineApi } from '@ocs/chat-engine';
+import { ReadinessChecks, type ReadinessCheck } from '@ocs/observability';
+import type { UniversalContactServer } from '@ocs/ports';
+import type { AgentToken } from './agent/agent-tokens';
+
+/** Where a customer service's chats go: its tenant and the endpoint whose queue its interactions wait in. */
+export interface ServiceTarget {
+  tenantDbid: number;
+  endpoint: string;
+}
+
+/**
+ * What the gateway is wired with: its own options, the session engine it forwards to, and UCS (file documents).
+ * The wiring builds them from the configuration (`[server]`, `[services]`, `[agent-api]`, `[settings]`,
+ * `[client-file-transfer]`).
+ */
+export interface GatewayOptions {
+  /** This node's alias, returned in every customer reply. */
+  alias: string;
+  /** The customer API's services by name; a chat requested of another name is refused. */
+  services: Readonly<Record<string, ServiceTarget>>;
+  /** Origins whose pages may call the customer API cross-origin; `*` allows any. */
+  corsOrigins: readonly string[];
+  /** Largest request a client may send: a JSON or form body, a text field of a multipart body, an agent WebSocket frame. */
+  maxRequestBytes: number;
+  /** The customer CometD endpoint: its path, and how long a long poll is held (seconds). */
+  cometd: { path: string; timeoutSeconds: number };
+  /** Largest file a customer may upload (`upload-max-file-size`); a larger one is cut off there and refused. */
+  uploadMaxFileBytes: number;
+  /** The agent API: credentials of agent-side clients, and the WebSocket's path and timing. */
+  agent: {
+    tokens: readonly AgentToken[];
+    wsPath: string;
+    /** Ping interval of the WebSocket; 0 disables. */
+    heartbeatMs: number;
+    /** A WebSocket connection that has not registered by then is closed. */
+    registerTimeoutMs: number;
+  };
+  engine: ChatEngineApi;
+  ucs: UniversalContactServer;
+  /** Releases the connections the gateway was given (cluster mode) once it has stopped serving. */
+  release?: () => Promise<void>;
+  /** Checks of `/health/ready`, by name (cluster mode: Redis and a live session engine). */
+  readiness?: Readonly<Record<string, ReadinessCheck>>;
+}
+
+export const GATEWAY_OPTIONS = Symbol('GatewayOptions');
+
+/** Registers the options' readiness checks at start-up, and calls their `release` once the app has stopped serving. */
+@Injectable()
+export class GatewayRelease implements OnApplicationShutdown {
+  constructor(
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    readiness: ReadinessChecks,
+  ) {
+    for (const [name, check] of Object.entries(options.readiness ?? {})) readiness.register(name, check);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.options.release?.();
+  }
+}

@@ -1,0 +1,3 @@
+export { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from './webapi-gateway.module';
+export type { GatewayOptions, ServiceTarget } from './gateway-options';
+export type { AgentToken, AgentUserType } from './agent/agent-tokens';

@@ -1,0 +1,71 @@
+import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import cors from 'cors';
+import { CustomerChat } from '@ocs/gms-chat-v2';
+import { LOGGER, ObservabilityModule, type Logger } from '@ocs/observability';
+import { AgentSockets } from './agent/agent-sockets';
+import { AgentDocumentsController } from './agent/documents/agent-documents.controller';
+import { CustomerCometd } from './customer/cometd/customer-cometd';
+import { CustomerErrorsFilter } from './customer/customer-errors.filter';
+import { CustomerReplies } from './customer/customer-replies';
+import { ChatNtfController } from './customer/files/chat-ntf.controller';
+import { CustomerFiles } from './customer/files/customer-files';
+import { CUSTOMER_FILES_PATH, CustomerFilesController } from './customer/files/customer-files.controller';
+import { CustomerRestController } from './customer/rest/customer-rest.controller';
+import { multipartFields } from './customer/rest/multipart-fields';
+import { GATEWAY_OPTIONS, GatewayRelease, type GatewayOptions } from './gateway-options';
+
+export const WEBAPI_GATEWAY_SERVICE = 'webapi-gateway';
+
+/**
+ * The webapi-gateway service: the customer API (GMS Chat API v2 over REST and CometD) and the agent API
+ * (basic protocol over WebSocket), both forwarding to the session engine.
+ */
+@Module({})
+export class WebapiGatewayModule implements NestModule {
+  constructor(@Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions) {}
+
+  /**
+   * Widgets run on the company's web pages: the customer API answers cross-origin requests from `cors-origins`.
+   * Some clients send the REST operations as multipart forms.
+   */
+  configure(consumer: MiddlewareConsumer): void {
+    const allowed = this.options.corsOrigins;
+    consumer.apply(cors({ origin: allowed.includes('*') ? true : [...allowed], credentials: true, maxAge: 600 })).forRoutes('*');
+    consumer
+      .apply(multipartFields())
+      // The file routes read their own multipart bodies (with the file).
+      .exclude(CUSTOMER_FILES_PATH, `${CUSTOMER_FILES_PATH}/{*rest}`)
+      .forRoutes(CustomerRestController);
+  }
+
+  static forRoot(options: GatewayOptions): DynamicModule {
+    const { alias, services, engine } = options;
+    return {
+      module: WebapiGatewayModule,
+      imports: [ObservabilityModule.forRoot({ service: WEBAPI_GATEWAY_SERVICE })],
+      // The file routes come first: `…/{chatId}/file` would otherwise match the REST `…/{chatId}/{operation}`.
+      controllers: [CustomerFilesController, CustomerRestController, ChatNtfController, AgentDocumentsController],
+      providers: [
+        { provide: GATEWAY_OPTIONS, useValue: options },
+        {
+          provide: CustomerChat,
+          useValue: new CustomerChat(engine, {
+            alias,
+            service: (name) => (Object.hasOwn(services, name) ? services[name] : undefined),
+          }),
+        },
+        {
+          provide: APP_FILTER,
+          useFactory: (logger: Logger, adapterHost: HttpAdapterHost) => new CustomerErrorsFilter(alias, logger, adapterHost.httpAdapter),
+          inject: [LOGGER, HttpAdapterHost],
+        },
+        GatewayRelease,
+        CustomerReplies,
+        CustomerFiles,
+        CustomerCometd,
+        AgentSockets,
+      ],
+    };
+  }
+}

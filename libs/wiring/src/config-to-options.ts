@@ -1,0 +1,62 @@
+import type { CassandraOptions } from '@ocs/adapters-cassandra';
+import type { SessionRules } from '@ocs/chat-domain';
+import type { Durability } from '@ocs/chat-engine';
+import type { ChatServerConfig } from '@ocs/config';
+import type { BridgeOptions } from '@ocs/interaction-bridge';
+
+/** The options of the libs below the wiring, each from its sections of the configuration. */
+
+/** The bridge's options from `[settings]`, `[server]` and `[endpoints:<n>]`. */
+export function bridgeOptionsFromConfig(config: ChatServerConfig): BridgeOptions {
+  return {
+    appName: config.server.appName,
+    endpoints: config.endpoints,
+    stopAbandoned: config.settings.stopAbandonedInteraction,
+    saveNotices: config.settings.transcriptSaveNotices,
+  };
+}
+
+/** The session rules that `[settings]` configures, in the domain's units. */
+export function rulesFromConfig(config: ChatServerConfig): SessionRules {
+  const s = config.settings;
+  return {
+    messageMaxSize: s.messageMaxSize,
+    nicknameMaxLength: s.nicknameMaxLength,
+    flexDisconnectTimeoutMs: s.flexDisconnectTimeout * 1000,
+    closedRetainMs: s.closedSessionRetainTime * 1000,
+    sessionPasswordEnforce: s.sessionPasswordEnforce,
+    transcriptMaxEvents: s.transcriptMaxEvents,
+    flexPushTimeoutMs: s.flexPushTimeout * 1000,
+    asyncIdleAlertMs: s.asyncIdleAlert * 1000,
+    asyncIdleCloseMs: s.asyncIdleClose * 1000,
+    asyncIdleNotices: s.asyncIdleNotices,
+    idleMessages: { alert: config.inactivityControl.messageAlert, close: config.inactivityControl.messageClose },
+    files: { ...config.clientFileTransfer },
+  };
+}
+
+/** `transcript-auto-save` and its companions. */
+export function durabilityFromConfig(config: ChatServerConfig): Durability {
+  const s = config.settings;
+  return {
+    autoSave: s.transcriptAutoSave,
+    saveOnError: s.transcriptSaveOnError,
+    resendAttempts: s.transcriptResendAttempts,
+    resendDelayMs: s.transcriptResendDelay * 1000,
+  };
+}
+
+/** The driver connection of the `[cassandra]` and `[encryption]` sections (the guide's Cassandra RAP options). */
+export function cassandraOptionsFromConfig({ cassandra, encryption }: ChatServerConfig): CassandraOptions {
+  return {
+    contactPoints: [...cassandra.contactPoints],
+    port: cassandra.port,
+    localDataCenter: cassandra.localDataCenter,
+    keyspace: cassandra.keyspace,
+    readConsistency: cassandra.readConsistency,
+    writeConsistency: cassandra.writeConsistency,
+    username: cassandra.username,
+    password: cassandra.password,
+    encryption: { ...encryption },
+  };
+}

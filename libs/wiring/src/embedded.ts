@@ -1,0 +1,77 @@
+import type { INestApplication } from '@nestjs/common';
+import { FileUcs } from '@ocs/adapters-file';
+import { MemoryUcsState } from '@ocs/adapters-memory';
+import type { ChatEngine } from '@ocs/chat-engine';
+import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
+import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
+import type { UniversalContactServer } from '@ocs/ports';
+import { EspGatewayModule } from '@ocs/service-esp-gateway';
+import { SessionEngineModule } from '@ocs/service-session-engine';
+import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
+import { resolve } from 'node:path';
+import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
+import { espGateway } from './services/esp-gateway';
+import { pushNotifier, PushNotifierModule } from './services/push-notifier';
+import { reportingAttacher, ReportingAttacherModule } from './services/reporting-attacher';
+import { sessionEngine } from './services/session-engine';
+import { webapiGateway, webapiGatewayOptions } from './services/webapi-gateway';
+
+export interface Embedded {
+  engine: ChatEngine;
+  /** The UCS the gateway stores file-transfer documents in. */
+  ucs: UniversalContactServer;
+  /** Base URL of each service, by service name. */
+  urls: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Every service in one process on in-memory adapters: the same modules the separate deployables run, each on
+ * its own port, sharing one session engine.
+ */
+export async function startEmbedded(
+  config: ChatServerConfig,
+  loggerFor: (service: string) => Logger = (service) => createLogger({ service, level: config.log.level }),
+): Promise<Embedded> {
+  // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
+  const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'), new MemoryUcsState());
+  const adapters = { ...memoryAdapters(), ucs: fileUcs };
+  const { engine, bridge, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters);
+  const { server } = config;
+  const services = [
+    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, bridge) },
+    { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
+    // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
+    { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions }) },
+    { service: reportingAttacher, module: ReportingAttacherModule },
+    { service: pushNotifier, module: PushNotifierModule },
+  ];
+  const apps: INestApplication[] = [];
+  const urls: Record<string, string> = {};
+  try {
+    for (const { service, module } of services) {
+      const { app, url } = await bootstrapApp(module, {
+        service: service.name,
+        host: server.host,
+        port: service.port(server),
+        logger: loggerFor(service.name),
+        bodyLimitBytes: maxRequestBytes(config),
+      });
+      apps.push(app);
+      urls[service.name] = url;
+    }
+  } catch (error) {
+    await Promise.all(apps.map((a) => a.close()));
+    await fileUcs.close();
+    throw error;
+  }
+  return {
+    engine,
+    ucs,
+    urls,
+    close: async () => {
+      for (const app of apps.reverse()) await app.close();
+      await fileUcs.close();
+    },
+  };
+}

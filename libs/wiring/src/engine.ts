@@ -1,0 +1,34 @@
+import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
+import { ChatEngine, type ChatEngineDeps, type OwnershipPolicy } from '@ocs/chat-engine';
+import type { ChatServerConfig } from '@ocs/config';
+import { CryptoIds, systemClock, type EventBus, type TranscriptStore } from '@ocs/ports';
+import { durabilityFromConfig, rulesFromConfig } from './config-to-options';
+
+export interface EngineWiring {
+  store?: TranscriptStore;
+  bus?: EventBus;
+  /** Where failures of live listeners are reported. */
+  logger?: { error(fields: object, message: string): void };
+  /** Session ownership and restoration (cluster mode with `session-restoration-mode=simple`). */
+  ownership?: OwnershipPolicy;
+  /** Where sessions of interactions this node does not hold are found (the shared interaction queue). */
+  interactions?: ChatEngineDeps['interactions'];
+}
+
+/** An engine on the given adapters; by default (embedded) everything stays in memory. */
+export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}): ChatEngine {
+  return new ChatEngine({
+    clock: systemClock,
+    ids: new CryptoIds(),
+    rules: rulesFromConfig(config),
+    store: wiring.store ?? new MemoryTranscriptStore(),
+    bus: wiring.bus ?? new MemoryEventBus(),
+    onListenerError: (sessionId, err) => wiring.logger?.error({ sessionId, err }, 'live listener failed'),
+    durability: durabilityFromConfig(config),
+    ...(wiring.ownership ? { ownership: wiring.ownership } : {}),
+    ...(wiring.interactions ? { interactions: wiring.interactions } : {}),
+    ...(config.settings.limitsControlEnabled
+      ? { limits: { sessions: config.settings.limitForSessions, restorePercent: config.settings.limitsRestoreThreshold } }
+      : {}),
+  });
+}

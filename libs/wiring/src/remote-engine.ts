@@ -1,0 +1,53 @@
+import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
+import type { ChatServerConfig } from '@ocs/config';
+import type { FanOut, Membership } from '@ocs/ports';
+import { hostname } from 'node:os';
+import { RemoteEngine } from '@ocs/engine-rpc';
+
+/** How long a node may take to answer one call before the gateway tries another. */
+const REQUEST_TIMEOUT_MS = 5000;
+
+/**
+ * A gateway's readiness checks in cluster mode (`/health/ready`), on the membership it routes by:
+ * - `redis`: the membership answers (the alive nodes are read from Redis);
+ * - `session-engines`: at least one session-engine node is alive in it (draining or not: it still serves its sessions).
+ */
+export function gatewayReadiness(membership: Pick<Membership, 'alive'>): Record<string, () => Promise<boolean>> {
+  return {
+    redis: async () => (await membership.alive(), true),
+    'session-engines': async () => (await membership.alive()).length > 0,
+  };
+}
+
+/**
+ * A gateway's engine in cluster mode: the nodes found through Redis membership, live views through Redis fan-out,
+ * with the gateway's readiness checks on that membership. `shared`: connections the caller already has (a
+ * session-engine node reaching its peers); it closes them itself.
+ */
+export function remoteEngineFromConfig(
+  config: ChatServerConfig,
+  onError: (error: unknown) => void,
+  shared?: { membership: Membership; fanOut: FanOut },
+): { engine: RemoteEngine; readiness: Record<string, () => Promise<boolean>>; close(): Promise<void> } {
+  const { redis, cluster } = config;
+  const owned: Array<{ close(): Promise<void> }> = [];
+  const own = <T extends { close(): Promise<void> }>(connection: T): T => (owned.push(connection), connection);
+  const membership = shared?.membership ?? own(new RedisMembership({ url: redis.url, keyPrefix: redis.keyPrefix }));
+  const fanOut = shared?.fanOut ?? own(new RedisFanOut({ url: redis.url, keyPrefix: redis.keyPrefix, onError: (_channel, error) => onError(error) }));
+  const engine = new RemoteEngine({
+    gatewayId: `${hostname()}-${process.pid}`,
+    membership,
+    fanOut,
+    routeTtlMs: cluster.nodeTtl * 1000 * 12,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    onError,
+  });
+  return {
+    engine,
+    readiness: gatewayReadiness(membership),
+    close: async () => {
+      await engine.close();
+      await Promise.all(owned.map((connection) => connection.close()));
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { ConfigError, loadConfig, maxRequestBytes, type ChatServerConfig } from '@ocs/config';
+import { bootstrapApp, createLogger, type BootstrappedApp, type Logger } from '@ocs/observability';
+
+/** One service as the configuration assembles it, whether it runs alone (`runService`) or not. */
+export interface ServiceAssembly {
+  /** The service's name: in its logs, `/health` replies and metrics. */
+  readonly name: string;
+  /** The service's port option, e.g. `(server) => server.espPort`. */
+  readonly port: (server: ChatServerConfig['server']) => number;
+  /** The service's root module, as `[cluster] mode` wants it: on its own adapters in memory, or in the cluster. */
+  module(config: ChatServerConfig, logger: Logger): Type<unknown> | DynamicModule | Promise<Type<unknown> | DynamicModule>;
+}
+
+/**
+ * The configuration (`--config` / `OCS_CONFIG` / `OCS__*`). On a configuration error the process exits with code 1,
+ * the error written to stderr under the name of what failed to start.
+ */
+export function loadConfigOrExit(name: string): ChatServerConfig {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`${name}: invalid configuration\n${e.message}\n`);
+    return process.exit(1);
+  }
+}
+
+/**
+ * The `main` of a one-service process: loads the configuration, then bootstraps the service's module on
+ * `[server] host` and its port. Exits with code 1 on a configuration error (written to stderr) or a failed start
+ * (logged as fatal).
+ */
+export async function runService(service: ServiceAssembly): Promise<BootstrappedApp> {
+  const config = loadConfigOrExit(service.name);
+  const logger = createLogger({ service: service.name, level: config.log.level });
+  try {
+    return await bootstrapApp(await service.module(config, logger), {
+      service: service.name,
+      host: config.server.host,
+      port: service.port(config.server),
+      logger,
+      bodyLimitBytes: maxRequestBytes(config),
+    });
+  } catch (err) {
+    logger.fatal({ err }, `${service.name} failed to start`);
+    return process.exit(1);
+  }
+}

@@ -1,0 +1,48 @@
+import { followNodeCommands } from '@ocs/chat-engine';
+import { EngineRpcServer } from '@ocs/engine-rpc';
+import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
+import { clusterAdapters } from '../cluster-adapters';
+import type { ServiceAssembly } from '../run-service';
+import { memoryAdapters, wireSessionEngine } from '../session-engine-parts';
+
+/** Where this node tells gateways to reach its engine: `[server] host` (an IPv6 address in brackets) and `engine-port`. */
+export function engineRpcUrl(server: { host: string; enginePort: number }): string {
+  return `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.enginePort}/engine/rpc`;
+}
+
+/**
+ * A session-engine process. Embedded: the engine and its bridge on adapters in memory. Cluster: on Cassandra, Kafka
+ * and Redis, following its node commands, announcing itself in the membership and serving the engine RPC.
+ */
+export const sessionEngine: ServiceAssembly = {
+  name: SESSION_ENGINE_SERVICE,
+  port: (server) => server.enginePort,
+  module: async (config, logger) => {
+    if (config.cluster.mode === 'embedded') {
+      const { engine, bridge } = wireSessionEngine(config, logger, memoryAdapters());
+      return SessionEngineModule.forRoot(engine, bridge);
+    }
+    const cluster = await clusterAdapters(config, logger);
+    const { engine, bridge } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
+    const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId, (problem, key) =>
+      logger.error({ key, problem }, 'malformed node command skipped'),
+    );
+    const { server } = config;
+    return SessionEngineModule.forRoot(engine, bridge, {
+      heartbeat: {
+        membership: cluster.membership,
+        nodeId: cluster.nodeId,
+        url: engineRpcUrl(server),
+        intervalMs: config.cluster.heartbeatInterval * 1000,
+        ttlMs: config.cluster.nodeTtl * 1000,
+      },
+      storage: cluster.cassandraHealth,
+      readiness: cluster.readiness,
+      rpc: new EngineRpcServer({ engine, fanOut: cluster.fanOut, onError: (err) => logger.error({ err }, 'engine RPC failed') }),
+      close: async () => {
+        await commands.close();
+        await cluster.close();
+      },
+    });
+  },
+};
