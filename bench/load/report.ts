@@ -1,6 +1,7 @@
 import type { Options } from './options';
 import type { RpcCost } from './rpc-cost';
-import type { CeilingResult, ScenarioResult } from './scenarios';
+import type { CeilingResult } from './ceilings';
+import type { ScenarioResult } from './scenarios';
 
 /** The targets of the benchmark issue, for this machine (2 cores, the load generator sharing them). */
 export const TARGETS = {

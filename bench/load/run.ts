@@ -8,7 +8,9 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseOptions, USAGE, type Options, type Scenario } from './options';
 import { markdown, verdict, type RunResults } from './report';
-import { asyncSessions, ceilings, churn, reference, type CeilingResult, type RunContext, type ScenarioResult } from './scenarios';
+import { ceilings, type CeilingResult } from './ceilings';
+import type { RunContext } from './harness';
+import { asyncSessions, churn, reference, type ScenarioResult } from './scenarios';
 
 const ROOT = resolve(__dirname, '../../..');
 
