@@ -11,8 +11,7 @@ import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
 import { resolve } from 'node:path';
 import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
 import { espGateway } from './services/esp-gateway';
-import { pushNotifier, PushNotifierModule } from './services/push-notifier';
-import { reportingAttacher, ReportingAttacherModule } from './services/reporting-attacher';
+import { pushNotifier, reportingAttacher } from './services/shell-services';
 import { sessionEngine } from './services/session-engine';
 import { webapiGateway, webapiGatewayOptions } from './services/webapi-gateway';
 
@@ -43,8 +42,8 @@ export async function startEmbedded(
     { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
     { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions }) },
-    { service: reportingAttacher, module: ReportingAttacherModule },
-    { service: pushNotifier, module: PushNotifierModule },
+    { service: reportingAttacher, module: reportingAttacher.module() },
+    { service: pushNotifier, module: pushNotifier.module() },
   ];
   const apps: INestApplication[] = [];
   const urls: Record<string, string> = {};

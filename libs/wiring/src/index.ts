@@ -7,6 +7,5 @@ export * from './run-service';
 export * from './services/session-engine';
 export * from './services/webapi-gateway';
 export * from './services/esp-gateway';
-export * from './services/reporting-attacher';
-export * from './services/push-notifier';
+export * from './services/shell-services';
 export * from './embedded';
