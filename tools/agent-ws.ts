@@ -17,7 +17,7 @@ socket.on('open', () => {
   input.on('line', (line) => {
     if (line.trim() !== '') socket.send(line.trim());
   });
-  input.on('close', () => socket.close());
+  input.on('close', () => socket.close(1000));
 });
 socket.on('message', (data) => process.stdout.write(`< ${data.toString()}\n`));
 socket.on('close', (code, reason) => {
