@@ -17,7 +17,4 @@ module.exports = {
   moduleNameMapper,
   testTimeout: 20000,
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
-  // The whole run (not any suite alone, nor either half of the suites) leaves jest's main process alive with no
-  // active handle it reports; until that is found, jest exits when the run is complete.
-  forceExit: true,
 };

@@ -2,6 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { Client, policies, types, type ClientOptions, type QueryOptions } from 'cassandra-driver';
+import { shutDownReplacedHosts } from './replaced-hosts';
 import { checkKeyspaceName } from './schema';
 
 /**
@@ -128,6 +129,7 @@ export async function connectCassandra(options: CassandraOptions): Promise<Cassa
   const readConsistency = consistencyLevel(options.readConsistency ?? DEFAULT_CONSISTENCY);
   const writeConsistency = consistencyLevel(options.writeConsistency ?? DEFAULT_CONSISTENCY);
   const client = new Client(await cassandraClientOptions(options));
+  shutDownReplacedHosts(client);
   await client.connect();
   return { client, keyspace, readConsistency, writeConsistency };
 }
