@@ -59,7 +59,9 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'error',
       '@nx/enforce-module-boundaries': moduleBoundaries((sourceTag) => MAY_IMPORT[sourceTag]),
+      // The domain's test clock and ids are for tests only: production code takes the real ones from the wiring.
+      'no-restricted-imports': ['error', { paths: [{ name: '@ocs/chat-domain/testing', message: 'test clock and ids are for tests only' }] }],
     },
   },
-  { files: TESTS, rules: { '@nx/enforce-module-boundaries': moduleBoundaries(() => ANY_LIB) } },
+  { files: TESTS, rules: { '@nx/enforce-module-boundaries': moduleBoundaries(() => ANY_LIB), 'no-restricted-imports': 'off' } },
 );
