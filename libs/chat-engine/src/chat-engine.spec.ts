@@ -3,7 +3,7 @@ import { DEFAULT_RULES } from '@ocs/chat-domain';
 import type { BusRecord } from '@ocs/ports';
 import { ChatEngine } from './chat-engine';
 import type { SessionView } from './engine-api';
-import { actor, refusal } from '@ocs/testing';
+import { actor, chatEngineApiContract, refusal } from '@ocs/testing';
 import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
 import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 
@@ -206,3 +206,6 @@ describe('ChatEngine listener isolation', () => {
     expect((await engine.leave(agent, 'KEEP_ALIVE')).event).toMatchObject({ kind: 'partyLeft', userId: agent.userId, position: 2 });
   });
 });
+
+// What every ChatEngineApi shows its callers, here in-process (RemoteEngine runs it too, over the engine RPC).
+chatEngineApiContract('the engine in-process', async () => ({ api: setup().engine }));
