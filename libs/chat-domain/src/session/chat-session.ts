@@ -85,48 +85,37 @@ export class ChatSession {
 
   /** Adds a party; with an enforced session password it must be presented in `GCTI_Chat_SessionPassword`. */
   join(request: JoinRequest): { participant: Participant; change: Change } {
-    const command = this.command();
-    const participant = parties.join(command, request);
-    return { participant, change: command.finish(false) };
+    let participant: Participant | undefined;
+    const change = this.run((command) => (participant = parties.join(command, request)));
+    return { participant: participant as Participant, change };
   }
 
   message(userId: string, request: MessageRequest): Change {
-    const command = this.command();
-    messaging.sendMessage(command, userId, request);
-    return command.finish(false);
+    return this.run((command) => messaging.sendMessage(command, userId, request));
   }
 
   notice(userId: string, request: NoticeRequest): Change {
-    const command = this.command();
-    messaging.sendNotice(command, userId, request);
-    return command.finish(false);
+    return this.run((command) => messaging.sendNotice(command, userId, request));
   }
 
   /** A workflow (ESP) posts a message, as an EXTERNAL party with the given nickname. */
   externalMessage(nickname: string, request: MessageRequest): Change {
-    const command = this.command();
-    workflow.externalMessage(command, nickname, request);
-    return command.finish(false);
+    return this.run((command) => workflow.externalMessage(command, nickname, request));
   }
 
   /** A workflow (ESP) posts a notice: `USER_PUSHED_URL` (a push URL) or `USER_CUSTOM`. */
   externalNotice(nickname: string, request: NoticeRequest): Change {
-    const command = this.command();
-    workflow.externalNotice(command, nickname, request);
-    return command.finish(false);
+    return this.run((command) => workflow.externalNotice(command, nickname, request));
   }
 
   /** The workflow placed the async session on hold (ESP `PlaceOnHold`): status -2 until the customer writes. */
   placeOnHold(): Change {
-    const command = this.command();
-    workflow.placeOnHold(command);
-    return command.finish(false);
+    return this.run((command) => workflow.placeOnHold(command));
   }
 
   /** ESP `CloseSession`: closes the session, or with `closeIfNoAgents` only when no agent is present. */
   closeSession(closeIfNoAgents: boolean): Change {
-    const command = this.command();
-    return command.finish(workflow.closeSession(command, closeIfNoAgents));
+    return this.run((command) => workflow.closeSession(command, closeIfNoAgents));
   }
 
   /** ESP `IdleControlConfigure`: stores the session's inactivity-control parameters (`reset-parameters` clears them). */
@@ -136,9 +125,7 @@ export class ChatSession {
 
   /** ESP `ConfigureSession`: language of the session, and `async-idle-reset` restarting async idle timing. */
   configureSession(options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Change {
-    const command = this.command();
-    workflow.configureSession(command, options);
-    return command.finish(false);
+    return this.run((command) => workflow.configureSession(command, options));
   }
 
   /** The file-transfer limits and what this session has used, in the keys GMS clients read. */
@@ -166,8 +153,7 @@ export class ChatSession {
 
   /** A party releases itself, with an after-action deciding the fate of the session. */
   leave(userId: string, afterAction: AfterAction, options: LeaveOptions = {}): Change {
-    const command = this.command();
-    return command.finish(parties.leave(command, userId, afterAction, options));
+    return this.run((command) => parties.leave(command, userId, afterAction, options));
   }
 
   /**
@@ -175,22 +161,21 @@ export class ChatSession {
    * `7` for session inactivity, `8` during restoration. The session closes when nobody is left.
    */
   removeBySystem(userId: string, quitReasonCode: Exclude<QuitReasonCode, '0' | '4'>): Change {
-    const command = this.command();
-    return command.finish(parties.removeBySystem(command, userId, quitReasonCode));
+    return this.run((command) => parties.removeBySystem(command, userId, quitReasonCode));
   }
 
   /** The server closes the session, removing every party (e.g. the workflow stopped the interaction). */
   closeBySystem(quitReasonCode: Exclude<QuitReasonCode, '0' | '4'> = '5'): Change {
-    const command = this.command();
-    if (this.isClosed) return command.finish(false);
-    parties.closeNow(command, quitReasonCode);
-    return command.finish(true);
+    return this.run((command) => {
+      if (!this.isClosed) parties.closeNow(command, quitReasonCode);
+    });
   }
 
   /** Makes a session loaded from storage on another node fit to serve (HA restoration, see lifecycle.ts). */
   restore(): Change {
-    const command = this.command();
+    const command = new Command(this.state, this.ctx);
     lifecycle.restore(command);
+    // A session that was closed when saved stays closed, and says so again to whoever commits the restoration.
     return command.finish(this.isClosed);
   }
 
@@ -225,13 +210,19 @@ export class ChatSession {
 
   /** Applies every deadline that has passed; `drop` says the closed session may now be forgotten. */
   expire(): Change & { drop: boolean } {
-    const wasClosed = this.isClosed;
-    const command = this.command();
-    timers.expireTimers(command, this.ctx.clock.now());
-    return { ...command.finish(!wasClosed && this.isClosed), drop: command.drop };
+    let drop = false;
+    const change = this.run((command) => {
+      timers.expireTimers(command, this.ctx.clock.now());
+      drop = command.drop;
+    });
+    return { ...change, drop };
   }
 
-  private command(): Command {
-    return new Command(this.state, this.ctx);
+  /** Runs `action` as one command; the change says `closed` when the command closed the session. */
+  private run(action: (command: Command) => unknown): Change {
+    const wasClosed = this.isClosed;
+    const command = new Command(this.state, this.ctx);
+    action(command);
+    return command.finish(!wasClosed && this.isClosed);
   }
 }

@@ -93,8 +93,8 @@ export function renameParty(command: Command, party: Participant, nickname: stri
   party.nickname = checked;
 }
 
-/** A party releases itself, with an after-action deciding the fate of the session; true when it closed. */
-export function leave(command: Command, userId: string, afterAction: AfterAction, options: LeaveOptions): boolean {
+/** A party releases itself, with an after-action deciding the fate of the session. */
+export function leave(command: Command, userId: string, afterAction: AfterAction, options: LeaveOptions): void {
   const party = activeParty(command.state, userId);
   const reason =
     afterAction === 'FORCE_CLOSE' ? LEAVE_REASONS.forceClose : afterAction === 'CLOSE_IF_NO_AGENTS' ? LEAVE_REASONS.closeIfNoAgents : LEAVE_REASONS.left;
@@ -104,17 +104,14 @@ export function leave(command: Command, userId: string, afterAction: AfterAction
   if (transferred && party.userType === 'AGENT') setAsyncStatus(command, ASYNC_STATUS.transferred);
   const close = afterAction === 'FORCE_CLOSE' || (afterAction === 'CLOSE_IF_NO_AGENTS' && !hasLiveAgent(command.state)) || !hasLiveParty(command.state);
   if (close) closeNow(command, '4', userId);
-  return close;
 }
 
-/** The server removes a party; true when the session closed, nobody being left. */
-export function removeBySystem(command: Command, userId: string, quitReasonCode: Exclude<QuitReasonCode, '0' | '4'>): boolean {
+/** The server removes a party; the session closes when nobody is left. */
+export function removeBySystem(command: Command, userId: string, quitReasonCode: Exclude<QuitReasonCode, '0' | '4'>): void {
   const party = activeParty(command.state, userId);
   removeParty(command, party, quitReasonCode === '3' ? LEAVE_REASONS.disconnect : LEAVE_REASONS.removed, quitReasonCode, {});
   if (quitReasonCode === '3' && party.userType === 'AGENT' && !party.isBot) setAsyncStatus(command, ASYNC_STATUS.agentDropped);
-  const close = !hasLiveParty(command.state);
-  if (close) closeNow(command, quitReasonCode);
-  return close;
+  if (!hasLiveParty(command.state)) closeNow(command, quitReasonCode);
 }
 
 /** Marks `party` left, with the reason and quit reason code in its party-left event. */

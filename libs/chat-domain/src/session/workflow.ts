@@ -58,12 +58,11 @@ export function placeOnHold(command: Command): void {
   setAsyncStatus(command, ASYNC_STATUS.onHold);
 }
 
-/** ESP `CloseSession`: closes the session, or with `closeIfNoAgents` only when no agent is present; true when closed. */
-export function closeSession(command: Command, closeIfNoAgents: boolean): boolean {
+/** ESP `CloseSession`: closes the session, or with `closeIfNoAgents` only when no agent is present. */
+export function closeSession(command: Command, closeIfNoAgents: boolean): void {
   assertAlive(command.state);
-  if (closeIfNoAgents && hasLiveAgent(command.state)) return false;
+  if (closeIfNoAgents && hasLiveAgent(command.state)) return;
   closeNow(command, '5');
-  return true;
 }
 
 /** ESP `IdleControlConfigure`: stores the session's inactivity-control parameters (`reset-parameters` clears them). */
