@@ -31,6 +31,8 @@ export interface BridgeDeps {
 /** Sessions without a service (an agent's outbound chat) are routed like the default service. */
 const DEFAULT_TARGET = { tenantDbid: 1, endpoint: 'default' };
 const GROUP = 'interaction-bridge';
+/** The session records the bridge acts on: transcript events are not its business. */
+const HANDLED = ['created', 'properties', 'restored', 'closed', 'purged'] as const;
 /** Interaction property naming the node that serves the session (ours): set on submit and on restoration. */
 export const NODE_PROPERTY = 'ChatServerNodeId';
 
@@ -57,7 +59,7 @@ export class InteractionBridge {
   }
 
   private async handle(record: BusRecord): Promise<void> {
-    const read = readSessionEvent(record.value);
+    const read = readSessionEvent(record.value, HANDLED);
     if ('ignored' in read) return;
     if ('problem' in read) return this.deps.onError?.(record.key, new Error(`malformed ${TOPICS.sessionEvents} record skipped: ${read.problem}`));
     const { value } = read;

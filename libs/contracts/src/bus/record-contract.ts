@@ -7,8 +7,9 @@ import { z } from 'zod';
 export type Read<T> = { value: T } | { ignored: string } | { problem: string };
 
 /**
- * Checks a record's value against the schema of its topic (`types`: the record types the schema knows). Consumers act
- * only on a value that passes; a malformed one is reported (logged) and skipped, so that one bad record never stops a
+ * Checks a record's value against the schema of its topic; `types`: the record types the consumer acts on, any other
+ * (a type this version does not know, or one this consumer leaves alone) is passed over. Consumers act only on a value
+ * that passes; a malformed one is reported (logged) and skipped, so that one bad record never stops a
  * consumer or its partition.
  */
 export function readRecord<T>(schema: z.ZodType<T>, types: readonly string[], value: unknown): Read<T> {

@@ -43,6 +43,12 @@ describe('session event records', () => {
   it('passes over a record type it does not know (a newer producer may add one), naming it', () => {
     expect(readSessionEvent({ type: 'renamed', sessionId: 'S1' })).toEqual({ ignored: 'record type "renamed"' });
   });
+
+  it('passes over, unchecked, a record of a type the consumer does not act on', () => {
+    const broken = { ...message, event: { kind: 'shout' } };
+    expect(readSessionEvent(broken, ['created', 'closed'])).toEqual({ ignored: 'record type "event"' });
+    expect(readSessionEvent(broken)).toEqual({ problem: expect.stringMatching(/event/) });
+  });
 });
 
 describe('node command and interaction event records', () => {

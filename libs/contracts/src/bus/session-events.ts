@@ -49,6 +49,12 @@ export const sessionEventSchema: z.ZodType<SessionEventRecord> = z.discriminated
   z.object({ type: z.literal('restored'), sessionId, nodeId: z.string(), previousNodeId: z.string(), interactionId: z.string().optional() }),
 ]);
 
-export function readSessionEvent(value: unknown): Read<SessionEventRecord> {
-  return readRecord(sessionEventSchema, ['created', 'event', 'properties', 'closed', 'purged', 'restored'], value);
+export const SESSION_EVENT_TYPES = ['created', 'event', 'properties', 'closed', 'purged', 'restored'] as const;
+
+/**
+ * A session-events record as a consumer reads it: `acting` names the record types it acts on, and records of other
+ * types are passed over unchecked (the interaction bridge, say, leaves every transcript `event` record alone).
+ */
+export function readSessionEvent(value: unknown, acting: readonly SessionEventRecord['type'][] = SESSION_EVENT_TYPES): Read<SessionEventRecord> {
+  return readRecord(sessionEventSchema, acting, value);
 }
