@@ -87,9 +87,9 @@ export class Restoration {
     if (!state) throw notFound(sessionId);
     const session = ChatSession.fromState(this.deps.context, state);
     registry.add(session);
-    await events.restored(session, owner.nodeId);
+    await events.restored(session, policy.nodeId, owner.nodeId);
     await this.deps.commit(session, session.restore());
-    if (policy.purgePrevious && owner.nodeId !== policy.nodeId) await events.requestPurge(sessionId, owner.nodeId);
+    if (policy.purgePrevious && owner.nodeId !== policy.nodeId) await events.requestPurge(sessionId, owner.nodeId, policy.nodeId);
     return session;
   }
 }

@@ -12,7 +12,7 @@ import { sender } from './live-delivery';
 export class SessionEvents {
   constructor(
     private readonly bus: EventBus,
-    /** This node (cluster mode): named in `created` and `restored` records. */
+    /** This node (cluster mode): named in `created` records. */
     private readonly nodeId?: string,
   ) {}
 
@@ -45,22 +45,22 @@ export class SessionEvents {
     return this.publish(sessionId, [{ type: 'purged', sessionId }]);
   }
 
-  /** The session was restored on this node after `previousNodeId` was lost. */
-  restored(session: ChatSession, previousNodeId: string): Promise<void> {
+  /** The session was restored on `nodeId` after `previousNodeId` was lost. */
+  restored(session: ChatSession, nodeId: string, previousNodeId: string): Promise<void> {
     const { interactionId } = session.state;
     const record: SessionEventRecord = {
       type: 'restored',
       sessionId: session.id,
-      nodeId: this.nodeId ?? '',
+      nodeId,
       previousNodeId,
       ...(interactionId ? { interactionId } : {}),
     };
     return this.publish(session.id, [record]);
   }
 
-  /** Asks `nodeId` to drop its copy of a session this node restored (`session-restore-do-purge`). */
-  requestPurge(sessionId: string, nodeId: string): Promise<void> {
-    const command: NodeCommandRecord = { type: 'purge', sessionId, nodeId, by: this.nodeId ?? '' };
+  /** Asks `nodeId` to drop its copy of a session node `by` restored (`session-restore-do-purge`). */
+  requestPurge(sessionId: string, nodeId: string, by: string): Promise<void> {
+    const command: NodeCommandRecord = { type: 'purge', sessionId, nodeId, by };
     return this.bus.publish([{ topic: TOPICS.nodeCommands, key: sessionId, value: command }]);
   }
 
