@@ -2,6 +2,7 @@ import { loadConfig } from '@ocs/config';
 import { createLogger } from '@ocs/observability';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { startEmbedded, type Embedded } from '@ocs/wiring';
 
@@ -18,9 +19,10 @@ export interface TestProduct {
 
 /**
  * The embedded product as API tests drive it: every port chosen by the system, data in a fresh temporary
- * directory, an agent token, silent logs; `env` adds or overrides options (`OCS__section__option`).
+ * directory, an agent token, silent logs (or warnings and worse written to `logs`); `env` adds or overrides options
+ * (`OCS__section__option`).
  */
-export async function startTestProduct(env: Record<string, string> = {}): Promise<TestProduct> {
+export async function startTestProduct(env: Record<string, string> = {}, logs?: Writable): Promise<TestProduct> {
   const ports = ['webapi', 'esp', 'engine', 'reporting', 'push'].map((p) => [`OCS__server__${p}-port`, '0']);
   const config = loadConfig({
     argv: [],
@@ -31,7 +33,7 @@ export async function startTestProduct(env: Record<string, string> = {}): Promis
       ...env,
     },
   });
-  const embedded = await startEmbedded(config, (service) => createLogger({ service, level: 'silent' }));
+  const embedded = await startEmbedded(config, (service) => createLogger({ service, level: logs ? 'warn' : 'silent' }, logs));
   const gateway = embedded.urls['webapi-gateway'];
   return { embedded, gateway, agentUrl: `${gateway.replace(/^http/, 'ws')}${config.server.agentWsPath}`, esp: embedded.urls['esp-gateway'] };
 }
