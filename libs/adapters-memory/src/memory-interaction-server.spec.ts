@@ -100,6 +100,17 @@ describe('MemoryInteractionServer as the router sees it', () => {
     await expect(server.stop('NOPE', 'abandoned')).rejects.toThrow(UnknownInteractionError);
   });
 
+  it('drops the properties of an interaction once it stops (however it stops), and ignores later updates', async () => {
+    const held = (await server.submit({ ...request('q', 'S1'), properties: { IsOnline: '1', Note: 'x'.repeat(100_000) } })).interactionId;
+    const routed = (await server.submit(request('q', 'S2'))).interactionId;
+    await server.stop(held, 'abandoned');
+    server.take(routed);
+    await server.stopExternally(routed);
+    await server.updateProperties(held, { IsOnline: '0', Later: 'y' });
+    for (const id of [held, routed]) expect(await server.get(id)).toMatchObject({ state: 'stopped', properties: {} });
+    expect((server as unknown as { properties: { size: number } }).properties.size).toBe(0);
+  });
+
   it('forgets the oldest stopped interactions beyond keepStopped, keeping the live ones, and their sessions too', async () => {
     server = new MemoryInteractionServer({ keepStopped: 1 });
     const live = await server.submit(request('q', 'S0'));

@@ -17,14 +17,16 @@ export interface MemoryInteractionServerOptions {
   readonly keepStopped?: number;
 }
 
-/** An interaction as held: its properties are kept apart, packed, in slot `properties`. */
+/** An interaction as held: its properties are kept apart, packed, in slot `properties` (`NONE` once stopped). */
 type Held = Omit<InteractionInfo, 'properties'> & { properties: number };
+const NONE = -1;
 
 /**
  * Interaction Server in memory, for the embedded mode. It does not route: a router (a person, a test) lists the
  * waiting interactions, takes one for an agent, puts it back in a queue, or stops it. Keeps copies, so later
  * changes of what was submitted or returned never alter an interaction. A session has one interaction until it is
- * forgotten (see `keepStopped`).
+ * forgotten (see `keepStopped`). A stopped interaction keeps no properties: the user data a customer sent is not
+ * held after its chat, and no later update brings any back.
  */
 export class MemoryInteractionServer implements InteractionServer, ManualRouting {
   /** In submit order, which is the order interactions wait in. */
@@ -68,7 +70,7 @@ export class MemoryInteractionServer implements InteractionServer, ManualRouting
 
   async updateProperties(interactionId: string, properties: InteractionProperties): Promise<void> {
     const { properties: slot } = this.find(interactionId);
-    this.properties.replace(slot, { ...this.properties.read(slot), ...properties });
+    if (slot !== NONE) this.properties.replace(slot, { ...this.properties.read(slot), ...properties });
   }
 
   async stop(interactionId: string, _reason: string): Promise<void> {
@@ -123,10 +125,11 @@ export class MemoryInteractionServer implements InteractionServer, ManualRouting
     for (const result of results) if (result.status === 'rejected') this.onError(interactionId, result.reason);
   }
 
-  /** A copy of what is known of an interaction, its properties included. */
+  /** A copy of what is known of an interaction, its properties included (none once stopped). */
   private copy(info: Held): InteractionInfo {
     const { interactionId, tenantDbid, queue, sessionId, submittedAt, state } = info;
-    return { interactionId, tenantDbid, queue, sessionId, properties: this.properties.read(info.properties), submittedAt, state };
+    const properties = info.properties === NONE ? {} : this.properties.read(info.properties);
+    return { interactionId, tenantDbid, queue, sessionId, properties, submittedAt, state };
   }
 
   private find(interactionId: string): Held {
@@ -144,12 +147,13 @@ export class MemoryInteractionServer implements InteractionServer, ManualRouting
   private markStopped(info: Held): void {
     if (info.state === 'stopped') return;
     info.state = 'stopped';
+    this.properties.remove(info.properties);
+    info.properties = NONE;
     this.stopped.push(info.interactionId);
     for (const oldest of this.stopped.splice(0, this.stopped.length - this.keepStopped)) {
       const forgotten = this.find(oldest);
       this.bySession.delete(forgotten.sessionId);
       this.interactions.delete(oldest);
-      this.properties.remove(forgotten.properties);
     }
   }
 }

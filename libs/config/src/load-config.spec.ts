@@ -51,6 +51,9 @@ describe('loadConfig', () => {
         limitsControlEnabled: false,
         limitForSessions: 10000,
         limitsRestoreThreshold: 80,
+        requestMaxFields: 200,
+        refreshMaxEvents: 1000,
+        refreshMaxTextSize: 1048576,
       },
       inactivityControl: {
         messageAlert: 'Chat session will be closed soon due to inactivity of chat participants.',

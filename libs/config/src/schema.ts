@@ -127,6 +127,10 @@ const sectionsSchema = z
       'limits-control-enabled': boolean().default(false),
       'limit-for-sessions': integer(1, 100_000_000).default(10_000),
       'limits-restore-threshold': integer(1, 100).default(80),
+      // Customer API request and reply limits.
+      'request-max-fields': integer(10, 100_000).default(200),
+      'refresh-max-events': integer(10, 1_000_000).default(1_000),
+      'refresh-max-text-size': integer(1_024, 1_073_741_823).default(1_048_576),
     }),
     'inactivity-control': section({
       'message-alert': z.string(refusal('expected a text')).default('Chat session will be closed soon due to inactivity of chat participants.'),

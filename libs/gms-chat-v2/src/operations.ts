@@ -1,7 +1,8 @@
 import type { SessionService } from '@ocs/chat-domain';
 import type { Actor, ChatEngineApi, PartyCredentials, SessionView } from '@ocs/chat-engine';
 import { GmsApiError } from './errors';
-import { eventAttributes, optionalString, readRequestChat, requiredString, stringMap, transcriptPosition, type Fields } from './requests';
+import { eventAttributes, optionalString, readRequestChat, requiredHttpUrl, requiredString, stringMap, transcriptPosition, type Fields } from './requests';
+import { firstPage, type ReplyLimits } from './reply-page';
 import { toGmsResponse, type GmsResponse } from './response';
 
 /** Customers speak protocol version 106, as GMS does towards Chat Server. */
@@ -30,7 +31,12 @@ export interface CustomerChatOptions {
   alias: string;
   /** Where a configured customer API service is routed; undefined for an unknown name. */
   service(serviceName: string): { tenantDbid: number; endpoint: string } | undefined;
+  /** How much of the transcript one reply carries; the rest follows from its `nextPosition`. */
+  replyLimits?: ReplyLimits;
 }
+
+/** `[settings] refresh-max-events` and `refresh-max-text-size` by default. */
+export const DEFAULT_REPLY_LIMITS: ReplyLimits = { maxEvents: 1000, maxTextBytes: 1_048_576 };
 
 /**
  * GMS Chat API Version 2 on top of the session engine, independent of the transport: the REST controller and
@@ -88,9 +94,13 @@ export class CustomerChat {
     return this.reply(actor, await this.engine.read(actor, readFrom(position) ?? Number.MAX_SAFE_INTEGER), position);
   }
 
-  /** `view` as the GMS reply for `actor`; a negative `position` asks for the latest event only. */
+  /**
+   * `view` as the GMS reply for `actor`; a negative `position` asks for the latest event only. A long transcript is
+   * answered in pages (`replyLimits`): `nextPosition` then names the first entry not sent.
+   */
   reply(actor: Actor, view: SessionView, position: number | undefined): GmsResponse {
-    const shown = position !== undefined && position < 0 ? { ...view, events: view.events.slice(-1) } : view;
+    const shown =
+      position !== undefined && position < 0 ? { ...view, events: view.events.slice(-1) } : firstPage(view, this.options.replyLimits ?? DEFAULT_REPLY_LIMITS);
     return toGmsResponse(shown, { secureKey: actor.secureKey, alias: this.alias });
   }
 
@@ -114,7 +124,7 @@ export class CustomerChat {
         return (await this.engine.notice(actor, { noticeType, text: optionalString(fields, 'message') ?? '' }, from)).view;
       }
       case 'pushUrl':
-        return (await this.engine.notice(actor, { noticeType: 'PUSH_URL', text: requiredString(fields, 'pushUrl') }, from)).view;
+        return (await this.engine.notice(actor, { noticeType: 'PUSH_URL', text: requiredHttpUrl(fields, 'pushUrl') }, from)).view;
       case 'customNotice': {
         const notice = {
           noticeType: 'USER_CUSTOM',

@@ -23,6 +23,14 @@ export function requiredString(fields: Fields, name: string): string {
   return value;
 }
 
+/** A URL others are shown and may open (`pushUrl`): absolute, `http` or `https` only (never `javascript:` or `data:`). */
+export function requiredHttpUrl(fields: Fields, name: string): string {
+  const value = requiredString(fields, name).trim();
+  const url = URL.parse(value);
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw badField(name, 'must be an absolute http or https URL');
+  return value;
+}
+
 /** `transcriptPosition`: a whole number; absent stays undefined. */
 export function transcriptPosition(fields: Fields): number | undefined {
   const raw = optionalString(fields, 'transcriptPosition');
@@ -124,11 +132,20 @@ export function readRequestChat(fields: Fields): RequestChatFields {
   return { nickname, ...(subject ? { subject } : {}), ...(emailAddress ? { emailAddress } : {}), userData };
 }
 
-/** The caller's identity from the request fields; a missing field is refused without looking at any session. */
+/** An alias as `[server] alias` allows it: what a reply may have answered. */
+const ALIAS = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * The caller's identity from the request fields; a missing field, or an `alias` no node can have answered, is
+ * refused without looking at any session. The alias is not compared with this node's: GMS lets it change within a
+ * session, and any gateway of a cluster serves any session.
+ */
 export function customerActor(sessionId: string, fields: Fields, required: readonly string[]): Actor {
   for (const name of required) {
     if (!optionalString(fields, name)) throw badField(name, 'is required');
   }
+  const alias = optionalString(fields, 'alias');
+  if (alias && !ALIAS.test(alias)) throw badField('alias', 'must be the alias of a reply: 1 to 32 characters from A-Z a-z 0-9 _ -');
   return { sessionId, userId: optionalString(fields, 'userId') ?? '', secureKey: optionalString(fields, 'secureKey') ?? '', via: 'FLEX' };
 }
 

@@ -18,6 +18,8 @@ export interface BootstrapOptions {
   readonly logger: Logger;
   /** Largest request body (JSON or form) accepted; default 100 KiB. */
   readonly bodyLimitBytes?: number;
+  /** Most fields of a form body (body-parser's `parameterLimit`); default 1000. */
+  readonly bodyMaxFields?: number;
 }
 
 export interface BootstrappedApp {
@@ -54,7 +56,7 @@ export async function bootstrapApp(rootModule: Type<unknown> | DynamicModule, op
   const app = await NestFactory.create<NestExpressApplication>(root, { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false });
   const limit = options.bodyLimitBytes ?? 100 * 1024;
   app.useBodyParser('json', { limit });
-  app.useBodyParser('urlencoded', { extended: true, limit });
+  app.useBodyParser('urlencoded', { extended: true, limit, parameterLimit: options.bodyMaxFields ?? 1000 });
   app.disable('x-powered-by');
   try {
     app.enableShutdownHooks();

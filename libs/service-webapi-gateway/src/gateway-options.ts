@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ChatEngineApi } from '@ocs/chat-engine';
+import type { ReplyLimits } from '@ocs/gms-chat-v2';
 import { ReadinessChecks, type ReadinessCheck } from '@ocs/observability';
 import type { UniversalContactServer } from '@ocs/ports';
 import type { AgentToken } from './agent/agent-tokens';
@@ -24,6 +25,10 @@ export interface GatewayOptions {
   corsOrigins: readonly string[];
   /** Largest request a client may send: a JSON or form body, a text field of a multipart body, an agent WebSocket frame. */
   maxRequestBytes: number;
+  /** Most fields of a customer request body, form-encoded or multipart (`request-max-fields`). */
+  maxRequestFields: number;
+  /** How much of the transcript one customer reply carries (`refresh-max-events`, `refresh-max-text-size`). */
+  replyLimits: ReplyLimits;
   /** The customer CometD endpoint: its path, and how long a long poll is held (seconds). */
   cometd: { path: string; timeoutSeconds: number };
   /** Largest file a customer may upload (`upload-max-file-size`); a larger one is cut off there and refused. */

@@ -33,14 +33,14 @@ export class WebapiGatewayModule implements NestModule {
     const allowed = this.options.corsOrigins;
     consumer.apply(cors({ origin: allowed.includes('*') ? true : [...allowed], credentials: true, maxAge: 600 })).forRoutes('*');
     consumer
-      .apply(multipartFields())
+      .apply(multipartFields({ maxBytes: this.options.maxRequestBytes, maxFields: this.options.maxRequestFields }))
       // The file routes read their own multipart bodies (with the file).
       .exclude(CUSTOMER_FILES_PATH, `${CUSTOMER_FILES_PATH}/{*rest}`)
       .forRoutes(CustomerRestController);
   }
 
   static forRoot(options: GatewayOptions): DynamicModule {
-    const { alias, services, engine } = options;
+    const { alias, services, engine, maxRequestBytes, maxRequestFields, replyLimits } = options;
     return {
       module: WebapiGatewayModule,
       imports: [ObservabilityModule.forRoot({ service: WEBAPI_GATEWAY_SERVICE })],
@@ -53,11 +53,13 @@ export class WebapiGatewayModule implements NestModule {
           useValue: new CustomerChat(engine, {
             alias,
             service: (name) => (Object.hasOwn(services, name) ? services[name] : undefined),
+            replyLimits,
           }),
         },
         {
           provide: APP_FILTER,
-          useFactory: (logger: Logger, adapterHost: HttpAdapterHost) => new CustomerErrorsFilter(alias, logger, adapterHost.httpAdapter),
+          useFactory: (logger: Logger, adapterHost: HttpAdapterHost) =>
+            new CustomerErrorsFilter(alias, logger, adapterHost.httpAdapter, { maxBytes: maxRequestBytes, maxFields: maxRequestFields }),
           inject: [LOGGER, HttpAdapterHost],
         },
         GatewayRelease,

@@ -55,6 +55,7 @@ export async function startEmbedded(
         port: service.port(server),
         logger: loggerFor(service.name),
         bodyLimitBytes: maxRequestBytes(config),
+        bodyMaxFields: config.settings.requestMaxFields,
       });
       apps.push(app);
       urls[service.name] = url;

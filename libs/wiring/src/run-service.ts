@@ -41,6 +41,7 @@ export async function runService(service: ServiceAssembly): Promise<Bootstrapped
       port: service.port(config.server),
       logger,
       bodyLimitBytes: maxRequestBytes(config),
+      bodyMaxFields: config.settings.requestMaxFields,
     });
   } catch (err) {
     logger.fatal({ err }, `${service.name} failed to start`);

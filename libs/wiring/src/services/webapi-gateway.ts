@@ -18,6 +18,8 @@ export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<Gatew
     services: config.services,
     corsOrigins: server.corsOrigins,
     maxRequestBytes: maxRequestBytes(config),
+    maxRequestFields: config.settings.requestMaxFields,
+    replyLimits: { maxEvents: config.settings.refreshMaxEvents, maxTextBytes: config.settings.refreshMaxTextSize },
     cometd: { path: server.cometdPath, timeoutSeconds: server.cometdTimeout },
     uploadMaxFileBytes: config.clientFileTransfer.uploadMaxFileSize,
     agent: {
