@@ -18,7 +18,14 @@ export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<Gatew
     services: config.services,
     corsOrigins: server.corsOrigins,
     maxRequestBytes: maxRequestBytes(config),
-    cometd: { path: server.cometdPath, timeoutSeconds: server.cometdTimeout },
+    cometd: {
+      path: server.cometdPath,
+      timeoutSeconds: server.cometdTimeout,
+      maxBatch: server.cometdMaxBatch,
+      handshakeLimit: server.cometdHandshakeLimit,
+      handshakeIntervalSeconds: server.cometdHandshakeInterval,
+      jsonp: server.cometdJsonp,
+    },
     uploadMaxFileBytes: config.clientFileTransfer.uploadMaxFileSize,
     agent: {
       tokens: config.agentApi.tokens,
