@@ -162,6 +162,10 @@ const sectionsSchema = z
       'push-port': port().default(8084),
       'cometd-path': text(URL_PATH, 'expected a path starting with /').default('/genesys/cometd'),
       'cometd-timeout': integer(1, 300).default(25),
+      'cometd-max-batch': integer(1, 1_000).default(50),
+      'cometd-handshake-limit': integer(0, 100_000_000).default(100),
+      'cometd-handshake-interval': integer(1, 3_600).default(10),
+      'cometd-jsonp': boolean().default(false),
       'agent-ws-path': text(URL_PATH, 'expected a path starting with /').default('/agent/ws'),
       'agent-ws-heartbeat': integer(0, 3_600).default(30),
       'cors-origins': text(/^(\*|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, 'expected * or a comma-separated list of origins like https://shop.example')

@@ -29,8 +29,12 @@ export interface GatewayOptions {
   maxRequestFields: number;
   /** How much of the transcript one customer reply carries (`refresh-max-events`, `refresh-max-text-size`). */
   replyLimits: ReplyLimits;
-  /** The customer CometD endpoint: its path, and how long a long poll is held (seconds). */
-  cometd: { path: string; timeoutSeconds: number };
+  /**
+   * The customer CometD endpoint: its path, how long a long poll is held (seconds), the most Bayeux messages in one
+   * request or WebSocket message, the handshakes one address may make per interval (0: no limit), and whether
+   * callback-polling (JSONP) is served. Its HTTP bodies and WebSocket messages are bounded by `maxRequestBytes`.
+   */
+  cometd: { path: string; timeoutSeconds: number; maxBatch: number; handshakeLimit: number; handshakeIntervalSeconds: number; jsonp: boolean };
   /** Largest file a customer may upload (`upload-max-file-size`); a larger one is cut off there and refused. */
   uploadMaxFileBytes: number;
   /** The agent API: credentials of agent-side clients, and the WebSocket's path and timing. */

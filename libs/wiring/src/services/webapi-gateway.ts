@@ -20,7 +20,14 @@ export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<Gatew
     maxRequestBytes: maxRequestBytes(config),
     maxRequestFields: config.settings.requestMaxFields,
     replyLimits: { maxEvents: config.settings.refreshMaxEvents, maxTextBytes: config.settings.refreshMaxTextSize },
-    cometd: { path: server.cometdPath, timeoutSeconds: server.cometdTimeout },
+    cometd: {
+      path: server.cometdPath,
+      timeoutSeconds: server.cometdTimeout,
+      maxBatch: server.cometdMaxBatch,
+      handshakeLimit: server.cometdHandshakeLimit,
+      handshakeIntervalSeconds: server.cometdHandshakeInterval,
+      jsonp: server.cometdJsonp,
+    },
     uploadMaxFileBytes: config.clientFileTransfer.uploadMaxFileSize,
     agent: {
       tokens: config.agentApi.tokens,

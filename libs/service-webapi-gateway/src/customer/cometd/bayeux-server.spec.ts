@@ -1,138 +1,28 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { CometD, type Message } from 'cometd';
-import { adapt } from 'cometd-nodejs-client';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Message } from 'cometd';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { BayeuxServer, BayeuxServerOptions, ClientGoneReason } from './bayeux-server';
+import type { ClientGoneReason } from './bayeux-server';
 import { createBayeuxServer } from './faye-bayeux-server';
+import {
+  adopt,
+  CHANNEL,
+  cleanups,
+  connect,
+  dataOf,
+  disconnect,
+  Inbox,
+  publish,
+  SERVICE,
+  start,
+  stopAll,
+  subscribe,
+  trackSockets,
+  type TransportType,
+} from './test/bayeux-harness';
 
-// Installs XMLHttpRequest and WebSocket (ws) as `window.*` for cometd.js; must run before `new CometD()`.
-adapt();
-
-type TransportType = 'long-polling' | 'websocket';
-
-const SERVICE = 'customer-support';
-const CHANNEL = `/service/chatV2/${SERVICE}`;
-
-/** Collects values; `take(n)` resolves with the first n once they are there. */
-class Inbox<T> {
-  readonly items: T[] = [];
-  private waiters: Array<{ count: number; resolve: (items: T[]) => void }> = [];
-
-  push(item: T): void {
-    this.items.push(item);
-    this.waiters = this.waiters.filter((waiter) => {
-      if (this.items.length < waiter.count) return true;
-      waiter.resolve(this.items.slice(0, waiter.count));
-      return false;
-    });
-  }
-
-  take(count: number): Promise<T[]> {
-    if (this.items.length >= count) return Promise.resolve(this.items.slice(0, count));
-    return new Promise((resolve) => this.waiters.push({ count, resolve }));
-  }
-}
-
-interface Published {
-  clientId: string;
-  serviceName: string;
-  data: unknown;
-}
-
-interface Harness {
-  server: Server;
-  bayeux: BayeuxServer;
-  url: string;
-  port: number;
-  published: Inbox<Published>;
-}
-
-let harness: Harness | undefined;
-const sockets = new Set<Socket>();
-const clients: CometD[] = [];
-const cleanups: Array<() => Promise<void> | void> = [];
-
-/**
- * A plain HTTP server with the adapter attached; the publish handler records the publish and echoes it back
- * with `deliver()`. `before` runs on the server before attach (to register other endpoints).
- */
-async function start(options: BayeuxServerOptions = {}, before?: (server: Server) => void): Promise<Harness> {
-  const server = createServer();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  before?.(server);
-  const bayeux = createBayeuxServer({ isServiceAllowed: (name) => name === SERVICE || name === 'other', ...options });
-  bayeux.attach(server);
-  const published = new Inbox<Published>();
-  bayeux.onPublish((clientId, serviceName, data) => {
-    published.push({ clientId, serviceName, data });
-    void bayeux.deliver(clientId, serviceName, { echo: data });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  harness = { server, bayeux, port, url: `http://127.0.0.1:${port}${bayeux.mount}`, published };
-  return harness;
-}
-
-function transportOf(cometd: CometD): string | undefined {
-  // cometd.d.ts declares `type`, the runtime object has getType().
-  const transport = cometd.getTransport() as unknown as { getType(): string } | null;
-  return transport?.getType();
-}
-
-async function connect(h: Harness, transport: TransportType): Promise<CometD & { id: string }> {
-  const cometd = new CometD();
-  if (transport === 'long-polling') {
-    cometd.unregisterTransport('websocket');
-  } else {
-    cometd.unregisterTransport('long-polling');
-    cometd.unregisterTransport('callback-polling');
-  }
-  cometd.configure({ url: h.url, logLevel: 'warn' });
-  clients.push(cometd);
-  const reply = await new Promise<Message>((resolve) => cometd.handshake(resolve));
-  expect(reply.successful).toBe(true);
-  expect(transportOf(cometd)).toBe(transport);
-  const id = cometd.getClientId();
-  if (!id) throw new Error('no clientId after handshake');
-  return Object.assign(cometd, { id });
-}
-
-function subscribe(cometd: CometD, channel: string, inbox: Inbox<Message>): Promise<Message> {
-  return new Promise((resolve) => cometd.subscribe(channel, (message) => inbox.push(message), resolve));
-}
-
-function publish(cometd: CometD, channel: string, data: unknown): Promise<Message> {
-  return new Promise((resolve) => cometd.publish(channel, data, resolve));
-}
-
-function disconnect(cometd: CometD): Promise<Message> {
-  return new Promise((resolve) => cometd.disconnect(resolve));
-}
-
-function dataOf(inbox: Inbox<Message>): unknown[] {
-  return inbox.items.map((message) => message.data);
-}
-
-afterEach(async () => {
-  for (const cometd of clients.splice(0)) {
-    if (cometd.getStatus() !== 'disconnected') await disconnect(cometd);
-  }
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  if (harness) {
-    const { server, bayeux } = harness;
-    harness = undefined;
-    await bayeux.close();
-    const closed = new Promise((resolve) => server.close(resolve));
-    for (const socket of sockets) socket.destroy();
-    await closed;
-  }
-});
+afterEach(stopAll);
 
 describe.each<TransportType>(['long-polling', 'websocket'])('BayeuxServer over %s', (transport) => {
   it('subscribes to the service channel, hands publishes to the handler and delivers replies to the listener', async () => {
@@ -369,17 +259,14 @@ describe('BayeuxServer lifecycle and HTTP server sharing', () => {
 
   it('answers a publish with an error when no handler is set, and restores the server listeners on close', async () => {
     const server = createServer((_request, response) => response.writeHead(418).end('teapot'));
-    server.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
+    trackSockets(server);
     const original = server.listeners('request');
     const bayeux = createBayeuxServer({ mount: '/custom/cometd/' });
     bayeux.attach(server);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    harness = { server, bayeux, port, url: `http://127.0.0.1:${port}/custom/cometd`, published: new Inbox() };
+    const harness = adopt({ server, bayeux, port, url: `http://127.0.0.1:${port}/custom/cometd`, published: new Inbox() });
     expect(bayeux.mount).toBe('/custom/cometd');
 
     const client = await connect(harness, 'long-polling');

@@ -32,6 +32,48 @@ export interface BayeuxServerOptions {
   /** Which `/service/chatV2/<serviceName>` channels clients may use; default: any valid name. */
   isServiceAllowed?: (serviceName: string) => boolean;
   logger?: BayeuxLogger;
+  /** Largest HTTP body and WebSocket message, in bytes (413; WebSocket close 1009). Default 128 KiB. */
+  maxRequestBytes?: number;
+  /** Most Bayeux messages in one HTTP request or WebSocket message (HTTP 400; WebSocket close 1008). Default 50. */
+  maxBatch?: number;
+  /** Handshakes one remote address may make per `handshakeIntervalSeconds`; 0: no limit. Default 100 per 10 s. */
+  handshakeLimit?: number;
+  handshakeIntervalSeconds?: number;
+  /** Whether callback-polling (JSONP) is served. Default false. */
+  jsonp?: boolean;
+  /** Clock of the per-address limits (ms); default `Date.now`. */
+  now?: () => number;
+}
+
+/** The limits when not given (the configuration's defaults). */
+export const DEFAULT_BAYEUX_LIMITS = {
+  maxRequestBytes: 131_072,
+  maxBatch: 50,
+  handshakeLimit: 100,
+  handshakeIntervalSeconds: 10,
+  /** At most one warning line per remote address per this many seconds. */
+  warnIntervalSeconds: 10,
+} as const;
+
+export type BayeuxLimits = { -readonly [K in keyof typeof DEFAULT_BAYEUX_LIMITS]: number } & {
+  jsonp: boolean;
+  now?: () => number;
+  pingSeconds?: number;
+};
+
+/** The limits of `options`, defaults for those not given. */
+export function limitsOf(options: BayeuxServerOptions): BayeuxLimits {
+  const defaults = DEFAULT_BAYEUX_LIMITS;
+  return {
+    maxRequestBytes: options.maxRequestBytes ?? defaults.maxRequestBytes,
+    maxBatch: options.maxBatch ?? defaults.maxBatch,
+    handshakeLimit: options.handshakeLimit ?? defaults.handshakeLimit,
+    handshakeIntervalSeconds: options.handshakeIntervalSeconds ?? defaults.handshakeIntervalSeconds,
+    warnIntervalSeconds: defaults.warnIntervalSeconds,
+    jsonp: options.jsonp ?? false,
+    now: options.now,
+    pingSeconds: options.pingSeconds,
+  };
 }
 
 /** Called for each client publish to `/service/chatV2/<serviceName>`, after the client got its publish reply. */

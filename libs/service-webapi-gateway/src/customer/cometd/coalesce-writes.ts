@@ -35,3 +35,8 @@ export function coalesceWrites(socket: Duplex): void {
   };
   socket.write = coalescing as Duplex['write'];
 }
+
+/** Writes out now what `socket` holds back (before it is destroyed, say). */
+export function flushWrites(socket: Duplex): void {
+  if (corked.delete(socket)) socket.uncork();
+}

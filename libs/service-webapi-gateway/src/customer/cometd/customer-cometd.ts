@@ -45,6 +45,11 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
     this.bayeux = createBayeuxServer({
       mount: cometd.path,
       timeoutSeconds: cometd.timeoutSeconds,
+      maxRequestBytes: options.maxRequestBytes,
+      maxBatch: cometd.maxBatch,
+      handshakeLimit: cometd.handshakeLimit,
+      handshakeIntervalSeconds: cometd.handshakeIntervalSeconds,
+      jsonp: cometd.jsonp,
       isServiceAllowed: (name) => Object.hasOwn(services, name),
       logger: { warn: (obj, msg) => logger.warn(obj, msg) },
     });

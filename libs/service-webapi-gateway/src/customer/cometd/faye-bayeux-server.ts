@@ -5,6 +5,7 @@ import { NodeAdapter, type BayeuxMessage, type Extension, type ExtensionCallback
 import { BayeuxClientState } from './bayeux-client-state';
 import {
   DEFAULT_COMETD_MOUNT,
+  limitsOf,
   type BayeuxLogger,
   type BayeuxPublishHandler,
   type BayeuxServer,
@@ -12,9 +13,10 @@ import {
   type ClientGoneHandler,
   type ClientGoneReason,
 } from './bayeux-server';
-import { coalesceWrites } from './coalesce-writes';
+import { BayeuxTransport } from './bayeux-transport';
 import { isBelowMount, takeTraffic } from './endpoint-traffic';
-import { localProcessOf, type LocalProcess } from './faye-local-process';
+import { localProcessOf, protocolServerOf, type LocalProcess } from './faye-protocol-server';
+import { HandshakeGuard } from './handshake-guard';
 import {
   CHANNEL_SEGMENT,
   CLIENT_ID,
@@ -36,6 +38,8 @@ export class FayeBayeuxServer implements BayeuxServer {
   readonly mount: string;
   private readonly adapter: NodeAdapter;
   private readonly process: LocalProcess;
+  private readonly transport: BayeuxTransport;
+  private readonly handshakes: HandshakeGuard;
   private readonly logger: BayeuxLogger | undefined;
   private readonly serviceAllowed: (serviceName: string) => boolean;
   private publishHandler: BayeuxPublishHandler | undefined;
@@ -54,7 +58,7 @@ export class FayeBayeuxServer implements BayeuxServer {
   // faye passes the request to extension functions only when they declare 3 parameters (fn.length >= 3).
   private readonly extension: Extension = {
     incoming: (message, request, callback) => this.incoming(message, request, callback),
-    outgoing: (message, _request, callback) => this.outgoing(message, callback),
+    outgoing: (message, request, callback) => this.outgoing(message, request, callback),
   };
 
   private readonly engineListeners = {
@@ -86,7 +90,11 @@ export class FayeBayeuxServer implements BayeuxServer {
       engine: { type: BayeuxClientState },
       ...(options.pingSeconds !== undefined ? { ping: options.pingSeconds } : {}),
     });
-    this.process = localProcessOf(this.adapter);
+    const server = protocolServerOf(this.adapter);
+    this.process = localProcessOf(server);
+    const limits = limitsOf(options);
+    this.transport = new BayeuxTransport(this.adapter, server, { ...limits, logger: this.logger });
+    this.handshakes = new HandshakeGuard(limits, this.transport);
     this.adapter.addExtension(this.extension);
     this.adapter.on('handshake', this.engineListeners.handshake);
     this.adapter.on('disconnect', this.engineListeners.disconnect);
@@ -99,7 +107,7 @@ export class FayeBayeuxServer implements BayeuxServer {
     this.detachers.push(
       takeTraffic(httpServer, {
         owns: (request) => isBelowMount(this.mount, request),
-        request: (request, response) => this.adapter.handle(request, response),
+        request: (request, response) => this.transport.request(request, response),
         upgrade: (request, socket, head) => this.upgrade(request, socket, head),
       }),
     );
@@ -153,8 +161,7 @@ export class FayeBayeuxServer implements BayeuxServer {
       return;
     }
     try {
-      coalesceWrites(socket);
-      this.adapter.handleUpgrade(request, socket, head);
+      this.transport.upgrade(request, socket, head);
     } catch (error) {
       this.logger?.warn({ err: error, url: request.url }, 'cometd WebSocket upgrade failed');
       socket.destroy();
@@ -179,6 +186,9 @@ export class FayeBayeuxServer implements BayeuxServer {
     const channel: unknown = message.channel;
     if (typeof channel !== 'string') return callback(message); // faye rejects it
     switch (channel) {
+      case '/meta/handshake':
+        this.handshakes.incoming(message, request);
+        return callback(message);
       case '/meta/subscribe':
       case '/meta/unsubscribe':
         return callback(this.toPrivateSubscription(message));
@@ -231,9 +241,11 @@ export class FayeBayeuxServer implements BayeuxServer {
     return message;
   }
 
-  private outgoing(message: BayeuxMessage, callback: ExtensionCallback): void {
+  private outgoing(message: BayeuxMessage, request: IncomingMessage | null, callback: ExtensionCallback): void {
     const { channel } = message;
-    if (channel === '/meta/subscribe' || channel === '/meta/unsubscribe') {
+    if (channel === '/meta/handshake') {
+      this.handshakes.outgoing(message, request);
+    } else if (channel === '/meta/subscribe' || channel === '/meta/unsubscribe') {
       const { subscription } = message;
       if (typeof subscription === 'string') message.subscription = toPublic(subscription);
       else if (Array.isArray(subscription)) message.subscription = subscription.map(toPublic);

@@ -1,5 +1,5 @@
 // Minimal typings for the parts of faye 1.4 (no published types) that bayeux-server.ts uses.
-// Only the public NodeAdapter surface is declared; the one internal access lives in bayeux-server.ts.
+// Only the public NodeAdapter surface is declared; the internals used live in faye-protocol-server.ts.
 declare module 'faye' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
   import type { Duplex } from 'node:stream';
