@@ -4,7 +4,7 @@ import type { GmsResponse } from './response';
 /**
  * Refusals in the customer API's own terms: an HTTP status, `statusCode` 2 (retrying will not help) or 1
  * (it may), and the numeric `errors[].code` that Genesys Widgets act on (404 session not found, 204
- * message too long, 306 unknown service, 161 name missing, 364 bad e-mail address, 500 internal).
+ * message too long, 306 unknown service, 161 name missing, 364 bad e-mail address, 429 sending too fast, 500 internal).
  */
 export class GmsApiError extends Error {
   constructor(
