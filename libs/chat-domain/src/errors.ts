@@ -27,6 +27,8 @@ export const CHAT_ERROR_CODES = [
   'STORAGE_UNAVAILABLE',
   'NOT_OWNER',
   'LIMIT_REACHED',
+  'DATA_TOO_LARGE',
+  'RATE_LIMITED',
 ] as const;
 export type ChatErrorCode = (typeof CHAT_ERROR_CODES)[number];
 

@@ -12,6 +12,8 @@ export interface SessionRules {
   sessionPasswordEnforce: boolean;
   /** A session refuses new messages and notices beyond this many events (`transcript-max-events`). */
   transcriptMaxEvents: number;
+  /** Input limits of every party, whatever its protocol (input.ts, budget.ts). */
+  input: InputRules;
   /** Async sessions: a customer is removed after this long without requests (`flex-push-timeout`). */
   flexPushTimeoutMs: number;
   /** Async sessions: no activity this long sends the idle alert (`async-idle-alert`). */
@@ -24,6 +26,24 @@ export interface SessionRules {
   idleMessages: { alert: string; close: string };
   /** Customer file transfer (`[client-file-transfer]`). */
   files: FileRules;
+}
+
+/** What one party may put into a session: bounds on what it sends and on how fast it sends it. */
+export interface InputRules {
+  /** Bytes of text, message types, user data and event attributes one transcript stores at most (`transcript-max-size`). */
+  transcriptMaxSize: number;
+  /** Messages and notices one party may send per `rateIntervalMs`, as a burst or spread out; 0: no limit (`message-rate-limit`). */
+  rateLimit: number;
+  /** The interval of `rateLimit` (`message-rate-interval`). */
+  rateIntervalMs: number;
+  /** Longest message type, in characters (`message-type-max-length`). */
+  messageTypeMaxLength: number;
+  /** Keys of one user data or event attribute list, nested keys included (`user-data-max-keys`). */
+  kvMaxKeys: number;
+  /** Largest value of such a list, in UTF-8 bytes (`user-data-max-value-size`). */
+  kvMaxValueSize: number;
+  /** Largest such list, keys and values, in UTF-8 bytes (`user-data-max-size`). */
+  kvMaxSize: number;
 }
 
 /** `none`; `major`: push URL and file notices; `major2`: major + custom; `typing`: major + typing started; `all`. */
@@ -51,6 +71,15 @@ export const DEFAULT_RULES: SessionRules = {
   closedRetainMs: 60_000,
   sessionPasswordEnforce: false,
   transcriptMaxEvents: 10_000,
+  input: {
+    transcriptMaxSize: 4_194_304,
+    rateLimit: 60,
+    rateIntervalMs: 10_000,
+    messageTypeMaxLength: 64,
+    kvMaxKeys: 100,
+    kvMaxValueSize: 16_384,
+    kvMaxSize: 65_536,
+  },
   flexPushTimeoutMs: 86_400_000,
   asyncIdleAlertMs: 86_400_000,
   asyncIdleCloseMs: 3_600_000,

@@ -88,6 +88,10 @@ export interface Participant {
   lastRequestAt: number;
   /** Live connections (CometD, WebSocket) that keep a flex party from timing out. */
   attachments: number;
+  /** When its bucket of messages and notices (`message-rate-limit`) is full again (epoch ms); absent: full. */
+  sendPace?: number;
+  /** The same for its typing notices and read confirmations. */
+  typingPace?: number;
 }
 
 interface EventBase {

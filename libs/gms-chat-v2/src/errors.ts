@@ -4,7 +4,7 @@ import type { GmsResponse } from './response';
 /**
  * Refusals in the customer API's own terms: an HTTP status, `statusCode` 2 (retrying will not help) or 1
  * (it may), and the numeric `errors[].code` that Genesys Widgets act on (404 session not found, 204
- * message too long, 306 unknown service, 161 name missing, 364 bad e-mail address, 500 internal).
+ * message too long, 306 unknown service, 161 name missing, 364 bad e-mail address, 429 sending too fast, 500 internal).
  */
 export class GmsApiError extends Error {
   constructor(
@@ -43,6 +43,8 @@ const BY_DOMAIN_CODE: Record<ChatErrorCode, { http: number; code: number; ended?
   STORAGE_UNAVAILABLE: { http: 503, code: 503 },
   NOT_OWNER: { http: 503, code: 503 },
   LIMIT_REACHED: { http: 503, code: 503 },
+  DATA_TOO_LARGE: { http: 400, code: 400 },
+  RATE_LIMITED: { http: 429, code: 429 },
 };
 
 export interface GmsFailure {
@@ -68,9 +70,9 @@ export function toGmsFailure(error: unknown, alias: string): GmsFailure {
   return {
     httpStatus: failure.httpStatus,
     internal: false,
-    // A 5xx is passing (storage or a node away): worth retrying.
+    // A 5xx is passing (storage or a node away), a 429 too (a rate limit): worth retrying.
     body: {
-      statusCode: failure.httpStatus >= 500 ? 1 : 2,
+      statusCode: failure.httpStatus >= 500 || failure.httpStatus === 429 ? 1 : 2,
       alias,
       chatEnded: failure.chatEnded,
       messages: [],

@@ -45,6 +45,8 @@ export interface GatewayOptions {
     heartbeatMs: number;
     /** A WebSocket connection that has not registered by then is closed. */
     registerTimeoutMs: number;
+    /** Longest nickname at `register` (`nickname-max-length`). */
+    nicknameMaxLength: number;
   };
   engine: ChatEngineApi;
   ucs: UniversalContactServer;

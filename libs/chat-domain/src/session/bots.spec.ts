@@ -30,7 +30,8 @@ describe('bot participants', () => {
       'structured-content': { 'genesys-chat': { content: '{}', type: 'QuickReplies' } },
       GCTI_SYSTEM: { 'party-info': { style: 'BOT' } },
     });
-    expect(produced[3].eventAttributes).toEqual({ GCTI_SYSTEM: { other: 'kept', 'party-info': { style: 'BOT' } } });
+    // only the server writes GCTI_SYSTEM: the bot's own GCTI_SYSTEM is dropped (input.ts)
+    expect(produced[3].eventAttributes).toEqual({ GCTI_SYSTEM: { 'party-info': { style: 'BOT' } } });
     expect(quitReason(produced[4])).toBe('0');
     // the customer's own events are not marked
     expect(partyStyle(session.message(c.userId, { text: 'hi' }).events[0])).toBeUndefined();

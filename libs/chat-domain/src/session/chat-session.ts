@@ -1,13 +1,14 @@
 import { mergeKv } from '../kv';
 import type { AfterAction, ChatEvent, KvList, Participant, QuitReasonCode } from '../types';
 import { asyncProperties } from './async-status';
-import { activeParty } from './checks';
+import { transcriptBytes } from './budget';
+import { activeParty, checkUserData } from './checks';
 import { Command } from './command';
 import * as files from './file-transfer';
 import * as lifecycle from './lifecycle';
 import * as messaging from './messaging';
 import * as parties from './parties';
-import { stripPassword } from './password';
+import { boundedKv } from './input';
 import * as presence from './presence';
 import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest } from './requests';
 import type { SessionContext, SessionState } from './state';
@@ -35,8 +36,9 @@ export class ChatSession {
     return { session: new ChatSession(command.state, ctx), creator, change: command.finish(false) };
   }
 
-  /** Rebuilds a session from stored state. */
+  /** Rebuilds a session from stored state; what the transcript counts against `transcript-max-size` is counted again. */
   static fromState(ctx: SessionContext, state: SessionState): ChatSession {
+    state.transcriptBytes = transcriptBytes(state.transcript);
     return new ChatSession(state, ctx);
   }
 
@@ -145,10 +147,11 @@ export class ChatSession {
     return files.download(this.state, this.ctx.rules, activeParty(this.state, userId), fileId);
   }
 
-  /** Merges into the session user data; the transcript does not change. */
+  /** Merges into the session user data, which stays within the user data limits; the transcript does not change. */
   updateUserData(userId: string, userData: KvList): void {
     activeParty(this.state, userId);
-    this.state.userData = mergeKv(this.state.userData, stripPassword(userData));
+    const merged = mergeKv(this.state.userData, checkUserData(this.ctx.rules, userData));
+    this.state.userData = boundedKv(this.ctx.rules.input, merged, 'session user data');
   }
 
   /** A party releases itself, with an after-action deciding the fate of the session. */

@@ -1,4 +1,5 @@
 import type { ChatEvent } from '../types';
+import { eventBytes } from './budget';
 import { appended } from './memory';
 import type { Change } from './requests';
 import type { SessionContext, SessionState } from './state';
@@ -9,6 +10,7 @@ export interface CommandMark {
   transcript: number;
   events: number;
   nextEventId: number;
+  transcriptBytes: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export class Command {
   /** Adds a complete event, which took the next position and event id, to the transcript. */
   record(event: ChatEvent): void {
     this.state.nextEventId += 1;
+    this.state.transcriptBytes = (this.state.transcriptBytes ?? 0) + eventBytes(event);
     this.state.transcript = appended(this.state.transcript, event);
     (this.events ??= []).push(event);
   }
@@ -49,7 +52,13 @@ export class Command {
   /** Where the command stands now. */
   mark(): CommandMark {
     const { state } = this;
-    return { participants: state.participants.length, transcript: state.transcript.length, events: this.events?.length ?? 0, nextEventId: state.nextEventId };
+    return {
+      participants: state.participants.length,
+      transcript: state.transcript.length,
+      events: this.events?.length ?? 0,
+      nextEventId: state.nextEventId,
+      transcriptBytes: state.transcriptBytes ?? 0,
+    };
   }
 
   /** Takes back the parties and events added since `mark`. */
@@ -59,6 +68,7 @@ export class Command {
     state.transcript.length = mark.transcript;
     if (this.events) this.events.length = mark.events;
     state.nextEventId = mark.nextEventId;
+    state.transcriptBytes = mark.transcriptBytes;
   }
 
   /** What the command changed; `closed`: it closed the session. */

@@ -1,6 +1,7 @@
 /** The chat session: the aggregate root, and what callers of the domain use of its parts. */
 export { ChatSession } from './chat-session';
 export { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
+export { checkNickname } from './checks';
 export { SYSTEM_USER_ID } from './event-pipeline';
 export { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
 export { ORIGINAL_NICKNAME_KEY, PARTY_STYLE_KEY, SET_PARTY_STYLE_KEY } from './parties';

@@ -3,7 +3,8 @@ import { startAsync } from './async-status';
 import { Command } from './command';
 import { sharedService } from './memory';
 import { addParty, closeNow, removeParty } from './parties';
-import { initialPassword, stripPassword } from './password';
+import { checkUserData } from './checks';
+import { initialPassword } from './password';
 import { hasLiveParty } from './presence';
 import { dropReadConfirmations } from './read-confirmations';
 import type { CreateSessionRequest } from './requests';
@@ -25,7 +26,7 @@ export function createSession(ctx: SessionContext, request: CreateSessionRequest
   const password = initialPassword(ctx, request.creator);
   if (password !== undefined) state.password = password;
   if (request.service) state.service = sharedService(request.service);
-  state.userData = stripPassword(request.userData ?? request.creator.userData ?? {});
+  state.userData = checkUserData(ctx.rules, request.userData ?? request.creator.userData ?? {});
   const command = new Command(state, ctx);
   startAsync(command);
   // The session's user data is the creator's when no other is given: its join event shares the (unchanged) copy.

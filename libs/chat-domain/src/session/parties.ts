@@ -1,4 +1,4 @@
-import { cloneKv, setKv } from '../kv';
+import { setKv } from '../kv';
 import {
   LEAVE_REASONS,
   MIN_CLIENT_VERSION,
@@ -11,11 +11,11 @@ import {
   type QuitReasonCode,
 } from '../types';
 import { closeAsync, setAsyncStatus } from './async-status';
-import { activeParty, assertAlive, checkClientVersion, checkNickname, checkText, checkVisibility } from './checks';
+import { activeParty, assertAlive, checkAttributes, checkClientVersion, checkNickname, checkText, checkUserData, checkVisibility } from './checks';
 import type { Command } from './command';
 import { SESSION_EVENTS } from './event-pipeline';
 import { appended } from './memory';
-import { checkPassword, stripPassword } from './password';
+import { checkPassword } from './password';
 import { hasLiveAgent, hasLiveParty, presentParticipants } from './presence';
 import { dropReadConfirmations } from './read-confirmations';
 import type { JoinRequest, LeaveOptions } from './requests';
@@ -35,15 +35,17 @@ export function join(command: Command, request: JoinRequest): Participant {
   return addParty(command, request);
 }
 
-/** `strippedUserData`: the request's user data without the password, when the caller has it already. */
-export function addParty(command: Command, request: JoinRequest, strippedUserData?: KvList): Participant {
+/** `checkedUserData`: the request's user data as `checkUserData` makes it, when the caller has it already. */
+export function addParty(command: Command, request: JoinRequest, checkedUserData?: KvList): Participant {
   const { state, ctx } = command;
   const now = ctx.clock.now();
   const visibility = request.visibility ?? 'ALL';
   checkVisibility(request.userType, visibility, 'join');
   const clientVersion = checkClientVersion(request.clientVersion ?? MIN_CLIENT_VERSION);
   const nickname = checkNickname(ctx.rules, request.nickname);
-  if (request.text !== undefined) checkText(ctx.rules, request.text, 'join text');
+  const text = request.text !== undefined ? checkText(ctx.rules, request.text, 'join text') : undefined;
+  let userData = checkedUserData ?? (request.userData ? checkUserData(ctx.rules, request.userData) : undefined);
+  const eventAttributes = request.eventAttributes ? checkAttributes(ctx.rules, request.eventAttributes) : undefined;
   const isBot = (request.userType === 'AGENT' || request.userType === 'SUPERVISOR') && request.userData?.[SET_PARTY_STYLE_KEY] === 'BOT';
   const participant: Participant = {
     userId: ctx.ids.userId(),
@@ -65,7 +67,6 @@ export function addParty(command: Command, request: JoinRequest, strippedUserDat
   if (request.personId) participant.personId = request.personId;
   if (request.timeZoneOffset !== undefined) participant.timeZoneOffset = request.timeZoneOffset;
   state.participants = appended(state.participants, participant);
-  let userData = strippedUserData ?? (request.userData ? stripPassword(request.userData) : undefined);
   if (isBot) userData = { ...userData, [PARTY_STYLE_KEY]: 'BOT' };
   SESSION_EVENTS.append<NewPartyEvent>(command, participant, {
     kind: 'newParty',
@@ -76,21 +77,22 @@ export function addParty(command: Command, request: JoinRequest, strippedUserDat
     visibility,
     ...(participant.personId ? { personId: participant.personId } : {}),
     ...(participant.timeZoneOffset !== undefined ? { timeZoneOffset: participant.timeZoneOffset } : {}),
-    ...(request.text !== undefined ? { text: request.text } : {}),
+    ...(text !== undefined ? { text } : {}),
     ...(userData ? { userData } : {}),
-    ...(request.eventAttributes ? { eventAttributes: cloneKv(request.eventAttributes) } : {}),
+    ...(eventAttributes ? { eventAttributes } : {}),
   });
   return participant;
 }
 
-/** A nickname change (`USER_UPDATE_NICK`): the party's join event keeps the original nickname. */
-export function renameParty(command: Command, party: Participant, nickname: string): void {
+/** A nickname change (`USER_UPDATE_NICK`): the party's join event keeps the original nickname. Returns the new one. */
+export function renameParty(command: Command, party: Participant, nickname: string): string {
   const checked = checkNickname(command.ctx.rules, nickname);
   const joined = command.state.transcript[party.joinPosition];
   if (joined.userData?.[ORIGINAL_NICKNAME_KEY] === undefined) {
     joined.userData = { ...joined.userData, [ORIGINAL_NICKNAME_KEY]: party.nickname };
   }
   party.nickname = checked;
+  return checked;
 }
 
 /** A party releases itself, with an after-action deciding the fate of the session. */
@@ -98,9 +100,14 @@ export function leave(command: Command, userId: string, afterAction: AfterAction
   const party = activeParty(command.state, userId);
   const reason =
     afterAction === 'FORCE_CLOSE' ? LEAVE_REASONS.forceClose : afterAction === 'CLOSE_IF_NO_AGENTS' ? LEAVE_REASONS.closeIfNoAgents : LEAVE_REASONS.left;
-  if (options.text !== undefined) checkText(command.ctx.rules, options.text, 'leave text');
-  const { transferred, ...rest } = options;
-  removeParty(command, party, reason, '0', rest);
+  const { rules } = command.ctx;
+  const given: LeaveOptions = {
+    ...(options.text !== undefined ? { text: checkText(rules, options.text, 'leave text') } : {}),
+    ...(options.userData ? { userData: checkUserData(rules, options.userData) } : {}),
+    ...(options.eventAttributes ? { eventAttributes: checkAttributes(rules, options.eventAttributes) } : {}),
+  };
+  const { transferred } = options;
+  removeParty(command, party, reason, '0', given);
   if (transferred && party.userType === 'AGENT') setAsyncStatus(command, ASYNC_STATUS.transferred);
   const close = afterAction === 'FORCE_CLOSE' || (afterAction === 'CLOSE_IF_NO_AGENTS' && !hasLiveAgent(command.state)) || !hasLiveParty(command.state);
   if (close) closeNow(command, '4', userId);
@@ -114,7 +121,7 @@ export function removeBySystem(command: Command, userId: string, quitReasonCode:
   if (!hasLiveParty(command.state)) closeNow(command, quitReasonCode);
 }
 
-/** Marks `party` left, with the reason and quit reason code in its party-left event. */
+/** Marks `party` left, with the reason and quit reason code in its party-left event; `options` are checked already, and kept. */
 export function removeParty(
   command: Command,
   party: Participant,
@@ -122,7 +129,7 @@ export function removeParty(
   quitReasonCode: QuitReasonCode,
   options: LeaveOptions & { askerId?: string },
 ): void {
-  const attributes = setKv(options.eventAttributes ? cloneKv(options.eventAttributes) : {}, QUIT_REASON_PATH, quitReasonCode);
+  const attributes = setKv(options.eventAttributes ?? {}, QUIT_REASON_PATH, quitReasonCode);
   const event = SESSION_EVENTS.append<PartyLeftEvent>(command, party, {
     kind: 'partyLeft',
     userId: party.userId,
@@ -132,7 +139,7 @@ export function removeParty(
     eventAttributes: attributes,
     ...(options.askerId ? { askerId: options.askerId } : {}),
     ...(options.text !== undefined ? { text: options.text } : {}),
-    ...(options.userData ? { userData: stripPassword(options.userData) } : {}),
+    ...(options.userData ? { userData: options.userData } : {}),
   });
   party.present = false;
   party.leftAt = event.at;

@@ -18,6 +18,8 @@ export interface SessionState {
   /** In join order; parties that left stay, marked not present. */
   participants: Participant[];
   transcript: ChatEvent[];
+  /** Bytes the transcript counts against `transcript-max-size` (budget.ts); recomputed when a session is loaded. */
+  transcriptBytes?: number;
   /** Session user data: the creator's data, updated by `updateData`. */
   userData: KvList;
   /** Enforced session password; never shown in the transcript. */

@@ -3,6 +3,7 @@ import { MAX_CLIENT_VERSION } from '../types';
 import { restartIdle, setAsyncStatus } from './async-status';
 import { assertAlive } from './checks';
 import type { Command } from './command';
+import { cleanName } from './input';
 import { sendMessage, sendNotice } from './messaging';
 import { addParty, closeNow } from './parties';
 import { hasLiveAgent } from './presence';
@@ -32,7 +33,9 @@ export function externalNotice(command: Command, nickname: string, request: Noti
 function asExternal(command: Command, nickname: string, send: (userId: string) => void): void {
   const { state } = command;
   assertAlive(state);
-  const name = nickname.trim() === '' ? 'system' : nickname;
+  // Compared as it is stored: without control characters (input.ts).
+  const clean = cleanName(nickname);
+  const name = clean.trim() === '' ? 'system' : clean;
   const existing = state.participants.find((p) => p.present && p.protocol === 'ESP' && p.nickname === name);
   if (existing) {
     send(existing.userId);

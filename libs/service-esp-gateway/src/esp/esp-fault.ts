@@ -19,6 +19,8 @@ export const FAULTS = {
   malformedRequest: { faultCode: 6, httpStatus: 400 },
   /** The session cannot be served now (storage unavailable, no node able to take it, a node over its load limit): try again. */
   unavailable: { faultCode: 7, httpStatus: 503 },
+  /** The workflow's party sends faster than `message-rate-limit` allows: try again a little later. */
+  rateLimited: { faultCode: 8, httpStatus: 429 },
   internal: { faultCode: 99, httpStatus: 500 },
 } as const;
 
@@ -56,6 +58,8 @@ const BY_DOMAIN_CODE: Partial<Record<ChatErrorCode, FaultKind>> = {
   INVALID_VISIBILITY: 'invalidParameter',
   INVALID_NOTICE_TYPE: 'invalidParameter',
   TEXT_TOO_LONG: 'invalidParameter',
+  DATA_TOO_LARGE: 'invalidParameter',
+  RATE_LIMITED: 'rateLimited',
   STORAGE_UNAVAILABLE: 'unavailable',
   NOT_OWNER: 'unavailable',
   LIMIT_REACHED: 'unavailable',

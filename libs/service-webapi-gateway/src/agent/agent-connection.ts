@@ -1,4 +1,4 @@
-import { ChatError, isChatError } from '@ocs/chat-domain';
+import { ChatError, checkNickname, isChatError } from '@ocs/chat-domain';
 import type { ChatEngineApi, PartyCredentials, SessionView } from '@ocs/chat-engine';
 import {
   AGENT_CLOSE_CODES,
@@ -54,6 +54,8 @@ export class AgentConnection {
     private readonly tokens: AgentTokens,
     private readonly socket: AgentSocket,
     private readonly logger: AgentLogger,
+    /** Longest nickname (`nickname-max-length`): checked at `register` already, not only when joining. */
+    private readonly nicknameMaxLength: number,
   ) {}
 
   get registered(): boolean {
@@ -122,7 +124,7 @@ export class AgentConnection {
       this.logger.warn({ token: token.name, userType: request.userType }, 'agent registration refused: user type not allowed');
       throw new AgentApiError('AUTH_FAILED', `this token does not allow user type ${request.userType}`);
     }
-    this.identity = toIdentity(request);
+    this.identity = { ...toIdentity(request), nickname: checkNickname({ nicknameMaxLength: this.nicknameMaxLength }, request.nickname) };
     this.logger.info({ token: token.name, userType: request.userType }, 'agent registered');
     this.socket.send(registeredEvent(this.identity, request.requestId));
   }

@@ -27,6 +27,7 @@ export class AgentSockets implements OnApplicationBootstrap, OnApplicationShutdo
         maxPayloadBytes: maxRequestBytes,
         tokens: agent.tokens,
         heartbeatMs: agent.heartbeatMs,
+        nicknameMaxLength: agent.nicknameMaxLength,
       },
       { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) },
     );

@@ -542,6 +542,58 @@ describe('AgentWsServer', () => {
       await h.agent('Late');
     });
 
+    it('refuses a nickname above nickname-max-length at register, and keeps the socket', async () => {
+      const client = await h.connect();
+      expect(await client.request({ type: 'register', token: DESK, nickname: 'x'.repeat(2000), userType: 'AGENT' })).toMatchObject({
+        type: 'error',
+        code: 'TEXT_TOO_LONG',
+        message: 'nickname is longer than nickname-max-length (128)',
+      });
+      expect(await client.request({ type: 'register', token: DESK, nickname: `Ann\u0000\n${'\u001b'}[2J`, userType: 'AGENT' })).toMatchObject({
+        type: 'registered',
+        nickname: 'Ann[2J',
+      });
+    });
+
+    it('refuses what is beyond the input limits with the code and the limit named; a refusal leaves the session usable', async () => {
+      const rules = { ...DEFAULT_RULES, input: { ...DEFAULT_RULES.input, rateLimit: 3, kvMaxKeys: 5, transcriptMaxSize: 2000 } };
+      const limited = await new Harness(new ChatEngine({ ...engineDeps(), rules })).start();
+      try {
+        const carol = await customer(limited.engine);
+        const ann = await limited.agent('Ann');
+        await ann.expect('sessionInfo', { type: 'join', sessionId: carol.sessionId });
+        const send = (fields: object) => ann.request({ type: 'message', sessionId: carol.sessionId, text: 'x', ...fields });
+        const userData = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`k${i}`, 'v']));
+        expect(await send({ userData })).toMatchObject({ type: 'error', code: 'DATA_TOO_LARGE', message: expect.stringContaining('user-data-max-keys (5)') });
+        expect(await send({ messageType: 'm'.repeat(65) })).toMatchObject({
+          type: 'error',
+          code: 'TEXT_TOO_LONG',
+          message: expect.stringContaining('message-type-max-length (64)'),
+        });
+        expect(await send({ text: 'y'.repeat(2001) })).toMatchObject({
+          type: 'error',
+          code: 'TRANSCRIPT_FULL',
+          message: expect.stringContaining('transcript-max-size (2000)'),
+        });
+        await ann.expect('ack', {
+          type: 'message',
+          sessionId: carol.sessionId,
+          text: 'one',
+          eventAttributes: { GCTI_SYSTEM: { 'party-info': { style: 'BOT' } }, own: 'kept' },
+        });
+        await ann.expect('ack', { type: 'message', sessionId: carol.sessionId, text: 'two' });
+        await ann.expect('ack', { type: 'message', sessionId: carol.sessionId, text: 'three' });
+        expect(await send({ text: 'four' })).toMatchObject({ type: 'error', code: 'RATE_LIMITED', message: expect.stringContaining('message-rate-limit (3)') });
+        // typing has a bucket of its own
+        await ann.expect('ack', { type: 'notify', sessionId: carol.sessionId, noticeType: 'TYPING_STARTED' });
+        const one = (await limited.engine.read(carol, 0)).events.find(({ event }) => event.kind === 'message' && event.text === 'one');
+        expect(one?.event.eventAttributes).toEqual({ own: 'kept' });
+        await ann.expect('ack', { type: 'releaseParty', sessionId: carol.sessionId, afterAction: 'FORCE_CLOSE' });
+      } finally {
+        await limited.stop();
+      }
+    });
+
     it('answers an unexpected engine failure with INTERNAL and logs it without its message', async () => {
       class FailingEngine extends ChatEngine {
         override async message(): Promise<Outcome> {

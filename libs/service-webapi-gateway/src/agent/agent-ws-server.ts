@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { DEFAULT_RULES } from '@ocs/chat-domain';
 import type { ChatEngineApi } from '@ocs/chat-engine';
 import { AGENT_CLOSE_CODES, errorEvent, type ServerEvent } from '@ocs/agent-protocol';
 import { AgentConnection, errorForLog, type AgentLogger } from './agent-connection';
@@ -13,6 +14,8 @@ export interface AgentWsOptions {
   registerTimeoutMs: number;
   /** Largest frame accepted; a bigger one closes the connection (1009). */
   maxPayloadBytes: number;
+  /** Longest nickname a client may register with (`nickname-max-length`); the session rules' default if absent. */
+  nicknameMaxLength?: number;
   tokens: readonly AgentToken[];
   /** Ping interval; a connection that has not answered the previous ping is dropped. 0 disables. */
   heartbeatMs: number;
@@ -90,7 +93,8 @@ export class AgentWsServer {
     const send = (event: ServerEvent): void => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(event));
     };
-    const connection = new AgentConnection(this.engine, this.tokens, { send, close: (code, reason) => ws.close(code, reason) }, logger);
+    const socket = { send, close: (code: number, reason: string) => ws.close(code, reason) };
+    const connection = new AgentConnection(this.engine, this.tokens, socket, logger, this.options.nicknameMaxLength ?? DEFAULT_RULES.nicknameMaxLength);
     logger.info({ remoteAddress: req.socket.remoteAddress }, 'agent connection opened');
 
     const registerTimer = setTimeout(() => {

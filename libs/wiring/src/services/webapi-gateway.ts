@@ -34,6 +34,7 @@ export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<Gatew
       wsPath: server.agentWsPath,
       heartbeatMs: server.agentWsHeartbeat * 1000,
       registerTimeoutMs: config.settings.userRegisterTimeout * 1000,
+      nicknameMaxLength: config.settings.nicknameMaxLength,
     },
     ...parts,
   };
