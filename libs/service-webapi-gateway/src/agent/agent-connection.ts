@@ -1,4 +1,4 @@
-import { ChatError, isChatError } from '@ocs/chat-domain';
+import { ChatError, OUTBOUND_ENTRY, checkTenant, isChatError, type JoinScope } from '@ocs/chat-domain';
 import type { ChatEngineApi, PartyCredentials, SessionView } from '@ocs/chat-engine';
 import {
   AGENT_CLOSE_CODES,
@@ -45,6 +45,8 @@ interface JoinedSession {
  */
 export class AgentConnection {
   private identity: AgentIdentity | undefined;
+  /** The scope of the token the connection registered with. */
+  private scope: JoinScope = {};
   private readonly sessions = new Map<string, JoinedSession>();
   private queue: Promise<void> = Promise.resolve();
   private dropped = false;
@@ -123,6 +125,7 @@ export class AgentConnection {
       throw new AgentApiError('AUTH_FAILED', `this token does not allow user type ${request.userType}`);
     }
     this.identity = toIdentity(request);
+    this.scope = token.scope ?? {};
     this.logger.info({ token: token.name, userType: request.userType }, 'agent registered');
     this.socket.send(registeredEvent(this.identity, request.requestId));
   }
@@ -132,8 +135,11 @@ export class AgentConnection {
       throw new ChatError('ALREADY_JOINED', `this connection has already joined session ${request.sessionId}`);
     }
     const joinRequest = toJoinRequest(identity, request);
+    if (request.sessionId === undefined) checkTenant(this.scope, OUTBOUND_ENTRY.tenantDbid);
     const { party } =
-      request.sessionId === undefined ? await this.engine.createSession({ creator: joinRequest }) : await this.engine.join(request.sessionId, joinRequest);
+      request.sessionId === undefined
+        ? await this.engine.createSession({ creator: joinRequest })
+        : await this.engine.join(request.sessionId, joinRequest, this.scope);
     const joined: JoinedSession = { party, detach: () => undefined };
     this.sessions.set(party.sessionId, joined);
     this.logger.info({ sessionId: party.sessionId, userId: party.userId, outbound: request.sessionId === undefined }, 'agent joined session');
