@@ -82,6 +82,9 @@ describe('loadConfig', () => {
         agentWsPath: '/agent/ws',
         agentWsHeartbeat: 30,
         corsOrigins: ['*'],
+        authFailureLimit: 20,
+        authFailureInterval: 60,
+        authFailureBackoff: 30,
       },
       cluster: { mode: 'embedded', nodeId: '', heartbeatInterval: 1, nodeTtl: 5 },
       cassandra: {

@@ -174,6 +174,10 @@ const sectionsSchema = z
       'cors-origins': text(/^(\*|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, 'expected * or a comma-separated list of origins like https://shop.example')
         .default('*')
         .transform((list) => list.split(',').map((origin) => origin.trim())),
+      // Per remote address: this many wrong agent tokens or chat credentials within the interval (seconds) make it wait.
+      'auth-failure-limit': integer(0, 1_000_000).default(20),
+      'auth-failure-interval': integer(1, 86_400).default(60),
+      'auth-failure-backoff': integer(1, 86_400).default(30),
     }),
     cluster: section({
       mode: z.enum(CLUSTER_MODES, refusal(`expected one of ${CLUSTER_MODES.join(', ')}`)).default('embedded'),

@@ -27,6 +27,15 @@ export interface AgentLogger {
   warn(o: object, m: string): void;
 }
 
+/** Failed registrations of the connection's remote address (`AuthBackoff` for that address). */
+export interface RegisterGuard {
+  /** Milliseconds before the address may try again; 0: now. */
+  waitMs(): number;
+  failed(): void;
+}
+
+const NO_GUARD: RegisterGuard = { waitMs: () => 0, failed: () => undefined };
+
 /** What a connection needs of its socket. */
 export interface AgentSocket {
   send(event: ServerEvent): void;
@@ -56,6 +65,7 @@ export class AgentConnection {
     private readonly tokens: AgentTokens,
     private readonly socket: AgentSocket,
     private readonly logger: AgentLogger,
+    private readonly guard: RegisterGuard = NO_GUARD,
   ) {}
 
   get registered(): boolean {
@@ -115,8 +125,14 @@ export class AgentConnection {
 
   private register(request: RegisterRequest): void {
     if (this.identity) throw new AgentApiError('ALREADY_REGISTERED', 'this connection is already registered');
+    const wait = this.guard.waitMs();
+    if (wait > 0) {
+      this.logger.warn({ waitMs: wait }, 'agent registration refused: too many failed registrations from this address');
+      throw new AgentApiError('TOO_MANY_AUTH_FAILURES', `too many failed registrations from this address; try again in ${Math.ceil(wait / 1000)} s`);
+    }
     const token = this.tokens.find(request.token);
     if (!token) {
+      this.guard.failed();
       this.logger.warn({ userType: request.userType }, 'agent registration refused: unknown token');
       throw new AgentApiError('AUTH_FAILED', 'unknown token');
     }
@@ -177,6 +193,7 @@ export class AgentConnection {
     if (error instanceof AgentApiError || isChatError(error)) {
       this.socket.send(errorEvent(error.code, error.message, request.requestId));
       if (error.code === 'AUTH_FAILED') this.socket.close(AGENT_CLOSE_CODES.authFailed, 'authentication failed');
+      if (error.code === 'TOO_MANY_AUTH_FAILURES') this.socket.close(AGENT_CLOSE_CODES.tooManyAuthFailures, 'too many failed registrations');
       return;
     }
     this.logger.warn({ request: request.type, error: errorForLog(error) }, 'agent request failed');

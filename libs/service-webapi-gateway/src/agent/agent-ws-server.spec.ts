@@ -8,6 +8,7 @@ import { TOPICS, readSessionEvent } from '@ocs/contracts';
 import { CryptoIds, systemClock } from '@ocs/ports';
 import { AgentTestClient as TestClient, until, within } from '@ocs/testing';
 import type { ClientOptions } from 'ws';
+import { AuthBackoff } from '../auth-backoff';
 import { AgentWsServer, type AgentWsOptions } from './agent-ws-server';
 
 const DESK = 'desk-secret-0123456789';
@@ -158,6 +159,32 @@ describe('AgentWsServer', () => {
         message: 'this token does not allow user type SUPERVISOR',
       });
       expect(await client.closeCode()).toBe(AGENT_CLOSE_CODES.authFailed);
+    });
+
+    it('makes an address that sent wrong tokens wait before it may register again, without checking its token', async () => {
+      let now = 0;
+      const guarded = await new Harness(newEngine(), {
+        authBackoff: new AuthBackoff({ limit: 3, intervalMs: 60_000, backoffMs: 30_000 }, () => now),
+      }).start();
+      try {
+        for (let i = 0; i < 3; i++) {
+          const guess = await guarded.connect();
+          expect(await guess.request({ type: 'register', token: `guess-${i}`, nickname: 'M', userType: 'AGENT' })).toMatchObject({ code: 'AUTH_FAILED' });
+          expect(await guess.closeCode()).toBe(AGENT_CLOSE_CODES.authFailed);
+        }
+        const right = await guarded.connect();
+        expect(await right.request({ type: 'register', token: DESK, nickname: 'Ann', userType: 'AGENT' })).toEqual({
+          type: 'error',
+          requestId: 'q1',
+          code: 'TOO_MANY_AUTH_FAILURES',
+          message: 'too many failed registrations from this address; try again in 30 s',
+        });
+        expect(await right.closeCode()).toBe(AGENT_CLOSE_CODES.tooManyAuthFailures);
+        now += 30_000;
+        await guarded.agent('Ann');
+      } finally {
+        await guarded.stop();
+      }
     });
 
     it('answers NOT_REGISTERED to a request before register and keeps the socket', async () => {

@@ -17,6 +17,7 @@ export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<Gatew
     alias: server.alias,
     services: config.services,
     corsOrigins: server.corsOrigins,
+    authBackoff: { limit: server.authFailureLimit, intervalMs: server.authFailureInterval * 1000, backoffMs: server.authFailureBackoff * 1000 },
     maxRequestBytes: maxRequestBytes(config),
     cometd: { path: server.cometdPath, timeoutSeconds: server.cometdTimeout },
     uploadMaxFileBytes: config.clientFileTransfer.uploadMaxFileSize,
