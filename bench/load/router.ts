@@ -30,8 +30,9 @@ export interface Routing {
 /**
  * Routing in the cluster mode, which has no router surface: each session goes to an agent of the worker that opened
  * it as soon as the worker says so, with the join of an agent offered the chat (`{ type: 'join', sessionId }`, what
- * the embedded router's take returns for a session without password). Its interaction stays in its queue, and is
- * stopped when the session closes (`stop-abandoned-interaction`).
+ * the embedded router's take returns for a session without password: the cluster bench turns
+ * `session-password-enforce` off). Its interaction stays in its queue, and is stopped when the session closes
+ * (`stop-abandoned-interaction`).
  */
 export class DirectRouting implements Routing {
   taken = 0;

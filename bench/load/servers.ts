@@ -233,7 +233,8 @@ export async function startCluster(nodeOptions: string[], logFile: string, cpuPr
     applySchema(client, { keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 } }),
   );
   const { dataDir, configFile } = configFolder((dir) => ({
-    ...productConfig([0, 0, 0, 0, 0], dir, { 'transcript-auto-save': 1, 'session-restoration-mode': 'simple' }),
+    // No router surface in the cluster: agents join by session id (DirectRouting), so sessions get no password.
+    ...productConfig([0, 0, 0, 0, 0], dir, { 'transcript-auto-save': 1, 'session-restoration-mode': 'simple', 'session-password-enforce': false }),
     cluster: { mode: 'cluster' },
     cassandra: { 'contact-points': servers.cassandra.host, port: servers.cassandra.port, keyspace, 'read-consistency': 'ONE', 'write-consistency': 'ONE' },
     kafka: { brokers: servers.kafka, 'name-prefix': kafkaPrefix },

@@ -1,15 +1,18 @@
 import { AgentTestClient, GmsCometdClient, GmsRestClient } from '@ocs/testing';
 import type { Embedded } from '@ocs/wiring';
-import { AGENT_TOKEN as DESK, startTestProduct } from './test/product';
+import { AGENT_TOKEN as DESK, TestRouter, startTestProduct } from './test/product';
 
 let embedded: Embedded;
 let gateway: string;
 let agentUrl: string;
+let router: TestRouter;
 const agents: AgentTestClient[] = [];
 const cometdClients: GmsCometdClient[] = [];
 
 beforeAll(async () => {
-  ({ embedded, gateway, agentUrl } = await startTestProduct({ 'OCS__settings__message-max-size': '2000' }));
+  let esp: string;
+  ({ embedded, gateway, agentUrl, esp } = await startTestProduct({ 'OCS__settings__message-max-size': '2000' }));
+  router = new TestRouter(esp);
 });
 
 afterEach(async () => {
@@ -45,7 +48,7 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
   it('a customer (REST) and an agent (WebSocket) chat', async () => {
     const ann = await customer();
     const bob = await agent('Bob');
-    const joined = await bob.expect('sessionInfo', { type: 'join', sessionId: ann.chatId });
+    const joined = await bob.expect('sessionInfo', await router.join(ann.chatId));
     expect(joined.events.map((e) => [e.kind, e.nickname])).toEqual([
       ['newParty', 'Ann'],
       ['newParty', 'Bob'],
@@ -61,10 +64,19 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
     expect(got).toMatchObject({ text: 'Let me check, Ann.', from: { nickname: 'Bob', participantId: 2 } });
   });
 
+  it('by default an agent joins only the session routing handed it: by session id alone it is refused', async () => {
+    const ann = await customer();
+    const mallory = await agent('Mallory');
+    expect(await mallory.request({ type: 'join', sessionId: ann.chatId })).toMatchObject({ type: 'error', code: 'SESSION_PASSWORD_REQUIRED' });
+    const bob = await agent('Bob');
+    const joined = await bob.expect('sessionInfo', await router.join(ann.chatId));
+    expect(joined.events.map((e) => e.nickname)).toEqual(['Ann', 'Bob']);
+  });
+
   it('a supervisor monitors and coaches invisibly to the customer', async () => {
     const ann = await customer();
     const bob = await agent('Bob');
-    await bob.expect('sessionInfo', { type: 'join', sessionId: ann.chatId });
+    await bob.expect('sessionInfo', await router.join(ann.chatId));
     const sue = await agent('Sue', 'SUPERVISOR');
     await sue.expect('sessionInfo', { type: 'join', sessionId: ann.chatId, visibility: 'VIP' });
 
@@ -95,14 +107,14 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
   it('a bot hands over to an agent', async () => {
     const ann = await customer();
     const bot = await agent('HelpBot');
-    await bot.expect('sessionInfo', { type: 'join', sessionId: ann.chatId, userData: { GCTI_Chat_SetPartyStyle: 'BOT' } });
+    await bot.expect('sessionInfo', await router.join(ann.chatId, { userData: { GCTI_Chat_SetPartyStyle: 'BOT' } }));
     await bot.expect('ack', { type: 'message', sessionId: ann.chatId, text: 'Hi, I am a bot. Connecting you to an agent.' });
     const botMessage = await ann.waitFor((m) => m.type === 'Message' && m.from.nickname === 'HelpBot', 'bot message');
     expect(botMessage.eventAttributes).toEqual({ GCTI_SYSTEM: { 'party-info': { style: 'BOT' } } });
     await bot.expect('ack', { type: 'releaseParty', sessionId: ann.chatId, afterAction: 'KEEP_ALIVE' });
 
     const bob = await agent('Bob');
-    await bob.expect('sessionInfo', { type: 'join', sessionId: ann.chatId });
+    await bob.expect('sessionInfo', await router.join(ann.chatId));
     await bob.expect('ack', { type: 'message', sessionId: ann.chatId, text: 'Bob here.' });
     await ann.waitFor((m) => m.text === 'Bob here.', 'human agent message');
     const all = (
@@ -126,9 +138,9 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
   it('a direct message reaches only its receiver', async () => {
     const ann = await customer();
     const bob = await agent('Bob');
-    const bobJoin = await bob.expect('sessionInfo', { type: 'join', sessionId: ann.chatId });
+    const bobJoin = await bob.expect('sessionInfo', await router.join(ann.chatId));
     const carl = await agent('Carl');
-    await carl.expect('sessionInfo', { type: 'join', sessionId: ann.chatId });
+    await carl.expect('sessionInfo', await router.join(ann.chatId));
     const sue = await agent('Sue', 'SUPERVISOR');
     await sue.expect('sessionInfo', { type: 'join', sessionId: ann.chatId, visibility: 'VIP' });
 
@@ -152,7 +164,7 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
   it("the customer's last transcript is fetchable after close", async () => {
     const ann = await customer();
     const bob = await agent('Bob');
-    await bob.expect('sessionInfo', { type: 'join', sessionId: ann.chatId });
+    await bob.expect('sessionInfo', await router.join(ann.chatId));
     await ann.op('send', { message: 'thanks, bye' });
     await bob.pushed(ann.chatId, (e) => e.kind === 'message', 'goodbye');
     await bob.expect('ack', { type: 'releaseParty', sessionId: ann.chatId, afterAction: 'FORCE_CLOSE' });
@@ -189,7 +201,7 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
       expect(started.messages).toMatchObject([{ index: 1, type: 'ParticipantJoined', from: { nickname: 'Ann', type: 'Client' } }]);
 
       const bob = await agent('Bob');
-      await bob.expect('sessionInfo', { type: 'join', sessionId: started.chatId });
+      await bob.expect('sessionInfo', await router.join(started.chatId ?? ''));
       expect(await ann.message((m) => m.type === 'ParticipantJoined' && m.from.nickname === 'Bob', 'agent joined')).toMatchObject({ index: 2 });
 
       await ann.publish({ operation: 'sendMessage', message: 'hello over CometD' });
@@ -209,7 +221,7 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
       cometdClients.push(first);
       const started = await first.requestChat({ nickname: 'Ann' });
       const bob = await agent('Bob');
-      await bob.expect('sessionInfo', { type: 'join', sessionId: started.chatId });
+      await bob.expect('sessionInfo', await router.join(started.chatId ?? ''));
       await first.message((m) => m.from.nickname === 'Bob', 'agent joined');
       await first.disconnect();
 
@@ -253,13 +265,14 @@ describe('customer API details', () => {
     expect(body.errors[0].message).toBe('request refused: Unexpected file field: attachment');
   });
 
-  it('answers cross-origin requests from web pages (CORS preflight)', async () => {
+  it('answers cross-origin requests from any web page by default (CORS preflight), without credentials', async () => {
     const response = await fetch(`${gateway}/genesys/2/chat/customer-support/`, {
       method: 'OPTIONS',
       headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
     });
     expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 });
@@ -268,7 +281,7 @@ describe('bad input', () => {
   it('refuses malformed requests with a message naming the problem, and other sessions carry on', async () => {
     const ann = await customer();
     const bob = await agent('Bob');
-    await bob.expect('sessionInfo', { type: 'join', sessionId: ann.chatId });
+    await bob.expect('sessionInfo', await router.join(ann.chatId));
     const chat = `${gateway}/genesys/2/chat/customer-support`;
     const id = { userId: ann.userId, secureKey: ann.secureKey, alias: ann.alias };
     const cases: Array<{ url: string; fields: Record<string, string>; status: number; code: number; says: string }> = [

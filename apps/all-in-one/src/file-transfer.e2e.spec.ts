@@ -1,23 +1,26 @@
 import { ChatError } from '@ocs/chat-domain';
 import { AgentTestClient, GmsCometdClient, GmsRestClient, type ChatV2Reply } from '@ocs/testing';
 import type { Embedded } from '@ocs/wiring';
-import { AGENT_TOKEN as DESK, startTestProduct } from './test/product';
+import { AGENT_TOKEN as DESK, TestRouter, startTestProduct } from './test/product';
 const FILE_TYPES = 'bmp:csv:doc:docx:gif:jpeg:jpg:pdf:png:txt:xls:xlsx:zip';
 
 let embedded: Embedded;
 let gateway: string;
+let router: TestRouter;
 let addDocument: jest.SpyInstance;
 const agents: AgentTestClient[] = [];
 const cometdClients: GmsCometdClient[] = [];
 
 beforeAll(async () => {
-  ({ embedded, gateway } = await startTestProduct({
+  let esp: string;
+  ({ embedded, gateway, esp } = await startTestProduct({
     OCS__client_file_transfer__upload_max_files: '2',
     OCS__client_file_transfer__upload_max_file_size: '1000',
     OCS__client_file_transfer__upload_max_total_size: '1500',
     OCS__client_file_transfer__download_attempts: '2',
     OCS__client_file_transfer__upload_need_agent: 'true',
   }));
+  router = new TestRouter(esp);
   addDocument = jest.spyOn(embedded.ucs, 'addDocument');
 });
 
@@ -86,7 +89,7 @@ async function agentIn(chatId: string, nickname = 'Bob'): Promise<AgentTestClien
   const client = await AgentTestClient.connect(`${gateway.replace(/^http/, 'ws')}/agent/ws`);
   agents.push(client);
   await client.expect('registered', { type: 'register', token: DESK, nickname, userType: 'AGENT' });
-  await client.expect('sessionInfo', { type: 'join', sessionId: chatId });
+  await client.expect('sessionInfo', await router.join(chatId));
   return client;
 }
 

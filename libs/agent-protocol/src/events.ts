@@ -15,7 +15,8 @@ import type { AgentIdentity } from './requests';
 export type RequestId = string | number;
 
 /** Codes of the API's own refusals, next to the chat domain's `ChatError` codes. */
-export type AgentApiErrorCode = 'BAD_REQUEST' | 'NOT_REGISTERED' | 'ALREADY_REGISTERED' | 'AUTH_FAILED' | 'UNKNOWN_SESSION_FOR_CONNECTION' | 'INTERNAL';
+export type AgentApiErrorCode =
+  'BAD_REQUEST' | 'NOT_REGISTERED' | 'ALREADY_REGISTERED' | 'AUTH_FAILED' | 'TOO_MANY_AUTH_FAILURES' | 'UNKNOWN_SESSION_FOR_CONNECTION' | 'INTERNAL';
 
 export type AgentErrorCode = ChatErrorCode | AgentApiErrorCode;
 
@@ -23,6 +24,7 @@ export type AgentErrorCode = ChatErrorCode | AgentApiErrorCode;
 export const AGENT_CLOSE_CODES = {
   authFailed: 4401,
   registerTimeout: 4408,
+  tooManyAuthFailures: 4429,
 } as const;
 
 /** A refusal by the agent API itself (not by the chat domain). */

@@ -5,6 +5,7 @@ import {
   type ChatEvent,
   type Change,
   type JoinRequest,
+  type JoinScope,
   type KvList,
   type LeaveOptions,
   type MessageRequest,
@@ -52,9 +53,9 @@ export class ChatEngine implements ChatEngineApi {
     return { party: credentials(session, creator), view: viewFrom(session, creator, 0) };
   }
 
-  async join(sessionId: string, request: JoinRequest): Promise<{ party: PartyCredentials; view: SessionView }> {
+  async join(sessionId: string, request: JoinRequest, scope?: JoinScope): Promise<{ party: PartyCredentials; view: SessionView }> {
     const session = await this.session(sessionId);
-    const { participant, change } = session.join(request);
+    const { participant, change } = session.join(request, scope);
     this.parts.registry.addParty(session, participant);
     await this.commit(session, change);
     return { party: credentials(session, participant), view: viewFrom(session, participant, 0) };

@@ -1,4 +1,15 @@
-import type { AfterAction, ChatEvent, JoinRequest, KvList, LeaveOptions, MessageRequest, NoticeRequest, ProtocolType, SessionService } from '@ocs/chat-domain';
+import type {
+  AfterAction,
+  ChatEvent,
+  JoinRequest,
+  JoinScope,
+  KvList,
+  LeaveOptions,
+  MessageRequest,
+  NoticeRequest,
+  ProtocolType,
+  SessionService,
+} from '@ocs/chat-domain';
 import type { EventSender } from '@ocs/contracts';
 
 /**
@@ -86,7 +97,11 @@ export interface LiveAttachment {
 
 export interface ChatEngineApi {
   createSession(request: CreateRequest): Promise<{ party: PartyCredentials; view: SessionView }>;
-  join(sessionId: string, request: JoinRequest): Promise<{ party: PartyCredentials; view: SessionView }>;
+  /**
+   * `scope`: what the agent API vouches for from the party's token (tenants, and the queues a supervisor monitors
+   * without the session password). Only the agent API passes it; without it the session password decides alone.
+   */
+  join(sessionId: string, request: JoinRequest, scope?: JoinScope): Promise<{ party: PartyCredentials; view: SessionView }>;
   /** Reads what the actor may see from `fromPosition`; counts as protocol activity of a customer. */
   read(actor: Actor, fromPosition: number): Promise<SessionView>;
   // Commands of a party. `readFrom`: the transcript position the answered view starts at; without it, the view

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       settings: {
         flexDisconnectTimeout: 45,
         userRegisterTimeout: 30,
-        sessionPasswordEnforce: false,
+        sessionPasswordEnforce: true,
         messageMaxSize: 16384,
         nicknameMaxLength: 128,
         closedSessionRetainTime: 60,
@@ -96,6 +96,9 @@ describe('loadConfig', () => {
         agentWsPath: '/agent/ws',
         agentWsHeartbeat: 30,
         corsOrigins: ['*'],
+        authFailureLimit: 20,
+        authFailureInterval: 60,
+        authFailureBackoff: 30,
       },
       cluster: { mode: 'embedded', nodeId: '', heartbeatInterval: 1, nodeTtl: 5 },
       cassandra: {
@@ -138,7 +141,7 @@ describe('loadConfig', () => {
       [
         'settings:',
         '  flex-disconnect-timeout: 90',
-        '  session-password-enforce: true',
+        '  session-password-enforce: false',
         'endpoints:1:',
         '  vip: chat_vip',
         'endpoints:2:',
@@ -155,7 +158,7 @@ describe('loadConfig', () => {
     );
     const config = load({ argv: ['node', 'main.js', '--config', path] });
     expect(config.settings.flexDisconnectTimeout).toBe(90);
-    expect(config.settings.sessionPasswordEnforce).toBe(true);
+    expect(config.settings.sessionPasswordEnforce).toBe(false);
     expect(config.settings.userRegisterTimeout).toBe(30);
     expect(config.endpoints).toEqual({ 1: { default: 'chat_inbound', vip: 'chat_vip' }, 2: { default: 'tenant2_inbound' } });
     expect(config.services).toEqual({
@@ -186,14 +189,14 @@ describe('loadConfig', () => {
       argv: ['--config', path],
       env: {
         'OCS__settings__flex-disconnect-timeout': '60',
-        'OCS__settings__session-password-enforce': 'true',
+        'OCS__settings__session-password-enforce': 'false',
         'OCS__server__webapi-port': '9000',
         'OCS__endpoints:1__default': 'other_queue',
         'OCS__agent-api__tokens': tokens,
         OCS__log__level: 'debug',
       },
     });
-    expect(config.settings).toMatchObject({ flexDisconnectTimeout: 60, nicknameMaxLength: 64, sessionPasswordEnforce: true });
+    expect(config.settings).toMatchObject({ flexDisconnectTimeout: 60, nicknameMaxLength: 64, sessionPasswordEnforce: false });
     expect(config.server.webapiPort).toBe(9000);
     expect(config.endpoints[1]).toEqual({ default: 'other_queue' });
     expect(config.agentApi.tokens).toEqual([{ name: 'sup', secret: 'fedcba9876543210', userTypes: ['AGENT', 'SUPERVISOR'] }]);

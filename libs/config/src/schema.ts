@@ -71,14 +71,19 @@ const serviceTarget = text(SERVICE_TARGET, 'expected "<tenant dbid>:<endpoint na
 const USER_TYPES = ['AGENT', 'SUPERVISOR'] as const;
 const secretRefused = refusal('expected a secret of at least 16 characters', false);
 const userTypesRefused = refusal(`expected a non-empty list of ${USER_TYPES.join(', ')}`);
+const tenantsRefused = refusal('expected a non-empty list of tenant dbids');
+const queuesRefused = refusal('expected a non-empty list of queue names');
 const agentApiToken = z
   .strictObject(
     {
       name: text(/^\S+$/, 'expected a name without spaces'),
       secret: z.string(secretRefused).min(16, secretRefused),
       'user-types': z.array(z.enum(USER_TYPES, refusal(`expected ${USER_TYPES.join(' or ')}`)), userTypesRefused).min(1, userTypesRefused),
+      // Scope; absent: every tenant, every queue of its tenants.
+      tenants: z.array(z.int(tenantsRefused).positive(tenantsRefused), tenantsRefused).min(1, tenantsRefused).optional(),
+      queues: z.array(z.string(queuesRefused).regex(/\S/, queuesRefused), queuesRefused).min(1, queuesRefused).optional(),
     },
-    refusal('expected { name, secret, user-types }', false),
+    refusal('expected { name, secret, user-types, tenants?, queues? }', false),
   )
   .transform(camelKeys);
 
@@ -105,7 +110,7 @@ const sectionsSchema = z
     settings: section({
       'flex-disconnect-timeout': integer(1, 1_728_000).default(45),
       'user-register-timeout': integer(1, 3_600).default(30),
-      'session-password-enforce': boolean().default(false),
+      'session-password-enforce': boolean().default(true),
       'message-max-size': integer(1, 1_048_576).default(16_384),
       'nickname-max-length': integer(1, 1_024).default(128),
       'closed-session-retain-time': integer(0, 86_400).default(60),
@@ -159,6 +164,12 @@ const sectionsSchema = z
     }),
     server: section({
       host: text(/^\S+$/, 'expected a host name or IP address').default('127.0.0.1'),
+      // Bind address of one surface; absent: `host`.
+      'webapi-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
+      'esp-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
+      'engine-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
+      'reporting-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
+      'push-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
       alias: text(/^[A-Za-z0-9_-]{1,32}$/, 'expected 1 to 32 characters from A-Z a-z 0-9 _ -').default('1'),
       'app-name': text(/^\S{1,64}$/, 'expected a name without spaces').default('ChatServer'),
       'data-dir': text(/^\S+$/, 'expected a directory path').default('var'),
@@ -178,6 +189,10 @@ const sectionsSchema = z
       'cors-origins': text(/^(\*|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, 'expected * or a comma-separated list of origins like https://shop.example')
         .default('*')
         .transform((list) => list.split(',').map((origin) => origin.trim())),
+      // Per remote address: this many wrong agent tokens or chat credentials within the interval (seconds) make it wait.
+      'auth-failure-limit': integer(0, 1_000_000).default(20),
+      'auth-failure-interval': integer(1, 86_400).default(60),
+      'auth-failure-backoff': integer(1, 86_400).default(30),
     }),
     cluster: section({
       mode: z.enum(CLUSTER_MODES, refusal(`expected one of ${CLUSTER_MODES.join(', ')}`)).default('embedded'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { wireErrorSchema, type WireError } from '@ocs/contracts';
-import type { AfterAction, JoinRequest, KvList, LeaveOptions, MessageRequest, NoticeRequest, ProtocolType } from '@ocs/chat-domain';
+import type { AfterAction, JoinRequest, JoinScope, KvList, LeaveOptions, MessageRequest, NoticeRequest, ProtocolType } from '@ocs/chat-domain';
 import type { ChatEngineApi, CreateRequest, SessionView } from '@ocs/chat-engine';
 
 /**
@@ -23,7 +23,13 @@ const actor = z.object({ sessionId: z.string(), userId: z.string(), secureKey: z
 
 const ENGINE_CALLS = {
   createSession: z.tuple([object<CreateRequest>()]),
-  join: z.tuple([sessionId, object<JoinRequest>()]),
+  join: z.tuple([
+    sessionId,
+    object<JoinRequest>(),
+    object<JoinScope>()
+      .nullish()
+      .transform((scope) => scope ?? undefined),
+  ]),
   read: z.tuple([actor, position]),
   message: z.tuple([actor, object<MessageRequest>(), position.optional()]),
   notice: z.tuple([actor, object<NoticeRequest>(), position.optional()]),

@@ -1,4 +1,4 @@
-import type { AfterAction, ChatEvent, JoinRequest, KvList, LeaveOptions, MessageRequest, NoticeRequest } from '@ocs/chat-domain';
+import type { AfterAction, ChatEvent, JoinRequest, JoinScope, KvList, LeaveOptions, MessageRequest, NoticeRequest } from '@ocs/chat-domain';
 import type { Actor, ChatEngineApi, CreateRequest, LiveAttachment, Outcome, PartyCredentials, SessionInfo, SessionView, ViewListener } from '@ocs/chat-engine';
 import type { FanOut, Membership } from '@ocs/ports';
 import { NodeCalls } from './node-calls';
@@ -47,8 +47,8 @@ export class RemoteEngine implements ChatEngineApi {
     return value;
   }
 
-  join(sessionId: string, request: JoinRequest): Promise<{ party: PartyCredentials; view: SessionView }> {
-    return this.onSession(sessionId, 'join', [sessionId, request]);
+  join(sessionId: string, request: JoinRequest, scope?: JoinScope): Promise<{ party: PartyCredentials; view: SessionView }> {
+    return this.onSession(sessionId, 'join', [sessionId, request, scope]);
   }
 
   read(actor: Actor, fromPosition: number): Promise<SessionView> {

@@ -1,4 +1,4 @@
-import type { SessionState } from '@ocs/chat-domain';
+import { OUTBOUND_ENTRY, type SessionState } from '@ocs/chat-domain';
 import type { ChatEngineApi } from '@ocs/chat-engine';
 import { type BusRecord, type BusSubscription, type EventBus, type InteractionServer, type TranscriptStore, type UniversalContactServer } from '@ocs/ports';
 import { toChatTranscriptXml } from '@ocs/ucs-transcript';
@@ -28,8 +28,6 @@ export interface BridgeDeps {
   onError?: (sessionId: string, error: unknown) => void;
 }
 
-/** Sessions without a service (an agent's outbound chat) are routed like the default service. */
-const DEFAULT_TARGET = { tenantDbid: 1, endpoint: 'default' };
 const GROUP = 'interaction-bridge';
 /** The session records the bridge acts on: transcript events are not its business. */
 const HANDLED = ['created', 'properties', 'restored', 'closed', 'purged'] as const;
@@ -76,7 +74,7 @@ export class InteractionBridge {
 
   private async created(record: Extract<SessionEventRecord, { type: 'created' }>): Promise<void> {
     const { deps } = this;
-    const { tenantDbid, endpoint } = record.service ?? DEFAULT_TARGET;
+    const { tenantDbid, endpoint } = record.service ?? OUTBOUND_ENTRY;
     const queue = deps.options.endpoints[tenantDbid]?.[endpoint];
     if (!queue) throw new Error(`no queue for endpoint "${endpoint}" of tenant ${tenantDbid}: add it to [endpoints:${tenantDbid}]`);
     const userData = flatStrings(record.userData);

@@ -4,6 +4,7 @@ import type { ReplyLimits } from '@ocs/gms-chat-v2';
 import { ReadinessChecks, type ReadinessCheck } from '@ocs/observability';
 import type { UniversalContactServer } from '@ocs/ports';
 import type { AgentToken } from './agent/agent-tokens';
+import type { AuthBackoffOptions } from './auth-backoff';
 
 /** Where a customer service's chats go: its tenant and the endpoint whose queue its interactions wait in. */
 export interface ServiceTarget {
@@ -21,8 +22,10 @@ export interface GatewayOptions {
   alias: string;
   /** The customer API's services by name; a chat requested of another name is refused. */
   services: Readonly<Record<string, ServiceTarget>>;
-  /** Origins whose pages may call the customer API cross-origin; `*` allows any. */
+  /** Origins whose pages may call the customer API cross-origin; `*` allows any (without credentials). */
   corsOrigins: readonly string[];
+  /** Backoff of an address after repeated failed authentications (agent tokens, customer secure keys). */
+  authBackoff: AuthBackoffOptions;
   /** Largest request a client may send: a JSON or form body, a text field of a multipart body, an agent WebSocket frame. */
   maxRequestBytes: number;
   /** Most fields of a customer request body, form-encoded or multipart (`request-max-fields`). */

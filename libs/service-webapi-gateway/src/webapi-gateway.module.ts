@@ -1,11 +1,12 @@
 import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
-import cors from 'cors';
 import { CustomerChat } from '@ocs/gms-chat-v2';
 import { LOGGER, ObservabilityModule, type Logger } from '@ocs/observability';
 import { AgentSockets } from './agent/agent-sockets';
+import { AuthBackoff } from './auth-backoff';
 import { AgentDocumentsController } from './agent/documents/agent-documents.controller';
 import { CustomerCometd } from './customer/cometd/customer-cometd';
+import { CorsPolicy } from './customer/cors-policy';
 import { CustomerErrorsFilter } from './customer/customer-errors.filter';
 import { CustomerReplies } from './customer/customer-replies';
 import { ChatNtfController } from './customer/files/chat-ntf.controller';
@@ -30,8 +31,7 @@ export class WebapiGatewayModule implements NestModule {
    * Some clients send the REST operations as multipart forms.
    */
   configure(consumer: MiddlewareConsumer): void {
-    const allowed = this.options.corsOrigins;
-    consumer.apply(cors({ origin: allowed.includes('*') ? true : [...allowed], credentials: true, maxAge: 600 })).forRoutes('*');
+    consumer.apply(new CorsPolicy(this.options.corsOrigins).middleware()).forRoutes('*');
     consumer
       .apply(multipartFields({ maxBytes: this.options.maxRequestBytes, maxFields: this.options.maxRequestFields }))
       // The file routes read their own multipart bodies (with the file).
@@ -48,6 +48,7 @@ export class WebapiGatewayModule implements NestModule {
       controllers: [CustomerFilesController, CustomerRestController, ChatNtfController, AgentDocumentsController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
+        { provide: AuthBackoff, useValue: new AuthBackoff(options.authBackoff) },
         {
           provide: CustomerChat,
           useValue: new CustomerChat(engine, {

@@ -40,6 +40,14 @@ export function chatEngineApiContract(name: string, create: () => Promise<{ api:
       expect(texts(await api.read(agent, 3))).toEqual(['coaching tip', 'hello Ann']);
     });
 
+    it("carries the agent API's join scope: a token's tenants bound the join", async () => {
+      const service = { name: 'acme', tenantDbid: 2, endpoint: 'default' };
+      const { party } = await api.createSession({ creator: CUSTOMER, service });
+      expect((await refusal(api.join(party.sessionId, AGENT, { tenants: [1] }))).code).toBe('FORBIDDEN');
+      const sue = await api.join(party.sessionId, { ...AGENT, userType: 'SUPERVISOR', visibility: 'VIP' }, { tenants: [2], entryPoints: ['2:default'] });
+      expect(sue.party.partyNumber).toBe(2);
+    });
+
     it("answers a party's command with its own event and the party's view from the position asked for", async () => {
       const { customer, agent } = await chat();
       await api.message(agent, { text: 'how can I help?' });

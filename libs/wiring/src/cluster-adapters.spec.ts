@@ -44,6 +44,8 @@ function config(nodeId: string, extra: Record<string, string> = {}): ChatServerC
       OCS__redis__key_prefix: `${keyspace}:`,
       OCS__settings__transcript_auto_save: '1',
       OCS__settings__session_restoration_mode: 'simple',
+      // About ownership and restoration, not about who may join: the agent joins by session id.
+      OCS__settings__session_password_enforce: 'false',
       ...extra,
     },
   });

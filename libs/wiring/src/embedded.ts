@@ -9,6 +9,7 @@ import { EspGatewayModule } from '@ocs/service-esp-gateway';
 import { SessionEngineModule } from '@ocs/service-session-engine';
 import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
 import { resolve } from 'node:path';
+import { listenAddress } from './run-service';
 import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
 import { espGateway } from './services/esp-gateway';
 import { pushNotifier, reportingAttacher } from './services/shell-services';
@@ -51,8 +52,7 @@ export async function startEmbedded(
     for (const { service, module } of services) {
       const { app, url } = await bootstrapApp(module, {
         service: service.name,
-        host: server.host,
-        port: service.port(server),
+        ...listenAddress(server, service.surface),
         logger: loggerFor(service.name),
         bodyLimitBytes: maxRequestBytes(config),
         bodyMaxFields: config.settings.requestMaxFields,

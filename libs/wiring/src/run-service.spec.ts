@@ -5,7 +5,7 @@ import { runService, type ServiceAssembly } from './run-service';
 @Module({ imports: [ObservabilityModule.forRoot({ service: 'tiny' })] })
 class TinyModule {}
 
-const tiny: ServiceAssembly = { name: 'tiny', port: (server) => server.espPort, module: () => TinyModule };
+const tiny: ServiceAssembly = { name: 'tiny', surface: 'esp', module: () => TinyModule };
 
 describe('runService', () => {
   const env = process.env;
@@ -19,6 +19,18 @@ describe('runService', () => {
     const { app, url } = await runService(tiny);
     try {
       expect((await fetch(`${url}/health/live`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("listens on its surface's own host when one is set, else on [server] host", async () => {
+    process.env = { ...env, 'OCS__server__esp-port': '0', 'OCS__server__esp-host': '127.0.0.2', OCS__log__level: 'silent' };
+    const { app, url } = await runService(tiny);
+    try {
+      expect(new URL(url).hostname).toBe('127.0.0.2');
+      expect((await fetch(`${url}/health/live`)).status).toBe(200);
+      await expect(fetch(`http://127.0.0.1:${new URL(url).port}/health/live`)).rejects.toThrow();
     } finally {
       await app.close();
     }

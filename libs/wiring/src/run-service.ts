@@ -2,12 +2,20 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { ConfigError, loadConfig, maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type BootstrappedApp, type Logger } from '@ocs/observability';
 
+/** The surfaces the services listen on, each with its `[server] <surface>-port` and `<surface>-host` options. */
+export type Surface = 'webapi' | 'esp' | 'engine' | 'reporting' | 'push';
+
+/** Where a surface listens: its own host option, else `[server] host`, and its port. */
+export function listenAddress(server: ChatServerConfig['server'], surface: Surface): { host: string; port: number } {
+  return { host: server[`${surface}Host`] ?? server.host, port: server[`${surface}Port`] };
+}
+
 /** One service as the configuration assembles it, whether it runs alone (`runService`) or not. */
 export interface ServiceAssembly {
   /** The service's name: in its logs, `/health` replies and metrics. */
   readonly name: string;
-  /** The service's port option, e.g. `(server) => server.espPort`. */
-  readonly port: (server: ChatServerConfig['server']) => number;
+  /** The surface it serves, whose host and port options it listens on. */
+  readonly surface: Surface;
   /** The service's root module, as `[cluster] mode` wants it: on its own adapters in memory, or in the cluster. */
   module(config: ChatServerConfig, logger: Logger): Type<unknown> | DynamicModule | Promise<Type<unknown> | DynamicModule>;
 }
@@ -28,7 +36,7 @@ export function loadConfigOrExit(name: string): ChatServerConfig {
 
 /**
  * The `main` of a one-service process: loads the configuration, then bootstraps the service's module on
- * `[server] host` and its port. Exits with code 1 on a configuration error (written to stderr) or a failed start
+ * its surface's host (`[server] <surface>-host`, else `host`) and port. Exits with code 1 on a configuration error (written to stderr) or a failed start
  * (logged as fatal).
  */
 export async function runService(service: ServiceAssembly): Promise<BootstrappedApp> {
@@ -37,8 +45,7 @@ export async function runService(service: ServiceAssembly): Promise<Bootstrapped
   try {
     return await bootstrapApp(await service.module(config, logger), {
       service: service.name,
-      host: config.server.host,
-      port: service.port(config.server),
+      ...listenAddress(config.server, service.surface),
       logger,
       bodyLimitBytes: maxRequestBytes(config),
       bodyMaxFields: config.settings.requestMaxFields,

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
 import { join } from 'node:path';
+import { until } from '@ocs/testing';
 import { startEmbedded, type Embedded } from '@ocs/wiring';
 
 export const AGENT_TOKEN = 'desk-secret-0123456789';
@@ -36,4 +37,38 @@ export async function startTestProduct(env: Record<string, string> = {}, logs?: 
   const embedded = await startEmbedded(config, (service) => createLogger({ service, level: logs ? 'warn' : 'silent' }, logs));
   const gateway = embedded.urls['webapi-gateway'];
   return { embedded, gateway, agentUrl: `${gateway.replace(/^http/, 'ws')}${config.server.agentWsPath}`, esp: embedded.urls['esp-gateway'] };
+}
+
+/**
+ * Routing as a desktop meets it in the all-in-one: the router's take answers a ready `join` carrying the session
+ * password. The first join of a session takes its interaction; a later one (a conference, a coach) is the join
+ * routing hands on with an invitation, carrying the same password.
+ */
+export class TestRouter {
+  private readonly joins = new Map<string, { type: 'join'; sessionId: string; userData: Record<string, string> }>();
+
+  constructor(private readonly esp: string) {}
+
+  /** The join for `sessionId`, with `extra` fields (visibility, user data) added. */
+  async join(sessionId: string, extra: { visibility?: string; userData?: Record<string, string> } = {}): Promise<Record<string, unknown>> {
+    const join = this.joins.get(sessionId) ?? (await this.take(sessionId));
+    return { ...join, ...extra, userData: { ...join.userData, ...extra.userData } };
+  }
+
+  private async take(sessionId: string): Promise<{ type: 'join'; sessionId: string; userData: Record<string, string> }> {
+    const waiting = await until(async () => {
+      const queues = (await (await fetch(`${this.esp}/router/queues`)).json()) as Array<{ queue: string }>;
+      for (const { queue } of queues) {
+        const list = (await (await fetch(`${this.esp}/router/queues/${queue}/interactions`)).json()) as Array<{ interactionId: string; sessionId: string }>;
+        const found = list.find((i) => i.sessionId === sessionId);
+        if (found) return found;
+      }
+      return undefined;
+    }, `the interaction of session ${sessionId} in a queue`);
+    const taken = (await (await fetch(`${this.esp}/router/interactions/${waiting.interactionId}/take`, { method: 'POST' })).json()) as {
+      join: { type: 'join'; sessionId: string; userData: Record<string, string> };
+    };
+    this.joins.set(sessionId, taken.join);
+    return taken.join;
+  }
 }

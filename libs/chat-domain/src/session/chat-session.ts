@@ -1,5 +1,6 @@
 import { mergeKv } from '../kv';
 import type { AfterAction, ChatEvent, KvList, Participant, QuitReasonCode } from '../types';
+import type { JoinScope } from './access';
 import { asyncProperties } from './async-status';
 import { transcriptBytes } from './budget';
 import { activeParty, checkUserData } from './checks';
@@ -85,10 +86,13 @@ export class ChatSession {
     return presence.isMonitored(this.state);
   }
 
-  /** Adds a party; with an enforced session password it must be presented in `GCTI_Chat_SessionPassword`. */
-  join(request: JoinRequest): { participant: Participant; change: Change } {
+  /**
+   * Adds a party; with an enforced session password it must be presented in `GCTI_Chat_SessionPassword`. `scope`: what
+   * the agent API vouches for from the party's token (see `checkJoin`).
+   */
+  join(request: JoinRequest, scope?: JoinScope): { participant: Participant; change: Change } {
     let participant: Participant | undefined;
-    const change = this.run((command) => (participant = parties.join(command, request)));
+    const change = this.run((command) => (participant = parties.join(command, request, scope)));
     return { participant: participant as Participant, change };
   }
 

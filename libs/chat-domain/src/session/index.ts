@@ -1,5 +1,6 @@
 /** The chat session: the aggregate root, and what callers of the domain use of its parts. */
 export { ChatSession } from './chat-session';
+export { OUTBOUND_ENTRY, checkTenant, type JoinScope } from './access';
 export { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
 export { checkNickname } from './checks';
 export { SYSTEM_USER_ID } from './event-pipeline';

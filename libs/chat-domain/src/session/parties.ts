@@ -15,7 +15,7 @@ import { activeParty, assertAlive, checkAttributes, checkClientVersion, checkNic
 import type { Command } from './command';
 import { SESSION_EVENTS } from './event-pipeline';
 import { appended } from './memory';
-import { checkPassword } from './password';
+import { checkJoin, type JoinScope } from './access';
 import { hasLiveAgent, hasLiveParty, presentParticipants } from './presence';
 import { dropReadConfirmations } from './read-confirmations';
 import type { JoinRequest, LeaveOptions } from './requests';
@@ -28,10 +28,10 @@ export const PARTY_STYLE_KEY = 'GCTI_Chat_PartyStyle';
 export const ORIGINAL_NICKNAME_KEY = 'GCTI_Original_Nickname';
 const QUIT_REASON_PATH = ['GCTI_SYSTEM', 'quit-reason-code'] as const;
 
-/** Adds a party; with a session password it must be presented in `GCTI_Chat_SessionPassword`. */
-export function join(command: Command, request: JoinRequest): Participant {
+/** Adds a party; with a session password it must be presented in `GCTI_Chat_SessionPassword`, unless `scope` waives it. */
+export function join(command: Command, request: JoinRequest, scope?: JoinScope): Participant {
   assertAlive(command.state);
-  checkPassword(command.state, request);
+  checkJoin(command.state, request, scope);
   return addParty(command, request);
 }
 

@@ -1,4 +1,4 @@
-import { ChatError, checkNickname, isChatError } from '@ocs/chat-domain';
+import { ChatError, OUTBOUND_ENTRY, checkNickname, checkTenant, isChatError, type JoinScope } from '@ocs/chat-domain';
 import type { ChatEngineApi, PartyCredentials, SessionView } from '@ocs/chat-engine';
 import {
   AGENT_CLOSE_CODES,
@@ -27,6 +27,15 @@ export interface AgentLogger {
   warn(o: object, m: string): void;
 }
 
+/** Failed registrations of the connection's remote address (`AuthBackoff` for that address). */
+export interface RegisterGuard {
+  /** Milliseconds before the address may try again; 0: now. */
+  waitMs(): number;
+  failed(): void;
+}
+
+const NO_GUARD: RegisterGuard = { waitMs: () => 0, failed: () => undefined };
+
 /** What a connection needs of its socket. */
 export interface AgentSocket {
   send(event: ServerEvent): void;
@@ -45,6 +54,8 @@ interface JoinedSession {
  */
 export class AgentConnection {
   private identity: AgentIdentity | undefined;
+  /** The scope of the token the connection registered with. */
+  private scope: JoinScope = {};
   private readonly sessions = new Map<string, JoinedSession>();
   private queue: Promise<void> = Promise.resolve();
   private dropped = false;
@@ -56,6 +67,7 @@ export class AgentConnection {
     private readonly logger: AgentLogger,
     /** Longest nickname (`nickname-max-length`): checked at `register` already, not only when joining. */
     private readonly nicknameMaxLength: number,
+    private readonly guard: RegisterGuard = NO_GUARD,
   ) {}
 
   get registered(): boolean {
@@ -115,8 +127,14 @@ export class AgentConnection {
 
   private register(request: RegisterRequest): void {
     if (this.identity) throw new AgentApiError('ALREADY_REGISTERED', 'this connection is already registered');
+    const wait = this.guard.waitMs();
+    if (wait > 0) {
+      this.logger.warn({ waitMs: wait }, 'agent registration refused: too many failed registrations from this address');
+      throw new AgentApiError('TOO_MANY_AUTH_FAILURES', `too many failed registrations from this address; try again in ${Math.ceil(wait / 1000)} s`);
+    }
     const token = this.tokens.find(request.token);
     if (!token) {
+      this.guard.failed();
       this.logger.warn({ userType: request.userType }, 'agent registration refused: unknown token');
       throw new AgentApiError('AUTH_FAILED', 'unknown token');
     }
@@ -125,6 +143,7 @@ export class AgentConnection {
       throw new AgentApiError('AUTH_FAILED', `this token does not allow user type ${request.userType}`);
     }
     this.identity = { ...toIdentity(request), nickname: checkNickname({ nicknameMaxLength: this.nicknameMaxLength }, request.nickname) };
+    this.scope = token.scope ?? {};
     this.logger.info({ token: token.name, userType: request.userType }, 'agent registered');
     this.socket.send(registeredEvent(this.identity, request.requestId));
   }
@@ -134,8 +153,11 @@ export class AgentConnection {
       throw new ChatError('ALREADY_JOINED', `this connection has already joined session ${request.sessionId}`);
     }
     const joinRequest = toJoinRequest(identity, request);
+    if (request.sessionId === undefined) checkTenant(this.scope, OUTBOUND_ENTRY.tenantDbid);
     const { party } =
-      request.sessionId === undefined ? await this.engine.createSession({ creator: joinRequest }) : await this.engine.join(request.sessionId, joinRequest);
+      request.sessionId === undefined
+        ? await this.engine.createSession({ creator: joinRequest })
+        : await this.engine.join(request.sessionId, joinRequest, this.scope);
     const joined: JoinedSession = { party, detach: () => undefined };
     this.sessions.set(party.sessionId, joined);
     this.logger.info({ sessionId: party.sessionId, userId: party.userId, outbound: request.sessionId === undefined }, 'agent joined session');
@@ -173,6 +195,7 @@ export class AgentConnection {
     if (error instanceof AgentApiError || isChatError(error)) {
       this.socket.send(errorEvent(error.code, error.message, request.requestId));
       if (error.code === 'AUTH_FAILED') this.socket.close(AGENT_CLOSE_CODES.authFailed, 'authentication failed');
+      if (error.code === 'TOO_MANY_AUTH_FAILURES') this.socket.close(AGENT_CLOSE_CODES.tooManyAuthFailures, 'too many failed registrations');
       return;
     }
     this.logger.warn({ request: request.type, error: errorForLog(error) }, 'agent request failed');

@@ -4,6 +4,7 @@ import { LOGGER, type Logger } from '@ocs/observability';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
+import { AuthBackoff } from '../auth-backoff';
 import { AgentWsServer } from './agent-ws-server';
 
 /**
@@ -18,6 +19,7 @@ export class AgentSockets implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly adapterHost: HttpAdapterHost,
     @Inject(GATEWAY_OPTIONS) { agent, maxRequestBytes, engine }: GatewayOptions,
     @Inject(LOGGER) logger: Logger,
+    authBackoff: AuthBackoff,
   ) {
     this.server = new AgentWsServer(
       engine,
@@ -28,6 +30,7 @@ export class AgentSockets implements OnApplicationBootstrap, OnApplicationShutdo
         tokens: agent.tokens,
         heartbeatMs: agent.heartbeatMs,
         nicknameMaxLength: agent.nicknameMaxLength,
+        authBackoff,
       },
       { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) },
     );

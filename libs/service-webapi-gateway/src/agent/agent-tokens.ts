@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { JoinScope } from '@ocs/chat-domain';
 
 export type AgentUserType = 'AGENT' | 'SUPERVISOR';
 
@@ -8,6 +9,11 @@ export interface AgentToken {
   name: string;
   secret: string;
   userTypes: readonly AgentUserType[];
+  /**
+   * The sessions its parties reach: tenants (joins and outbound sessions), and the entry points whose sessions its
+   * supervisors monitor or coach without the session password. Absent fields do not limit.
+   */
+  scope?: JoinScope;
 }
 
 /**

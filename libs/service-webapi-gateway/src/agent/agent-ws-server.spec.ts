@@ -2,11 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { AGENT_CLOSE_CODES, type SessionInfoEvent, type WireEvent } from '@ocs/agent-protocol';
-import { DEFAULT_RULES, type ChatEvent } from '@ocs/chat-domain';
+import { DEFAULT_RULES, type ChatEvent, type SessionService } from '@ocs/chat-domain';
 import { ChatEngine, type Outcome, type Actor, type ChatEngineDeps, type PartyCredentials, type SessionView } from '@ocs/chat-engine';
+import { TOPICS, readSessionEvent } from '@ocs/contracts';
 import { CryptoIds, systemClock } from '@ocs/ports';
-import { AgentTestClient as TestClient, within } from '@ocs/testing';
+import { AgentTestClient as TestClient, until, within } from '@ocs/testing';
 import type { ClientOptions } from 'ws';
+import { AuthBackoff } from '../auth-backoff';
 import { AgentWsServer, type AgentWsOptions } from './agent-ws-server';
 
 const DESK = 'desk-secret-0123456789';
@@ -157,6 +159,32 @@ describe('AgentWsServer', () => {
         message: 'this token does not allow user type SUPERVISOR',
       });
       expect(await client.closeCode()).toBe(AGENT_CLOSE_CODES.authFailed);
+    });
+
+    it('makes an address that sent wrong tokens wait before it may register again, without checking its token', async () => {
+      let now = 0;
+      const guarded = await new Harness(newEngine(), {
+        authBackoff: new AuthBackoff({ limit: 3, intervalMs: 60_000, backoffMs: 30_000 }, () => now),
+      }).start();
+      try {
+        for (let i = 0; i < 3; i++) {
+          const guess = await guarded.connect();
+          expect(await guess.request({ type: 'register', token: `guess-${i}`, nickname: 'M', userType: 'AGENT' })).toMatchObject({ code: 'AUTH_FAILED' });
+          expect(await guess.closeCode()).toBe(AGENT_CLOSE_CODES.authFailed);
+        }
+        const right = await guarded.connect();
+        expect(await right.request({ type: 'register', token: DESK, nickname: 'Ann', userType: 'AGENT' })).toEqual({
+          type: 'error',
+          requestId: 'q1',
+          code: 'TOO_MANY_AUTH_FAILURES',
+          message: 'too many failed registrations from this address; try again in 30 s',
+        });
+        expect(await right.closeCode()).toBe(AGENT_CLOSE_CODES.tooManyAuthFailures);
+        now += 30_000;
+        await guarded.agent('Ann');
+      } finally {
+        await guarded.stop();
+      }
     });
 
     it('answers NOT_REGISTERED to a request before register and keeps the socket', async () => {
@@ -439,6 +467,97 @@ describe('AgentWsServer', () => {
       expect(await bob.request({ type: 'join', sessionId: created.sessionId })).toMatchObject({ type: 'error', code: 'SESSION_PASSWORD_REQUIRED' });
       await bob.expect('sessionInfo', { type: 'join', sessionId: created.sessionId, userData: { GCTI_Chat_SessionPassword: 'pw-123' } });
       await ann.pushed(created.sessionId, (e) => e.kind === 'newParty' && e.nickname === 'Bob', 'the second agent joining');
+    });
+  });
+
+  describe('session scope: routing grants agents a session, tokens bound supervisors and tenants', () => {
+    const SALES: SessionService = { name: 'sales', tenantDbid: 1, endpoint: 'sales' };
+    const SUPPORT: SessionService = { name: 'support', tenantDbid: 1, endpoint: 'default' };
+    const ACME: SessionService = { name: 'acme', tenantDbid: 2, endpoint: 'default' };
+    const SALES_SUP = 'sales-supervisor-0123456789';
+    const TENANT1 = 'tenant-1-desktop-0123456789';
+    const TENANT2 = 'tenant-2-desktop-0123456789';
+    let scoped: Harness;
+    /** The session passwords routing is handed (the interaction property `ChatServerSessionPassword`). */
+    const passwords = new Map<string, string>();
+
+    beforeEach(async () => {
+      const deps = { ...engineDeps(), rules: { ...DEFAULT_RULES, sessionPasswordEnforce: true } };
+      await deps.bus.subscribe(TOPICS.sessionEvents, 'routing', async (record) => {
+        const read = readSessionEvent(record.value, ['created']);
+        if ('value' in read && read.value.type === 'created' && read.value.password) passwords.set(read.value.sessionId, read.value.password);
+      });
+      scoped = await new Harness(new ChatEngine(deps), {
+        tokens: [
+          { name: 'desktop', secret: DESK, userTypes: ['AGENT', 'SUPERVISOR'] },
+          { name: 'sales-sup', secret: SALES_SUP, userTypes: ['SUPERVISOR'], scope: { tenants: [1], entryPoints: ['1:sales'] } },
+          { name: 'tenant-1', secret: TENANT1, userTypes: ['AGENT', 'SUPERVISOR'], scope: { tenants: [1] } },
+          { name: 'tenant-2', secret: TENANT2, userTypes: ['AGENT'], scope: { tenants: [2] } },
+        ],
+      }).start();
+    });
+
+    afterEach(async () => {
+      await scoped.stop();
+    });
+
+    async function chat(service: SessionService): Promise<{ sessionId: string; routedJoin: Record<string, unknown> }> {
+      const { party } = await scoped.engine.createSession({
+        creator: { userType: 'CLIENT', nickname: 'Carol', protocol: 'FLEX', clientVersion: 106 },
+        service,
+      });
+      await scoped.engine.message(party, { text: 'my card number is …' });
+      const password = await until(async () => passwords.get(party.sessionId), 'the session password handed to routing');
+      // What the router's take answers: a ready join carrying the session password.
+      return { sessionId: party.sessionId, routedJoin: { type: 'join', sessionId: party.sessionId, userData: { GCTI_Chat_SessionPassword: password } } };
+    }
+
+    it('an agent joining by session id alone is refused; the join routing handed it is admitted', async () => {
+      const { sessionId, routedJoin } = await chat(SUPPORT);
+      const mallory = await scoped.agent('Mallory');
+      expect(await mallory.request({ type: 'join', sessionId })).toMatchObject({ type: 'error', code: 'SESSION_PASSWORD_REQUIRED' });
+      expect(await mallory.request({ type: 'join', sessionId, visibility: 'INT' })).toMatchObject({ code: 'SESSION_PASSWORD_REQUIRED' });
+      expect(mallory.history.some((e) => e.type === 'sessionInfo')).toBe(false);
+
+      const ann = await scoped.agent('Ann');
+      const joined = await ann.expect('sessionInfo', routedJoin);
+      expect(joined.events.map((e) => e.text)).toContain('my card number is …');
+      expect(JSON.stringify(joined)).not.toContain('GCTI_Chat_SessionPassword');
+    });
+
+    it('a supervisor monitors or coaches a session of its queues without the password, but not in conference', async () => {
+      const { sessionId } = await chat(SALES);
+      const sue = await scoped.agent('Sue', 'SUPERVISOR', SALES_SUP);
+      expect(await sue.request({ type: 'join', sessionId })).toMatchObject({ code: 'SESSION_PASSWORD_REQUIRED' });
+      expect(await sue.expect('sessionInfo', { type: 'join', sessionId, visibility: 'VIP' })).toMatchObject({ monitored: true });
+      const sam = await scoped.agent('Sam', 'SUPERVISOR');
+      await sam.expect('sessionInfo', { type: 'join', sessionId, visibility: 'INT' });
+    });
+
+    it('a supervisor outside its queues or tenants is refused without the password', async () => {
+      const support = await chat(SUPPORT);
+      const acme = await chat(ACME);
+      const sue = await scoped.agent('Sue', 'SUPERVISOR', SALES_SUP);
+      expect(await sue.request({ type: 'join', sessionId: support.sessionId, visibility: 'VIP' })).toMatchObject({ code: 'SESSION_PASSWORD_REQUIRED' });
+      expect(await sue.request({ type: 'join', sessionId: acme.sessionId, visibility: 'VIP' })).toMatchObject({
+        code: 'FORBIDDEN',
+        message: "the session belongs to a tenant outside this token's tenants",
+      });
+      // With the password (a transfer or invitation through routing) the other queue is open, the other tenant is not.
+      await sue.expect('sessionInfo', { ...support.routedJoin, visibility: 'VIP' });
+      expect(await sue.request({ ...acme.routedJoin, visibility: 'VIP' })).toMatchObject({ code: 'FORBIDDEN' });
+    });
+
+    it('a token of tenant 1 reaches no tenant-2 session, even with its password, and creates no outbound session elsewhere', async () => {
+      const acme = await chat(ACME);
+      const ann = await scoped.agent('Ann', 'AGENT', TENANT1);
+      expect(await ann.request(acme.routedJoin)).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+      const sue = await scoped.agent('Sue', 'SUPERVISOR', TENANT1);
+      expect(await sue.request({ type: 'join', sessionId: acme.sessionId, visibility: 'VIP' })).toMatchObject({ code: 'FORBIDDEN' });
+      // Outbound sessions belong to tenant 1: allowed to this token.
+      await ann.expect('sessionInfo', { type: 'join', text: 'Calling about your order' });
+      const bea = await scoped.agent('Bea', 'AGENT', TENANT2);
+      expect(await bea.request({ type: 'join', text: 'Calling about your order' })).toMatchObject({ code: 'FORBIDDEN' });
     });
   });
 

@@ -4,7 +4,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { DEFAULT_RULES } from '@ocs/chat-domain';
 import type { ChatEngineApi } from '@ocs/chat-engine';
 import { AGENT_CLOSE_CODES, errorEvent, type ServerEvent } from '@ocs/agent-protocol';
-import { AgentConnection, errorForLog, type AgentLogger } from './agent-connection';
+import type { AuthBackoff } from '../auth-backoff';
+import { AgentConnection, errorForLog, type AgentLogger, type RegisterGuard } from './agent-connection';
 import { AgentTokens, type AgentToken } from './agent-tokens';
 
 export interface AgentWsOptions {
@@ -19,6 +20,8 @@ export interface AgentWsOptions {
   tokens: readonly AgentToken[];
   /** Ping interval; a connection that has not answered the previous ping is dropped. 0 disables. */
   heartbeatMs: number;
+  /** Failed registrations per remote address (shared with the customer API); none: no backoff. */
+  authBackoff?: AuthBackoff;
 }
 
 const CLOSE_GOING_AWAY = 1001;
@@ -93,9 +96,18 @@ export class AgentWsServer {
     const send = (event: ServerEvent): void => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(event));
     };
-    const socket = { send, close: (code: number, reason: string) => ws.close(code, reason) };
-    const connection = new AgentConnection(this.engine, this.tokens, socket, logger, this.options.nicknameMaxLength ?? DEFAULT_RULES.nicknameMaxLength);
-    logger.info({ remoteAddress: req.socket.remoteAddress }, 'agent connection opened');
+    const address = req.socket.remoteAddress ?? '';
+    const backoff = this.options.authBackoff;
+    const guard: RegisterGuard | undefined = backoff && { waitMs: () => backoff.waitMs(address), failed: () => backoff.failed(address) };
+    const connection = new AgentConnection(
+      this.engine,
+      this.tokens,
+      { send, close: (code, reason) => ws.close(code, reason) },
+      logger,
+      this.options.nicknameMaxLength ?? DEFAULT_RULES.nicknameMaxLength,
+      guard,
+    );
+    logger.info({ remoteAddress: address }, 'agent connection opened');
 
     const registerTimer = setTimeout(() => {
       if (!connection.registered) ws.close(AGENT_CLOSE_CODES.registerTimeout, 'register timeout');

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CustomerChat, toGmsFailure, type GmsResponse } from '@ocs/gms-chat-v2';
+import { isChatError } from '@ocs/chat-domain';
+import { CustomerChat, GmsApiError, toGmsFailure, type GmsResponse } from '@ocs/gms-chat-v2';
 import { LOGGER, type Logger } from '@ocs/observability';
 import type { Response } from 'express';
+import { AuthBackoff } from '../auth-backoff';
 
 /** Turns the outcome of a customer request into the reply the transports send: success or refusal, same JSON shape. */
 @Injectable()
@@ -9,20 +11,34 @@ export class CustomerReplies {
   constructor(
     private readonly chat: CustomerChat,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly backoff: AuthBackoff,
   ) {}
 
-  async send(res: Response, work: () => Promise<GmsResponse>): Promise<void> {
-    const { httpStatus, body } = await this.attempt(work);
+  /** `credentials`: the request presents a chat's credentials (see `attempt`). */
+  async send(res: Response, work: () => Promise<GmsResponse>, credentials = false): Promise<void> {
+    const { httpStatus, body } = await this.attempt(work, credentials ? (res.req.socket.remoteAddress ?? '') : undefined);
     // Written directly: Express's `json()` would also hash the body for an ETag and check freshness, for replies
     // no client caches.
     const json = JSON.stringify(body);
     res.writeHead(httpStatus, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) }).end(json);
   }
 
-  async attempt(work: () => Promise<GmsResponse>): Promise<{ httpStatus: number; body: GmsResponse }> {
+  /**
+   * `address`: the remote address of a request that presents a chat's credentials. While the address backs off after
+   * repeated wrong credentials (`AuthBackoff`) the request is refused with 429 before anything is checked; a refusal
+   * of its credentials counts as a failure of the address.
+   */
+  async attempt(work: () => Promise<GmsResponse>, address?: string): Promise<{ httpStatus: number; body: GmsResponse }> {
+    const wait = address === undefined ? 0 : this.backoff.waitMs(address);
+    if (wait > 0) {
+      const message = `too many requests with wrong chat credentials from this address; try again in ${Math.ceil(wait / 1000)} s`;
+      return toGmsFailure(new GmsApiError(429, 429, message), this.chat.alias);
+    }
     try {
       return { httpStatus: 200, body: await work() };
     } catch (error) {
+      // Unknown chat and wrong credentials are refused alike (SESSION_NOT_FOUND): both are guesses.
+      if (address !== undefined && isChatError(error) && error.code === 'SESSION_NOT_FOUND') this.backoff.failed(address);
       const failure = toGmsFailure(error, this.chat.alias);
       if (failure.internal) this.logger.error({ err: error }, 'customer request failed');
       return failure;

@@ -10,7 +10,7 @@ import type { ServiceAssembly } from '../run-service';
  */
 export const espGateway: ServiceAssembly = {
   name: ESP_GATEWAY_SERVICE,
-  port: (server) => server.espPort,
+  surface: 'esp',
   module: (config, logger) => {
     if (config.cluster.mode === 'embedded') return EspGatewayModule.forRoot({ engine: createEngine(config, { logger }) });
     const remote = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'remote engine failed'));

@@ -2,12 +2,14 @@ import { followNodeCommands } from '@ocs/chat-engine';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
 import { clusterAdapters } from '../cluster-adapters';
-import type { ServiceAssembly } from '../run-service';
+import type { ChatServerConfig } from '@ocs/config';
+import { listenAddress, type ServiceAssembly } from '../run-service';
 import { memoryAdapters, wireSessionEngine } from '../session-engine-parts';
 
-/** Where this node tells gateways to reach its engine: `[server] host` (an IPv6 address in brackets) and `engine-port`. */
-export function engineRpcUrl(server: { host: string; enginePort: number }): string {
-  return `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.enginePort}/engine/rpc`;
+/** Where this node tells gateways to reach its engine: `[server] engine-host` (else `host`; an IPv6 address in brackets) and `engine-port`. */
+export function engineRpcUrl(server: ChatServerConfig['server']): string {
+  const { host, port } = listenAddress(server, 'engine');
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/engine/rpc`;
 }
 
 /**
@@ -16,7 +18,7 @@ export function engineRpcUrl(server: { host: string; enginePort: number }): stri
  */
 export const sessionEngine: ServiceAssembly = {
   name: SESSION_ENGINE_SERVICE,
-  port: (server) => server.enginePort,
+  surface: 'engine',
   module: async (config, logger) => {
     if (config.cluster.mode === 'embedded') {
       const { engine, bridge } = wireSessionEngine(config, logger, memoryAdapters());

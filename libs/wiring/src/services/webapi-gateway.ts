@@ -1,7 +1,7 @@
 import { CassandraUcs, connectCassandra } from '@ocs/adapters-cassandra';
 import { MemoryUcs } from '@ocs/adapters-memory';
-import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
-import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule, type GatewayOptions } from '@ocs/service-webapi-gateway';
+import { ConfigError, maxRequestBytes, type ChatServerConfig } from '@ocs/config';
+import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule, type AgentToken, type GatewayOptions } from '@ocs/service-webapi-gateway';
 import { cassandraOptionsFromConfig } from '../config-to-options';
 import { createEngine } from '../engine';
 import { remoteEngineFromConfig } from '../remote-engine';
@@ -17,6 +17,7 @@ export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<Gatew
     alias: server.alias,
     services: config.services,
     corsOrigins: server.corsOrigins,
+    authBackoff: { limit: server.authFailureLimit, intervalMs: server.authFailureInterval * 1000, backoffMs: server.authFailureBackoff * 1000 },
     maxRequestBytes: maxRequestBytes(config),
     maxRequestFields: config.settings.requestMaxFields,
     replyLimits: { maxEvents: config.settings.refreshMaxEvents, maxTextBytes: config.settings.refreshMaxTextSize },
@@ -30,7 +31,7 @@ export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<Gatew
     },
     uploadMaxFileBytes: config.clientFileTransfer.uploadMaxFileSize,
     agent: {
-      tokens: config.agentApi.tokens,
+      tokens: agentTokens(config),
       wsPath: server.agentWsPath,
       heartbeatMs: server.agentWsHeartbeat * 1000,
       registerTimeoutMs: config.settings.userRegisterTimeout * 1000,
@@ -41,12 +42,31 @@ export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<Gatew
 }
 
 /**
+ * `[agent-api] tokens` with their scope: a token's queues become the entry points (`<tenant dbid>:<endpoint>`) of
+ * its tenants whose `[endpoints:<tenant>]` queue is one of them. A queue no endpoint uses is a typo: refused.
+ */
+export function agentTokens(config: ChatServerConfig): AgentToken[] {
+  const endpoints = Object.entries(config.endpoints).flatMap(([tenant, map]) =>
+    Object.entries(map).map(([endpoint, queue]) => ({ tenantDbid: Number(tenant), entryPoint: `${tenant}:${endpoint}`, queue })),
+  );
+  return config.agentApi.tokens.map(({ tenants, queues, ...token }, i) => {
+    const unknown = queues?.find((queue) => !endpoints.some((e) => e.queue === queue));
+    if (unknown !== undefined) {
+      throw new ConfigError([`invalid option [agent-api] tokens[${i}].queues: no [endpoints:<tenant>] entry has the queue ${JSON.stringify(unknown)}`]);
+    }
+    const reached = endpoints.filter((e) => (!tenants || tenants.includes(e.tenantDbid)) && queues?.includes(e.queue));
+    const scope = { ...(tenants ? { tenants } : {}), ...(queues ? { entryPoints: reached.map((e) => e.entryPoint) } : {}) };
+    return { ...token, ...(tenants || queues ? { scope } : {}) };
+  });
+}
+
+/**
  * A webapi-gateway process. Embedded: its own engine and UCS in memory. Cluster: the session engines through Redis,
  * the documents of file transfer in the UCS every gateway shares (Cassandra).
  */
 export const webapiGateway: ServiceAssembly = {
   name: WEBAPI_GATEWAY_SERVICE,
-  port: (server) => server.webapiPort,
+  surface: 'webapi',
   module: async (config, logger) => {
     if (config.cluster.mode === 'embedded') {
       return WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine: createEngine(config, { logger }), ucs: new MemoryUcs() }));

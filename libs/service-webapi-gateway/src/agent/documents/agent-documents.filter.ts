@@ -5,6 +5,7 @@ import { ApiErrorsFilter, LOGGER, type ApiErrorReply, type Logger } from '@ocs/o
 const CODES: Readonly<Record<number, AgentErrorCode>> = {
   [HttpStatus.UNAUTHORIZED]: 'AUTH_FAILED',
   [HttpStatus.NOT_FOUND]: 'FILE_NOT_FOUND',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'TOO_MANY_AUTH_FAILURES',
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 
 /**
@@ -43,6 +43,8 @@ export interface BayeuxServerOptions {
   jsonp?: boolean;
   /** Clock of the per-address limits (ms); default `Date.now`. */
   now?: () => number;
+  /** Sees each HTTP request before faye serves it (the CORS policy holds faye's CORS headers to its own). */
+  beforeRequest?: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
 /** The limits when not given (the configuration's defaults). */
@@ -76,8 +78,11 @@ export function limitsOf(options: BayeuxServerOptions): BayeuxLimits {
   };
 }
 
-/** Called for each client publish to `/service/chatV2/<serviceName>`, after the client got its publish reply. */
-export type BayeuxPublishHandler = (clientId: string, serviceName: string, data: unknown) => void | Promise<void>;
+/**
+ * Called for each client publish to `/service/chatV2/<serviceName>`, after the client got its publish reply;
+ * `remoteAddress`: of the HTTP request or WebSocket that carried it.
+ */
+export type BayeuxPublishHandler = (clientId: string, serviceName: string, data: unknown, remoteAddress: string) => void | Promise<void>;
 
 /** `disconnect`: the client sent /meta/disconnect; `timeout`: it stopped connecting (2 × timeout). */
 export type ClientGoneReason = 'disconnect' | 'timeout';

@@ -15,6 +15,7 @@ import {
 import { LOGGER, type Logger } from '@ocs/observability';
 import type { Server } from 'node:http';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../../gateway-options';
+import { CorsPolicy } from '../cors-policy';
 import { CustomerReplies } from '../customer-replies';
 import type { BayeuxServer } from './bayeux-server';
 import { createBayeuxServer } from './faye-bayeux-server';
@@ -42,6 +43,7 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
     @Inject(LOGGER) logger: Logger,
   ) {
     const { cometd, services } = options;
+    const cors = new CorsPolicy(options.corsOrigins);
     this.bayeux = createBayeuxServer({
       mount: cometd.path,
       timeoutSeconds: cometd.timeoutSeconds,
@@ -52,6 +54,7 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
       jsonp: cometd.jsonp,
       isServiceAllowed: (name) => Object.hasOwn(services, name),
       logger: { warn: (obj, msg) => logger.warn(obj, msg) },
+      beforeRequest: (request, response) => cors.restrict(request, response),
     });
   }
 
@@ -61,7 +64,7 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     this.bayeux.attach(this.adapterHost.httpAdapter.getHttpServer() as Server);
-    this.bayeux.onPublish((clientId, serviceName, data) => this.handle(clientId, serviceName, data));
+    this.bayeux.onPublish((clientId, serviceName, data, address) => this.handle(clientId, serviceName, data, address));
     this.bayeux.onClientGone((clientId) => this.release(clientId));
   }
 
@@ -70,16 +73,20 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
     await this.bayeux.close();
   }
 
-  private async handle(clientId: string, serviceName: string, data: unknown): Promise<void> {
+  private async handle(clientId: string, serviceName: string, data: unknown, address: string): Promise<void> {
     const fields: Fields = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Fields) : {};
     let afterReply: (() => Promise<unknown>) | undefined;
-    const outcome = await this.replies.attempt(async () => {
-      if (optionalString(fields, 'operation') !== 'requestChat') return this.operate(clientId, serviceName, fields);
-      const { party, response } = await this.chat.requestChat(serviceName, fields);
-      const actor = { sessionId: party.sessionId, userId: party.userId, secureKey: party.secureKey };
-      afterReply = () => this.listen(clientId, serviceName, actor, response.nextPosition ?? 1);
-      return response;
-    });
+    const requestChat = optionalString(fields, 'operation') === 'requestChat';
+    const outcome = await this.replies.attempt(
+      async () => {
+        if (!requestChat) return this.operate(clientId, serviceName, fields);
+        const { party, response } = await this.chat.requestChat(serviceName, fields);
+        const actor = { sessionId: party.sessionId, userId: party.userId, secureKey: party.secureKey };
+        afterReply = () => this.listen(clientId, serviceName, actor, response.nextPosition ?? 1);
+        return response;
+      },
+      requestChat ? undefined : address,
+    );
     await this.bayeux.deliver(clientId, serviceName, outcome.body);
     // Attached after the reply went out, so anything that happened since is pushed after it.
     await afterReply?.();

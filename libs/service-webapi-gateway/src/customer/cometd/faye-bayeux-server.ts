@@ -42,6 +42,7 @@ export class FayeBayeuxServer implements BayeuxServer {
   private readonly handshakes: HandshakeGuard;
   private readonly logger: BayeuxLogger | undefined;
   private readonly serviceAllowed: (serviceName: string) => boolean;
+  private readonly beforeRequest: BayeuxServerOptions['beforeRequest'];
   private publishHandler: BayeuxPublishHandler | undefined;
   private readonly goneHandlers = new Set<ClientGoneHandler>();
   /** Live Bayeux sessions (faye `handshake` .. `disconnect` events). */
@@ -84,6 +85,7 @@ export class FayeBayeuxServer implements BayeuxServer {
     this.mount = mount;
     this.logger = options.logger;
     this.serviceAllowed = options.isServiceAllowed ?? (() => true);
+    this.beforeRequest = options.beforeRequest;
     this.adapter = new NodeAdapter({
       mount,
       timeout: options.timeoutSeconds ?? 30,
@@ -107,7 +109,10 @@ export class FayeBayeuxServer implements BayeuxServer {
     this.detachers.push(
       takeTraffic(httpServer, {
         owns: (request) => isBelowMount(this.mount, request),
-        request: (request, response) => this.transport.request(request, response),
+        request: (request, response) => {
+          this.beforeRequest?.(request, response);
+          this.transport.request(request, response);
+        },
         upgrade: (request, socket, head) => this.upgrade(request, socket, head),
       }),
     );
@@ -199,10 +204,10 @@ export class FayeBayeuxServer implements BayeuxServer {
         return callback(message);
     }
     if (channel.startsWith('/meta/')) return callback(message); // handshake, connect; faye rejects the rest
-    this.incomingPublish(message, channel, callback);
+    this.incomingPublish(message, channel, callback, request.socket.remoteAddress ?? '');
   }
 
-  private incomingPublish(message: BayeuxMessage, channel: string, callback: ExtensionCallback): void {
+  private incomingPublish(message: BayeuxMessage, channel: string, callback: ExtensionCallback, remoteAddress: string): void {
     const serviceName = this.serviceOf(channel);
     if (serviceName === null) return reject(message, forbidden(channel), callback);
     if (message.data === undefined) return callback(message); // faye replies 402 (missing data)
@@ -218,7 +223,7 @@ export class FayeBayeuxServer implements BayeuxServer {
     // and only then the handler runs, so that its deliveries land on a subscribed channel.
     callback(message);
     void this.enqueue(clientId, () => this.ensureSubscribed(clientId, serviceName))
-      .then(() => handler(clientId, serviceName, data))
+      .then(() => handler(clientId, serviceName, data, remoteAddress))
       .catch((error: unknown) => {
         this.logger?.warn({ err: error, clientId, serviceName }, 'cometd publish handler failed');
       });

@@ -30,12 +30,16 @@ export class CustomerRestController {
     @Body() body: Fields | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    await this.replies.send(res, async () => {
-      if (!isChatOperation(operation)) throw new GmsApiError(404, 404, `unknown chat operation "${operation.slice(0, 40)}"`);
-      const fields = body ?? {};
-      this.chat.requireService(serviceName);
-      const actor = customerActor(chatId, fields, ['userId', 'secureKey', 'alias']);
-      return this.chat.operate(operation, actor, fields);
-    });
+    await this.replies.send(
+      res,
+      async () => {
+        if (!isChatOperation(operation)) throw new GmsApiError(404, 404, `unknown chat operation "${operation.slice(0, 40)}"`);
+        const fields = body ?? {};
+        this.chat.requireService(serviceName);
+        const actor = customerActor(chatId, fields, ['userId', 'secureKey', 'alias']);
+        return this.chat.operate(operation, actor, fields);
+      },
+      true,
+    );
   }
 }

@@ -1,0 +1,68 @@
+import cors from 'cors';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+
+type Middleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+
+const ALLOW_ORIGIN = 'access-control-allow-origin';
+const ALLOW_CREDENTIALS = 'access-control-allow-credentials';
+const MAX_AGE_SECONDS = 600;
+
+/**
+ * `[server] cors-origins`: which web pages may call the customer API from the browser. `*`: any page, without
+ * credentials (`Access-Control-Allow-Origin: *`; the GMS API carries its credentials in the body, not in cookies).
+ * A list: only those origins, each answered with itself and credentials; any other origin gets no CORS header, so
+ * the browser keeps its page from reading the reply.
+ */
+export class CorsPolicy {
+  private readonly any: boolean;
+  private readonly origins: ReadonlySet<string>;
+
+  constructor(origins: readonly string[]) {
+    this.any = origins.includes('*');
+    this.origins = new Set(origins);
+  }
+
+  /** Whether a request with this `Origin` gets CORS headers. */
+  allows(origin: string | undefined): boolean {
+    return origin !== undefined && (this.any || this.origins.has(origin));
+  }
+
+  /** The HTTP middleware: answers preflights and adds the CORS headers to the replies of allowed origins. */
+  middleware(): Middleware {
+    if (this.any) return cors({ origin: '*', maxAge: MAX_AGE_SECONDS });
+    const listed = cors({ origin: true, credentials: true, maxAge: MAX_AGE_SECONDS });
+    return (request, response, next) => {
+      // The reply depends on the origin: a cache must not hand one origin's reply to another.
+      response.setHeader('Vary', 'Origin');
+      if (this.allows(request.headers.origin)) listed(request, response, next);
+      else next();
+    };
+  }
+
+  /**
+   * Holds the CORS headers another handler writes (faye's CometD adapter reflects every origin with credentials) to
+   * this policy: the response's `writeHead` rewrites them.
+   */
+  restrict(request: IncomingMessage, response: ServerResponse): void {
+    const allowed = this.allows(request.headers.origin);
+    const any = this.any;
+    const writeHead = response.writeHead;
+    response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+      const last = args.at(-1);
+      if (typeof last === 'object' && last !== null && !Array.isArray(last)) args[args.length - 1] = held(last as OutgoingHttpHeaders, allowed, any);
+      if (!any) this.setHeader('Vary', 'Origin');
+      return Reflect.apply(writeHead, this, args) as ServerResponse;
+    } as ServerResponse['writeHead'];
+  }
+}
+
+/** `headers` with its CORS headers as the policy wants them: none for an origin not allowed, no credentials with `*`. */
+function held(headers: OutgoingHttpHeaders, allowed: boolean, any: boolean): OutgoingHttpHeaders {
+  const kept: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith('access-control-')) kept[name] = value;
+    else if (allowed && !(any && lower === ALLOW_CREDENTIALS)) kept[name] = any && lower === ALLOW_ORIGIN ? '*' : value;
+  }
+  return kept;
+}

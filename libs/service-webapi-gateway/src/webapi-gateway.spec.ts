@@ -1,0 +1,162 @@
+import { MemoryEventBus, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
+import { DEFAULT_RULES } from '@ocs/chat-domain';
+import { ChatEngine } from '@ocs/chat-engine';
+import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
+import { CryptoIds, systemClock } from '@ocs/ports';
+import { GmsCometdClient, GmsRestClient } from '@ocs/testing';
+import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from './webapi-gateway.module';
+
+const SHOP = 'https://shop.example';
+const LIMIT = 3;
+
+/** The gateway module on a real engine behind a loopback HTTP server. */
+async function gateway(corsOrigins: string[]): Promise<BootstrappedApp> {
+  const engine = new ChatEngine({
+    clock: systemClock,
+    ids: new CryptoIds(),
+    rules: DEFAULT_RULES,
+    store: new MemoryTranscriptStore(),
+    bus: new MemoryEventBus(),
+  });
+  return bootstrapApp(
+    WebapiGatewayModule.forRoot({
+      alias: '1',
+      services: { 'customer-support': { tenantDbid: 1, endpoint: 'default' } },
+      corsOrigins,
+      authBackoff: { limit: LIMIT, intervalMs: 60_000, backoffMs: 60_000 },
+      maxRequestBytes: 128 * 1024,
+      maxRequestFields: 200,
+      replyLimits: { maxEvents: 1000, maxTextBytes: 1_048_576 },
+      cometd: { path: '/genesys/cometd', timeoutSeconds: 5, maxBatch: 50, handshakeLimit: 100, handshakeIntervalSeconds: 10, jsonp: false },
+      uploadMaxFileBytes: 1024,
+      agent: { tokens: [], wsPath: '/agent/ws', heartbeatMs: 0, registerTimeoutMs: 10_000, nicknameMaxLength: DEFAULT_RULES.nicknameMaxLength },
+      engine,
+      ucs: new MemoryUcs(),
+    }),
+    { service: WEBAPI_GATEWAY_SERVICE, host: '127.0.0.1', port: 0, logger: createLogger({ service: 'test', level: 'silent' }) },
+  );
+}
+
+/** The CORS headers of a reply, by lower-case name. */
+function corsHeaders(response: Response): Record<string, string> {
+  return Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-')));
+}
+
+function preflight(url: string, origin: string): Promise<Response> {
+  return fetch(url, {
+    method: 'OPTIONS',
+    headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+  });
+}
+
+function simplePost(url: string, origin: string, body: string, type = 'application/x-www-form-urlencoded'): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { Origin: origin, 'content-type': type }, body });
+}
+
+const bayeuxHandshake = JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] }]);
+
+describe('webapi-gateway CORS', () => {
+  describe('cors-origins = *', () => {
+    let app: BootstrappedApp;
+    beforeAll(async () => {
+      app = await gateway(['*']);
+    });
+    afterAll(async () => {
+      await app.app.close();
+    });
+
+    it('answers any origin with * and no credentials, on REST and CometD, preflight and request', async () => {
+      const rest = `${app.url}/genesys/2/chat/customer-support`;
+      for (const response of [await preflight(rest, 'https://evil.example'), await simplePost(rest, 'https://evil.example', 'nickname=Ann')]) {
+        expect(corsHeaders(response)['access-control-allow-origin']).toBe('*');
+        expect(corsHeaders(response)['access-control-allow-credentials']).toBeUndefined();
+      }
+      const cometd = `${app.url}/genesys/cometd`;
+      for (const response of [
+        await preflight(cometd, 'https://evil.example'),
+        await simplePost(cometd, 'https://evil.example', bayeuxHandshake, 'application/json'),
+      ]) {
+        expect(response.status).toBe(200);
+        expect(corsHeaders(response)['access-control-allow-origin']).toBe('*');
+        expect(corsHeaders(response)['access-control-allow-credentials']).toBeUndefined();
+      }
+    });
+  });
+
+  describe('cors-origins = a list', () => {
+    let app: BootstrappedApp;
+    beforeAll(async () => {
+      app = await gateway([SHOP, 'https://m.shop.example']);
+    });
+    afterAll(async () => {
+      await app.app.close();
+    });
+
+    it('answers a listed origin with itself and credentials, on REST and CometD', async () => {
+      const rest = `${app.url}/genesys/2/chat/customer-support`;
+      const cometd = `${app.url}/genesys/cometd`;
+      const replies = [
+        await preflight(rest, SHOP),
+        await simplePost(rest, SHOP, 'nickname=Ann'),
+        await preflight(cometd, SHOP),
+        await simplePost(cometd, SHOP, bayeuxHandshake, 'application/json'),
+      ];
+      for (const response of replies) {
+        expect(corsHeaders(response)).toMatchObject({ 'access-control-allow-origin': SHOP, 'access-control-allow-credentials': 'true' });
+        expect(response.headers.get('vary')).toContain('Origin');
+      }
+    });
+
+    it('gives any other origin no CORS header at all, on REST and CometD', async () => {
+      const rest = `${app.url}/genesys/2/chat/customer-support`;
+      const cometd = `${app.url}/genesys/cometd`;
+      const replies = [
+        await preflight(rest, 'https://evil.example'),
+        await simplePost(rest, 'https://evil.example', 'nickname=Ann'),
+        await preflight(cometd, 'https://evil.example'),
+        await simplePost(cometd, 'https://evil.example', bayeuxHandshake, 'application/json'),
+      ];
+      for (const response of replies) expect(corsHeaders(response)).toEqual({});
+      // The request itself is served (CORS is the browser's to enforce): a chat was created.
+      expect(replies[1].status).toBe(200);
+    });
+  });
+});
+
+describe('webapi-gateway backoff after wrong chat credentials', () => {
+  let app: BootstrappedApp;
+  beforeAll(async () => {
+    app = await gateway(['*']);
+  });
+  afterAll(async () => {
+    await app.app.close();
+  });
+
+  it(`refuses an address with 429 once it sent ${LIMIT} wrong credentials, REST and CometD alike, without checking them`, async () => {
+    const ann = new GmsRestClient(app.url);
+    await ann.requestChat({ nickname: 'Ann' });
+    const guess = new GmsRestClient(app.url);
+    Object.assign(guess, { chatId: ann.chatId, userId: ann.userId, alias: ann.alias });
+    for (let i = 0; i < LIMIT; i++) {
+      guess.secureKey = `guess-${i}`;
+      expect((await guess.op('refresh')).body.errors).toEqual([{ code: 404, message: 'chat session not found, or the credentials do not match it' }]);
+    }
+    const refused = await ann.op('refresh');
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      statusCode: 2,
+      errors: [{ code: 429, message: 'too many requests with wrong chat credentials from this address; try again in 60 s' }],
+    });
+
+    const cometd = await GmsCometdClient.connect(`${app.url}/genesys/cometd`, 'long-polling');
+    try {
+      cometd.secureKey = ann.secureKey;
+      await cometd.publish({ operation: 'refresh', transcriptPosition: 1 });
+      expect(await cometd.inbox.next((r) => (r.errors?.length ?? 0) > 0, 'the refusal')).toMatchObject({ errors: [{ code: 429 }] });
+      // Starting a chat presents no credentials: still served.
+      expect((await new GmsRestClient(app.url).requestChat({ nickname: 'Bea' })).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => cometd.cometd.disconnect(resolve));
+    }
+  });
+});
