@@ -144,7 +144,7 @@ describe('webapi-gateway backoff after wrong chat credentials', () => {
     const refused = await ann.op('refresh');
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({
-      statusCode: 2,
+      statusCode: 1,
       errors: [{ code: 429, message: 'too many requests with wrong chat credentials from this address; try again in 60 s' }],
     });
 
