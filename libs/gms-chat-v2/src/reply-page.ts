@@ -18,14 +18,34 @@ export interface ReplyLimits {
  * order, with no gap and no repeat. A view within the limits is answered as it is.
  */
 export function firstPage(view: SessionView, limits: ReplyLimits): SessionView {
-  const { events } = view;
-  let count = 0;
+  const end = pageEnd(view.events, 0, limits);
+  return end === view.events.length ? view : { ...view, events: view.events.slice(0, end), nextPosition: view.events[end].event.position };
+}
+
+/**
+ * `view` cut into pages within `limits`, in order (one page for a view within them): for a client that is sent
+ * every page, as a CometD client is, rather than asking again for the rest.
+ */
+export function pagesOf(view: SessionView, limits: ReplyLimits): SessionView[] {
+  const pages: SessionView[] = [];
+  let start = 0;
+  do {
+    const end = pageEnd(view.events, start, limits);
+    const nextPosition = end === view.events.length ? view.nextPosition : view.events[end].event.position;
+    pages.push({ ...view, events: view.events.slice(start, end), nextPosition });
+    start = end;
+  } while (start < view.events.length);
+  return pages;
+}
+
+/** Where the page starting at `start` ends (exclusive): within both limits, and at least one event long. */
+function pageEnd(events: SessionView['events'], start: number, limits: ReplyLimits): number {
+  let end = start;
   let bytes = 0;
-  for (; count < events.length && count < limits.maxEvents; count += 1) {
-    const text = events[count].event.text;
+  for (; end < events.length && end - start < limits.maxEvents; end += 1) {
+    const text = events[end].event.text;
     if (text !== undefined) bytes += Buffer.byteLength(text);
-    if (bytes > limits.maxTextBytes && count > 0) break;
+    if (bytes > limits.maxTextBytes && end > start) break;
   }
-  if (count === events.length) return view;
-  return { ...view, events: events.slice(0, count), nextPosition: events[count].event.position };
+  return end;
 }

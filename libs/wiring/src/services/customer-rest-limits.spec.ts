@@ -1,6 +1,6 @@
 import { loadConfig, maxRequestBytes } from '@ocs/config';
 import { createLogger } from '@ocs/observability';
-import { GmsRestClient, type ChatV2Reply } from '@ocs/testing';
+import { GmsCometdClient, GmsRestClient, type ChatV2Reply } from '@ocs/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -173,19 +173,39 @@ describe('identity and URL fields', () => {
   });
 });
 
+/** A transcript over both page limits: short messages fill a page by count, long ones (300 bytes and more) by text size. */
+const LONG_TRANSCRIPT = [
+  ...Array.from({ length: 15 }, (_, i) => `short ${i}`),
+  ...Array.from({ length: 35 }, (_, i) => `${String(i).padStart(3, '0')} ${'é'.repeat(150)}`),
+];
+
+async function customerWithLongTranscript(): Promise<GmsRestClient> {
+  const ann = await customer();
+  for (const message of LONG_TRANSCRIPT) {
+    const sent = await GmsRestClient.post(`${chat}/${ann.chatId}/send`, { userId: ann.userId, secureKey: ann.secureKey, alias: ann.alias, message });
+    expect(sent.status).toBe(200);
+  }
+  return ann;
+}
+
+/** Checks one page against the limits and its `nextPosition`; returns its entries. */
+function checkedPage({ messages, nextPosition }: ChatV2Reply): ChatV2Reply['messages'] {
+  expect(messages.length).toBeLessThanOrEqual(MAX_EVENTS);
+  expect(messages.reduce((sum, m) => sum + Buffer.byteLength(m.text ?? ''), 0)).toBeLessThanOrEqual(MAX_TEXT);
+  if (messages.length > 0) expect(nextPosition).toBe(messages[messages.length - 1].index + 1);
+  return messages;
+}
+
+/** The pages, put together, are the whole transcript: every index once, in order, every message text. */
+function expectWholeTranscript(seen: ChatV2Reply['messages']): void {
+  expect(seen.map((m) => m.index)).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
+  expect(seen.filter((m) => m.type === 'Message').map((m) => m.text)).toEqual(LONG_TRANSCRIPT);
+  expect(seen.length).toBeGreaterThan(MAX_EVENTS);
+}
+
 describe('a long transcript', () => {
   it('comes in pages of at most refresh-max-events entries and refresh-max-text-size bytes, complete and in order', async () => {
-    const ann = await customer();
-    // Short ones fill a page by count, long ones (300 bytes and more) by text size.
-    const texts = [
-      ...Array.from({ length: 15 }, (_, i) => `short ${i}`),
-      ...Array.from({ length: 35 }, (_, i) => `${String(i).padStart(3, '0')} ${'é'.repeat(150)}`),
-    ];
-    for (const message of texts)
-      expect((await GmsRestClient.post(`${chat}/${ann.chatId}/send`, { userId: ann.userId, secureKey: ann.secureKey, alias: ann.alias, message })).status).toBe(
-        200,
-      );
-
+    const ann = await customerWithLongTranscript();
     const seen: ChatV2Reply['messages'] = [];
     let position = 0;
     for (let page = 0; page < 50; page++) {
@@ -196,17 +216,27 @@ describe('a long transcript', () => {
         transcriptPosition: String(position),
       });
       expect(reply.status).toBe(200);
-      const { messages, nextPosition } = reply.body;
+      const messages = checkedPage(reply.body);
       if (messages.length === 0) break;
-      expect(messages.length).toBeLessThanOrEqual(MAX_EVENTS);
-      const textBytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.text ?? ''), 0);
-      expect(textBytes).toBeLessThanOrEqual(MAX_TEXT);
-      expect(nextPosition).toBe(messages[messages.length - 1].index + 1);
       seen.push(...messages);
-      position = nextPosition ?? 0;
+      position = reply.body.nextPosition ?? 0;
     }
-    expect(seen.map((m) => m.index)).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
-    expect(seen.filter((m) => m.type === 'Message').map((m) => m.text)).toEqual(texts);
-    expect(seen.length).toBeGreaterThan(MAX_EVENTS);
+    expectWholeTranscript(seen);
+  });
+
+  it('reaches a CometD client that asks for notifications as the reply and the pages right behind it, within the same limits', async () => {
+    const ann = await customerWithLongTranscript();
+    const cometd = await GmsCometdClient.connect(`${base}/genesys/cometd`, 'long-polling');
+    try {
+      await cometd.publish({ operation: 'requestNotifications', secureKey: ann.secureKey, transcriptPosition: '1' });
+      const seen: ChatV2Reply['messages'] = [];
+      while (seen.length < LONG_TRANSCRIPT.length + 1) {
+        const page = await cometd.inbox.next((r) => r.messages.length > 0 && r.messages[0].index === seen.length + 1, `the page from ${seen.length + 1}`);
+        seen.push(...checkedPage(page));
+      }
+      expectWholeTranscript(seen);
+    } finally {
+      await cometd.disconnect();
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   GmsApiError,
   isChatOperation,
   optionalString,
+  pagesOf,
   secureKeyActor,
   toGmsResponse,
   transcriptPosition,
@@ -76,10 +77,16 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
   private async handle(clientId: string, serviceName: string, data: unknown, address: string): Promise<void> {
     const fields: Fields = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Fields) : {};
     let afterReply: (() => Promise<unknown>) | undefined;
+    /** Further pages of a long transcript the reply starts: sent right behind it, before any later push. */
+    let morePages: GmsResponse[] = [];
     const requestChat = optionalString(fields, 'operation') === 'requestChat';
     const outcome = await this.replies.attempt(
       async () => {
-        if (!requestChat) return this.operate(clientId, serviceName, fields);
+        if (!requestChat) {
+          const [reply, ...more] = await this.operate(clientId, serviceName, fields);
+          morePages = more;
+          return reply;
+        }
         const { party, response } = await this.chat.requestChat(serviceName, fields);
         const actor = { sessionId: party.sessionId, userId: party.userId, secureKey: party.secureKey };
         afterReply = () => this.listen(clientId, serviceName, actor, response.nextPosition ?? 1);
@@ -87,25 +94,32 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
       },
       requestChat ? undefined : address,
     );
-    await this.bayeux.deliver(clientId, serviceName, outcome.body);
+    const replied = this.bayeux.deliver(clientId, serviceName, outcome.body);
+    for (const page of morePages) void this.bayeux.deliver(clientId, serviceName, page);
+    await replied;
     // Attached after the reply went out, so anything that happened since is pushed after it.
     await afterReply?.();
   }
 
-  private async operate(clientId: string, serviceName: string, fields: Fields): Promise<GmsResponse> {
+  /** The reply to one operation: one response, or, for a long transcript, its pages (`replyLimits`) in order. */
+  private async operate(clientId: string, serviceName: string, fields: Fields): Promise<[GmsResponse, ...GmsResponse[]]> {
     const operation = optionalString(fields, 'operation') ?? '';
     const actor = await secureKeyActor(fields, (key) => this.options.engine.findParty(key));
     if (operation === 'requestNotifications') {
       this.detach(clientId, actor.secureKey);
       const from = Math.max(1, transcriptPosition(fields) ?? 1);
-      return toGmsResponse(await this.listen(clientId, serviceName, actor, from, true), { secureKey: actor.secureKey, alias: this.chat.alias });
+      const view = await this.listen(clientId, serviceName, actor, from, true);
+      const [first, ...more] = pagesOf(view, this.options.replyLimits).map((page) =>
+        toGmsResponse(page, { secureKey: actor.secureKey, alias: this.chat.alias }),
+      );
+      return [first, ...more];
     }
     const name = COMETD_ALIASES[operation] ?? operation;
     if (!isChatOperation(name)) throw new GmsApiError(400, 400, `unknown operation "${operation.slice(0, 40)}"`);
     if (!this.live.get(clientId)?.has(actor.secureKey)) await this.listen(clientId, serviceName, actor, Number.MAX_SAFE_INTEGER, true);
     // Transcript increments reach this client through its live attachment, so replies carry none.
     const { transcriptPosition: _ignored, ...rest } = fields;
-    return this.chat.operate(name, actor, name === 'refresh' ? fields : rest);
+    return [await this.chat.operate(name, actor, name === 'refresh' ? fields : rest)];
   }
 
   /**
