@@ -69,7 +69,8 @@ function stopper(child: ChildProcess, graceMs: number, signal: NodeJS.Signals = 
 
 /**
  * The bench configuration of the product: loopback ports of its own, data in a fresh temporary folder, warnings only
- * in the log, a CometD handshake limit per address far above the bench's ramp (all its customers share 127.0.0.1), an
+ * in the log, a CometD handshake limit per address far above the bench's ramp (all its customers share 127.0.0.1), a
+ * sending rate per party far above the ceiling runs' closed loops (hundreds of messages per second per party), an
  * agent token, async chats in a queue of their own, and interactions stopped by the chat server when their session
  * closes (there is no workflow in the bench to stop them); `settings` adds to its settings.
  */
@@ -84,11 +85,11 @@ function productConfig(ports: number[], dataDir: string, settings: Record<string
       'reporting-port': reporting,
       'push-port': push,
       'data-dir': dataDir,
-      // Still checked on every handshake (so its cost is measured), never reached.
       'cometd-handshake-limit': 100_000_000,
     },
     log: { level: 'warn' },
-    settings: { 'stop-abandoned-interaction': 'always', ...settings },
+    // Both limits are still checked on every request (so their cost is measured), never reached.
+    settings: { 'stop-abandoned-interaction': 'always', 'message-rate-limit': 100_000, 'message-rate-interval': 1, ...settings },
     services: { [CHAT_SERVICE]: '1:default', [ASYNC_SERVICE]: '1:async' },
     'endpoints:1': { default: CHAT_QUEUE, async: ASYNC_QUEUE },
     'agent-api': { tokens: [{ name: 'bench', secret: AGENT_TOKEN, 'user-types': ['AGENT'] }] },
