@@ -8,10 +8,14 @@ export interface AddressCount {
   remainingMs: number;
 }
 
+/** Addresses held at most: room for every client of a large site within two intervals, a few MB. */
+export const ADDRESS_WINDOWS_MAX = 100_000;
+
 /**
  * Counts events per remote address in fixed windows of `intervalMs`, each starting at the address's first event.
  * Windows that ended over an interval ago are dropped (at most one sweep per interval), so what it holds follows
- * the addresses seen in about the last two intervals, whatever a client sends.
+ * the addresses seen in about the last two intervals, whatever a client sends; and never more than `maxAddresses`
+ * of them (a client with many addresses, as IPv6 gives, pushes out the longest-held first).
  */
 export class AddressWindows {
   private readonly windows = new Map<string, { start: number; count: number; previous: number }>();
@@ -20,6 +24,7 @@ export class AddressWindows {
   constructor(
     private readonly intervalMs: number,
     private readonly now: () => number = Date.now,
+    private readonly maxAddresses = ADDRESS_WINDOWS_MAX,
   ) {
     this.nextSweep = now() + intervalMs;
   }
@@ -30,6 +35,7 @@ export class AddressWindows {
     let window = this.windows.get(address);
     if (!window || now >= window.start + this.intervalMs) {
       const follows = window !== undefined && now < window.start + 2 * this.intervalMs;
+      if (!window && this.windows.size >= this.maxAddresses) this.windows.delete(this.windows.keys().next().value as string);
       window = { start: now, count: 0, previous: follows && window ? window.count : 0 };
       this.windows.set(address, window);
     }
