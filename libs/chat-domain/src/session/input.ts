@@ -5,7 +5,7 @@ import type { KvList } from '../types';
 
 /**
  * What a party gives the session, made fit to keep: every text, name, user data and event attribute list of every
- * protocol passes here. The rule on control characters (docs/api/events.md):
+ * protocol passes here. The rule on control characters (docs/api/input-limits.md):
  * - texts (message, notice, join and leave texts, user data and attribute values) lose NUL and the C0 controls
  *   other than TAB, LF and CR, DEL, and the C1 controls (U+0080–U+009F): what a terminal would act on;
  * - one-line names (nicknames, message types, user data and attribute keys) lose TAB, LF and CR as well.
