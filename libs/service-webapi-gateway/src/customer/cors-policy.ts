@@ -1,10 +1,8 @@
 import cors from 'cors';
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 type Middleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
 
-const ALLOW_ORIGIN = 'access-control-allow-origin';
-const ALLOW_CREDENTIALS = 'access-control-allow-credentials';
 const MAX_AGE_SECONDS = 600;
 
 /**
@@ -38,31 +36,4 @@ export class CorsPolicy {
       else next();
     };
   }
-
-  /**
-   * Holds the CORS headers another handler writes (faye's CometD adapter reflects every origin with credentials) to
-   * this policy: the response's `writeHead` rewrites them.
-   */
-  restrict(request: IncomingMessage, response: ServerResponse): void {
-    const allowed = this.allows(request.headers.origin);
-    const any = this.any;
-    const writeHead = response.writeHead;
-    response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-      const last = args.at(-1);
-      if (typeof last === 'object' && last !== null && !Array.isArray(last)) args[args.length - 1] = held(last as OutgoingHttpHeaders, allowed, any);
-      if (!any) this.setHeader('Vary', 'Origin');
-      return Reflect.apply(writeHead, this, args) as ServerResponse;
-    } as ServerResponse['writeHead'];
-  }
-}
-
-/** `headers` with its CORS headers as the policy wants them: none for an origin not allowed, no credentials with `*`. */
-function held(headers: OutgoingHttpHeaders, allowed: boolean, any: boolean): OutgoingHttpHeaders {
-  const kept: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase();
-    if (!lower.startsWith('access-control-')) kept[name] = value;
-    else if (allowed && !(any && lower === ALLOW_CREDENTIALS)) kept[name] = any && lower === ALLOW_ORIGIN ? '*' : value;
-  }
-  return kept;
 }

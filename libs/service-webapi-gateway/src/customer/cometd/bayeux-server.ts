@@ -43,8 +43,11 @@ export interface BayeuxServerOptions {
   jsonp?: boolean;
   /** Clock of the per-address limits (ms); default `Date.now`. */
   now?: () => number;
-  /** Sees each HTTP request before faye serves it (the CORS policy holds faye's CORS headers to its own). */
-  beforeRequest?: (request: IncomingMessage, response: ServerResponse) => void;
+  /**
+   * Runs before the endpoint serves each HTTP request, which it serves when `next` is called (the CORS policy: it
+   * answers the preflights it allows and adds its headers to the replies).
+   */
+  beforeRequest?: (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 }
 
 /** The limits when not given (the configuration's defaults). */

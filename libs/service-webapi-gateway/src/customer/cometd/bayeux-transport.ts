@@ -45,7 +45,8 @@ type Batch = { messages: BayeuxMessage[] } | { refused: string; tooMany: boolean
  * close 1008), so is what is not a Bayeux message or batch (HTTP 400, WebSocket close 1007), JSONP is served only when
  * enabled (else 400), and nothing is printed: a refused WebSocket message is one warning line through the logger,
  * without its content, at most one line per address per interval (with the count of those not written).
- * CORS preflights and EventSource are left to faye.
+ * Cross-origin requests are the `beforeRequest` hook's (the CORS policy): a preflight that reaches the transport is
+ * one the policy did not allow, answered without CORS headers. EventSource is left to faye.
  */
 export class BayeuxTransport {
   private readonly warnings: AddressWindows;
@@ -60,9 +61,8 @@ export class BayeuxTransport {
 
   request(request: IncomingMessage, response: ServerResponse): void {
     const { method } = request;
-    if (method === 'OPTIONS' || request.headers['access-control-request-method'] === 'POST' || FayeWebSocket.EventSource.isEventSource(request)) {
-      return this.adapter.handle(request, response);
-    }
+    if (method === 'OPTIONS') return void response.writeHead(204, { 'Content-Length': '0' }).end();
+    if (FayeWebSocket.EventSource.isEventSource(request)) return this.adapter.handle(request, response);
     request.on('error', () => undefined); // an aborted request: nothing to answer
     response.on('error', () => undefined);
     if (method === 'POST') return this.post(request, response);
@@ -192,8 +192,6 @@ function refuse(response: ServerResponse, status: number, text: string, close = 
 function reply(request: IncomingMessage, response: ServerResponse, replies: BayeuxMessage[], jsonp: string | null): void {
   const json = JSON.stringify(replies);
   const headers: Record<string, string> = { 'Cache-Control': 'no-cache, no-store', 'X-Content-Type-Options': 'nosniff' };
-  const { origin } = request.headers;
-  if (origin) Object.assign(headers, { 'Access-Control-Allow-Credentials': 'true', 'Access-Control-Allow-Origin': origin });
   const body = jsonp === null ? json : `/**/${jsonp}(${json.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')});`;
   headers['Content-Type'] = jsonp === null ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8';
   if (jsonp !== null) headers['Content-Disposition'] = 'attachment; filename=f.txt';

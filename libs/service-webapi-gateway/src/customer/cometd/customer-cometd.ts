@@ -55,7 +55,7 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
       jsonp: cometd.jsonp,
       isServiceAllowed: (name) => Object.hasOwn(services, name),
       logger: { warn: (obj, msg) => logger.warn(obj, msg) },
-      beforeRequest: (request, response) => cors.restrict(request, response),
+      beforeRequest: cors.middleware(),
     });
   }
 

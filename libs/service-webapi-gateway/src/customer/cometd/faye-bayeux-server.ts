@@ -110,8 +110,9 @@ export class FayeBayeuxServer implements BayeuxServer {
       takeTraffic(httpServer, {
         owns: (request) => isBelowMount(this.mount, request),
         request: (request, response) => {
-          this.beforeRequest?.(request, response);
-          this.transport.request(request, response);
+          const serve = () => this.transport.request(request, response);
+          if (this.beforeRequest) this.beforeRequest(request, response, serve);
+          else serve();
         },
         upgrade: (request, socket, head) => this.upgrade(request, socket, head),
       }),
