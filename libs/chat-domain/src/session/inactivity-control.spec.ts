@@ -42,9 +42,11 @@ describe('inactivity control ([inactivity-control])', () => {
   });
 
   describe('runs only while at least one customer and one agent are present', () => {
-    it('a customer alone: no timer', () => {
-      const { ctx, session } = startChat({ rules: rules() });
+    it('a customer alone: no timer, and no idle record kept', () => {
+      const { ctx, session, customer: c } = startChat({ rules: rules() });
+      session.message(c.userId, { text: 'hello?' });
       expect(inactivityControl.deadline(session.state, ctx.rules)).toBeUndefined();
+      expect(session.state.idle).toBeUndefined();
     });
 
     it('a customer with a bot: no timer (a bot is not an agent)', () => {

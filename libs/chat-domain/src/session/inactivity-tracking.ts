@@ -60,8 +60,9 @@ export function restart(state: SessionState, at: number): void {
 }
 
 /**
- * A step of the event pipeline: activity starts a new idle period, as does a customer joining (an agent joining is
- * activity already), for either may start the watch. Nothing is kept while inactivity control is off.
+ * A step of the event pipeline: activity in a watched session starts a new idle period, as does a customer joining
+ * (an agent joining is activity already), for either may start the watch. Nothing is kept while inactivity control
+ * is off or the session unwatched.
  */
 export function trackInactivity(command: Command, event: ChatEvent, _actor: EventActor): void {
   const { state, ctx } = command;
@@ -69,7 +70,9 @@ export function trackInactivity(command: Command, event: ChatEvent, _actor: Even
   const parameters = idleParameters(state, ctx.rules);
   if (!parameters.enabled) return;
   const party = findParticipant(state, event.userId);
-  if (!party) return;
+  // Unwatched, nothing is kept (a dormant session with no agent holds no idle record): the join that starts the
+  // watch starts the idle period.
+  if (!party || !watched(state)) return;
   if (isAsyncActivity(event, party, parameters.includeNotices) || (event.kind === 'newParty' && party.userType === 'CLIENT')) restart(state, event.at);
 }
 
