@@ -132,6 +132,19 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
       return location !== undefined && location === owner ? location : undefined;
     };
     for (const chat of chats) await until(() => locatedAtOwner(chat), 'the interaction naming the node that created its session', 30_000);
+    // A workflow gives each session idle-control parameters and a language of its own: both must survive the crash.
+    const workflow = async (method: string, parameters: Record<string, string>, chat: Chat) => {
+      const response = await fetch(`${esp.url}/esp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Service: 'Chat', Method: method, Parameters: parameters, UserData: { InteractionId: await interactionOf(chat) } }),
+      });
+      expect(response.status).toBe(200);
+    };
+    for (const [i, chat] of chats.entries()) {
+      await workflow('IdleControlConfigure', { 'timeout-alert': String(3000 + i), 'message-close': `Adiós ${i}` }, chat);
+      await workflow('ConfigureSession', { GCTI_LanguageName: 'Spanish' }, chat);
+    }
     const victimId = await ownerOf(chats[0]);
     const victim = engines.find((e) => e.name === `engine ${victimId}`);
     if (!victim) throw new Error(`no engine ${victimId}`);
@@ -204,7 +217,10 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
       expect(transcript.map((e) => e.position)).toEqual(transcript.map((_, i) => i));
       for (const text of chat.acknowledged) expect(transcript.filter((e) => e.kind === 'message' && e.text === text)).toHaveLength(1);
       expect(state?.status).toBe('ALIVE');
+      const i = chats.indexOf(chat);
+      expect(state).toMatchObject({ idleControl: { alertMs: (3000 + i) * 1000, messageClose: `Adiós ${i}` }, language: 'Spanish' });
     }
+    for (const chat of affected) expect((await store.load(chat.sessionId))?.restored).toBe(true);
     expect(affected.length).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -22,8 +22,10 @@ export interface SessionRules {
   asyncIdleCloseMs: number;
   /** Which notices count as async activity (`async-idle-notices`). */
   asyncIdleNotices: IdleNotices;
-  /** Texts of the idle notices (`[inactivity-control] message-alert`, `message-close`). */
-  idleMessages: { alert: string; close: string };
+  /** Inactivity control (`[inactivity-control]`); its texts also serve the async idle notices. */
+  inactivity: InactivityRules;
+  /** Named languages a session may be associated with (`[language:<name>]`), in configuration order. */
+  languages: readonly LanguageRule[];
   /** Customer file transfer (`[client-file-transfer]`). */
   files: FileRules;
 }
@@ -44,6 +46,43 @@ export interface InputRules {
   kvMaxValueSize: number;
   /** Largest such list, keys and values, in UTF-8 bytes (`user-data-max-size`). */
   kvMaxSize: number;
+}
+
+/** `[inactivity-control]`, in milliseconds; a session's own parameters (ESP `IdleControlConfigure`) override it. */
+export interface InactivityRules {
+  /** Inactivity control runs in sessions with a customer and an agent (`enabled`). */
+  enabled: boolean;
+  /** No activity this long sends the first alert (`timeout-alert`). */
+  alertMs: number;
+  /** This long after the first alert the second goes out; 0: no second alert (`timeout-alert2`). */
+  alert2Ms: number;
+  /** This long after the last alert the session closes (`timeout-close`). */
+  closeMs: number;
+  /** Texts of the alert, second alert and close notices; an empty text sends no notice (`message-alert`, …). */
+  messages: IdleTexts;
+  /** Which notices count as activity (`include-notices`). */
+  includeNotices: IdleNotices;
+}
+
+export interface IdleTexts {
+  alert: string;
+  alert2: string;
+  close: string;
+}
+
+/**
+ * A language a session may speak (the guide's Language business attribute, `[language:<name>]`): its ISO code
+ * and the inactivity texts it overrides (an absent text: the `[inactivity-control]` one).
+ */
+export interface LanguageRule {
+  name: string;
+  /** ISO 639, lower case; absent: the language is found by name only. */
+  language?: string;
+  /** ISO 3166, upper case. */
+  country?: string;
+  /** Found for a code of its language with any country (`use-language-as-default`). */
+  useAsDefault: boolean;
+  messages: Partial<IdleTexts>;
 }
 
 /** `none`; `major`: push URL and file notices; `major2`: major + custom; `typing`: major + typing started; `all`. */
@@ -84,10 +123,19 @@ export const DEFAULT_RULES: SessionRules = {
   asyncIdleAlertMs: 86_400_000,
   asyncIdleCloseMs: 3_600_000,
   asyncIdleNotices: 'major',
-  idleMessages: {
-    alert: 'Chat session will be closed soon due to inactivity of chat participants.',
-    close: 'Chat session closed due to inactivity of chat participants.',
+  inactivity: {
+    enabled: false,
+    alertMs: 255_000,
+    alert2Ms: 0,
+    closeMs: 45_000,
+    messages: {
+      alert: 'Chat session will be closed soon due to inactivity of chat participants.',
+      alert2: 'Chat session will be closed very soon due to inactivity of chat participants.',
+      close: 'Chat session closed due to inactivity of chat participants.',
+    },
+    includeNotices: 'major',
   },
+  languages: [],
   files: {
     uploadMaxFiles: 3,
     uploadMaxFileSize: 2_097_152,

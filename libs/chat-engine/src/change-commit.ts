@@ -30,7 +30,11 @@ export class ChangeCommit {
   async commit(session: ChatSession, change: Change): Promise<void> {
     const { saver, live, store, events, clock, timers } = this.deps;
     timers.schedule(session);
-    if (change.events.length === 0 && !change.closed && !change.properties) return;
+    if (change.events.length === 0 && !change.closed && !change.properties) {
+      // A configuration change alone (idle control, language) is saved, so that a restored session keeps it.
+      if (change.configured && saver) await this.saved(saver, session, change);
+      return;
+    }
     if (saver) await this.saved(saver, session, change);
     live.dispatch(session, change.events, this.deps.noticeSaves ? 'save' : undefined);
     if (change.closed && !saver) await store.save(session.state);

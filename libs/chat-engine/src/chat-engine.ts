@@ -145,7 +145,8 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async configureIdleControl(sessionId: string, parameters: Record<string, string>): Promise<void> {
-    (await this.session(sessionId)).configureIdleControl(parameters);
+    const session = await this.session(sessionId);
+    await this.commit(session, session.configureIdleControl(parameters));
   }
 
   async configureSession(sessionId: string, options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Promise<void> {

@@ -57,11 +57,12 @@ function node(
   shared: { store: TranscriptStore; ownership: OwnershipStore; bus: MemoryEventBus; alive: Set<string> },
   durability = DURABLE,
   purgePrevious = false,
+  rules = DEFAULT_RULES,
 ) {
   const engine = new ChatEngine({
     clock: new ManualClock(),
     ids: new SequentialIds(),
-    rules: DEFAULT_RULES,
+    rules,
     store: shared.store,
     bus: shared.bus,
     durability,
@@ -200,6 +201,23 @@ describe('session restoration (session-restoration-mode=simple)', () => {
     await shared.bus.subscribe(TOPICS.sessionEvents, 'test', (r) => void records.push(r.value as SessionEventRecord));
     await shared.bus.idle();
     expect(records.some((r) => r.type === 'restored' && r.nodeId === 'B')).toBe(true);
+  });
+
+  it('keeps a workflow’s idle-control parameters and the session language (saved though no event says so) on the node that restores it', async () => {
+    const shared = cluster();
+    const languages = [{ name: 'Spanish', language: 'es', useAsDefault: false, messages: {} }];
+    const rules = { ...DEFAULT_RULES, languages };
+    const a = node('A', shared, DURABLE, false, rules);
+    const b = node('B', shared, DURABLE, false, rules);
+    const { sessionId, customer } = await chat(a);
+    await a.configureIdleControl(sessionId, { enabled: 'true', 'timeout-alert': '30', 'message-close': 'Adiós' });
+    await a.configureSession(sessionId, { languageName: 'Spanish' });
+    shared.alive.delete('A');
+
+    await b.read(customer, 0);
+    const restored = await shared.store.load(sessionId);
+    expect(restored).toMatchObject({ idleControl: { enabled: true, alertMs: 30_000, messageClose: 'Adiós' }, language: 'Spanish', restored: true });
+    expect((await b.sessionInfo(sessionId)).isRestored).toBe(true);
   });
 
   it('does not take a session whose owner is alive', async () => {

@@ -63,9 +63,16 @@ describe('loadConfig', () => {
         refreshMaxTextSize: 1048576,
       },
       inactivityControl: {
+        enabled: false,
+        timeoutAlert: 255,
+        timeoutAlert2: 0,
+        timeoutClose: 45,
         messageAlert: 'Chat session will be closed soon due to inactivity of chat participants.',
+        messageAlert2: 'Chat session will be closed very soon due to inactivity of chat participants.',
         messageClose: 'Chat session closed due to inactivity of chat participants.',
+        includeNotices: 'major',
       },
+      languages: [],
       clientFileTransfer: {
         uploadMaxFiles: 3,
         uploadMaxFileSize: 2097152,
@@ -219,6 +226,35 @@ describe('loadConfig', () => {
     expect(config.services.my_service).toEqual({ tenantDbid: 2, endpoint: 'night_queue' });
   });
 
+  it('reads [language:<name>] sections: code lower/upper-cased, texts that may be empty, in configuration order', () => {
+    const path = file(
+      'languages.yaml',
+      [
+        'language:Spanish:',
+        '  language: ES',
+        '  country: es',
+        '  use-language-as-default: true',
+        '  message-alert: "¿Sigue ahí?"',
+        '  message-close: ""',
+        'language:French:',
+        '  language: fr',
+      ].join('\n'),
+    );
+    const config = load({ argv: ['--config', path], env: { OCS__language_Mexican_Spanish__message_alert2: 'Oiga' } });
+    expect(config.languages).toEqual([
+      { name: 'Spanish', language: 'es', country: 'ES', useLanguageAsDefault: true, messageAlert: '¿Sigue ahí?', messageClose: '' },
+      { name: 'French', language: 'fr', useLanguageAsDefault: false },
+      { name: 'Mexican_Spanish', useLanguageAsDefault: false, messageAlert2: 'Oiga' },
+    ]);
+  });
+
+  it('reads [inactivity-control] with timeout-alert2 0 meaning no second alert', () => {
+    const config = load({
+      env: { OCS__inactivity_control__enabled: 'true', 'OCS__inactivity-control__timeout-alert2': '0', OCS__inactivity_control__timeout_alert: '3' },
+    });
+    expect(config.inactivityControl).toMatchObject({ enabled: true, timeoutAlert: 3, timeoutAlert2: 0, timeoutClose: 45 });
+  });
+
   it('takes a Kafka name prefix of the characters Kafka allows in topic names, up to 100 of them', () => {
     for (const prefix of ['staging.', 'ocs_bench_1a2b3c4d.', 'A-z_0.9-', 'x'.repeat(100), '']) {
       expect(load({ env: { OCS__kafka__name_prefix: prefix } }).kafka.namePrefix).toBe(prefix);
@@ -267,6 +303,37 @@ describe('loadConfig', () => {
       ],
       ['an unknown option', { 'OCS__settings__flex-disconect-timeout': '5' }, 'unknown option [settings] flex-disconect-timeout'],
       ['an unknown section', { OCS__setings__x: '5' }, 'unknown section [setings]'],
+      [
+        'a negative inactivity timeout',
+        { 'OCS__inactivity-control__timeout-alert': '-5' },
+        'invalid option [inactivity-control] timeout-alert: expected an integer from 1 to 86400, got -5',
+      ],
+      [
+        'a non-numeric inactivity timeout',
+        { 'OCS__inactivity-control__timeout-close': 'soon' },
+        'invalid option [inactivity-control] timeout-close: expected an integer from 1 to 86400, got "soon"',
+      ],
+      [
+        'a bad include-notices',
+        { 'OCS__inactivity-control__include-notices': 'some' },
+        'invalid option [inactivity-control] include-notices: expected one of none, major, major2, typing, all, got "some"',
+      ],
+      [
+        'a malformed language code',
+        { 'OCS__language:Spanish__language': 'spanish' },
+        'invalid option [language:Spanish] language: expected an ISO 639 language code like es, got "spanish"',
+      ],
+      [
+        'a malformed country code',
+        { 'OCS__language:Spanish__country': 'Spain' },
+        'invalid option [language:Spanish] country: expected an ISO 3166 country code like ES, got "Spain"',
+      ],
+      [
+        'a country without language',
+        { 'OCS__language:Spanish__country': 'ES' },
+        'invalid section [language:Spanish]: country is only used with language: give language too',
+      ],
+      ['an unknown language option', { 'OCS__language:Spanish__code': 'es-ES' }, 'unknown option [language:Spanish] code'],
       ['a section that is not a map', { OCS__server: '5' }, 'invalid section [server]: expected a map of options, got "5"'],
       ['a bad service target', { OCS__services__sales: 'default' }, 'invalid option [services] sales: expected "<tenant dbid>:<endpoint name>", got "default"'],
       ['a bad alias', { OCS__server__alias: 'node 1' }, 'invalid option [server] alias: expected 1 to 32 characters from A-Z a-z 0-9 _ -, got "node 1"'],

@@ -53,14 +53,19 @@ function readDocument(path: string): Record<string, unknown> {
 /**
  * `OCS__settings__flex-disconnect-timeout=60` sets that option; a name without option part replaces the section.
  * Shells do not allow `-` or `:` in variable names, so `_` may stand for them: `OCS__settings__flex_disconnect_timeout`,
- * `OCS__agent_api__tokens`, `OCS__endpoints_1__default`. Names in open sections (services, endpoints) stay as written.
+ * `OCS__agent_api__tokens`, `OCS__endpoints_1__default`, `OCS__language_Spanish__message_alert`. Names in open sections
+ * (services, endpoints) and language names stay as written.
  */
+/** `language:<name>` or `language_<name>`: the section of a language, its name as written. */
+const LANGUAGE_ENV = /^language[:_](.+)$/;
+
 function applyEnvOverrides(document: Record<string, unknown>, env: Env) {
   const result = { ...document };
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
     const [rawSection, rawOption] = splitOnce(name.slice(ENV_PREFIX.length), '__');
-    const section = rawSection.replace(/^endpoints_(\d+)$/, 'endpoints:$1').replaceAll('_', '-');
+    const language = LANGUAGE_ENV.exec(rawSection);
+    const section = language ? `language:${language[1]}` : rawSection.replace(/^endpoints_(\d+)$/, 'endpoints:$1').replaceAll('_', '-');
     const option = rawOption === undefined || OPEN_SECTION.test(section) ? rawOption : rawOption.replaceAll('_', '-');
     const current = result[section];
     result[section] = option === undefined ? value : { ...(isMap(current) ? current : {}), [option]: value };

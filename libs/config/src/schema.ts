@@ -145,8 +145,14 @@ const sectionsSchema = z
       'refresh-max-text-size': integer(1_024, 1_073_741_823).default(1_048_576),
     }),
     'inactivity-control': section({
+      enabled: boolean().default(false),
+      'timeout-alert': integer(1, 86_400).default(255),
+      'timeout-alert2': integer(0, 86_400).default(0),
+      'timeout-close': integer(1, 86_400).default(45),
       'message-alert': z.string(refusal('expected a text')).default('Chat session will be closed soon due to inactivity of chat participants.'),
+      'message-alert2': z.string(refusal('expected a text')).default('Chat session will be closed very soon due to inactivity of chat participants.'),
       'message-close': z.string(refusal('expected a text')).default('Chat session closed due to inactivity of chat participants.'),
+      'include-notices': z.enum(IDLE_NOTICES, refusal(`expected one of ${IDLE_NOTICES.join(', ')}`)).default('major'),
     }),
     'client-file-transfer': section({
       'upload-max-files': integer(0, 1000).default(3),
@@ -246,6 +252,23 @@ const sectionsSchema = z
   .transform(camelKeys);
 
 const ENDPOINTS_SECTION = /^endpoints:\d+$/;
+/** `[language:<name>]`: a language sessions may speak (the guide's Language business attribute); the name as sessions give it. */
+const LANGUAGE_SECTION = /^language:(.+)$/;
+const languageSchema = section({
+  // ISO 639 (lower-cased) and ISO 3166 (upper-cased), as the attribute's [code] section.
+  language: text(/^[A-Za-z]{2,3}$/, 'expected an ISO 639 language code like es')
+    .transform((code) => code.toLowerCase())
+    .optional(),
+  country: text(/^([A-Za-z]{2}|\d{3})$/, 'expected an ISO 3166 country code like ES')
+    .transform((code) => code.toUpperCase())
+    .optional(),
+  'use-language-as-default': boolean().default(false),
+  // As the attribute's [chat-server] section: each text, when set (empty included), replaces the [inactivity-control] one.
+  'message-alert': z.string(refusal('expected a text')).optional(),
+  'message-alert2': z.string(refusal('expected a text')).optional(),
+  'message-close': z.string(refusal('expected a text')).optional(),
+}).refine((l) => l.country === undefined || l.language !== undefined, { message: 'country is only used with language: give language too' });
+const languageSectionsSchema = z.record(z.string(), languageSchema);
 /** All `[endpoints:<tenant dbid>]` sections, keyed by tenant dbid in the result. */
 const endpointSectionsSchema = z
   .record(z.string(), openSection(text(/\S/, 'expected a queue name'), 'expected a map of endpoint name to queue name'))
@@ -259,7 +282,10 @@ const DEFAULT_ENTRIES: Readonly<Record<string, Record<string, string>>> = {
   'endpoints:1': { default: 'chat_inbound' },
 };
 
-export type ChatServerConfig = DeepReadonly<z.output<typeof sectionsSchema> & { endpoints: z.output<typeof endpointSectionsSchema> }>;
+export type LanguageConfig = z.output<typeof languageSchema> & { name: string };
+export type ChatServerConfig = DeepReadonly<
+  z.output<typeof sectionsSchema> & { endpoints: z.output<typeof endpointSectionsSchema>; languages: LanguageConfig[] }
+>;
 
 /** Validates a configuration document (sections of options) and returns the frozen configuration. */
 export function parseConfig(document: Readonly<Record<string, unknown>>): ChatServerConfig {
@@ -269,13 +295,16 @@ export function parseConfig(document: Readonly<Record<string, unknown>>): ChatSe
     merged[name] = configured == null ? entries : isMap(configured) ? { ...entries, ...configured } : configured;
   }
   const endpointNames = Object.keys(merged).filter((name) => ENDPOINTS_SECTION.test(name));
+  const languageNames = Object.keys(merged).filter((name) => LANGUAGE_SECTION.test(name));
   const pick = (names: readonly string[]) => Object.fromEntries(names.map((name) => [name, merged[name]]));
-  const sections = sectionsSchema.safeParse(pick(Object.keys(merged).filter((name) => !endpointNames.includes(name))));
+  const sections = sectionsSchema.safeParse(pick(Object.keys(merged).filter((name) => !endpointNames.includes(name) && !languageNames.includes(name))));
   const endpoints = endpointSectionsSchema.safeParse(pick(endpointNames));
-  if (!sections.success || !endpoints.success) {
-    throw new ConfigError([...(sections.error?.issues ?? []), ...(endpoints.error?.issues ?? [])].flatMap(describe));
+  const languages = languageSectionsSchema.safeParse(pick(languageNames));
+  if (!sections.success || !endpoints.success || !languages.success) {
+    throw new ConfigError([...(sections.error?.issues ?? []), ...(endpoints.error?.issues ?? []), ...(languages.error?.issues ?? [])].flatMap(describe));
   }
-  return deepFreeze({ ...sections.data, endpoints: endpoints.data });
+  const languageList = Object.entries(languages.data).map(([section, language]) => ({ ...language, name: section.slice('language:'.length) }));
+  return deepFreeze({ ...sections.data, endpoints: endpoints.data, languages: languageList });
 }
 
 function describe(issue: Issue): string[] {

@@ -56,8 +56,9 @@ async function everyCall(api: ChatEngineApi): Promise<unknown[]> {
     await api.externalMessage(sessionId, 'Workflow', { text: 'from the workflow' }),
     await api.externalNotice(sessionId, 'Workflow', { noticeType: 'PUSH_URL', text: 'https://example.com' }),
     await settled(api.placeOnHold(sessionId)),
-    await api.configureIdleControl(sessionId, { 'customer-alert-timeout': '60' }),
-    await api.configureSession(sessionId, { languageCode: 'en' }),
+    await api.configureIdleControl(sessionId, { 'timeout-alert': '60' }),
+    await settled(api.configureIdleControl(sessionId, { 'customer-alert-timeout': '60' })),
+    await settled(api.configureSession(sessionId, { languageCode: 'en' })),
     await api.sessionInfo(sessionId),
     await api.fileLimits(customer),
     await settled(api.checkUpload(customer, { name: 'a.pdf', size: 10 })),
@@ -109,7 +110,7 @@ describe('RemoteEngine', () => {
     });
     const remote = await everyCall(cluster.gateway('g1'));
     expect(remote).toEqual(await everyCall(local));
-    expect(remote).toHaveLength(27);
+    expect(remote).toHaveLength(28);
     expect(cluster.errors).toEqual([]);
   });
 

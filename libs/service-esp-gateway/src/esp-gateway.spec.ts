@@ -23,7 +23,11 @@ const published: SessionEventRecord[] = [];
 let interactions = 0;
 
 beforeAll(async () => {
-  const rules = { ...DEFAULT_RULES, messageMaxSize: 100 };
+  const languages = [
+    { name: 'German', language: 'de', useAsDefault: false, messages: {} },
+    { name: 'Deutsch', language: 'de', country: 'AT', useAsDefault: false, messages: {} },
+  ];
+  const rules = { ...DEFAULT_RULES, messageMaxSize: 100, languages };
   engine = new ChatEngine({ clock: systemClock, ids: new CryptoIds(), rules, store: new MemoryTranscriptStore(), bus });
   await bus.subscribe(TOPICS.sessionEvents, 'esp-gateway-spec', (record) => void published.push(record.value as SessionEventRecord));
   logger = createLogger({ service: ESP_GATEWAY_SERVICE, level: 'silent' });
@@ -287,6 +291,8 @@ describe('esp-gateway over HTTP', () => {
       [{ enabled: 'yes' }, /enabled "yes" is not valid; expected true, false/],
       [{ 'reset-parameters': 'TRUE' }, /reset-parameters "TRUE" is not valid/],
       [{ 'timeout-alert': '0' }, /timeout-alert "0" is not valid; expected a whole number from 1 to 86400/],
+      [{ 'timeout-alert': '-5' }, /timeout-alert "-5" is not valid; expected a whole number from 1 to 86400/],
+      [{ 'timeout-alert2': '-1' }, /timeout-alert2 "-1" is not valid; expected a whole number from 0 to 86400/],
       [{ 'timeout-alert2': '86401' }, /timeout-alert2 "86401" is not valid/],
       [{ 'timeout-close': '1.5' }, /timeout-close "1.5" is not valid/],
       [{ 'include-notices': 'some' }, /include-notices "some" is not valid; expected none, major, major2, typing, all/],
@@ -304,11 +310,26 @@ describe('esp-gateway over HTTP', () => {
     it('resets async idle timing with async-idle-reset 1 and sets the language', async () => {
       const { interactionId, sessionId } = await chat('async');
       const configure = jest.spyOn(engine, 'configureSession');
-      const reply = await esp('ConfigureSession', { InteractionId: interactionId, 'async-idle-reset': '1', GCTI_LanguageCode: 'German' });
+      const reply = await esp('ConfigureSession', { InteractionId: interactionId, 'async-idle-reset': '1', GCTI_LanguageCode: 'de-DE' });
       expect(reply.body).toEqual({ Event: 'Event3rdServerResponse', Parameters: { OccuredAt: expect.stringMatching(ISO_UTC) } });
-      expect(configure).toHaveBeenCalledWith(sessionId, { asyncIdleReset: true, languageCode: 'German' });
+      expect(configure).toHaveBeenCalledWith(sessionId, { asyncIdleReset: true, languageCode: 'de-DE' });
+      expect(engine['parts'].registry.get(sessionId)?.state.language).toBe('German');
       await esp('ConfigureSession', { InteractionId: interactionId, 'async-idle-reset': 'true', GCTI_LanguageName: 'Deutsch' });
       expect(configure).toHaveBeenLastCalledWith(sessionId, { asyncIdleReset: false, languageName: 'Deutsch' });
+      expect(engine['parts'].registry.get(sessionId)?.state.language).toBe('Deutsch');
+    });
+
+    it.each([
+      [{ GCTI_LanguageName: 'Klingon' }, /GCTI_LanguageName: no language named "Klingon" is configured/],
+      [{ GCTI_LanguageCode: 'de-' }, /GCTI_LanguageCode: "de-" is not a language code/],
+      [{ GCTI_LanguageCode: 'fr-FR' }, /GCTI_LanguageCode: no configured language matches "fr-FR"/],
+    ])('refuses %j (400) naming the parameter; the language stays', async (parameters, names) => {
+      const { interactionId, sessionId } = await chat();
+      await esp('ConfigureSession', { InteractionId: interactionId, GCTI_LanguageName: 'German' });
+      const reply = await esp('ConfigureSession', { InteractionId: interactionId, ...parameters });
+      expect(reply.status).toBe(400);
+      expect(reply.body.FaultString).toMatch(names);
+      expect(engine['parts'].registry.get(sessionId)?.state.language).toBe('German');
     });
 
     it('refuses a request without any of its parameters (400, fault 2)', async () => {

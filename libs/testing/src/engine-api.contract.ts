@@ -155,7 +155,9 @@ export function chatEngineApiContract(name: string, create: () => Promise<{ api:
     it('takes the session configuration of a workflow', async () => {
       const { sessionId } = await chat();
       await expect(api.configureIdleControl(sessionId, { 'timeout-alert': '60' })).resolves.toBeUndefined();
-      await expect(api.configureSession(sessionId, { languageCode: 'de' })).resolves.toBeUndefined();
+      await expect(api.configureSession(sessionId, { asyncIdleReset: true })).resolves.toBeUndefined();
+      expect((await refusal(api.configureIdleControl(sessionId, { 'timeout-alert': '-1' }))).code).toBe('INVALID_ARGUMENT');
+      expect((await refusal(api.configureSession(sessionId, { languageName: 'No such language' }))).code).toBe('INVALID_ARGUMENT');
       expect((await refusal(api.configureIdleControl('FFFFFFFFFFFFFFFF', { enabled: 'true' }))).code).toBe('SESSION_NOT_FOUND');
     });
 

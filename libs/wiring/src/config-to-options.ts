@@ -1,5 +1,5 @@
 import type { CassandraOptions } from '@ocs/adapters-cassandra';
-import type { SessionRules } from '@ocs/chat-domain';
+import type { InactivityRules, SessionRules } from '@ocs/chat-domain';
 import type { Durability } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import type { BridgeOptions } from '@ocs/interaction-bridge';
@@ -39,8 +39,32 @@ export function rulesFromConfig(config: ChatServerConfig): SessionRules {
     asyncIdleAlertMs: s.asyncIdleAlert * 1000,
     asyncIdleCloseMs: s.asyncIdleClose * 1000,
     asyncIdleNotices: s.asyncIdleNotices,
-    idleMessages: { alert: config.inactivityControl.messageAlert, close: config.inactivityControl.messageClose },
+    inactivity: inactivityFromConfig(config),
+    languages: config.languages.map((l) => ({
+      name: l.name,
+      ...(l.language !== undefined ? { language: l.language } : {}),
+      ...(l.country !== undefined ? { country: l.country } : {}),
+      useAsDefault: l.useLanguageAsDefault,
+      messages: {
+        ...(l.messageAlert !== undefined ? { alert: l.messageAlert } : {}),
+        ...(l.messageAlert2 !== undefined ? { alert2: l.messageAlert2 } : {}),
+        ...(l.messageClose !== undefined ? { close: l.messageClose } : {}),
+      },
+    })),
     files: { ...config.clientFileTransfer },
+  };
+}
+
+/** `[inactivity-control]`, in milliseconds. */
+function inactivityFromConfig(config: ChatServerConfig): InactivityRules {
+  const ic = config.inactivityControl;
+  return {
+    enabled: ic.enabled,
+    alertMs: ic.timeoutAlert * 1000,
+    alert2Ms: ic.timeoutAlert2 * 1000,
+    closeMs: ic.timeoutClose * 1000,
+    messages: { alert: ic.messageAlert, alert2: ic.messageAlert2, close: ic.messageClose },
+    includeNotices: ic.includeNotices,
   };
 }
 

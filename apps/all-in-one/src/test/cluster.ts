@@ -84,6 +84,7 @@ export class TestCluster {
       // These tests are about sessions outliving their nodes, not about who may join: agents join by session id.
       OCS__settings__session_password_enforce: 'false',
       OCS__log__level: 'warn',
+      OCS__language_Spanish__language: 'es',
       OCS__agent_api__tokens: JSON.stringify([{ name: 'desk', secret: AGENT_TOKEN, 'user-types': ['AGENT', 'SUPERVISOR'] }]),
       ...extra,
     };

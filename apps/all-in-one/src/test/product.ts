@@ -46,6 +46,7 @@ export async function startTestProduct(env: Record<string, string> = {}, logs?: 
  */
 export class TestRouter {
   private readonly joins = new Map<string, { type: 'join'; sessionId: string; userData: Record<string, string> }>();
+  private readonly interactions = new Map<string, string>();
 
   constructor(private readonly esp: string) {}
 
@@ -53,6 +54,13 @@ export class TestRouter {
   async join(sessionId: string, extra: { visibility?: string; userData?: Record<string, string> } = {}): Promise<Record<string, unknown>> {
     const join = this.joins.get(sessionId) ?? (await this.take(sessionId));
     return { ...join, ...extra, userData: { ...join.userData, ...extra.userData } };
+  }
+
+  /** The interaction routing took for `sessionId` (after `join`), as a workflow names it in ESP requests. */
+  interactionId(sessionId: string): string {
+    const id = this.interactions.get(sessionId);
+    if (id === undefined) throw new Error(`session ${sessionId} was not taken by routing yet`);
+    return id;
   }
 
   private async take(sessionId: string): Promise<{ type: 'join'; sessionId: string; userData: Record<string, string> }> {
@@ -69,6 +77,7 @@ export class TestRouter {
       join: { type: 'join'; sessionId: string; userData: Record<string, string> };
     };
     this.joins.set(sessionId, taken.join);
+    this.interactions.set(sessionId, waiting.interactionId);
     return taken.join;
   }
 }

@@ -2,7 +2,7 @@ import { ASYNC_CHECK_AT_KEY, ASYNC_STATUS_KEY } from './async-status';
 import { ChatSession } from './chat-session';
 import { SYSTEM_USER_ID } from './event-pipeline';
 import type { Change } from './requests';
-import type { IdleNotices, SessionRules } from '../rules';
+import { DEFAULT_RULES, type IdleNotices, type SessionRules } from '../rules';
 import { T0, agent, bot, customer, errorCode, join, makeContext, quitReason, startChat, supervisor } from '../test/helpers';
 import type { KvList, NoticeEvent, PartyLeftEvent } from '../types';
 
@@ -26,9 +26,16 @@ function checkAt(idleSince: number): string {
   return String(Math.ceil((idleSince + ALERT + CLOSE) / 1000));
 }
 
+const FRENCH = { name: 'French', language: 'fr', useAsDefault: false, messages: {} };
+
 function asyncChat(rules: Partial<SessionRules> = {}) {
   return startChat({
-    rules: { asyncIdleAlertMs: ALERT, asyncIdleCloseMs: CLOSE, idleMessages: { alert: ALERT_TEXT, close: CLOSE_TEXT }, ...rules },
+    rules: {
+      asyncIdleAlertMs: ALERT,
+      asyncIdleCloseMs: CLOSE,
+      inactivity: { ...DEFAULT_RULES.inactivity, messages: { alert: ALERT_TEXT, alert2: '', close: CLOSE_TEXT } },
+      ...rules,
+    },
     creator: customer({ userData: ASYNC }),
   });
 }
@@ -392,10 +399,10 @@ describe('async inactivity control', () => {
   });
 
   it('configureSession ignores asyncIdleReset when a language code is given, as Genesys does', () => {
-    const { ctx, session } = asyncChat();
+    const { ctx, session } = asyncChat({ languages: [FRENCH] });
     ctx.clock.advance(5000);
     expect(session.configureSession({ languageCode: 'fr-FR', asyncIdleReset: true }).properties).toBeUndefined();
-    expect(session.state.language).toEqual({ code: 'fr-FR' });
+    expect(session.state.language).toBe('French');
   });
 
   it('a closing session publishes no new check time, only its last status', () => {
@@ -408,9 +415,9 @@ describe('async inactivity control', () => {
   });
 
   it('configureSession without asyncIdleReset leaves the idle timing alone', () => {
-    const { ctx, session } = asyncChat();
+    const { ctx, session } = asyncChat({ languages: [FRENCH] });
     ctx.clock.set(T0 + 3000);
-    expect(session.configureSession({ languageCode: 'en' }).properties).toBeUndefined();
+    expect(session.configureSession({ languageCode: 'fr' }).properties).toBeUndefined();
     expect(session.nextDeadline()).toBe(T0 + ALERT);
   });
 });

@@ -6,6 +6,7 @@ import { transcriptBytes } from './budget';
 import { activeParty, checkUserData } from './checks';
 import { Command } from './command';
 import * as files from './file-transfer';
+import { configureIdleControl } from './inactivity-control';
 import * as lifecycle from './lifecycle';
 import * as messaging from './messaging';
 import * as parties from './parties';
@@ -124,9 +125,12 @@ export class ChatSession {
     return this.run((command) => workflow.closeSession(command, closeIfNoAgents));
   }
 
-  /** ESP `IdleControlConfigure`: stores the session's inactivity-control parameters (`reset-parameters` clears them). */
-  configureIdleControl(parameters: Record<string, string>): void {
-    workflow.configureIdleControl(this.state, parameters);
+  /**
+   * ESP `IdleControlConfigure`: the session's own inactivity-control parameters (`reset-parameters=true` drops those
+   * set before); a running idle period starts again. A bad parameter is refused, naming it, and changes nothing.
+   */
+  configureIdleControl(parameters: Readonly<Record<string, string>>): Change {
+    return this.run((command) => configureIdleControl(command, parameters));
   }
 
   /** ESP `ConfigureSession`: language of the session, and `async-idle-reset` restarting async idle timing. */

@@ -25,6 +25,8 @@ export class Command {
   private properties: Record<string, string> | undefined;
   /** Set when the session, closed long enough, may now be forgotten (`expire`). */
   drop = false;
+  /** Set when the command changed the session's configuration without an event (`Change.configured`). */
+  configured = false;
 
   constructor(
     readonly state: SessionState,
@@ -75,6 +77,11 @@ export class Command {
   finish(closed: boolean): Change {
     const events = this.events ?? [];
     const properties = this.properties;
-    return { events, closed, ...(properties && Object.keys(properties).length > 0 ? { properties } : {}) };
+    return {
+      events,
+      closed,
+      ...(properties && Object.keys(properties).length > 0 ? { properties } : {}),
+      ...(this.configured ? { configured: true } : {}),
+    };
   }
 }

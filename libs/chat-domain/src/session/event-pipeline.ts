@@ -2,12 +2,13 @@ import { setKv } from '../kv';
 import type { ChatEvent, KvList, NoticeEvent, NoticeType, Participant } from '../types';
 import { trackAsync } from './async-status';
 import type { Command } from './command';
+import { trackInactivity } from './inactivity-tracking';
 
 /**
  * The event pipeline: every event a session appends is built here, goes through the steps in their order, and is
  * then recorded in the transcript and in the command's change. A step sees the event complete (position, id, time,
  * nickname) and may add to it. Steps that shape the event come first (the bot style; PII masking will sit here),
- * steps that follow the session's activity after (async status and idle timing). A feature that must see or
+ * steps that follow the session's activity after (async status and idle timing, inactivity control). A feature that must see or
  * change every event is one more step in `SESSION_EVENTS`.
  */
 
@@ -41,7 +42,7 @@ export function botStyle(_command: Command, event: ChatEvent, actor: EventActor)
 }
 
 /** The pipeline of every session (one for all: steps keep no state of their own). */
-export const SESSION_EVENTS = new EventPipeline([botStyle, trackAsync]);
+export const SESSION_EVENTS = new EventPipeline([botStyle, trackAsync, trackInactivity]);
 
 /** Events the server itself produces (idle-control notices) carry this user id and the type SYSTEM. */
 export const SYSTEM_USER_ID = '0000000000000000';

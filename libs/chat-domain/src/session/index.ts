@@ -5,8 +5,19 @@ export { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isA
 export { checkNickname } from './checks';
 export { SYSTEM_USER_ID } from './event-pipeline';
 export { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
+export { MAX_IDLE_TIMEOUT_S } from './inactivity-control';
+export { CONFIGURE_SESSION, LANGUAGE_CODE_KEY, LANGUAGE_NAME_KEY, parseLanguageCode } from './language';
 export { ORIGINAL_NICKNAME_KEY, PARTY_STYLE_KEY, SET_PARTY_STYLE_KEY } from './parties';
 export { SESSION_PASSWORD_KEY } from './password';
 export { LAST_EVENT_ID_KEY, READ_CONFIRM } from './read-confirmations';
 export type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
-export { ASYNC_STATUS, type AsyncState, type AsyncStatus, type FileCounters, type SessionContext, type SessionService, type SessionState } from './state';
+export {
+  ASYNC_STATUS,
+  type AsyncState,
+  type AsyncStatus,
+  type FileCounters,
+  type IdleControlOverrides,
+  type SessionContext,
+  type SessionService,
+  type SessionState,
+} from './state';

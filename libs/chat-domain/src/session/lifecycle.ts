@@ -1,6 +1,7 @@
 import { LEAVE_REASONS, type Participant } from '../types';
 import { startAsync } from './async-status';
 import { Command } from './command';
+import { initialLanguage } from './language';
 import { sharedService } from './memory';
 import { addParty, closeNow, removeParty } from './parties';
 import { checkUserData } from './checks';
@@ -27,6 +28,8 @@ export function createSession(ctx: SessionContext, request: CreateSessionRequest
   if (password !== undefined) state.password = password;
   if (request.service) state.service = sharedService(request.service);
   state.userData = checkUserData(ctx.rules, request.userData ?? request.creator.userData ?? {});
+  const language = initialLanguage(ctx.rules, state.userData);
+  if (language !== undefined) state.language = language;
   const command = new Command(state, ctx);
   startAsync(command);
   // The session's user data is the creator's when no other is given: its join event shares the (unchanged) copy.

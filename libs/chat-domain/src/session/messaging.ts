@@ -1,5 +1,5 @@
 import { ChatError } from '../errors';
-import { NOTICE_TYPES, type MessageEvent, type NoticeEvent, type NoticeType } from '../types';
+import { NOTICE_TYPES, type MessageEvent, type NoticeEvent, type NoticeType, type Participant } from '../types';
 import { checkRate, eventBytes, spend, type RateBucket } from './budget';
 import { activeParty, checkRoom, checkText, delivery } from './checks';
 import type { Command } from './command';
@@ -7,6 +7,7 @@ import { SESSION_EVENTS, type EventInput } from './event-pipeline';
 import { FILE_DELETED, FILE_UPLOADED, acceptUpload, checkDelete } from './file-transfer';
 import { checkMessageType } from './input';
 import { renameParty } from './parties';
+import { CONFIGURE_SESSION, noticeLanguage, setLanguage } from './language';
 import { READ_CONFIRM, confirmRead } from './read-confirmations';
 import type { MessageRequest, NoticeRequest } from './requests';
 
@@ -55,6 +56,17 @@ export function sendNotice(command: Command, userId: string, request: NoticeRequ
   if (noticeType === 'SYS_COMMAND' && text === FILE_DELETED) checkDelete(state, sender, sent.userData);
   if (noticeType === 'USER_UPDATE_NICK') text = renameParty(command, sender, text);
   if (noticeType === 'SYS_COMMAND' && text === READ_CONFIRM) confirmRead(state, sender, request.userData);
+  const language =
+    noticeType === 'SYS_COMMAND' && text === CONFIGURE_SESSION ? configuringParty(sender, () => noticeLanguage(ctx.rules, sent.userData)) : undefined;
   SESSION_EVENTS.append<NoticeEvent>(command, sender, { kind: 'notice', userId, noticeType, text, ...sent });
+  if (language !== undefined) setLanguage(command, language);
   spend(sender, bucket, pace);
+}
+
+/** A `configure-session` notice comes from a customer or an agent (the chat widget or the desktop). */
+function configuringParty<T>(sender: Participant, read: () => T): T {
+  if (sender.userType !== 'CLIENT' && sender.userType !== 'AGENT' && sender.userType !== 'SUPERVISOR') {
+    throw new ChatError('FORBIDDEN', `a ${CONFIGURE_SESSION} notice comes from a customer or an agent`);
+  }
+  return read();
 }

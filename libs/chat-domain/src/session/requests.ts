@@ -47,6 +47,8 @@ export interface Change {
   events: ChatEvent[];
   closed: boolean;
   properties?: Record<string, string>;
+  /** The command changed the session's configuration (idle control, language): to be saved though no event says so. */
+  configured?: boolean;
 }
 
 export interface CreateSessionRequest {

@@ -1,5 +1,5 @@
 import type { Clock, IdSource } from '../clock';
-import type { SessionRules } from '../rules';
+import type { IdleNotices, SessionRules } from '../rules';
 import type { ChatEvent, KvList, Participant, SessionStatus } from '../types';
 
 /** What every session of an engine shares: its clock, its id source and its rules (one object for all sessions). */
@@ -34,9 +34,11 @@ export interface SessionState {
   /** Customer file-transfer allowance used so far. */
   files?: FileCounters;
   /** Inactivity-control parameters a workflow set for this session (ESP `IdleControlConfigure`). */
-  idleControl?: Record<string, string>;
-  /** Language a workflow set for this session (ESP `ConfigureSession`). */
-  language?: { code?: string; name?: string };
+  idleControl?: IdleControlOverrides;
+  /** Where the session's idle period stands (inactivity-control.ts); kept only while inactivity control is on. */
+  idle?: IdleState;
+  /** Name of the session's language (`[language:<name>]`, language.ts); absent: the `[inactivity-control]` texts. */
+  language?: string;
   /** The session was restored on this node after its owner was lost. */
   restored?: boolean;
 }
@@ -64,6 +66,24 @@ export interface AsyncState {
   idleSince: number;
   /** When the idle alert went out, if it did in this idle period. */
   alertedAt?: number;
+}
+
+/** A session's own inactivity-control parameters (timeouts in milliseconds); each absent one is `[inactivity-control]`'s. */
+export interface IdleControlOverrides {
+  enabled?: boolean;
+  alertMs?: number;
+  alert2Ms?: number;
+  closeMs?: number;
+  includeNotices?: IdleNotices;
+  messageAlert?: string;
+  messageAlert2?: string;
+  messageClose?: string;
+}
+
+/** The current idle period: since when (its start or its last alert), and its step (0 no alert yet, 1 alerted, 2 alerted twice). */
+export interface IdleState {
+  since: number;
+  step: number;
 }
 
 /** What a session has used of its customer file-transfer allowance. */

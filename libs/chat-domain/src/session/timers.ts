@@ -5,13 +5,15 @@ import type { Command } from './command';
 import { appendSystemNotice } from './event-pipeline';
 import { findParticipant, hasLiveParty } from './presence';
 import { closeNow, removeParty } from './parties';
+import { idleTexts } from './inactivity-tracking';
+import { inactivityControl } from './inactivity-control';
 import { ASYNC_STATUS, type SessionState } from './state';
 
 /**
  * The session's timers. Each says when it is next due (from the state alone, so a restored session goes on from
  * its stored times) and applies itself when due. `nextDeadline` is the earliest of them; `expireTimers` asks each
- * in this order, so one that closes the session stops those that run only while it is open. A new deadline (the
- * inactivity control to come) is one more timer in `SESSION_TIMERS`.
+ * in this order, so one that closes the session stops those that run only while it is open. A new deadline is one
+ * more timer in `SESSION_TIMERS`.
  */
 export interface SessionTimer {
   /** When the timer is next due, or undefined while it does not run. */
@@ -71,19 +73,19 @@ export const asyncIdle: SessionTimer = {
     const { rules } = command.ctx;
     if (a.alertedAt === undefined) {
       a.alertedAt = now;
-      appendSystemNotice(command, 'IDLE_CONTROL_ALERT', rules.idleMessages.alert, {
+      appendSystemNotice(command, 'IDLE_CONTROL_ALERT', idleTexts(command.state, rules).alert, {
         'next-idle-timer-type': 'CLOSE',
         'next-idle-timer-secs': String(Math.round(rules.asyncIdleCloseMs / 1000)),
       });
       setAsyncStatus(command, ASYNC_STATUS.idle);
       return;
     }
-    appendSystemNotice(command, 'IDLE_CONTROL_CLOSE', rules.idleMessages.close);
+    appendSystemNotice(command, 'IDLE_CONTROL_CLOSE', idleTexts(command.state, rules).close);
     closeNow(command, '7');
   },
 };
 
-export const SESSION_TIMERS: readonly SessionTimer[] = [closedRetention, flexInactivity, asyncIdle];
+export const SESSION_TIMERS: readonly SessionTimer[] = [closedRetention, flexInactivity, asyncIdle, inactivityControl];
 
 /** When the session next needs `expireTimers`: the earliest deadline of its timers. */
 export function nextDeadline(state: SessionState, rules: SessionRules): number | undefined {

@@ -216,44 +216,7 @@ describe('closeSession (ESP CloseSession)', () => {
   });
 });
 
-describe('configureIdleControl (ESP IdleControlConfigure)', () => {
-  it('merges parameters; reset-parameters=true clears what was set before', () => {
-    const { session } = startChat();
-    session.configureIdleControl({ enabled: 'true', 'timeout-alert': '60' });
-    session.configureIdleControl({ 'message-alert': 'Hello?', 'timeout-alert': '90' });
-    expect(session.state.idleControl).toEqual({ enabled: 'true', 'timeout-alert': '90', 'message-alert': 'Hello?' });
-    session.configureIdleControl({ 'reset-parameters': 'false', 'timeout-close': '30' });
-    expect(session.state.idleControl).toEqual({ enabled: 'true', 'timeout-alert': '90', 'message-alert': 'Hello?', 'timeout-close': '30' });
-    session.configureIdleControl({ 'reset-parameters': 'true', 'timeout-close': '20' });
-    expect(session.state.idleControl).toEqual({ 'timeout-close': '20' });
-    session.configureIdleControl({ 'reset-parameters': 'true' });
-    expect(session.state.idleControl).toEqual({});
-  });
-
-  it('is refused in a closed session', () => {
-    const { session } = startChat();
-    session.closeSession(false);
-    expect(errorCode(() => session.configureIdleControl({ enabled: 'true' }))).toBe('SESSION_CLOSED');
-  });
-});
-
-describe('configureSession (ESP ConfigureSession)', () => {
-  it('the language code wins over the name; a name alone is kept; no event', () => {
-    const { session } = startChat();
-    expect(session.configureSession({ languageCode: 'fr', languageName: 'French' })).toEqual({ events: [], closed: false });
-    expect(session.state.language).toEqual({ code: 'fr' });
-    session.configureSession({ languageName: 'German' });
-    expect(session.state.language).toEqual({ name: 'German' });
-    session.configureSession({});
-    expect(session.state.language).toEqual({ name: 'German' });
-  });
-
-  it('is refused in a closed session', () => {
-    const { session } = startChat();
-    session.closeSession(false);
-    expect(errorCode(() => session.configureSession({ languageCode: 'fr' }))).toBe('SESSION_CLOSED');
-  });
-});
+// IdleControlConfigure and ConfigureSession: inactivity-control.spec.ts and language.spec.ts.
 
 describe('bindInteraction', () => {
   it('records the interaction id in the session state', () => {

@@ -8,7 +8,8 @@ import { sendMessage, sendNotice } from './messaging';
 import { addParty, closeNow } from './parties';
 import { hasLiveAgent } from './presence';
 import type { MessageRequest, NoticeRequest } from './requests';
-import { ASYNC_STATUS, type SessionState } from './state';
+import { requestedLanguage, setLanguage } from './language';
+import { ASYNC_STATUS } from './state';
 
 /** What a workflow (ESP) does to a session: posts as an external party, holds, closes and configures it. */
 
@@ -68,23 +69,19 @@ export function closeSession(command: Command, closeIfNoAgents: boolean): void {
   closeNow(command, '5');
 }
 
-/** ESP `IdleControlConfigure`: stores the session's inactivity-control parameters (`reset-parameters` clears them). */
-export function configureIdleControl(state: SessionState, parameters: Record<string, string>): void {
-  assertAlive(state);
-  const { 'reset-parameters': reset, ...rest } = parameters;
-  state.idleControl = { ...(reset === 'true' ? {} : state.idleControl), ...rest };
-}
-
-/** ESP `ConfigureSession`: language of the session, and `async-idle-reset` restarting async idle timing. */
+/**
+ * ESP `ConfigureSession`: the language of the session, and `async-idle-reset` restarting async idle timing. As the
+ * guide's method table says, a `GCTI_LanguageCode` present makes the other parameters ignored. A language that is not
+ * configured, or a malformed code, is refused and changes nothing.
+ */
 export function configureSession(command: Command, options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): void {
-  const { state } = command;
+  const { state, ctx } = command;
   assertAlive(state);
-  // As in Genesys: a language code present makes the other parameters ignored.
-  if (options.languageCode) {
-    state.language = { code: options.languageCode };
+  if (options.languageCode !== undefined) {
+    setLanguage(command, requestedLanguage(ctx.rules, { code: options.languageCode }, false));
     return;
   }
-  if (options.languageName) state.language = { name: options.languageName };
+  if (options.languageName !== undefined) setLanguage(command, requestedLanguage(ctx.rules, { name: options.languageName }, true));
   const a = state.async;
-  if (options.asyncIdleReset && a) restartIdle(command, a, command.ctx.clock.now());
+  if (options.asyncIdleReset && a) restartIdle(command, a, ctx.clock.now());
 }

@@ -1,4 +1,4 @@
-import { VISIBILITIES, type ChatEvent, type Clock, type MessageRequest, type NoticeRequest, type SendOptions } from '@ocs/chat-domain';
+import { MAX_IDLE_TIMEOUT_S, VISIBILITIES, type ChatEvent, type Clock, type MessageRequest, type NoticeRequest, type SendOptions } from '@ocs/chat-domain';
 import type { ChatEngineApi, SessionInfo } from '@ocs/chat-engine';
 import { EspFault } from './esp-fault';
 import { EspParameters } from './esp-parameters';
@@ -28,7 +28,9 @@ interface Prepared {
 type ParameterReader = (parameters: EspParameters, name: string) => string | undefined;
 const booleanText: ParameterReader = (p, name) => p.oneOf(name, ['true', 'false']);
 const anyText: ParameterReader = (p, name) => p.text(name);
-const timeout: ParameterReader = (p, name) => p.integer(name, 1, 86_400);
+const timeout: ParameterReader = (p, name) => p.integer(name, 1, MAX_IDLE_TIMEOUT_S);
+/** `timeout-alert2` 0: no second alert. */
+const optionalTimeout: ParameterReader = (p, name) => p.integer(name, 0, MAX_IDLE_TIMEOUT_S);
 
 /** `IdleControlConfigure` parameters and how each is checked. */
 const IDLE_CONTROL: Readonly<Record<string, ParameterReader>> = {
@@ -39,7 +41,7 @@ const IDLE_CONTROL: Readonly<Record<string, ParameterReader>> = {
   'message-alert2': anyText,
   'message-close': anyText,
   'timeout-alert': timeout,
-  'timeout-alert2': timeout,
+  'timeout-alert2': optionalTimeout,
   'timeout-close': timeout,
 };
 const CONFIGURE_SESSION = ['async-idle-reset', 'GCTI_LanguageCode', 'GCTI_LanguageName'];
