@@ -100,12 +100,13 @@ describe('inactivity control over REST, WebSocket and ESP', () => {
       ['IDLE_CONTROL_ALERT', ALERT2],
       ['IDLE_CONTROL_CLOSE', CLOSE],
     ]);
-    // One second each, as configured (the timer looks every 250 ms).
+    // One second each, as configured (the timer looks every 250 ms). A notice is stamped when it is written, a
+    // millisecond or so after the step that starts the next wait: hence the 10 ms of room.
     const [alert, alert2, close] = notices.map(([, , at]) => at);
-    expect(alert - joinedAt).toBeGreaterThanOrEqual(1000);
+    expect(alert - joinedAt).toBeGreaterThanOrEqual(990);
     expect(alert - joinedAt).toBeLessThan(1600);
-    expect(alert2 - alert).toBeGreaterThanOrEqual(1000);
-    expect(close - alert2).toBeGreaterThanOrEqual(1000);
+    expect(alert2 - alert).toBeGreaterThanOrEqual(990);
+    expect(close - alert2).toBeGreaterThanOrEqual(990);
   });
 
   it('a message resets the wait for the alert', async () => {
