@@ -10,3 +10,4 @@ export { SESSION_PASSWORD_KEY } from './password';
 export { LAST_EVENT_ID_KEY, READ_CONFIRM } from './read-confirmations';
 export type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
 export { ASYNC_STATUS, type AsyncState, type AsyncStatus, type FileCounters, type SessionContext, type SessionService, type SessionState } from './state';
+export { DEFAULT_PII_RULES, PiiRuleError, compilePiiRules, maskText, parseRepchar, parseSpec, type CompiledPiiRule, type PiiRuleConfig } from './pii-rules';
