@@ -1,4 +1,4 @@
-import { cloneKv, setKv } from '../kv';
+import { cloneKv } from '../kv';
 import type { PiiRules } from '../rules';
 import type { ChatEvent, KvList, NoticeType, Participant } from '../types';
 import type { Command } from './command';
@@ -50,9 +50,17 @@ export function piiMasking(command: Command, event: ChatEvent, _actor: EventActo
   }
   event.text = text;
   const report = cleanupReport(findings, rich?.rules ?? []);
-  event.eventAttributes = setKv(event.eventAttributes ?? {}, ['GCTI_SYSTEM', PII_CLEANUP], report);
-  if (clear.attributes) clear.attributes = setKv(cloneKv(clear.attributes), ['GCTI_SYSTEM', PII_CLEANUP], report);
+  event.eventAttributes = withReport(event.eventAttributes, report);
+  if (clear.attributes) clear.attributes = withReport(cloneKv(clear.attributes), report);
   if (keepsClear(command.state, pii, event, clear)) clearTexts.set(event, clear);
+}
+
+/** `attributes` (or new ones) with `GCTI_SYSTEM/pii-cleanup` set to `report`. */
+function withReport(attributes: KvList | undefined, report: KvList): KvList {
+  const out = attributes ?? {};
+  const system = out.GCTI_SYSTEM;
+  out.GCTI_SYSTEM = typeof system === 'object' ? { ...system, [PII_CLEANUP]: report } : { [PII_CLEANUP]: report };
+  return out;
 }
 
 /** Whether the live dialog may ever show `event` clear; sets `clear.live` for `always` + `unmask-live-dialog`. */
