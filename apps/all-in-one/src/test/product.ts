@@ -46,6 +46,7 @@ export async function startTestProduct(env: Record<string, string> = {}, logs?: 
  */
 export class TestRouter {
   private readonly joins = new Map<string, { type: 'join'; sessionId: string; userData: Record<string, string> }>();
+  private readonly interactions = new Map<string, string>();
 
   constructor(private readonly esp: string) {}
 
@@ -69,6 +70,12 @@ export class TestRouter {
       join: { type: 'join'; sessionId: string; userData: Record<string, string> };
     };
     this.joins.set(sessionId, taken.join);
+    this.interactions.set(sessionId, waiting.interactionId);
     return taken.join;
+  }
+
+  /** The interaction of a session this router handed an agent. */
+  interactionOf(sessionId: string): string | undefined {
+    return this.interactions.get(sessionId);
   }
 }
