@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { WireEvent } from '@ocs/agent-protocol';
 import { AgentTestClient, GmsRestClient, until } from '@ocs/testing';
 import type { Embedded } from '@ocs/wiring';
@@ -135,5 +136,50 @@ describe('PII masking end to end (apply-area always, unmask-live-dialog)', () =>
     expect(transcript).toContain(`1 ${MASKED}`);
     expect(transcript).toContain(`5 ${MASKED}`);
     expect(transcript).not.toMatch(/4111/);
+  });
+});
+
+describe('PII in the logs', () => {
+  it('at debug, with every message and transcript printed in full, log lines hold only masked text (history-all)', async () => {
+    const lines: string[] = [];
+    const logs = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const product = await startTestProduct(
+      {
+        'OCS__transcript-cleanup__apply-area': 'history-all',
+        'OCS__settings__message-log-print-size': '7000',
+        'OCS__log-filter-data__Transcript': 'copy',
+      },
+      logs,
+      'debug',
+    );
+    try {
+      const local = new TestRouter(product.esp);
+      const ann = new GmsRestClient(product.gateway);
+      expect((await ann.requestChat({ nickname: 'Ann' })).status).toBe(200);
+      const client = await AgentTestClient.connect(product.agentUrl);
+      agents.push(client);
+      await client.expect('registered', { type: 'register', token: AGENT_TOKEN, nickname: 'Bob', userType: 'AGENT' });
+      await client.expect('sessionInfo', await local.join(ann.chatId));
+      await send(ann, `card ${CARD}, ssn 123-45-6789, phone 212-555-0123`);
+      // the live dialog is clear (history-all)
+      const live = await client.pushed(ann.chatId, (e) => e.kind === 'message', 'the message');
+      expect(messages(live.events)).toEqual([`card ${CARD}, ssn 123-45-6789, phone 212-555-0123`]);
+      await client.expect('ack', { type: 'releaseParty', sessionId: ann.chatId, afterAction: 'FORCE_CLOSE' });
+      const interactionId = local.interactionOf(ann.chatId) as string;
+      await until(async () => (await product.embedded.ucs.getInteraction(interactionId))?.transcript, 'the UCS transcript');
+      await until(async () => (lines.some((l) => l.includes('transcript saved to UCS')) ? true : undefined), 'the transcript log line');
+      const all = lines.join('');
+      expect(all).toContain(`"text":"card ${MASKED}, ssn ***-**-****, phone ***-***-****"`);
+      expect(all).toMatch(/"transcript":"<\?xml/);
+      for (const clear of ['4111', '123-45-6789', '212-555-0123']) expect(all).not.toContain(clear);
+    } finally {
+      for (const a of agents.splice(0)) await a.close();
+      await product.embedded.close();
+    }
   });
 });

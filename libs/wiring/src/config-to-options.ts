@@ -2,6 +2,7 @@ import type { CassandraOptions } from '@ocs/adapters-cassandra';
 import { DEFAULT_PII_RULES, compilePiiRules, parseRepchar, type PiiRuleConfig, type PiiRules, type SessionRules } from '@ocs/chat-domain';
 import type { Durability } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
+import type { LogHygiene } from '@ocs/observability';
 import type { BridgeOptions } from '@ocs/interaction-bridge';
 
 /** The options of the libs below the wiring, each from its sections of the configuration. */
@@ -63,6 +64,16 @@ export function piiFromConfig(config: ChatServerConfig): Pick<SessionRules, 'pii
     unmaskLiveDialog: cleanup.unmaskLiveDialog,
   };
   return { ...out, pii };
+}
+
+/** What log lines may show of chat content: `message-log-print-size`, `hide-attached-data`, `[log-filter-data]`. */
+export function logHygieneFromConfig(config: ChatServerConfig): LogHygiene {
+  return {
+    messagePrintSize: config.settings.messageLogPrintSize,
+    hideAttachedData: config.settings.hideAttachedData,
+    transcript: config.logFilterData.Transcript,
+    structuredText: config.logFilterData.StructuredText,
+  };
 }
 
 /** `transcript-auto-save` and its companions. */
