@@ -1,3 +1,5 @@
+import type { CompiledPiiRule } from './session/pii-rules';
+
 /** The configurable limits and timeouts a session obeys (from `[settings]`, converted to milliseconds). */
 export interface SessionRules {
   /** Largest text of a message or notice, in UTF-8 bytes (`message-max-size`). */
@@ -28,6 +30,24 @@ export interface SessionRules {
   languages: readonly LanguageRule[];
   /** Customer file transfer (`[client-file-transfer]`). */
   files: FileRules;
+  /** PII masking (`[transcript-cleanup]`); absent with `apply-area=never`: no masking, no work per message. */
+  pii?: PiiRules;
+  /** `typing-preview` other than none: every digit of a typing preview becomes this character (`default-repchar`). */
+  typingPreviewMask?: string;
+}
+
+/** `[transcript-cleanup]` when masking is on. */
+export interface PiiRules {
+  /**
+   * `apply-area`: `always` masks the live dialog and everything saved; `history-all` and `history-final` show the
+   * live dialog clear and mask everything saved (this engine saves no intermediate UCS transcript, and the session
+   * state saved for restoration never holds clear text, so the two behave alike).
+   */
+  area: 'always' | 'history-all' | 'history-final';
+  /** The ordered, compiled rules (pii-rules.ts). */
+  rules: readonly CompiledPiiRule[];
+  /** `unmask-live-dialog` (with `always`): active agents see clear what the customer sent after they joined. */
+  unmaskLiveDialog: boolean;
 }
 
 /** What one party may put into a session: bounds on what it sends and on how fast it sends it. */

@@ -1,4 +1,4 @@
-import type { ChatSession, Change, Clock } from '@ocs/chat-domain';
+import type { ChatEvent, ChatSession, Change, Clock } from '@ocs/chat-domain';
 import type { TranscriptStore } from '@ocs/ports';
 import type { SessionSaver } from './durability';
 import type { LiveDelivery } from './live-delivery';
@@ -17,6 +17,8 @@ export interface ChangeCommitDeps {
   timers: SessionTimers;
   /** Lets go of a session another node took over. */
   forget(session: ChatSession): void;
+  /** Told of each committed change's events (the debug log); absent: no work. */
+  onCommitted?: (sessionId: string, events: readonly ChatEvent[]) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export class ChangeCommit {
     live.dispatch(session, change.events, this.deps.noticeSaves ? 'save' : undefined);
     if (change.closed && !saver) await store.save(session.state);
     await events.changed(session, change, clock.now());
+    if (this.deps.onCommitted && change.events.length > 0) this.deps.onCommitted(session.id, change.events);
   }
 
   /** Saves the session before its change is acknowledged; a failure is handled as durability says, then thrown. */

@@ -1,4 +1,4 @@
-import type { ChatSession, Clock, IdSource, SessionContext, SessionRules } from '@ocs/chat-domain';
+import type { ChatEvent, ChatSession, Clock, IdSource, SessionContext, SessionRules } from '@ocs/chat-domain';
 import type { EventBus, TranscriptStore } from '@ocs/ports';
 import { ChangeCommit } from './change-commit';
 import { SessionSaver, type Durability } from './durability';
@@ -17,6 +17,8 @@ export interface ChatEngineDeps {
   bus: EventBus;
   /** Told when a live listener throws; delivery to the other listeners goes on. */
   onListenerError?: (sessionId: string, error: unknown) => void;
+  /** Told of the events of each committed change, as kept (masked where PII masking says): the debug log of messages. */
+  onCommitted?: (sessionId: string, events: readonly ChatEvent[]) => void;
   /** Per-change saving of the session state (`transcript-auto-save` and its companions); off when absent. */
   durability?: Durability;
   /** Session ownership and restoration on a cluster; without it the engine serves only what it created. */
@@ -64,7 +66,18 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
     saver?.forget(session.id);
     live.forget(session.id);
   };
-  const changes = new ChangeCommit({ clock, store, saver, noticeSaves: saver !== undefined && durability?.autoSave === 2, live, events, timers, forget });
+  const noticeSaves = saver !== undefined && durability?.autoSave === 2;
+  const changes = new ChangeCommit({
+    clock,
+    store,
+    saver,
+    noticeSaves,
+    live,
+    events,
+    timers,
+    forget,
+    ...(deps.onCommitted ? { onCommitted: deps.onCommitted } : {}),
+  });
   const restoration =
     ownership &&
     new Restoration({

@@ -61,6 +61,8 @@ describe('loadConfig', () => {
         requestMaxFields: 200,
         refreshMaxEvents: 1000,
         refreshMaxTextSize: 1048576,
+        messageLogPrintSize: 0,
+        hideAttachedData: true,
       },
       inactivityControl: {
         enabled: false,
@@ -132,6 +134,8 @@ describe('loadConfig', () => {
       kafka: { brokers: ['127.0.0.1:9092'], clientId: 'ocs', partitions: 12, replicationFactor: 1, sessionTimeout: 10, namePrefix: '' },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'ocs:' },
       log: { level: 'info' },
+      transcriptCleanup: { applyArea: 'never', defaultSpec: 'digits', unmaskLiveDialog: false, rules: [] },
+      logFilterData: { Transcript: 'hide', StructuredText: 'hide' },
     });
   });
 
@@ -337,6 +341,51 @@ describe('loadConfig', () => {
       ['a section that is not a map', { OCS__server: '5' }, 'invalid section [server]: expected a map of options, got "5"'],
       ['a bad service target', { OCS__services__sales: 'default' }, 'invalid option [services] sales: expected "<tenant dbid>:<endpoint name>", got "default"'],
       ['a bad alias', { OCS__server__alias: 'node 1' }, 'invalid option [server] alias: expected 1 to 32 characters from A-Z a-z 0-9 _ -, got "node 1"'],
+      [
+        'an unknown masking area',
+        { 'OCS__transcript-cleanup__apply-area': 'sometimes' },
+        'invalid option [transcript-cleanup] apply-area: expected one of never, always, history-all, history-final, got "sometimes"',
+      ],
+      [
+        'an empty replacement character',
+        { 'OCS__transcript-cleanup__default-repchar': '' },
+        'invalid option [transcript-cleanup] default-repchar: expected a replacement character, got an empty text',
+      ],
+      [
+        'an empty legacy replacement character',
+        { 'OCS__settings__transcript-cleanup-mask': '' },
+        'invalid option [settings] transcript-cleanup-mask: expected a replacement character, got an empty text',
+      ],
+      [
+        'a bad replacement spec',
+        { 'OCS__transcript-cleanup__default-spec': 'digits:-1' },
+        'invalid option [transcript-cleanup] default-spec: expected all, digits or digits:<N> (keep the last N digits, N up to 99), got "digits:-1"',
+      ],
+      [
+        'an unknown typing preview',
+        { 'OCS__transcript-cleanup__typing-preview': 'digits' },
+        'invalid option [transcript-cleanup] typing-preview: expected one of none, any, message, notice, got "digits"',
+      ],
+      [
+        'an invalid rule regex, naming the rule',
+        {
+          'OCS__transcript-cleanup__rules': JSON.stringify([
+            { id: 'ok', name: 'Fine', regex: '\\d{4}' },
+            { id: 'R7', name: 'Orders', regex: 'ORD-(\\d+' },
+          ]),
+        },
+        'invalid option [transcript-cleanup] rules[1].regex: rule 2 (id "R7", name "Orders"): Invalid regular expression: /ORD-(\\d+/u: Unterminated group',
+      ],
+      [
+        'a rule regex that matches an empty text',
+        { 'OCS__transcript-cleanup__rules': JSON.stringify([{ id: 'e', name: 'Empty', regex: '\\d*' }]) },
+        'invalid option [transcript-cleanup] rules[0].regex: rule 1 (id "e", name "Empty"): the regular expression matches an empty text',
+      ],
+      [
+        'an unknown log filter',
+        { 'OCS__log-filter-data__Transcript': 'show' },
+        'invalid option [log-filter-data] Transcript: expected one of copy, skip, hide, got "show"',
+      ],
     ])('%s', (_, env, problem) => {
       expect(envProblems(env)).toEqual([problem]);
     });

@@ -104,6 +104,44 @@ const URL_PATH = /^\/\S*$/;
 const KAFKA_NAME_PREFIX_MAX = 100;
 const KAFKA_NAME_PREFIX = new RegExp(`^[A-Za-z0-9._-]{0,${KAFKA_NAME_PREFIX_MAX}}$`);
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const LOG_FILTERS = ['copy', 'skip', 'hide'] as const;
+const APPLY_AREAS = ['never', 'always', 'history-all', 'history-final'] as const;
+const TYPING_PREVIEW = ['none', 'any', 'message', 'notice'] as const;
+const REPLACE_SPEC = /^(all|digits(:\d{1,2})?)$/;
+const replaceSpec = () => text(REPLACE_SPEC, 'expected all, digits or digits:<N> (keep the last N digits, N up to 99)');
+/** A replacement character: the first one given is used; it must be one UTF-16 unit, as masking keeps a text's length. */
+const repchar = () =>
+  z
+    .string(refusal('expected a replacement character'))
+    .min(1, 'expected a replacement character, got an empty text')
+    .refine((c) => !/^[\uD800-\uDFFF]/.test(c), 'expected a replacement character of the Basic Multilingual Plane');
+const piiRuleRefused = refusal('expected { id, name, description?, regex, spec?, repchar? }', false);
+const piiRule = z.strictObject(
+  {
+    id: text(/\S/, 'expected a rule id'),
+    name: text(/\S/, 'expected a rule name'),
+    description: z.string(refusal('expected a text')).optional(),
+    regex: z.string(refusal('expected a regular expression')).min(1, 'expected a regular expression, got an empty text'),
+    spec: replaceSpec().optional(),
+    repchar: repchar().optional(),
+  },
+  piiRuleRefused,
+);
+/** Every rule compiles (JavaScript, Unicode mode) and never matches an empty text; the message names the rule. */
+const piiRules = z
+  .array(piiRule, refusal('expected a (JSON) list of rules { id, name, description?, regex, spec?, repchar? }', false))
+  .superRefine((rules, ctx) => {
+    rules.forEach((rule, i) => {
+      const named = `rule ${i + 1} (id ${JSON.stringify(rule.id)}, name ${JSON.stringify(rule.name)})`;
+      let problem: string | undefined;
+      try {
+        if (new RegExp(rule.regex, 'u').test('')) problem = 'the regular expression matches an empty text';
+      } catch (e) {
+        problem = e instanceof Error ? e.message : `invalid regular expression: ${String(e)}`;
+      }
+      if (problem) ctx.addIssue({ code: 'custom', path: [i, 'regex'], message: `${named}: ${problem}` });
+    });
+  });
 
 const sectionsSchema = z
   .strictObject({
@@ -143,6 +181,11 @@ const sectionsSchema = z
       'request-max-fields': integer(10, 100_000).default(200),
       'refresh-max-events': integer(10, 1_000_000).default(1_000),
       'refresh-max-text-size': integer(1_024, 1_073_741_823).default(1_048_576),
+      // Log hygiene; PII masking names from before 8.5.103, aliases of [transcript-cleanup] typing-preview and default-repchar.
+      'message-log-print-size': integer(0, 7_000).default(0),
+      'hide-attached-data': boolean().default(true),
+      'transcript-cleanup-typing': z.enum(TYPING_PREVIEW, refusal(`expected one of ${TYPING_PREVIEW.join(', ')}`)).optional(),
+      'transcript-cleanup-mask': repchar().optional(),
     }),
     'inactivity-control': section({
       enabled: boolean().default(false),
@@ -247,6 +290,20 @@ const sectionsSchema = z
     }),
     log: section({
       level: z.enum(LOG_LEVELS, refusal(`expected one of ${LOG_LEVELS.join(', ')}`)).default('info'),
+    }),
+    'transcript-cleanup': section({
+      'apply-area': z.enum(APPLY_AREAS, refusal(`expected one of ${APPLY_AREAS.join(', ')}`)).default('never'),
+      // Absent: the legacy [settings] name, else their defaults (`*`, `none`).
+      'default-repchar': repchar().optional(),
+      'default-spec': replaceSpec().default('digits'),
+      'unmask-live-dialog': boolean().default(false),
+      'typing-preview': z.enum(TYPING_PREVIEW, refusal(`expected one of ${TYPING_PREVIEW.join(', ')}`)).optional(),
+      // Ours: the ordered rule set; empty: the default rules (GCTI_CreditCards, GCTI_SSN, GCTI_PhoneNANPA).
+      rules: z.preprocess(jsonFromText, piiRules).default([]),
+    }),
+    'log-filter-data': section({
+      Transcript: z.enum(LOG_FILTERS, refusal(`expected one of ${LOG_FILTERS.join(', ')}`)).default('hide'),
+      StructuredText: z.enum(LOG_FILTERS, refusal(`expected one of ${LOG_FILTERS.join(', ')}`)).default('hide'),
     }),
   })
   .transform(camelKeys);

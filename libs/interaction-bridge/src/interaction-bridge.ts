@@ -26,6 +26,8 @@ export interface BridgeDeps {
   options: BridgeOptions;
   /** Told of a session whose handling failed, and of a malformed record (skipped; `sessionId` is then the record's key). */
   onError?: (sessionId: string, error: unknown) => void;
+  /** Told of each transcript saved in UCS (the debug log, where `[log-filter-data] Transcript` decides what shows). */
+  onTranscriptSaved?: (interactionId: string, transcript: string) => void;
 }
 
 const GROUP = 'interaction-bridge';
@@ -117,7 +119,11 @@ export class InteractionBridge {
     const { deps } = this;
     await deps.interactions.updateProperties(interactionId, { IsOnline: '0' });
     const state = await deps.store.load(sessionId);
-    if (state) await deps.ucs.saveTranscript(interactionId, toChatTranscriptXml(state, { saveNotices: deps.options.saveNotices }), closedAt);
+    if (state) {
+      const transcript = toChatTranscriptXml(state, { saveNotices: deps.options.saveNotices });
+      await deps.ucs.saveTranscript(interactionId, transcript, closedAt);
+      deps.onTranscriptSaved?.(interactionId, transcript);
+    }
     if (shouldStop(deps.options.stopAbandoned, state)) await deps.interactions.stop(interactionId, 'chat session closed');
   }
 

@@ -1,4 +1,4 @@
-import { createLogger } from './logger';
+import { createLogger, type LogHygiene } from './logger';
 import { NestPinoLogger } from './nest-logger';
 
 function capture(level: 'info' | 'trace' = 'info') {
@@ -62,6 +62,41 @@ describe('createLogger', () => {
     const { logger, lines } = capture();
     logger.error({ err: new Error('store unreachable') }, 'failed');
     expect(lines[0].err).toMatchObject({ type: 'Error', message: '[redacted]', stack: expect.stringMatching(/^Error: store unreachable\n/) });
+  });
+});
+
+describe('createLogger with log hygiene options', () => {
+  function captureWith(hygiene: LogHygiene) {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ service: 'test-service', hygiene }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    return { logger, lines };
+  }
+  const SAFE: LogHygiene = { messagePrintSize: 0, hideAttachedData: true, transcript: 'hide', structuredText: 'hide' };
+
+  it('message-log-print-size 0: a message text shows as [truncated from size=N] only, N in characters', () => {
+    const { logger, lines } = captureWith(SAFE);
+    logger.info({ event: { text: 'card 4111 😀' }, transcript: '<chatTranscript/>', structuredText: '<x/>', userData: { a: '1' }, nickname: 'Ann' }, 'm');
+    expect(lines[0]).toMatchObject({
+      event: { text: '[truncated from size=11]' },
+      transcript: '[hidden]',
+      structuredText: '[hidden]',
+      userData: '[redacted]',
+      nickname: '[redacted]',
+    });
+    expect(JSON.stringify(lines[0])).not.toContain('4111');
+  });
+
+  it('message-log-print-size N prints the first N characters; hide-attached-data false, copy and skip', () => {
+    const { logger, lines } = captureWith({ messagePrintSize: 4, hideAttachedData: false, transcript: 'copy', structuredText: 'skip' });
+    logger.info({ text: 'card 4111', short: { text: 'ok' }, userData: { a: '1' }, transcript: '<t/>', structuredText: '<s/>', secureKey: 'k' }, 'm');
+    expect(lines[0]).toMatchObject({
+      text: 'card[truncated from size=9]',
+      short: { text: 'ok' },
+      userData: { a: '1' },
+      transcript: '<t/>',
+      secureKey: '[redacted]',
+    });
+    expect(lines[0]).not.toHaveProperty('structuredText');
   });
 });
 

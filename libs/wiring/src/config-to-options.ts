@@ -1,7 +1,8 @@
 import type { CassandraOptions } from '@ocs/adapters-cassandra';
-import type { InactivityRules, SessionRules } from '@ocs/chat-domain';
+import { DEFAULT_PII_RULES, compilePiiRules, parseRepchar, type InactivityRules, type PiiRuleConfig, type PiiRules, type SessionRules } from '@ocs/chat-domain';
 import type { Durability } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
+import type { LogHygiene } from '@ocs/observability';
 import type { BridgeOptions } from '@ocs/interaction-bridge';
 
 /** The options of the libs below the wiring, each from its sections of the configuration. */
@@ -52,6 +53,37 @@ export function rulesFromConfig(config: ChatServerConfig): SessionRules {
       },
     })),
     files: { ...config.clientFileTransfer },
+    ...piiFromConfig(config),
+  };
+}
+
+/**
+ * `[transcript-cleanup]`, with the names from before 8.5.103 (`[settings] transcript-cleanup-mask`,
+ * `transcript-cleanup-typing`) where the new ones are not set. `apply-area=never`: no masking rules at all, so the
+ * message path does no masking work. The rules are compiled here, once: a rule that does not compile stops the start.
+ */
+export function piiFromConfig(config: ChatServerConfig): Pick<SessionRules, 'pii' | 'typingPreviewMask'> {
+  const cleanup = config.transcriptCleanup;
+  const repchar = parseRepchar(cleanup.defaultRepchar ?? config.settings.transcriptCleanupMask ?? '*');
+  const typing = cleanup.typingPreview ?? config.settings.transcriptCleanupTyping ?? 'none';
+  const out: Pick<SessionRules, 'pii' | 'typingPreviewMask'> = typing === 'none' ? {} : { typingPreviewMask: repchar };
+  if (cleanup.applyArea === 'never') return out;
+  const configured: readonly PiiRuleConfig[] = cleanup.rules.length > 0 ? cleanup.rules : DEFAULT_PII_RULES;
+  const pii: PiiRules = {
+    area: cleanup.applyArea,
+    rules: compilePiiRules(configured, { spec: cleanup.defaultSpec, repchar }),
+    unmaskLiveDialog: cleanup.unmaskLiveDialog,
+  };
+  return { ...out, pii };
+}
+
+/** What log lines may show of chat content: `message-log-print-size`, `hide-attached-data`, `[log-filter-data]`. */
+export function logHygieneFromConfig(config: ChatServerConfig): LogHygiene {
+  return {
+    messagePrintSize: config.settings.messageLogPrintSize,
+    hideAttachedData: config.settings.hideAttachedData,
+    transcript: config.logFilterData.Transcript,
+    structuredText: config.logFilterData.StructuredText,
   };
 }
 

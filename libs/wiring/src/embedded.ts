@@ -9,6 +9,7 @@ import { EspGatewayModule } from '@ocs/service-esp-gateway';
 import { SessionEngineModule } from '@ocs/service-session-engine';
 import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
 import { resolve } from 'node:path';
+import { logHygieneFromConfig } from './config-to-options';
 import { listenAddress } from './run-service';
 import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
 import { espGateway } from './services/esp-gateway';
@@ -31,7 +32,7 @@ export interface Embedded {
  */
 export async function startEmbedded(
   config: ChatServerConfig,
-  loggerFor: (service: string) => Logger = (service) => createLogger({ service, level: config.log.level }),
+  loggerFor: (service: string) => Logger = (service) => createLogger({ service, level: config.log.level, hygiene: logHygieneFromConfig(config) }),
 ): Promise<Embedded> {
   // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
   const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'), new MemoryUcsState());

@@ -7,12 +7,30 @@ import { durabilityFromConfig, rulesFromConfig } from './config-to-options';
 export interface EngineWiring {
   store?: TranscriptStore;
   bus?: EventBus;
-  /** Where failures of live listeners are reported. */
-  logger?: { error(fields: object, message: string): void };
+  /** Where failures of live listeners are reported; at debug level, every event committed too. */
+  logger?: { error(fields: object, message: string): void; debug?(fields: object, message: string): void; isLevelEnabled?(level: string): boolean };
   /** Session ownership and restoration (cluster mode with `session-restoration-mode=simple`). */
   ownership?: OwnershipPolicy;
   /** Where sessions of interactions this node does not hold are found (the shared interaction queue). */
   interactions?: ChatEngineDeps['interactions'];
+}
+
+/**
+ * At debug level, a line per committed event, its text as the session keeps it (masked where `[transcript-cleanup]`
+ * says) and printed as `message-log-print-size` allows. Below debug, no hook and no work.
+ */
+function eventLog(logger: EngineWiring['logger']): Pick<ChatEngineDeps, 'onCommitted'> {
+  const debug = logger?.debug?.bind(logger);
+  if (!debug || !logger?.isLevelEnabled?.('debug')) return {};
+  return {
+    onCommitted: (sessionId, events) => {
+      for (const e of events) {
+        const about = e.kind === 'notice' ? { noticeType: e.noticeType } : {};
+        const text = 'text' in e && e.text !== undefined ? { text: e.text } : {};
+        debug({ sessionId, eventId: e.eventId, kind: e.kind, userId: e.userId, ...about, ...text }, 'session event');
+      }
+    },
+  };
 }
 
 /** An engine on the given adapters; by default (embedded) everything stays in memory. */
@@ -24,6 +42,7 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     store: wiring.store ?? new MemoryTranscriptStore(),
     bus: wiring.bus ?? new MemoryEventBus(),
     onListenerError: (sessionId, err) => wiring.logger?.error({ sessionId, err }, 'live listener failed'),
+    ...eventLog(wiring.logger),
     durability: durabilityFromConfig(config),
     ...(wiring.ownership ? { ownership: wiring.ownership } : {}),
     ...(wiring.interactions ? { interactions: wiring.interactions } : {}),

@@ -1,6 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { ConfigError, loadConfig, maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type BootstrappedApp, type Logger } from '@ocs/observability';
+import { logHygieneFromConfig } from './config-to-options';
 
 /** The surfaces the services listen on, each with its `[server] <surface>-port` and `<surface>-host` options. */
 export type Surface = 'webapi' | 'esp' | 'engine' | 'reporting' | 'push';
@@ -41,7 +42,7 @@ export function loadConfigOrExit(name: string): ChatServerConfig {
  */
 export async function runService(service: ServiceAssembly): Promise<BootstrappedApp> {
   const config = loadConfigOrExit(service.name);
-  const logger = createLogger({ service: service.name, level: config.log.level });
+  const logger = createLogger({ service: service.name, level: config.log.level, hygiene: logHygieneFromConfig(config) });
   try {
     return await bootstrapApp(await service.module(config, logger), {
       service: service.name,

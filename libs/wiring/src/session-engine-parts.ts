@@ -45,6 +45,9 @@ export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adap
     ...adapters,
     options: bridgeOptionsFromConfig(config),
     onError: (sessionId, err) => logger.error({ sessionId, err }, 'interaction bridge failed for a session'),
+    ...(logger.isLevelEnabled('debug')
+      ? { onTranscriptSaved: (interactionId: string, transcript: string) => logger.debug({ interactionId, transcript }, 'transcript saved to UCS') }
+      : {}),
   });
   return { ...adapters, engine, bridge };
 }

@@ -42,7 +42,11 @@ export class TestCluster {
   readonly keyspace = `ocs_cluster_${randomBytes(5).toString('hex')}`;
   readonly processes: ServiceProcess[] = [];
 
-  constructor(private readonly servers: { cassandra: string; kafka: string; redis: string }) {}
+  constructor(
+    private readonly servers: { cassandra: string; kafka: string; redis: string },
+    /** Options (`OCS__…`) every process of this cluster gets, beside and over the defaults below. */
+    private readonly options: Record<string, string> = {},
+  ) {}
 
   static async build(): Promise<void> {
     await run('npm', ['run', 'build'], { cwd: ROOT, timeout: 300_000 });
@@ -86,6 +90,7 @@ export class TestCluster {
       OCS__log__level: 'warn',
       OCS__language_Spanish__language: 'es',
       OCS__agent_api__tokens: JSON.stringify([{ name: 'desk', secret: AGENT_TOKEN, 'user-types': ['AGENT', 'SUPERVISOR'] }]),
+      ...this.options,
       ...extra,
     };
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { until } from '@ocs/testing';
-import { startEmbedded, type Embedded } from '@ocs/wiring';
+import { logHygieneFromConfig, startEmbedded, type Embedded } from '@ocs/wiring';
 
 export const AGENT_TOKEN = 'desk-secret-0123456789';
 
@@ -20,10 +20,10 @@ export interface TestProduct {
 
 /**
  * The embedded product as API tests drive it: every port chosen by the system, data in a fresh temporary
- * directory, an agent token, silent logs (or warnings and worse written to `logs`); `env` adds or overrides options
+ * directory, an agent token, silent logs (or lines from `level` on written to `logs`, warnings by default); `env` adds or overrides options
  * (`OCS__section__option`).
  */
-export async function startTestProduct(env: Record<string, string> = {}, logs?: Writable): Promise<TestProduct> {
+export async function startTestProduct(env: Record<string, string> = {}, logs?: Writable, level: 'warn' | 'debug' = 'warn'): Promise<TestProduct> {
   const ports = ['webapi', 'esp', 'engine', 'reporting', 'push'].map((p) => [`OCS__server__${p}-port`, '0']);
   const config = loadConfig({
     argv: [],
@@ -34,7 +34,9 @@ export async function startTestProduct(env: Record<string, string> = {}, logs?: 
       ...env,
     },
   });
-  const embedded = await startEmbedded(config, (service) => createLogger({ service, level: logs ? 'warn' : 'silent' }, logs));
+  const embedded = await startEmbedded(config, (service) =>
+    createLogger({ service, level: logs ? level : 'silent', hygiene: logHygieneFromConfig(config) }, logs),
+  );
   const gateway = embedded.urls['webapi-gateway'];
   return { embedded, gateway, agentUrl: `${gateway.replace(/^http/, 'ws')}${config.server.agentWsPath}`, esp: embedded.urls['esp-gateway'] };
 }
@@ -79,5 +81,10 @@ export class TestRouter {
     this.joins.set(sessionId, taken.join);
     this.interactions.set(sessionId, waiting.interactionId);
     return taken.join;
+  }
+
+  /** The interaction of a session this router handed an agent. */
+  interactionOf(sessionId: string): string | undefined {
+    return this.interactions.get(sessionId);
   }
 }

@@ -206,12 +206,12 @@ export class ChatSession {
 
   /** The events `viewerId` may see, from transcript position `fromPosition` on, in the viewer's protocol version. */
   eventsFor(viewerId: string, fromPosition = 0): ChatEvent[] {
-    return views.eventsFor(this.state, viewerId, fromPosition);
+    return views.eventsFor(this.state, viewerId, fromPosition, this.ctx.rules.pii);
   }
 
   /** `event` as `viewer` sees it, or undefined if the viewer may not see it. */
   viewFor(event: ChatEvent, viewer: Participant): ChatEvent | undefined {
-    return views.viewFor(this.state, event, viewer);
+    return views.viewFor(this.state, event, viewer, this.ctx.rules.pii);
   }
 
   /** When this session next needs `expire()`: the earliest deadline of its timers (timers.ts). */

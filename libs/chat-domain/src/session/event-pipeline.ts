@@ -3,6 +3,7 @@ import type { ChatEvent, KvList, NoticeEvent, NoticeType, Participant } from '..
 import { trackAsync } from './async-status';
 import type { Command } from './command';
 import { trackInactivity } from './inactivity-tracking';
+import { piiMasking } from './pii-masking';
 
 /**
  * The event pipeline: every event a session appends is built here, goes through the steps in their order, and is
@@ -42,7 +43,7 @@ export function botStyle(_command: Command, event: ChatEvent, actor: EventActor)
 }
 
 /** The pipeline of every session (one for all: steps keep no state of their own). */
-export const SESSION_EVENTS = new EventPipeline([botStyle, trackAsync, trackInactivity]);
+export const SESSION_EVENTS = new EventPipeline([botStyle, piiMasking, trackAsync, trackInactivity]);
 
 /** Events the server itself produces (idle-control notices) carry this user id and the type SYSTEM. */
 export const SYSTEM_USER_ID = '0000000000000000';

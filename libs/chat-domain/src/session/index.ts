@@ -21,3 +21,4 @@ export {
   type SessionService,
   type SessionState,
 } from './state';
+export { DEFAULT_PII_RULES, PiiRuleError, compilePiiRules, maskText, parseRepchar, parseSpec, type CompiledPiiRule, type PiiRuleConfig } from './pii-rules';

@@ -1,0 +1,189 @@
+/**
+ * PII rules (`[transcript-cleanup]`): the ordered rules that find sensitive data in a text, how each replaces what
+ * it finds, and their compilation. Every rule is compiled once, when the rules are made (at start-up), never per
+ * message.
+ */
+
+/** How a rule replaces what it found: every character, or only the digits, optionally keeping the last `keep`. */
+export interface ReplaceSpec {
+  mode: 'all' | 'digits';
+  /** Digits left unmasked at the end of what was found (`digits:<N>`); 0 for `all`. */
+  keep: number;
+  /** The spec as written, reported in `pii-cleanup` (`replaced`). */
+  text: string;
+}
+
+/** A rule as configured: ordered by its place in the list. */
+export interface PiiRuleConfig {
+  id: string;
+  name: string;
+  description?: string;
+  /** A JavaScript regular expression (Unicode mode). */
+  regex: string;
+  /** Overrides `default-spec` for this rule. */
+  spec?: string;
+  /** Overrides `default-repchar` for this rule. */
+  repchar?: string;
+}
+
+export interface CompiledPiiRule {
+  /** 1-based place in the rule set: `rule-0001` in `pii-cleanup`. */
+  order: number;
+  id: string;
+  name: string;
+  description: string;
+  /** Global, Unicode; `lastIndex` is reset before each use. */
+  pattern: RegExp;
+  spec: ReplaceSpec;
+  repchar: string;
+}
+
+export class PiiRuleError extends Error {}
+
+/**
+ * What may stand just before and just after sensitive data: the start or end of the text, whitespace, a letter, or
+ * one of `( ) , . : ; ? ! " ' \``. So digits inside a longer number, an order id like `ORD-…` or `#…`, or a time
+ * stamp never match, and a card number after `card:` or in `(…)` does.
+ */
+const BEFORE = String.raw`(?:^|(?<=[\s\p{L}(),.:;?!"'\x60]))`;
+const AFTER = String.raw`(?=$|[\s\p{L}(),.:;?!"'\x60])`;
+
+/**
+ * The rules used when none are configured (the guide's "Default Rules if No Configuration is Provided"):
+ * - GCTI_CreditCards: Visa 4xxx, MasterCard 51-55, Discover 6011, 622x (x ≠ 0), 644-649, 65: 16 digits in groups
+ *   of four, each group optionally after a space or a dash.
+ * - GCTI_SSN: a US Social Security number, area-group-serial optionally separated by dashes or spaces; areas 000,
+ *   666 and 900-999, group 00 and serial 0000 are never issued, so never match.
+ * - GCTI_PhoneNANPA: a North American number: optional +1, optional area code (in parentheses or not), exchange and
+ *   line; area code and exchange start with 2-9; parts optionally separated by a dash, a dot or a space.
+ */
+export const DEFAULT_PII_RULES: readonly PiiRuleConfig[] = [
+  {
+    id: 'GCTI_CreditCards',
+    name: 'GCTI_CreditCards',
+    description: 'Credit card',
+    regex: String.raw`${BEFORE}(?:4\d{3}|5[1-5]\d{2}|6011|622[1-9]|64[4-9]\d|65\d{2})[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}${AFTER}`,
+  },
+  {
+    id: 'GCTI_SSN',
+    name: 'GCTI_SSN',
+    description: 'Social Security number',
+    regex: String.raw`${BEFORE}(?!000|666|9)\d{3}([- ]?)(?!00)\d{2}\1(?!0000)\d{4}${AFTER}`,
+  },
+  {
+    id: 'GCTI_PhoneNANPA',
+    name: 'GCTI_PhoneNANPA',
+    description: 'Phone number using the North American Numbering Plan',
+    regex: String.raw`${BEFORE}(?:\+?1[- .]?)?(?:\(?[2-9]\d{2}\)?[- .]?)?[2-9]\d{2}[- .]?\d{4}${AFTER}`,
+  },
+];
+
+const SPEC = /^(all|digits)(?::(\d{1,2}))?$/;
+
+/** `all`, `digits`, or `digits:<N>` (keep the last N digits, N up to 99). */
+export function parseSpec(text: string): ReplaceSpec {
+  const match = SPEC.exec(text);
+  if (!match || (match[1] === 'all' && match[2] !== undefined)) throw new PiiRuleError(`expected all, digits or digits:<N>, got ${JSON.stringify(text)}`);
+  return { mode: match[1] as 'all' | 'digits', keep: match[2] === undefined ? 0 : Number(match[2]), text };
+}
+
+/**
+ * The first character of `repchar` (as the guide says). An empty one is refused, and so is one beyond the Basic
+ * Multilingual Plane (an emoji): masking keeps a text's length, so that positions stay true.
+ */
+export function parseRepchar(repchar: string): string {
+  if (repchar === '') throw new PiiRuleError('expected a replacement character, got an empty text');
+  const code = repchar.charCodeAt(0);
+  if (code >= 0xd800 && code <= 0xdfff)
+    throw new PiiRuleError(`expected a replacement character of the Basic Multilingual Plane, got ${JSON.stringify(repchar)}`);
+  return repchar[0];
+}
+
+/**
+ * Compiles an ordered rule set with the defaults of the rules that set no spec or character of their own.
+ * @throws PiiRuleError naming the rule (its place, id and name) that does not compile.
+ */
+export function compilePiiRules(rules: readonly PiiRuleConfig[], defaults: { spec: string; repchar: string }): CompiledPiiRule[] {
+  const spec = parseSpec(defaults.spec);
+  const repchar = parseRepchar(defaults.repchar);
+  return rules.map((rule, i) => {
+    const named = `rule ${i + 1} (id ${JSON.stringify(rule.id)}, name ${JSON.stringify(rule.name)})`;
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(rule.regex, 'gu');
+    } catch (e) {
+      throw new PiiRuleError(`${named}: invalid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (pattern.test('')) throw new PiiRuleError(`${named}: the regular expression matches an empty text`);
+    try {
+      return {
+        order: i + 1,
+        id: rule.id,
+        name: rule.name,
+        description: rule.description ?? '',
+        pattern,
+        spec: rule.spec === undefined ? spec : parseSpec(rule.spec),
+        repchar: rule.repchar === undefined ? repchar : parseRepchar(rule.repchar),
+      };
+    } catch (e) {
+      throw new PiiRuleError(`${named}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+}
+
+/** Where one rule found something: 0-based first and last UTF-16 positions, both included (`pii-cleanup` `70-81`). */
+export interface PiiFinding {
+  rule: CompiledPiiRule;
+  start: number;
+  end: number;
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/**
+ * `text` with what the rules find replaced, rule after rule in their order (a later rule sees the text as the
+ * earlier ones left it), and what each found; the text keeps its length, so positions stay those of the original.
+ * Returns the same string and no findings when nothing matched.
+ */
+export function maskText(text: string, rules: readonly CompiledPiiRule[]): { text: string; findings: PiiFinding[] } {
+  let out = text;
+  const findings: PiiFinding[] = [];
+  for (const rule of rules) {
+    const { pattern } = rule;
+    pattern.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    let masked: string[] | undefined;
+    while ((match = pattern.exec(out)) !== null) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (end === start) {
+        pattern.lastIndex = start + 1;
+        continue;
+      }
+      masked ??= out.split('');
+      replace(masked, start, end, rule);
+      findings.push({ rule, start, end: end - 1 });
+    }
+    if (masked) out = masked.join('');
+  }
+  return { text: out, findings };
+}
+
+function replace(chars: string[], start: number, end: number, rule: CompiledPiiRule): void {
+  const { spec, repchar } = rule;
+  if (spec.mode === 'all') {
+    for (let i = start; i < end; i++) chars[i] = repchar;
+    return;
+  }
+  let keep = spec.keep;
+  for (let i = end - 1; i >= start; i--) {
+    if (!isDigit(chars[i].charCodeAt(0))) continue;
+    if (keep > 0) keep -= 1;
+    else chars[i] = repchar;
+  }
+}
+
+/** Every digit of `text` replaced by `repchar` (typing preview). */
+export function maskDigits(text: string, repchar: string): string {
+  return text.replace(/\d/g, repchar);
+}
