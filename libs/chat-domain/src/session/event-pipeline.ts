@@ -8,8 +8,8 @@ import { piiMasking } from './pii-masking';
 /**
  * The event pipeline: every event a session appends is built here, goes through the steps in their order, and is
  * then recorded in the transcript and in the command's change. A step sees the event complete (position, id, time,
- * nickname) and may add to it. Steps that shape the event come first (the bot style; PII masking will sit here),
- * steps that follow the session's activity after (async status and idle timing, inactivity control). A feature that must see or
+ * nickname) and may add to it. Steps that shape the event come first (the bot style, then PII masking), steps that
+ * follow the session's activity after (async status and idle timing, inactivity control). A feature that must see or
  * change every event is one more step in `SESSION_EVENTS`.
  */
 
