@@ -36,6 +36,8 @@ export interface CompiledPiiRule {
   pattern: RegExp;
   spec: ReplaceSpec;
   repchar: string;
+  /** Digits a text needs before this rule can match it (the default rules); 0: the rule always runs. */
+  minDigits: number;
 }
 
 export class PiiRuleError extends Error {}
@@ -77,6 +79,12 @@ export const DEFAULT_PII_RULES: readonly PiiRuleConfig[] = [
     regex: String.raw`${BEFORE}(?:\+?1[- .]?)?(?:\(?[2-9]\d{2}\)?[- .]?)?[2-9]\d{2}[- .]?\d{4}${AFTER}`,
   },
 ];
+
+/**
+ * Digits each default rule needs at the least (a card 16, an SSN 9, a phone number without area code 7), by its
+ * regular expression: a text with fewer is passed over without running it, which is most chat text.
+ */
+const MIN_DIGITS = new Map(DEFAULT_PII_RULES.map((rule, i) => [rule.regex, [16, 9, 7][i]]));
 
 const SPEC = /^(all|digits)(?::(\d{1,2}))?$/;
 
@@ -124,6 +132,7 @@ export function compilePiiRules(rules: readonly PiiRuleConfig[], defaults: { spe
         pattern,
         spec: rule.spec === undefined ? spec : parseSpec(rule.spec),
         repchar: rule.repchar === undefined ? repchar : parseRepchar(rule.repchar),
+        minDigits: MIN_DIGITS.get(rule.regex) ?? 0,
       };
     } catch (e) {
       throw new PiiRuleError(`${named}: ${e instanceof Error ? e.message : String(e)}`);
@@ -140,6 +149,12 @@ export interface PiiFinding {
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 
+function countDigits(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) if (isDigit(text.charCodeAt(i))) count += 1;
+  return count;
+}
+
 /**
  * `text` with what the rules find replaced, rule after rule in their order (a later rule sees the text as the
  * earlier ones left it), and what each found; the text keeps its length, so positions stay those of the original.
@@ -148,7 +163,13 @@ const isDigit = (code: number) => code >= 48 && code <= 57;
 export function maskText(text: string, rules: readonly CompiledPiiRule[]): { text: string; findings: PiiFinding[] } {
   let out = text;
   const findings: PiiFinding[] = [];
+  // Counted once: masking only takes digits away, so a rule passed over on this count could not match later either.
+  let digits = -1;
   for (const rule of rules) {
+    if (rule.minDigits > 0) {
+      if (digits < 0) digits = countDigits(text);
+      if (digits < rule.minDigits) continue;
+    }
     const { pattern } = rule;
     pattern.lastIndex = 0;
     let match: RegExpExecArray | null;
