@@ -47,8 +47,11 @@ export class PiiRuleError extends Error {}
  * one of `( ) , . : ; ? ! " ' \``. So digits inside a longer number, an order id like `ORD-…` or `#…`, or a time
  * stamp never match, and a card number after `card:` or in `(…)` does.
  */
-const BEFORE = String.raw`(?:^|(?<=[\s\p{L}(),.:;?!"'\x60]))`;
-const AFTER = String.raw`(?=$|[\s\p{L}(),.:;?!"'\x60])`;
+// Written as "not next to anything else" (a negative look at the complement) rather than "the start, or next to one
+// of these": the same matches, and several times faster, as the regular expression engine need not try the
+// alternative at every position of a text.
+const BEFORE = String.raw`(?<![^\s\p{L}(),.:;?!"'\x60])`;
+const AFTER = String.raw`(?![^\s\p{L}(),.:;?!"'\x60])`;
 
 /**
  * The rules used when none are configured (the guide's "Default Rules if No Configuration is Provided"):
