@@ -261,7 +261,7 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
     const config = configOf(environment(defaults, c));
     expect(config.cluster).toMatchObject({ mode: 'cluster', nodeId: POD_NAME });
     expect(config.server).toMatchObject({ host: POD_IP, enginePort: 8082 });
-    expect(config.settings).toMatchObject({ transcriptAutoSave: 1, sessionRestorationMode: 'simple' });
+    expect(config.settings).toMatchObject({ transcriptAutoSave: 1, sessionRestorationMode: 'simple', sessionRestoreExtendBy: 'both' });
     expect(config.cassandra).toMatchObject({ contactPoints: ['cassandra'], port: 9042, keyspace: 'chat', readConsistency: 'QUORUM', writeConsistency: 'QUORUM' });
     expect(config.kafka).toMatchObject({ brokers: ['kafka:9092'], namePrefix: '' });
     expect(config.redis.url).toBe('redis://redis:6379');

@@ -84,10 +84,17 @@ export interface Participant {
   joinPosition: number;
   /** Transcript position of the party's own partyLeft event, once it left. */
   leftPosition?: number;
-  /** Last protocol request of a flex party (epoch ms): drives `flex-disconnect-timeout`. */
+  /**
+   * Last protocol request of a flex party, or confirmation of its liveness by a live connection (epoch ms): drives
+   * `flex-disconnect-timeout` and `flex-push-timeout` (session/liveness.ts).
+   */
   lastRequestAt: number;
-  /** Live connections (CometD, WebSocket) that keep a flex party from timing out. */
+  /** Live connections (CometD, WebSocket) carrying the party's events: while one does, they confirm it alive. */
   attachments: number;
+  /** Subscribed to push notifications at Request Chat: timed by `flex-push-timeout` only. */
+  pushSubscribed?: boolean;
+  /** `flex-push-timeout` expired then with no live connection to confirm the party: at the next expiry it is removed. */
+  unconfirmedAt?: number;
   /** When its bucket of messages and notices (`message-rate-limit`) is full again (epoch ms); absent: full. */
   sendPace?: number;
   /** The same for its typing notices and read confirmations. */

@@ -98,6 +98,25 @@ describe('ChatEngine', () => {
     expect(left?.event).toMatchObject({ userId: customer.userId, quitReasonCode: '3', reason: { code: 3 } });
   });
 
+  it('times a customer on a live connection by flex-push-timeout on the node’s one queue, renewed while the connection holds', async () => {
+    const { engine, clock } = setup({ ...DEFAULT_RULES, flexDisconnectTimeoutMs: 45_000, flexPushTimeoutMs: 100_000 });
+    const { customer, agent } = await startChat(engine);
+    const start = clock.now();
+    const attachment = await engine.attach(customer, 0, () => undefined);
+    expect(engine.nextDeadline()).toBe(start + 100_000);
+    clock.advance(100_000);
+    await engine.tick();
+    expect(engine.nextDeadline()).toBe(start + 200_000);
+    attachment.detach();
+    expect(engine.nextDeadline()).toBe(start + 145_000);
+    clock.advance(45_000);
+    await engine.tick();
+    expect((await engine.read(agent, 0)).events.find((e) => e.event.kind === 'partyLeft')?.event).toMatchObject({
+      userId: customer.userId,
+      quitReasonCode: '3',
+    });
+  });
+
   it('keeps a closed session readable for the grace period, then forgets it', async () => {
     const { engine, clock, store } = setup({ ...DEFAULT_RULES, closedRetainMs: 60_000 });
     const { sessionId, customer, agent } = await startChat(engine);

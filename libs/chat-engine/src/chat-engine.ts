@@ -12,7 +12,19 @@ import {
   type NoticeRequest,
   type Participant,
 } from '@ocs/chat-domain';
-import type { Actor, ChatEngineApi, CreateRequest, LiveAttachment, Outcome, PartyCredentials, SessionInfo, SessionView, ViewListener } from './engine-api';
+import type {
+  Actor,
+  ChatEngineApi,
+  CreateRequest,
+  LiveAttachment,
+  Outcome,
+  PartyCredentials,
+  SessionInfo,
+  SessionView,
+  ViewListener,
+  WorkflowRequest,
+} from './engine-api';
+import type { RestoreRequest } from './restoration';
 import { engineParts, type ChatEngineDeps, type EngineParts } from './engine-parts';
 import { viewFrom } from './live-delivery';
 import { deniedIfNotFound, partyOf } from './party-access';
@@ -54,7 +66,8 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async join(sessionId: string, request: JoinRequest, scope?: JoinScope): Promise<{ party: PartyCredentials; view: SessionView }> {
-    const session = await this.session(sessionId);
+    // An agent desktop's join restores a session of a lost node only as `session-restore-extend-by` allows.
+    const session = await this.session(sessionId, request.protocol === 'BASIC' ? 'agent' : 'always');
     const { participant, change } = session.join(request, scope);
     this.parts.registry.addParty(session, participant);
     await this.commit(session, change);
@@ -132,8 +145,8 @@ export class ChatEngine implements ChatEngineApi {
     return { closed: session.isClosed };
   }
 
-  async sessionInfo(sessionId: string): Promise<SessionInfo> {
-    const { state } = await this.session(sessionId);
+  async sessionInfo(sessionId: string, workflow?: WorkflowRequest): Promise<SessionInfo> {
+    const { state } = await this.session(sessionId, workflow === undefined ? 'always' : workflow.restore ? 'esp' : 'never');
     return {
       sessionId,
       createdAt: state.createdAt,
@@ -237,11 +250,12 @@ export class ChatEngine implements ChatEngineApi {
     return { event: change.events[0], view: viewFrom(session, party, readFrom) };
   }
 
-  private async session(sessionId: string): Promise<ChatSession> {
+  /** The session held here, or restored here (cluster) if `by` may restore it. */
+  private async session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
     const held = this.parts.registry.get(sessionId);
     if (held) return held;
     if (!this.parts.restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
-    return this.parts.restoration.restore(sessionId);
+    return this.parts.restoration.restore(sessionId, by);
   }
 
   /** The session and party of a party's call (see `partyOf`). */

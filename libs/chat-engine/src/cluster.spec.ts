@@ -7,6 +7,7 @@ import type { SessionView } from './engine-api';
 import { actor, refusal } from '@ocs/testing';
 import { TOPICS, type SessionEventRecord, type NodeCommandRecord } from '@ocs/contracts';
 import type { Durability } from './durability';
+import type { RestoreExtension } from './restoration';
 import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 
 const DURABLE: Durability = { autoSave: 1, saveOnError: 'continue', resendAttempts: 2, resendDelayMs: 100 };
@@ -58,6 +59,7 @@ function node(
   durability = DURABLE,
   purgePrevious = false,
   rules = DEFAULT_RULES,
+  extendBy: RestoreExtension = 'none',
 ) {
   const engine = new ChatEngine({
     clock: new ManualClock(),
@@ -66,7 +68,7 @@ function node(
     store: shared.store,
     bus: shared.bus,
     durability,
-    ownership: { nodeId, store: shared.ownership, isAlive: async (id) => shared.alive.has(id), purgePrevious },
+    ownership: { nodeId, store: shared.ownership, isAlive: async (id) => shared.alive.has(id), purgePrevious, extendBy },
     sleep: async () => undefined,
   });
   shared.alive.add(nodeId);
@@ -425,5 +427,57 @@ describe('load limits (limits-control-enabled)', () => {
     shared.alive.delete('A');
     expect((await refusal(b.read(customer, 0))).code).toBe('LIMIT_REACHED');
     expect((await shared.ownership.owner(sessionId))?.nodeId).toBe('A');
+  });
+});
+
+describe('session-restore-extend-by', () => {
+  const AGENT_JOIN = { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 } as const;
+
+  /** A serves a session with its customer and agent, then dies; B is the node asked for the session next. */
+  async function lost(extendBy: RestoreExtension) {
+    const shared = cluster();
+    const a = node('A', shared);
+    const b = node('B', shared, DURABLE, false, DEFAULT_RULES, extendBy);
+    const { sessionId, customer } = await chat(a);
+    shared.alive.delete('A');
+    return { shared, b, sessionId, customer };
+  }
+
+  it('none (default): neither an agent’s join nor a workflow’s request restores the session; a customer’s request does', async () => {
+    const { shared, b, sessionId, customer } = await lost('none');
+    expect((await refusal(b.join(sessionId, AGENT_JOIN))).code).toBe('SESSION_NOT_FOUND');
+    expect((await refusal(b.sessionInfo(sessionId, { restore: true }))).code).toBe('SESSION_NOT_FOUND');
+    expect(await shared.ownership.owner(sessionId)).toMatchObject({ nodeId: 'A' });
+    await b.read(customer, 0);
+    expect((await b.join(sessionId, AGENT_JOIN)).party.sessionId).toBe(sessionId);
+    expect((await b.sessionInfo(sessionId, { restore: false })).isRestored).toBe(true);
+  });
+
+  it('agent: an agent desktop’s join restores the session, a workflow’s request does not', async () => {
+    const { shared, b, sessionId } = await lost('agent');
+    expect((await refusal(b.sessionInfo(sessionId, { restore: true }))).code).toBe('SESSION_NOT_FOUND');
+    const { view } = await b.join(sessionId, AGENT_JOIN);
+    expect(view.events.map((e) => e.event.kind === 'partyLeft' && e.event.quitReasonCode).filter(Boolean)).toEqual(['8']);
+    expect(await shared.ownership.owner(sessionId)).toMatchObject({ nodeId: 'B' });
+  });
+
+  it('esp: a workflow’s request restores the session, except one that only looks (GetSessionInfo without InduceRestore)', async () => {
+    const { shared, b, sessionId } = await lost('esp');
+    expect((await refusal(b.join(sessionId, AGENT_JOIN))).code).toBe('SESSION_NOT_FOUND');
+    expect((await refusal(b.sessionInfo(sessionId, { restore: false }))).code).toBe('SESSION_NOT_FOUND');
+    expect(await shared.ownership.owner(sessionId)).toMatchObject({ nodeId: 'A' });
+    expect(await b.sessionInfo(sessionId, { restore: true })).toMatchObject({ isRestored: true, closed: false });
+    expect(await shared.ownership.owner(sessionId)).toMatchObject({ nodeId: 'B' });
+  });
+
+  it('both: either restores; a session whose owner is alive is still NOT_OWNER, one that never existed still not found', async () => {
+    const { b, sessionId } = await lost('both');
+    expect((await b.join(sessionId, AGENT_JOIN)).party.sessionId).toBe(sessionId);
+    const shared = cluster();
+    const a2 = node('A', shared);
+    const b2 = node('B', shared, DURABLE, false, DEFAULT_RULES, 'both');
+    const alive = await chat(a2);
+    expect((await refusal(b2.sessionInfo(alive.sessionId, { restore: true }))).code).toBe('NOT_OWNER');
+    expect((await refusal(b2.sessionInfo('FFFFFFFFFFFFFFFF', { restore: true }))).code).toBe('SESSION_NOT_FOUND');
   });
 });

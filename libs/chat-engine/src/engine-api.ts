@@ -67,6 +67,14 @@ export interface CreateRequest {
   service?: SessionService;
 }
 
+/**
+ * A workflow's (ESP) request for a session: whether it restores a session of a lost node here (cluster), as
+ * `session-restore-extend-by` (`esp`, `both`) allows. `GetSessionInfo` restores only with `InduceRestore=true`.
+ */
+export interface WorkflowRequest {
+  restore: boolean;
+}
+
 /** What a workflow learns of a session (ESP `GetSessionInfo`). */
 export interface SessionInfo {
   sessionId: string;
@@ -125,7 +133,8 @@ export interface ChatEngineApi {
   placeOnHold(sessionId: string): Promise<void>;
   /** `purge` forgets the session without closing actions; otherwise closes it (unless `closeIfNoAgents` and an agent is present). */
   closeSession(sessionId: string, options?: { closeIfNoAgents?: boolean; purge?: boolean }): Promise<{ closed: boolean }>;
-  sessionInfo(sessionId: string): Promise<SessionInfo>;
+  /** `workflow`: asked by a workflow's request, which restores the session only as it says; absent: a trusted caller. */
+  sessionInfo(sessionId: string, workflow?: WorkflowRequest): Promise<SessionInfo>;
   configureIdleControl(sessionId: string, parameters: Record<string, string>): Promise<void>;
   configureSession(sessionId: string, options: { asyncIdleReset?: boolean; languageCode?: string; languageName?: string }): Promise<void>;
   // Customer file transfer: limits, the check before a file is stored, and counted downloads.

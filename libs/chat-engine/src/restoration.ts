@@ -11,6 +11,24 @@ export interface OwnershipPolicy {
   isAlive(nodeId: string): Promise<boolean>;
   /** `session-restore-do-purge`: after restoring a session, ask its previous owner to drop its copy. */
   purgePrevious?: boolean;
+  /** `session-restore-extend-by`: who besides customers may restore a session (default `none`). */
+  extendBy?: RestoreExtension;
+}
+
+export const RESTORE_EXTENSIONS = ['none', 'agent', 'esp', 'both'] as const;
+export type RestoreExtension = (typeof RESTORE_EXTENSIONS)[number];
+
+/**
+ * Who asks for a session this node does not hold. `always`: a customer's request, or the server's own (the base
+ * restoration); `agent`: an agent's join, and `esp`: a workflow's request, as `session-restore-extend-by` allows;
+ * `never`: a request that only looks (ESP `GetSessionInfo` without `InduceRestore`).
+ */
+export type RestoreRequest = 'always' | 'agent' | 'esp' | 'never';
+
+function mayRestore(by: RestoreRequest, extendBy: RestoreExtension): boolean {
+  if (by === 'always') return true;
+  if (by === 'never') return false;
+  return extendBy === 'both' || extendBy === by;
 }
 
 export interface RestorationDeps {
@@ -37,11 +55,14 @@ export class Restoration {
 
   constructor(private readonly deps: RestorationDeps) {}
 
-  /** The session, restored here if it was saved and its owner is gone; one restoration per session at a time. */
-  restore(sessionId: string): Promise<ChatSession> {
+  /**
+   * The session, restored here if it was saved, its owner is gone and `by` may restore it (SESSION_NOT_FOUND
+   * otherwise); one restoration per session at a time.
+   */
+  restore(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
     const pending = this.restoring.get(sessionId);
     if (pending) return pending;
-    const work = this.claimAndLoad(sessionId)
+    const work = this.claimAndLoad(sessionId, by)
       .catch((error: unknown) => {
         // Storage that fails while restoring is a reason to try again, not the end of the session.
         throw error instanceof ChatError ? error : new ChatError('STORAGE_UNAVAILABLE', `chat session ${sessionId} could not be restored now; try again`);
@@ -72,11 +93,14 @@ export class Restoration {
     return true;
   }
 
-  private async claimAndLoad(sessionId: string): Promise<ChatSession> {
+  private async claimAndLoad(sessionId: string, by: RestoreRequest): Promise<ChatSession> {
     const { policy, store, registry, events } = this.deps;
     const owner = await policy.store.owner(sessionId);
     if (!owner) throw notFound(sessionId);
     if (owner.nodeId !== policy.nodeId && (await policy.isAlive(owner.nodeId))) throw NotOwnerError.of(sessionId, owner.nodeId);
+    if (!mayRestore(by, policy.extendBy ?? 'none')) {
+      throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} is not held by this node; this request does not restore it`);
+    }
     this.deps.assertUnderLimit();
     const claimed = await policy.store.claim(sessionId, policy.nodeId, owner.nodeId);
     if (!claimed) throw notFound(sessionId);

@@ -55,6 +55,7 @@ describe('loadConfig', () => {
         transcriptResendDelay: 1,
         sessionRestorationMode: 'none',
         sessionRestoreDoPurge: false,
+        sessionRestoreExtendBy: 'none',
         limitsControlEnabled: false,
         limitForSessions: 10000,
         limitsRestoreThreshold: 80,
@@ -280,6 +281,11 @@ describe('loadConfig', () => {
         'invalid option [kafka] brokers: expected host:port pairs separated by commas, got "127.0.0.1"',
       ],
       ['an unknown cluster mode', { OCS__cluster__mode: 'mesh' }, 'invalid option [cluster] mode: expected one of embedded, cluster, got "mesh"'],
+      [
+        'an unknown restoration extension',
+        { 'OCS__settings__session-restore-extend-by': 'workflow' },
+        'invalid option [settings] session-restore-extend-by: expected one of none, agent, esp, both, got "workflow"',
+      ],
       [
         'a non-integer',
         { 'OCS__settings__flex-disconnect-timeout': 'abc' },

@@ -94,6 +94,7 @@ const SAVE_NOTICES = ['none', 'major', 'all'] as const;
 const SAVE_ON_ERROR = ['close', 'continue'] as const;
 const CLUSTER_MODES = ['embedded', 'cluster'] as const;
 const RESTORATION_MODES = ['none', 'simple'] as const;
+const RESTORE_EXTENSIONS = ['none', 'agent', 'esp', 'both'] as const;
 /** Older releases took true/false: false meant never, true meant noanswer. */
 const legacyStopAbandoned = (value: unknown) => (value === 'false' || value === false ? 'never' : value === 'true' || value === true ? 'noanswer' : value);
 const URL_PATH = /^\/\S*$/;
@@ -174,6 +175,7 @@ const sectionsSchema = z
       'transcript-resend-delay': integer(0, 3600).default(1),
       'session-restoration-mode': z.enum(RESTORATION_MODES, refusal(`expected one of ${RESTORATION_MODES.join(', ')}`)).default('none'),
       'session-restore-do-purge': boolean().default(false),
+      'session-restore-extend-by': z.enum(RESTORE_EXTENSIONS, refusal(`expected one of ${RESTORE_EXTENSIONS.join(', ')}`)).default('none'),
       'limits-control-enabled': boolean().default(false),
       'limit-for-sessions': integer(1, 100_000_000).default(10_000),
       'limits-restore-threshold': integer(1, 100).default(80),

@@ -51,7 +51,7 @@ const ENGINE_CALLS = {
   externalNotice: z.tuple([sessionId, z.string(), object<NoticeRequest>()]),
   placeOnHold: z.tuple([sessionId]),
   closeSession: z.tuple([sessionId, z.object({ closeIfNoAgents: z.boolean().optional(), purge: z.boolean().optional() }).optional()]),
-  sessionInfo: z.tuple([sessionId]),
+  sessionInfo: z.tuple([sessionId, z.object({ restore: z.boolean() }).optional()]),
   configureIdleControl: z.tuple([sessionId, z.record(z.string(), z.string())]),
   configureSession: z.tuple([sessionId, object<Parameters<ChatEngineApi['configureSession']>[1]>()]),
   fileLimits: z.tuple([actor, position.optional()]),

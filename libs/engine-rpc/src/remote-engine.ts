@@ -1,5 +1,16 @@
 import type { AfterAction, ChatEvent, JoinRequest, JoinScope, KvList, LeaveOptions, MessageRequest, NoticeRequest } from '@ocs/chat-domain';
-import type { Actor, ChatEngineApi, CreateRequest, LiveAttachment, Outcome, PartyCredentials, SessionInfo, SessionView, ViewListener } from '@ocs/chat-engine';
+import type {
+  Actor,
+  ChatEngineApi,
+  CreateRequest,
+  LiveAttachment,
+  Outcome,
+  PartyCredentials,
+  SessionInfo,
+  SessionView,
+  ViewListener,
+  WorkflowRequest,
+} from '@ocs/chat-engine';
 import type { FanOut, Membership } from '@ocs/ports';
 import { NodeCalls } from './node-calls';
 import type { RpcArgs, RpcMethod, RpcResult } from './protocol';
@@ -111,8 +122,8 @@ export class RemoteEngine implements ChatEngineApi {
     return this.onSession(sessionId, 'closeSession', [sessionId, options]);
   }
 
-  sessionInfo(sessionId: string): Promise<SessionInfo> {
-    return this.onSession(sessionId, 'sessionInfo', [sessionId]);
+  sessionInfo(sessionId: string, workflow?: WorkflowRequest): Promise<SessionInfo> {
+    return this.onSession(sessionId, 'sessionInfo', workflow ? [sessionId, workflow] : [sessionId]);
   }
 
   configureIdleControl(sessionId: string, parameters: Record<string, string>): Promise<void> {

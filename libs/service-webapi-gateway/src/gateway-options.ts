@@ -46,7 +46,10 @@ export interface GatewayOptions {
     wsPath: string;
     /** Ping interval of the WebSocket; 0 disables. */
     heartbeatMs: number;
-    /** A WebSocket connection that has not registered by then is closed. */
+    /**
+     * `user-register-timeout`: a WebSocket connection that has not registered by then is closed; so is any connection
+     * to the gateway that has not sent a complete request by then (silent-connections.ts).
+     */
     registerTimeoutMs: number;
     /** Longest nickname at `register` (`nickname-max-length`). */
     nicknameMaxLength: number;

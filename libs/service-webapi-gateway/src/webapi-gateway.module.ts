@@ -15,6 +15,7 @@ import { CUSTOMER_FILES_PATH, CustomerFilesController } from './customer/files/c
 import { CustomerRestController } from './customer/rest/customer-rest.controller';
 import { multipartFields } from './customer/rest/multipart-fields';
 import { GATEWAY_OPTIONS, GatewayRelease, type GatewayOptions } from './gateway-options';
+import { SilentConnections } from './silent-connections';
 
 export const WEBAPI_GATEWAY_SERVICE = 'webapi-gateway';
 
@@ -68,6 +69,7 @@ export class WebapiGatewayModule implements NestModule {
         CustomerFiles,
         CustomerCometd,
         AgentSockets,
+        SilentConnections,
       ],
     };
   }

@@ -94,6 +94,7 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger):
         store: ownershipStore,
         isAlive: async (id) => (await membership.alive()).some((node) => node.nodeId === id),
         purgePrevious: config.settings.sessionRestoreDoPurge,
+        extendBy: config.settings.sessionRestoreExtendBy,
       },
       bridgeEngine: peers.engine,
     },

@@ -85,6 +85,8 @@ export class TestCluster {
       OCS__settings__transcript_auto_save: '1',
       OCS__settings__transcript_resend_attempts: '0',
       OCS__settings__session_restoration_mode: 'simple',
+      // A workflow's ESP request restores a session of a dead node, as the cluster test's first request after the kill.
+      OCS__settings__session_restore_extend_by: 'both',
       // These tests are about sessions outliving their nodes, not about who may join: agents join by session id.
       OCS__settings__session_password_enforce: 'false',
       OCS__log__level: 'warn',

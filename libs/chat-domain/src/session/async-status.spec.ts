@@ -425,7 +425,7 @@ describe('async inactivity control', () => {
 describe('async customer inactivity (flex-push-timeout)', () => {
   const rules = { flexDisconnectTimeoutMs: 45_000, flexPushTimeoutMs: 200_000, asyncIdleAlertMs: 1_000_000, asyncIdleCloseMs: 1_000_000 };
 
-  it('an async customer is timed out by flex-push-timeout, not flex-disconnect-timeout', () => {
+  it('an async customer is timed out by flex-push-timeout, not flex-disconnect-timeout: once unconfirmed, removed at the next expiry', () => {
     const { ctx, session, customer: c } = startChat({ rules, creator: customer({ userData: ASYNC }) });
     expect(session.nextDeadline()).toBe(T0 + 200_000);
     ctx.clock.set(T0 + 45_000);
@@ -434,6 +434,9 @@ describe('async customer inactivity (flex-push-timeout)', () => {
     ctx.clock.set(T0 + 200_000 - 1);
     expect(session.expire().events).toEqual([]);
     ctx.clock.set(T0 + 200_000);
+    expect(session.expire().events).toEqual([]);
+    expect(session.nextDeadline()).toBe(T0 + 400_000);
+    ctx.clock.set(T0 + 400_000);
     const change = session.expire();
     expect(change.events).toHaveLength(1);
     expect(change.events[0]).toMatchObject({ kind: 'partyLeft', userId: c.userId, quitReasonCode: '3' });
@@ -454,8 +457,16 @@ describe('nextDeadline of an async session', () => {
     const { ctx, session, customer: c } = asyncChat({ flexPushTimeoutMs: 4000, closedRetainMs: 60_000 });
     expect(session.nextDeadline()).toBe(T0 + 4000);
     session.attach(c.userId);
+    // Its live connection confirms the customer at each flex-push-timeout.
+    for (let at = 4000; at < ALERT; at += 4000) {
+      ctx.clock.set(T0 + at);
+      expect(session.expire().events).toEqual([]);
+    }
     expect(session.nextDeadline()).toBe(T0 + ALERT);
     ctx.clock.set(T0 + ALERT);
+    session.expire();
+    expect(session.nextDeadline()).toBe(T0 + 12_000);
+    ctx.clock.set(T0 + 12_000);
     session.expire();
     expect(session.nextDeadline()).toBe(T0 + ALERT + CLOSE);
     ctx.clock.set(T0 + ALERT + CLOSE);
@@ -464,8 +475,8 @@ describe('nextDeadline of an async session', () => {
   });
 
   it('a non-async session has no idle timer', () => {
-    const { session, customer: c } = startChat({ rules: { asyncIdleAlertMs: ALERT } });
+    const { session, customer: c } = startChat({ rules: { asyncIdleAlertMs: ALERT, flexPushTimeoutMs: 2 * ALERT } });
     session.attach(c.userId);
-    expect(session.nextDeadline()).toBeUndefined();
+    expect(session.nextDeadline()).toBe(T0 + 2 * ALERT);
   });
 });

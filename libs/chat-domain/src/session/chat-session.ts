@@ -14,6 +14,7 @@ import { boundedKv } from './input';
 import * as presence from './presence';
 import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest } from './requests';
 import type { SessionContext, SessionState } from './state';
+import * as liveness from './liveness';
 import * as timers from './timers';
 import * as views from './views';
 import * as workflow from './workflow';
@@ -190,18 +191,18 @@ export class ChatSession {
     return command.finish(this.isClosed);
   }
 
-  /** A flex party made a protocol request: its inactivity timer starts again. */
+  /** A flex party made a protocol request: its liveness timer starts again. */
   touch(userId: string): void {
-    timers.touch(this.state, userId, this.ctx.clock.now());
+    liveness.touch(this.state, userId, this.ctx.clock.now());
   }
 
-  /** A live connection now carries this party's events; while one does, it cannot time out. */
+  /** A live connection now carries this party's events; while one does, it confirms the party alive (liveness.ts). */
   attach(userId: string): void {
-    timers.attach(this.state, userId);
+    liveness.attach(this.state, userId, this.ctx.clock.now());
   }
 
   detach(userId: string): void {
-    timers.detach(this.state, userId, this.ctx.clock.now());
+    liveness.detach(this.state, userId, this.ctx.clock.now());
   }
 
   /** The events `viewerId` may see, from transcript position `fromPosition` on, in the viewer's protocol version. */

@@ -2,6 +2,7 @@ import { LEAVE_REASONS, type Participant } from '../types';
 import { startAsync } from './async-status';
 import { Command } from './command';
 import { initialLanguage } from './language';
+import { subscribesToPush } from './liveness';
 import { sharedService } from './memory';
 import { addParty, closeNow, removeParty } from './parties';
 import { checkUserData } from './checks';
@@ -34,6 +35,7 @@ export function createSession(ctx: SessionContext, request: CreateSessionRequest
   startAsync(command);
   // The session's user data is the creator's when no other is given: its join event shares the (unchanged) copy.
   const creator = addParty(command, request.creator, request.userData === undefined && request.creator.userData ? state.userData : undefined);
+  if (creator.protocol === 'FLEX' && subscribesToPush(state.userData)) creator.pushSubscribed = true;
   return { command, creator };
 }
 

@@ -3,6 +3,7 @@ import type { PartyLeftEvent } from '../types';
 
 const TIMEOUT = 45_000; // DEFAULT_RULES.flexDisconnectTimeoutMs
 const RETAIN = 60_000; // DEFAULT_RULES.closedRetainMs
+const PUSH = 86_400_000; // DEFAULT_RULES.flexPushTimeoutMs
 
 describe('flex-disconnect-timeout', () => {
   it('nextDeadline = lastRequestAt + flexDisconnectTimeoutMs for a present FLEX party', () => {
@@ -35,10 +36,10 @@ describe('flex-disconnect-timeout', () => {
     expect(c.present).toBe(true);
   });
 
-  it('attach suspends the deadline; detach restarts it from the moment of detaching', () => {
+  it('attach hands the party to flex-push-timeout; detach restarts flex-disconnect-timeout from the moment of detaching', () => {
     const { ctx, session, customer: c } = startChat();
     session.attach(c.userId);
-    expect(session.nextDeadline()).toBeUndefined();
+    expect(session.nextDeadline()).toBe(T0 + PUSH);
     ctx.clock.advance(10 * TIMEOUT);
     expect(session.expire()).toEqual({ events: [], closed: false, drop: false });
     expect(c.present).toBe(true);
@@ -47,13 +48,13 @@ describe('flex-disconnect-timeout', () => {
     expect(session.nextDeadline()).toBe(T0 + 10 * TIMEOUT + TIMEOUT);
   });
 
-  it('stays suspended until the last of several attachments is gone', () => {
+  it('stays on flex-push-timeout until the last of several attachments is gone', () => {
     const { ctx, session, customer: c } = startChat();
     session.attach(c.userId);
     session.attach(c.userId);
     ctx.clock.advance(1000);
     session.detach(c.userId);
-    expect(session.nextDeadline()).toBeUndefined();
+    expect(session.nextDeadline()).toBe(T0 + 1000 + PUSH);
     ctx.clock.advance(1000);
     session.detach(c.userId);
     expect(session.nextDeadline()).toBe(T0 + 2000 + TIMEOUT);

@@ -29,7 +29,7 @@ describe('session timers', () => {
   });
 
   describe('flex inactivity', () => {
-    it('is due at the earliest lastRequestAt + flex-disconnect-timeout of the present flex parties without a live connection', () => {
+    it('is due at the earliest lastRequestAt + flex-disconnect-timeout, or + flex-push-timeout with a live connection, of the present flex parties', () => {
       const { ctx, session, customer: c } = startChat({ rules: RULES });
       const second = join(session, customer({ nickname: 'Second' }));
       join(session, agent());
@@ -39,7 +39,7 @@ describe('session timers', () => {
       session.attach(second.userId);
       expect(flexInactivity.deadline(session.state, ctx.rules)).toBe(T0 + 2000 + RULES.flexDisconnectTimeoutMs);
       session.attach(c.userId);
-      expect(flexInactivity.deadline(session.state, ctx.rules)).toBeUndefined();
+      expect(flexInactivity.deadline(session.state, ctx.rules)).toBe(T0 + 2000 + RULES.flexPushTimeoutMs);
     });
 
     it('waits flex-push-timeout in an async session', () => {
@@ -76,7 +76,12 @@ describe('session timers', () => {
   it('a timer that closes the session stops those after it that run only while it is open', () => {
     // The customer's flex-push-timeout and the async idle alert fall due together: the customer is removed and the
     // session closes (quit reason 3); no idle notice follows.
-    const { ctx, session } = startChat({ rules: { ...RULES, asyncIdleAlertMs: RULES.flexPushTimeoutMs }, creator: customer({ userData: ASYNC }) });
+    const { ctx, session } = startChat({
+      rules: { ...RULES, flexPushTimeoutMs: RULES.flexPushTimeoutMs / 2, asyncIdleAlertMs: RULES.flexPushTimeoutMs },
+      creator: customer({ userData: ASYNC }),
+    });
+    // Unconfirmed at its first expiry, the customer is removed at the second.
+    expireTimers(new Command(session.state, ctx), T0 + RULES.flexPushTimeoutMs / 2);
     const command = new Command(session.state, ctx);
     expireTimers(command, T0 + RULES.flexPushTimeoutMs);
     const change = command.finish(true);

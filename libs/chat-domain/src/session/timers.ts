@@ -1,13 +1,14 @@
 import type { SessionRules } from '../rules';
-import { LEAVE_REASONS } from '../types';
 import { setAsyncStatus } from './async-status';
 import type { Command } from './command';
 import { appendSystemNotice } from './event-pipeline';
-import { findParticipant, hasLiveParty } from './presence';
-import { closeNow, removeParty } from './parties';
+import { closeNow } from './parties';
 import { idleTexts } from './inactivity-tracking';
 import { inactivityControl } from './inactivity-control';
+import { flexInactivity } from './liveness';
 import { ASYNC_STATUS, type SessionState } from './state';
+
+export { flexInactivity } from './liveness';
 
 /**
  * The session's timers. Each says when it is next due (from the state alone, so a restored session goes on from
@@ -29,36 +30,6 @@ export const closedRetention: SessionTimer = {
     command.drop = true;
   },
 };
-
-/**
- * A flex party (the customer) with no request and no live connection for `flex-disconnect-timeout` is removed
- * (quit reason 3), or in an async session after `flex-push-timeout`.
- */
-export const flexInactivity: SessionTimer = {
-  deadline: (state, rules) => {
-    let next: number | undefined;
-    for (const p of state.participants) {
-      if (!p.present || p.protocol !== 'FLEX' || p.attachments > 0) continue;
-      const due = p.lastRequestAt + flexTimeout(state, rules);
-      if (next === undefined || due < next) next = due;
-    }
-    return next;
-  },
-  apply: (command, now) => {
-    const { state, ctx } = command;
-    for (const p of state.participants) {
-      if (state.status === 'CLOSED') break;
-      if (p.present && p.protocol === 'FLEX' && p.attachments === 0 && now >= p.lastRequestAt + flexTimeout(state, ctx.rules)) {
-        removeParty(command, p, LEAVE_REASONS.disconnect, '3', {});
-        if (!hasLiveParty(state)) closeNow(command, '3');
-      }
-    }
-  },
-};
-
-function flexTimeout(state: SessionState, rules: SessionRules): number {
-  return state.async ? rules.flexPushTimeoutMs : rules.flexDisconnectTimeoutMs;
-}
 
 /** Async inactivity: the idle alert (status 3) after `async-idle-alert`, the close after `async-idle-close` more. */
 export const asyncIdle: SessionTimer = {
@@ -103,24 +74,4 @@ export function expireTimers(command: Command, now: number): void {
     const due = timer.deadline(command.state, command.ctx.rules);
     if (due !== undefined && now >= due) timer.apply(command, now);
   }
-}
-
-/** A flex party made a protocol request: its inactivity timer starts again. */
-export function touch(state: SessionState, userId: string, now: number): void {
-  const party = findParticipant(state, userId);
-  if (party) party.lastRequestAt = now;
-}
-
-/** A live connection now carries this party's events; while one does, it cannot time out. */
-export function attach(state: SessionState, userId: string): void {
-  const party = findParticipant(state, userId);
-  if (party) party.attachments += 1;
-}
-
-/** A live connection of this party ended: its inactivity timer starts again. */
-export function detach(state: SessionState, userId: string, now: number): void {
-  const party = findParticipant(state, userId);
-  if (!party || party.attachments === 0) return;
-  party.attachments -= 1;
-  party.lastRequestAt = now;
 }

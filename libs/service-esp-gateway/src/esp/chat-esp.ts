@@ -22,6 +22,11 @@ export interface EspResponse {
 interface Prepared {
   /** It may run on a closed session (only `CloseSession` with `Purge`). */
   acceptsClosed?: boolean;
+  /**
+   * It restores a session of a lost node (cluster), as `session-restore-extend-by` (`esp`, `both`) allows: every
+   * method but `GetSessionInfo`, which does with `InduceRestore=true`. Default true.
+   */
+  restores?: boolean;
   run(session: SessionInfo): Promise<Record<string, EspValue>>;
 }
 
@@ -58,8 +63,7 @@ export class ChatEsp {
     Notice: (p) => this.notice(p),
     PlaceOnHold: () => this.answeredAfter((sessionId) => this.engine.placeOnHold(sessionId)),
     CloseSession: (p) => this.closeSession(p),
-    // InduceRestore is accepted and ignored: a session lives on one node until the cluster work restores it elsewhere.
-    GetSessionInfo: () => ({ run: async (s) => this.processed({ SessionInfo: { CreatedAt: iso(s.createdAt), IsRestored: s.isRestored ? '1' : '0' } }) }),
+    GetSessionInfo: (p) => this.getSessionInfo(p),
     IdleControlConfigure: (p) => this.idleControlConfigure(p),
     ConfigureSession: (p) => this.configureSession(p),
   };
@@ -87,7 +91,7 @@ export class ChatEsp {
     const prepared = this.methods[method](parameters);
     const sessionId = await this.engine.findByInteraction(interactionId);
     if (sessionId === undefined) throw new EspFault('sessionNotFound', `no chat session for interaction ${quote(interactionId)}`);
-    const session = await this.engine.sessionInfo(sessionId);
+    const session = await this.engine.sessionInfo(sessionId, { restore: prepared.restores ?? true });
     if (session.closed && !prepared.acceptsClosed) throw new EspFault('sessionClosed', `chat session ${sessionId} is closed`);
     return { Event: 'Event3rdServerResponse', Parameters: await prepared.run(session) };
   }
@@ -132,6 +136,15 @@ export class ChatEsp {
         return this.processed({ IsClosed: closed ? 1 : 0 });
       },
     };
+  }
+
+  /**
+   * `InduceRestore=true`: a session this node does not hold is restored here when its node is gone (cluster, with
+   * `session-restore-extend-by` `esp` or `both`); a session that does not exist is still a fault.
+   */
+  private getSessionInfo(p: EspParameters): Prepared {
+    const restores = p.oneOf('InduceRestore', ['true', 'false']) === 'true';
+    return { restores, run: async (s) => this.processed({ SessionInfo: { CreatedAt: iso(s.createdAt), IsRestored: s.isRestored ? '1' : '0' } }) };
   }
 
   private idleControlConfigure(p: EspParameters): Prepared {

@@ -27,8 +27,10 @@ const COMETD_ALIASES: Readonly<Record<string, string>> = { sendMessage: 'send' }
 /**
  * GMS Chat API Version 2 with CometD: customers publish `{operation, …}` on `/service/chatV2/{serviceName}`
  * and receive the replies, then every later transcript increment, on the same channel. Each Bayeux client
- * holds a live attachment per chat it acts on, so a customer on CometD never times out while connected;
- * when the Bayeux client goes away the attachment is dropped and `flex-disconnect-timeout` starts.
+ * holds a live attachment per chat it acts on: while it does, the customer is timed by `flex-push-timeout` and the
+ * attachment confirms it alive each time that expires (this gateway is GMS: the Bayeux client it holds is the
+ * confirmation). When faye finds the Bayeux client gone, the attachment is dropped (GMS's "unsubscribe") and
+ * `flex-disconnect-timeout` starts, or `flex-push-timeout` again for a customer subscribed to push notifications.
  */
 @Injectable()
 export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShutdown {
