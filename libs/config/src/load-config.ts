@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from './config-error';
-import { ChatServerConfig, isMap, parseConfig } from './schema';
+import { isMap } from './option-types';
+import { ChatServerConfig, parseConfig } from './schema';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,67 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error';
+import { boolean, camelKeys, integer, integerFromText, isMap, jsonFromText, openSection, refusal, section, text, type DeepReadonly } from './option-types';
 
 type Issue = z.ZodError['issues'][number];
-type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
-type CamelKeys<T> = { [K in keyof T as K extends string ? CamelCase<K> : K]: T[K] };
-type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
-
-export function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Zod error parameter: what was expected and, unless the value is secret, what was given. */
-function refusal(expected: string, showInput = true) {
-  return {
-    error: (issue: { input?: unknown }) =>
-      !showInput ? expected : issue.input === undefined ? `${expected}, but it is missing` : `${expected}, got ${JSON.stringify(issue.input)}`,
-  };
-}
-
-// Env values arrive as text (as do all option values in Genesys CME): read numbers, booleans and JSON from it.
-const integerFromText = (value: unknown) => (typeof value === 'string' && /^[+-]?\d+$/.test(value) ? Number(value) : value);
-const booleanFromText = (value: unknown) => (value === 'true' ? true : value === 'false' ? false : value);
-const numberToText = (value: unknown) => (typeof value === 'number' ? String(value) : value);
-const jsonFromText = (value: unknown) => {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-};
-const emptyToMap = (value: unknown) => value ?? {};
-
-function integer(min: number, max: number) {
-  const refused = refusal(`expected an integer from ${min} to ${max}`);
-  return z.preprocess(integerFromText, z.int(refused).min(min, refused).max(max, refused));
-}
-
-function boolean() {
-  return z.preprocess(booleanFromText, z.boolean(refusal('expected true or false')));
-}
-
-function text(pattern: RegExp, expected: string) {
-  const refused = refusal(expected);
-  return z.preprocess(numberToText, z.string(refused).regex(pattern, refused));
-}
-
-const camelize = (key: string) => key.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
-
-function camelKeys<T extends Record<string, unknown>>(map: T): CamelKeys<T> {
-  return Object.fromEntries(Object.entries(map).map(([key, value]) => [camelize(key), value])) as CamelKeys<T>;
-}
-
-/** A section with a fixed set of options; an empty or absent section takes every default. */
-function section<Shape extends z.ZodRawShape>(shape: Shape) {
-  return z.preprocess(emptyToMap, z.strictObject(shape, refusal('expected a map of options'))).transform(camelKeys);
-}
-
-/** A section of user-chosen names, e.g. `[endpoints:1]`. */
-function openSection<Value extends z.ZodType>(value: Value, expected: string) {
-  return z.preprocess(emptyToMap, z.record(z.string(), value, refusal(expected)));
-}
-
 const SERVICE_TARGET = /^\d+:[^\s:]+$/;
 const serviceTarget = text(SERVICE_TARGET, 'expected "<tenant dbid>:<endpoint name>"').transform((target) => {
   const [tenant, endpoint] = target.split(':');
