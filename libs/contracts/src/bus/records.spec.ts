@@ -24,6 +24,23 @@ describe('session event records', () => {
     { type: 'closed', sessionId: 'S1', at: 5 },
     { type: 'purged', sessionId: 'S1' },
     { type: 'restored', sessionId: 'S1', nodeId: 'B', previousNodeId: 'A' },
+    {
+      type: 'push',
+      sessionId: 'S1',
+      push: {
+        id: 'S1:U1:2:0',
+        userId: 'U1',
+        at: 3,
+        subscription: { deviceId: 'd1', deviceType: 'customhttp', notifyRequestor: false, includePayload: true, resend: false },
+        attempt: 0,
+        position: 2,
+        nextPosition: 3,
+        chatEnded: false,
+        secureKey: 'k',
+        content: { 'session-id': 'S1', 'user-id': 'U1' },
+        payload: { event: message.event, from: message.from },
+      },
+    },
   ])('reads a well-formed $type record as it is', (record) => {
     expect(readSessionEvent(JSON.parse(JSON.stringify(record)))).toEqual({ value: record });
   });
@@ -35,6 +52,7 @@ describe('session event records', () => {
     ['an event from a party of an unknown type', { ...message, from: { ...message.from, userType: 'ROBOT' } }, /from\.userType/],
     ['user data with a number in it', { ...message, event: { ...message.event, userData: { a: 1 } } }, /userData/],
     ['properties that are not strings', { type: 'properties', sessionId: 'S1', properties: { a: 1 } }, /properties/],
+    ['a push notice without its device', { type: 'push', sessionId: 'S1', push: { id: 'n', userId: 'U1', subscription: {} } }, /push\.subscription\.deviceId/],
   ])('refuses %s, naming the problem', (_, value, problem) => {
     const read = readSessionEvent(value);
     expect(read).toEqual({ problem: expect.stringMatching(problem) });

@@ -1,6 +1,7 @@
 import type { ChatEvent, KvList, SessionService } from '@ocs/chat-domain';
 import { z } from 'zod';
 import { chatEventSchema, eventSenderSchema, kvListSchema, type EventSender } from '../chat-event';
+import { pushNoticeSchema, type PushNotice } from './push-notices';
 import { readRecord, type Read } from './record-contract';
 
 /** A record of `TOPICS.sessionEvents` (schema version 1), keyed by session id: one session's records stay in order. */
@@ -26,7 +27,9 @@ export type SessionEventRecord =
   /** Forgotten without closing actions (ESP `CloseSession` with `Purge`): consumers drop what they hold of it. */
   | { type: 'purged'; sessionId: string }
   /** Restored on `nodeId` after its owner `previousNodeId` was lost: the interaction's location changes. */
-  | { type: 'restored'; sessionId: string; nodeId: string; previousNodeId: string; interactionId?: string };
+  | { type: 'restored'; sessionId: string; nodeId: string; previousNodeId: string; interactionId?: string }
+  /** A push notification for a subscribed customer, for the push-notifier to deliver. */
+  | { type: 'push'; sessionId: string; push: PushNotice };
 
 const properties = z.record(z.string(), z.string());
 const sessionId = z.string().min(1);
@@ -47,9 +50,10 @@ export const sessionEventSchema: z.ZodType<SessionEventRecord> = z.discriminated
   z.object({ type: z.literal('closed'), sessionId, interactionId: z.string().optional(), at: z.number() }),
   z.object({ type: z.literal('purged'), sessionId }),
   z.object({ type: z.literal('restored'), sessionId, nodeId: z.string(), previousNodeId: z.string(), interactionId: z.string().optional() }),
+  z.object({ type: z.literal('push'), sessionId, push: pushNoticeSchema }),
 ]);
 
-export const SESSION_EVENT_TYPES = ['created', 'event', 'properties', 'closed', 'purged', 'restored'] as const;
+export const SESSION_EVENT_TYPES = ['created', 'event', 'properties', 'closed', 'purged', 'restored', 'push'] as const;
 
 /**
  * A session-events record as a consumer reads it: `acting` names the record types it acts on, and records of other
