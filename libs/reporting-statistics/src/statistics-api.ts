@@ -1,0 +1,25 @@
+import type { SessionEventRecord } from '@ocs/contracts';
+
+/** `attach-session-statistics`, `attach-stats-rep-events` and `attach-stats-rep-place`, as the calculator reads them. */
+export interface StatisticsOptions {
+  attachSessionStatistics: 'none' | 'fired' | 'all';
+}
+
+/**
+ * What the calculator keeps of one open session between its records: a plain JSON value, so that it can be saved
+ * as a checkpoint and read back (a JSON round trip gives the same state).
+ */
+export type StatisticsState = { readonly [key: string]: unknown };
+
+/** The outcome of folding one record: the session's next state (none once it is over) and what to attach now. */
+export interface FoldOutcome {
+  state: StatisticsState | undefined;
+  /** Key-values to attach to the session's interaction at this record: the final set at closure, or an intermediate update. */
+  attach?: Record<string, string>;
+}
+
+/**
+ * Folds one session-events record into a session's statistics. Pure and deterministic: time comes only from the
+ * records, so replaying the same records gives the same values.
+ */
+export type StatisticsFold = (state: StatisticsState | undefined, record: SessionEventRecord, options: StatisticsOptions) => FoldOutcome;
