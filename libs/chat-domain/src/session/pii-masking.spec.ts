@@ -218,3 +218,28 @@ describe('typing preview', () => {
     expect((e as MessageEvent).text).toBe('my card 4111 11');
   });
 });
+
+describe("PII masking: rules of the session's tenant (apply-config ucs or mix)", () => {
+  const orders = compilePiiRules([{ id: 'U-1', name: 'Orders', regex: 'ORD-\\d{4}', spec: 'all' }], { spec: 'digits', repchar: '#' });
+  const fallback = compilePiiRules(DEFAULT_PII_RULES, { spec: 'digits', repchar: '*' });
+  const rules: Partial<SessionRules> = {
+    pii: { area: 'always', rules: fallback, unmaskLiveDialog: false, tenantRules: (tenant) => (tenant === 101 ? orders : undefined) },
+  };
+
+  function chatOf(tenantDbid: number): ChatSession {
+    const { session, customer: c } = startChat({ rules });
+    session.state.service = { name: 'chat', tenantDbid, endpoint: 'default' };
+    session.message(c.userId, { text: `ORD-1234 card ${CARD}` });
+    return session;
+  }
+
+  it('a tenant with a rule set of its own is masked by those rules only', () => {
+    const session = chatOf(101);
+    expect(kept(session)).toEqual([`######## card ${CARD}`]);
+    expect(getKv(session.state.transcript.at(-1)?.eventAttributes, ['GCTI_SYSTEM', 'pii-cleanup', 'rule-0001', 'id'])).toBe('U-1');
+  });
+
+  it('a tenant without one is masked by the fallback rules', () => {
+    expect(kept(chatOf(102))).toEqual([`ORD-1234 card ${MASKED}`]);
+  });
+});

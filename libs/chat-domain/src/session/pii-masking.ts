@@ -1,6 +1,7 @@
 import { cloneKv } from '../kv';
 import type { PiiRules } from '../rules';
 import type { ChatEvent, KvList, NoticeType, Participant } from '../types';
+import { OUTBOUND_ENTRY } from './access';
 import type { Command } from './command';
 import type { EventActor } from './event-pipeline';
 import { maskDigits, maskText, type CompiledPiiRule, type PiiFinding } from './pii-rules';
@@ -40,8 +41,9 @@ export function piiMasking(command: Command, event: ChatEvent, _actor: EventActo
   }
   if (!pii) return;
   if (event.kind !== 'message' && !(event.kind === 'notice' && MASKED_NOTICES.includes(event.noticeType))) return;
-  const { text, findings } = maskText(event.text, pii.rules);
-  const rich = maskRich(event.eventAttributes, pii.rules);
+  const rules = pii.tenantRules?.((command.state.service ?? OUTBOUND_ENTRY).tenantDbid) ?? pii.rules;
+  const { text, findings } = maskText(event.text, rules);
+  const rich = maskRich(event.eventAttributes, rules);
   if (findings.length === 0 && !rich) return;
   const clear: Clear = { text: event.text, live: false };
   if (rich) {

@@ -146,6 +146,24 @@ describe('rule compilation', () => {
     expect(() => compilePiiRules([{ id: 'c', name: 'C', regex: '\\d', repchar: '' }], DEFAULTS)).toThrow(/id "c".*empty/);
   });
 
+  it('with a report of invalid rules (rules from UCS): each bad rule is reported by name and left out, the others keep their places', () => {
+    const reported: string[] = [];
+    const rules = compilePiiRules(
+      [
+        { id: 'bad-1', name: 'Broken', regex: '(\\d' },
+        { id: 'ok', name: 'Ok', regex: '\\d{3}' },
+        { id: 'bad-2', name: 'Spec', regex: '\\d', spec: 'some' },
+      ],
+      DEFAULTS,
+      (error) => reported.push(error.message),
+    );
+    expect(rules.map((r) => [r.order, r.id])).toEqual([[2, 'ok']]);
+    expect(reported).toEqual([
+      expect.stringMatching(/^rule 1 \(id "bad-1", name "Broken"\): invalid regular expression/),
+      expect.stringMatching(/^rule 3 \(id "bad-2"/),
+    ]);
+  });
+
   it('specs: all, digits, digits:<N>', () => {
     expect(parseSpec('all')).toEqual({ mode: 'all', keep: 0, text: 'all' });
     expect(parseSpec('digits')).toEqual({ mode: 'digits', keep: 0, text: 'digits' });
