@@ -188,10 +188,10 @@ async function definedMetrics(): Promise<Set<string>> {
 async function startSessionEngine() {
   const logger = createLogger({ service: 'chart-test', level: 'silent' });
   const config = configOf({});
-  const { engine, bridge } = wireSessionEngine(config, logger, memoryAdapters());
+  const { engine, tasks } = wireSessionEngine(config, logger, memoryAdapters());
   const membership = new MemoryMembership();
   const app: BootstrappedApp = await bootstrapApp(
-    SessionEngineModule.forRoot(engine, bridge, {
+    SessionEngineModule.forRoot(engine, tasks, {
       heartbeat: { membership, nodeId: POD_NAME, url: `http://${POD_IP}:8082/engine/rpc`, intervalMs: 200, ttlMs: 5000 },
       storage: { isAvailable: () => true },
       rpc: new EngineRpcServer({ engine, fanOut: new MemoryFanOut() }),

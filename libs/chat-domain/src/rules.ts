@@ -53,6 +53,8 @@ export interface PiiRules {
   tenantRules?: (tenantDbid: number) => readonly CompiledPiiRule[] | undefined;
   /** `unmask-live-dialog` (with `always`): active agents see clear what the customer sent after they joined. */
   unmaskLiveDialog: boolean;
+  /** `allow-bot-unmask`: with `unmask-live-dialog`, a bot visible to the customer counts as an active agent. */
+  allowBotUnmask?: boolean;
 }
 
 /** What one party may put into a session: bounds on what it sends and on how fast it sends it. */

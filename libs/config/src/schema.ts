@@ -48,6 +48,7 @@ const KAFKA_NAME_PREFIX = new RegExp(`^[A-Za-z0-9._-]{0,${KAFKA_NAME_PREFIX_MAX}
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 const LOG_FILTERS = ['copy', 'skip', 'hide'] as const;
 const APPLY_AREAS = ['never', 'always', 'history-all', 'history-final'] as const;
+const APPLY_CONFIGS = ['cfg', 'ucs', 'mix'] as const;
 const TYPING_PREVIEW = ['none', 'any', 'message', 'notice'] as const;
 const REPLACE_SPEC = /^(all|digits(:\d{1,2})?)$/;
 const replaceSpec = () => text(REPLACE_SPEC, 'expected all, digits or digits:<N> (keep the last N digits, N up to 99)');
@@ -235,11 +236,15 @@ const sectionsSchema = z
       level: z.enum(LOG_LEVELS, refusal(`expected one of ${LOG_LEVELS.join(', ')}`)).default('info'),
     }),
     'transcript-cleanup': section({
+      'apply-config': z.enum(APPLY_CONFIGS, refusal(`expected one of ${APPLY_CONFIGS.join(', ')}`)).default('mix'),
+      // Ours: how often the rule sets of apply-config ucs or mix are read again from UCS.
+      'ucs-refresh-interval': integer(1, 86_400).default(60),
       'apply-area': z.enum(APPLY_AREAS, refusal(`expected one of ${APPLY_AREAS.join(', ')}`)).default('never'),
       // Absent: the legacy [settings] name, else their defaults (`*`, `none`).
       'default-repchar': repchar().optional(),
       'default-spec': replaceSpec().default('digits'),
       'unmask-live-dialog': boolean().default(false),
+      'allow-bot-unmask': boolean().default(false),
       'typing-preview': z.enum(TYPING_PREVIEW, refusal(`expected one of ${TYPING_PREVIEW.join(', ')}`)).optional(),
       // Ours: the ordered rule set; empty: the default rules (GCTI_CreditCards, GCTI_SSN, GCTI_PhoneNANPA).
       rules: z.preprocess(jsonFromText, piiRules).default([]),

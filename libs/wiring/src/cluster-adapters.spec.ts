@@ -86,7 +86,7 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
     const records: BusRecord[] = [];
     const subscription = await a.parts.adapters.bus.subscribe(TOPICS.sessionEvents, `${keyspace}-watch`, (r) => void records.push(r));
     const { app, url } = await bootstrapApp(
-      SessionEngineModule.forRoot(a.engine, a.bridge, {
+      SessionEngineModule.forRoot(a.engine, a.tasks, {
         heartbeat: { membership: a.parts.membership, nodeId: 'node-a', url: 'http://127.0.0.1:1', intervalMs: 200, ttlMs: 2000 },
         storage: a.parts.cassandraHealth,
         rpc: new EngineRpcServer({ engine: a.engine, fanOut: a.parts.fanOut }),

@@ -71,7 +71,7 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
     parts = await clusterAdapters(config, logger);
     const { engine, bridge } = wireSessionEngine(config, logger, parts.adapters, parts.wiring);
     app = await bootstrapApp(
-      SessionEngineModule.forRoot(engine, bridge, {
+      SessionEngineModule.forRoot(engine, [bridge], {
         heartbeat: { membership: parts.membership, nodeId: 'ready-node', url: 'http://127.0.0.1:1', intervalMs: 500, ttlMs: 5000 },
         storage: parts.cassandraHealth,
         readiness: parts.readiness,

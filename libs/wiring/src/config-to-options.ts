@@ -17,8 +17,11 @@ export function bridgeOptionsFromConfig(config: ChatServerConfig): BridgeOptions
   };
 }
 
-/** The session rules that `[settings]` configures, in the domain's units. */
-export function rulesFromConfig(config: ChatServerConfig): SessionRules {
+/**
+ * The session rules that `[settings]` configures, in the domain's units. `tenantPiiRules`: the rule sets UCS holds
+ * (`apply-config` ucs or mix).
+ */
+export function rulesFromConfig(config: ChatServerConfig, tenantPiiRules?: PiiRules['tenantRules']): SessionRules {
   const s = config.settings;
   return {
     messageMaxSize: s.messageMaxSize,
@@ -53,7 +56,7 @@ export function rulesFromConfig(config: ChatServerConfig): SessionRules {
       },
     })),
     files: { ...config.clientFileTransfer },
-    ...piiFromConfig(config),
+    ...piiFromConfig(config, tenantPiiRules),
   };
 }
 
@@ -61,20 +64,30 @@ export function rulesFromConfig(config: ChatServerConfig): SessionRules {
  * `[transcript-cleanup]`, with the names from before 8.5.103 (`[settings] transcript-cleanup-mask`,
  * `transcript-cleanup-typing`) where the new ones are not set. `apply-area=never`: no masking rules at all, so the
  * message path does no masking work. The rules are compiled here, once: a rule that does not compile stops the start.
+ * `apply-config` ucs or mix: a tenant's rule set from UCS (`tenantRules`) wins; a tenant without one is masked by the
+ * configured rules or the default ones (mix), or not at all (ucs).
  */
-export function piiFromConfig(config: ChatServerConfig): Pick<SessionRules, 'pii' | 'typingPreviewMask'> {
+export function piiFromConfig(config: ChatServerConfig, tenantRules?: PiiRules['tenantRules']): Pick<SessionRules, 'pii' | 'typingPreviewMask'> {
   const cleanup = config.transcriptCleanup;
-  const repchar = parseRepchar(cleanup.defaultRepchar ?? config.settings.transcriptCleanupMask ?? '*');
+  const repchar = parseRepchar(piiDefaults(config).repchar);
   const typing = cleanup.typingPreview ?? config.settings.transcriptCleanupTyping ?? 'none';
   const out: Pick<SessionRules, 'pii' | 'typingPreviewMask'> = typing === 'none' ? {} : { typingPreviewMask: repchar };
   if (cleanup.applyArea === 'never') return out;
   const configured: readonly PiiRuleConfig[] = cleanup.rules.length > 0 ? cleanup.rules : DEFAULT_PII_RULES;
   const pii: PiiRules = {
     area: cleanup.applyArea,
-    rules: compilePiiRules(configured, { spec: cleanup.defaultSpec, repchar }),
+    rules: cleanup.applyConfig === 'ucs' ? [] : compilePiiRules(configured, { spec: cleanup.defaultSpec, repchar }),
     unmaskLiveDialog: cleanup.unmaskLiveDialog,
+    ...(cleanup.allowBotUnmask ? { allowBotUnmask: true } : {}),
+    ...(tenantRules && cleanup.applyConfig !== 'cfg' ? { tenantRules } : {}),
   };
   return { ...out, pii };
+}
+
+/** `default-spec` and `default-repchar` (or its name before 8.5.103), for the rules that set none of their own. */
+export function piiDefaults(config: ChatServerConfig): { spec: string; repchar: string } {
+  const cleanup = config.transcriptCleanup;
+  return { spec: cleanup.defaultSpec, repchar: cleanup.defaultRepchar ?? config.settings.transcriptCleanupMask ?? '*' };
 }
 
 /** What log lines may show of chat content: `message-log-print-size`, `hide-attached-data`, `[log-filter-data]`. */

@@ -37,10 +37,10 @@ export async function startEmbedded(
   // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
   const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'), new MemoryUcsState());
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
-  const { engine, bridge, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters);
+  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters);
   const { server } = config;
   const services = [
-    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, bridge) },
+    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks) },
     { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
     { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions }) },

@@ -9,3 +9,4 @@ export * from './services/webapi-gateway';
 export * from './services/esp-gateway';
 export * from './services/shell-services';
 export * from './embedded';
+export * from './pii-rules-command';

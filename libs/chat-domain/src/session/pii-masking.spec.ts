@@ -191,6 +191,16 @@ describe('PII masking: unmask-live-dialog (always)', () => {
     expect(seen(session, c.userId)).toEqual([`a ${MASKED}`]);
   });
 
+  it('allow-bot-unmask: a bot visible to the customer is an active agent, sees clear what came after it joined, and makes it clear for the customer', () => {
+    const { session, customer: c } = startChat({ rules: { pii: { ...pii('always', { unmask: true }).pii!, allowBotUnmask: true } } });
+    session.message(c.userId, { text: `a ${CARD}` });
+    const b = join(session, bot());
+    session.message(c.userId, { text: `b ${CARD}` });
+    expect(seen(session, b.userId)).toEqual([`a ${MASKED}`, `b ${CARD}`]);
+    expect(seen(session, c.userId)).toEqual([`a ${MASKED}`, `b ${CARD}`]);
+    expect(kept(session)).toEqual([`a ${MASKED}`, `b ${MASKED}`]);
+  });
+
   it("only the customer's messages are unmasked; without unmask-live-dialog nothing is", () => {
     const { session } = startChat({ rules: pii('always', { unmask: true }) });
     const a = join(session, agent());

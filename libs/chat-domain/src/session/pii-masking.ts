@@ -69,13 +69,13 @@ function withReport(attributes: KvList | undefined, report: KvList): KvList {
 function keepsClear(state: SessionState, pii: PiiRules, event: ChatEvent, clear: Clear): boolean {
   if (pii.area !== 'always') return true;
   if (!pii.unmaskLiveDialog || findParticipant(state, event.userId)?.userType !== 'CLIENT') return false;
-  clear.live = state.participants.some((p) => p.present && p.userId !== event.userId && isActiveAgent(p));
+  clear.live = state.participants.some((p) => p.present && p.userId !== event.userId && isActiveAgent(p, pii));
   return true;
 }
 
-/** An agent the customer sees: neither a bot, nor a coach (INT) or monitor (VIP). */
-function isActiveAgent(party: Participant): boolean {
-  return (party.userType === 'AGENT' || party.userType === 'SUPERVISOR') && party.visibility === 'ALL' && !party.isBot;
+/** An agent the customer sees: not coaching (INT) or monitoring (VIP), and no bot unless `allow-bot-unmask`. */
+function isActiveAgent(party: Participant, pii: PiiRules): boolean {
+  return (party.userType === 'AGENT' || party.userType === 'SUPERVISOR') && party.visibility === 'ALL' && (!party.isBot || pii.allowBotUnmask === true);
 }
 
 /**
@@ -97,7 +97,7 @@ export function unmaskedFor(state: SessionState, event: ChatEvent, viewer: Parti
 function mayReadClear(pii: PiiRules, event: ChatEvent, viewer: Participant, clear: Clear): boolean {
   if (pii.area !== 'always') return true;
   if (viewer.userId === event.userId) return clear.live;
-  return isActiveAgent(viewer) && viewer.present && viewer.joinPosition < event.position;
+  return isActiveAgent(viewer, pii) && viewer.present && viewer.joinPosition < event.position;
 }
 
 /** The `pii-cleanup` event attributes: per rule that found something, what it is and where it replaced what. */

@@ -1,4 +1,4 @@
-import { DEFAULT_PII_RULES, PiiRuleError, compilePiiRules, maskDigits, maskText, parseRepchar, parseSpec } from './pii-rules';
+import { DEFAULT_PII_RULES, PiiRuleError, compilePiiRules, maskDigits, maskText, parseRepchar, parseSpec, type PiiRuleConfig } from './pii-rules';
 
 const DEFAULTS = { spec: 'digits', repchar: '*' };
 const rules = compilePiiRules(DEFAULT_PII_RULES, DEFAULTS);
@@ -153,6 +153,8 @@ describe('rule compilation', () => {
         { id: 'bad-1', name: 'Broken', regex: '(\\d' },
         { id: 'ok', name: 'Ok', regex: '\\d{3}' },
         { id: 'bad-2', name: 'Spec', regex: '\\d', spec: 'some' },
+        { id: 'bad-3', name: 'No regex' } as unknown as PiiRuleConfig,
+        'not a rule' as unknown as PiiRuleConfig,
       ],
       DEFAULTS,
       (error) => reported.push(error.message),
@@ -161,6 +163,8 @@ describe('rule compilation', () => {
     expect(reported).toEqual([
       expect.stringMatching(/^rule 1 \(id "bad-1", name "Broken"\): invalid regular expression/),
       expect.stringMatching(/^rule 3 \(id "bad-2"/),
+      'rule 4: expected a text for regex',
+      'rule 5: expected a text for id, name, regex',
     ]);
   });
 

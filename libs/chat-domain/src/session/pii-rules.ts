@@ -135,7 +135,17 @@ export function compilePiiRules(
   return compiled;
 }
 
+const REQUIRED_TEXTS = ['id', 'name', 'regex'] as const;
+const OPTIONAL_TEXTS = ['description', 'spec', 'repchar'] as const;
+
 function compileRule(rule: PiiRuleConfig, order: number, spec: ReplaceSpec, repchar: string): CompiledPiiRule {
+  // Rules from UCS come unchecked (the configuration's are checked when it is read).
+  const fields: Record<string, unknown> = typeof rule === 'object' && rule !== null ? { ...rule } : {};
+  const malformed = [
+    ...REQUIRED_TEXTS.filter((key) => typeof fields[key] !== 'string'),
+    ...OPTIONAL_TEXTS.filter((key) => fields[key] !== undefined && typeof fields[key] !== 'string'),
+  ];
+  if (malformed.length > 0) throw new PiiRuleError(`rule ${order}: expected a text for ${malformed.join(', ')}`);
   const named = `rule ${order} (id ${JSON.stringify(rule.id)}, name ${JSON.stringify(rule.name)})`;
   let pattern: RegExp;
   try {

@@ -21,16 +21,16 @@ export const sessionEngine: ServiceAssembly = {
   surface: 'engine',
   module: async (config, logger) => {
     if (config.cluster.mode === 'embedded') {
-      const { engine, bridge } = wireSessionEngine(config, logger, memoryAdapters());
-      return SessionEngineModule.forRoot(engine, bridge);
+      const { engine, tasks } = wireSessionEngine(config, logger, memoryAdapters());
+      return SessionEngineModule.forRoot(engine, tasks);
     }
     const cluster = await clusterAdapters(config, logger);
-    const { engine, bridge } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
+    const { engine, tasks } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
     const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId, (problem, key) =>
       logger.error({ key, problem }, 'malformed node command skipped'),
     );
     const { server } = config;
-    return SessionEngineModule.forRoot(engine, bridge, {
+    return SessionEngineModule.forRoot(engine, tasks, {
       heartbeat: {
         membership: cluster.membership,
         nodeId: cluster.nodeId,
