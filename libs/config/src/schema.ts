@@ -49,6 +49,7 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
 const LOG_FILTERS = ['copy', 'skip', 'hide'] as const;
 const APPLY_AREAS = ['never', 'always', 'history-all', 'history-final'] as const;
 const APPLY_CONFIGS = ['cfg', 'ucs', 'mix'] as const;
+const CLEAN_SUBJECT = ['never', 'history', 'interaction', 'both'] as const;
 const TYPING_PREVIEW = ['none', 'any', 'message', 'notice'] as const;
 const REPLACE_SPEC = /^(all|digits(:\d{1,2})?)$/;
 const replaceSpec = () => text(REPLACE_SPEC, 'expected all, digits or digits:<N> (keep the last N digits, N up to 99)');
@@ -245,6 +246,7 @@ const sectionsSchema = z
       'default-spec': replaceSpec().default('digits'),
       'unmask-live-dialog': boolean().default(false),
       'allow-bot-unmask': boolean().default(false),
+      'clean-subject': z.enum(CLEAN_SUBJECT, refusal(`expected one of ${CLEAN_SUBJECT.join(', ')}`)).default('never'),
       'typing-preview': z.enum(TYPING_PREVIEW, refusal(`expected one of ${TYPING_PREVIEW.join(', ')}`)).optional(),
       // Ours: the ordered rule set; empty: the default rules (GCTI_CreditCards, GCTI_SSN, GCTI_PhoneNANPA).
       rules: z.preprocess(jsonFromText, piiRules).default([]),

@@ -14,6 +14,7 @@ export function bridgeOptionsFromConfig(config: ChatServerConfig): BridgeOptions
     endpoints: config.endpoints,
     stopAbandoned: config.settings.stopAbandonedInteraction,
     saveNotices: config.settings.transcriptSaveNotices,
+    cleanSubject: config.transcriptCleanup.cleanSubject,
   };
 }
 
@@ -69,19 +70,26 @@ export function rulesFromConfig(config: ChatServerConfig, tenantPiiRules?: PiiRu
  */
 export function piiFromConfig(config: ChatServerConfig, tenantRules?: PiiRules['tenantRules']): Pick<SessionRules, 'pii' | 'typingPreviewMask'> {
   const cleanup = config.transcriptCleanup;
-  const repchar = parseRepchar(piiDefaults(config).repchar);
   const typing = cleanup.typingPreview ?? config.settings.transcriptCleanupTyping ?? 'none';
-  const out: Pick<SessionRules, 'pii' | 'typingPreviewMask'> = typing === 'none' ? {} : { typingPreviewMask: repchar };
+  const out: Pick<SessionRules, 'pii' | 'typingPreviewMask'> = typing === 'none' ? {} : { typingPreviewMask: parseRepchar(piiDefaults(config).repchar) };
   if (cleanup.applyArea === 'never') return out;
+  return { ...out, pii: { ...piiRuleSets(config, tenantRules), area: cleanup.applyArea } };
+}
+
+/**
+ * The rule sets of `[transcript-cleanup]` (`apply-config`, `rules`, `default-spec`, `default-repchar`, the unmask
+ * options), compiled, whatever `apply-area` says: masking the live dialog and what is kept needs an area, masking a
+ * subject (`clean-subject`) does not.
+ */
+export function piiRuleSets(config: ChatServerConfig, tenantRules?: PiiRules['tenantRules']): Omit<PiiRules, 'area'> {
+  const cleanup = config.transcriptCleanup;
   const configured: readonly PiiRuleConfig[] = cleanup.rules.length > 0 ? cleanup.rules : DEFAULT_PII_RULES;
-  const pii: PiiRules = {
-    area: cleanup.applyArea,
-    rules: cleanup.applyConfig === 'ucs' ? [] : compilePiiRules(configured, { spec: cleanup.defaultSpec, repchar }),
+  return {
+    rules: cleanup.applyConfig === 'ucs' ? [] : compilePiiRules(configured, piiDefaults(config)),
     unmaskLiveDialog: cleanup.unmaskLiveDialog,
     ...(cleanup.allowBotUnmask ? { allowBotUnmask: true } : {}),
     ...(tenantRules && cleanup.applyConfig !== 'cfg' ? { tenantRules } : {}),
   };
-  return { ...out, pii };
 }
 
 /** `default-spec` and `default-repchar` (or its name before 8.5.103), for the rules that set none of their own. */

@@ -1,11 +1,12 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
 import { PiiRuleBook, type ChatEngine, type ChatEngineApi, type OwnershipPolicy } from '@ocs/chat-engine';
+import { maskText, rulesOfTenant } from '@ocs/chat-domain';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge } from '@ocs/interaction-bridge';
 import type { Logger } from '@ocs/observability';
 import type { EventBus, InteractionServer, TranscriptStore, UniversalContactServer } from '@ocs/ports';
 import type { BackgroundTask } from '@ocs/service-session-engine';
-import { bridgeOptionsFromConfig, piiDefaults } from './config-to-options';
+import { bridgeOptionsFromConfig, piiDefaults, piiRuleSets } from './config-to-options';
 import { createEngine } from './engine';
 
 export interface SessionEngineAdapters {
@@ -45,10 +46,12 @@ export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adap
     ...(cluster ? { interactions: adapters.interactions } : {}),
     ...(restoring ? { ownership: cluster.ownership } : {}),
   });
+  const subjects = config.transcriptCleanup.cleanSubject === 'never' ? undefined : piiRuleSets(config, piiRules?.rulesFor);
   const bridge = new InteractionBridge({
     engine: cluster?.bridgeEngine ?? engine,
     ...adapters,
     options: bridgeOptionsFromConfig(config),
+    ...(subjects ? { maskText: (tenantDbid: number, text: string) => maskText(text, rulesOfTenant(subjects, tenantDbid)).text } : {}),
     onError: (sessionId, err) => logger.error({ sessionId, err }, 'interaction bridge failed for a session'),
     ...(logger.isLevelEnabled('debug')
       ? { onTranscriptSaved: (interactionId: string, transcript: string) => logger.debug({ interactionId, transcript }, 'transcript saved to UCS') }
@@ -59,11 +62,11 @@ export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adap
 
 /**
  * The book of the PII rule sets UCS holds for the tenants of `[endpoints:<tenant>]`, where `apply-config` is ucs or
- * mix and masking is on; what is wrong with a set is logged as a warning, naming the tenant and the rule.
+ * mix and masking (of messages or of subjects) is on; what is wrong with a set is logged as a warning, naming the tenant and the rule.
  */
 function piiRuleBook(config: ChatServerConfig, logger: Logger, ucs: UniversalContactServer): PiiRuleBook | undefined {
   const cleanup = config.transcriptCleanup;
-  if (cleanup.applyConfig === 'cfg' || cleanup.applyArea === 'never') return undefined;
+  if (cleanup.applyConfig === 'cfg' || (cleanup.applyArea === 'never' && cleanup.cleanSubject === 'never')) return undefined;
   return new PiiRuleBook({
     ucs,
     tenants: Object.keys(config.endpoints).map(Number),

@@ -41,7 +41,7 @@ export function piiMasking(command: Command, event: ChatEvent, _actor: EventActo
   }
   if (!pii) return;
   if (event.kind !== 'message' && !(event.kind === 'notice' && MASKED_NOTICES.includes(event.noticeType))) return;
-  const rules = pii.tenantRules?.((command.state.service ?? OUTBOUND_ENTRY).tenantDbid) ?? pii.rules;
+  const rules = rulesOfTenant(pii, (command.state.service ?? OUTBOUND_ENTRY).tenantDbid);
   const { text, findings } = maskText(event.text, rules);
   const rich = maskRich(event.eventAttributes, rules);
   if (findings.length === 0 && !rich) return;
@@ -55,6 +55,11 @@ export function piiMasking(command: Command, event: ChatEvent, _actor: EventActo
   event.eventAttributes = withReport(event.eventAttributes, report);
   if (clear.attributes) clear.attributes = withReport(cloneKv(clear.attributes), report);
   if (keepsClear(command.state, pii, event, clear)) clearTexts.set(event, clear);
+}
+
+/** The rules that mask a tenant's texts: its own set (from UCS) where it has one, else the configured ones. */
+export function rulesOfTenant(pii: Pick<PiiRules, 'rules' | 'tenantRules'>, tenantDbid: number): readonly CompiledPiiRule[] {
+  return pii.tenantRules?.(tenantDbid) ?? pii.rules;
 }
 
 /** `attributes` (or new ones) with `GCTI_SYSTEM/pii-cleanup` set to `report`. */
