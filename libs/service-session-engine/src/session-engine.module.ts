@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { EngineRpcServer, rpcRequestListener } from '@ocs/engine-rpc';
 import { ChatEngine } from '@ocs/chat-engine';
-import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, type ReadinessCheck } from '@ocs/observability';
+import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ReadinessCheck } from '@ocs/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
 import { DrainController, HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
@@ -48,6 +48,8 @@ export interface ClusterRuntime {
   readiness?: Readonly<Record<string, ReadinessCheck>>;
   /** Serves the engine to the gateways at `POST /engine/rpc`. */
   rpc: EngineRpcServer;
+  /** `[cluster] internal-secret`: what callers of the engine RPC and of the drain endpoints present. */
+  secret: string;
   /** Releases the cluster adapters at shutdown. */
   close(): Promise<void>;
 }
@@ -129,7 +131,10 @@ export class SessionEngineModule implements NestModule {
   constructor(@Optional() @Inject(CLUSTER_RUNTIME) private readonly cluster?: ClusterRuntime) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    if (this.cluster) consumer.apply(rpcRequestListener(this.cluster.rpc)).forRoutes({ path: 'engine/rpc', method: RequestMethod.POST });
+    if (!this.cluster) return;
+    const secret = requireBearerSecret(this.cluster.secret, '[cluster] internal-secret');
+    consumer.apply(secret, rpcRequestListener(this.cluster.rpc)).forRoutes({ path: 'engine/rpc', method: RequestMethod.POST });
+    consumer.apply(secret).forRoutes(DrainController);
   }
 
   /**

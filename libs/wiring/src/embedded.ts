@@ -43,7 +43,7 @@ export async function startEmbedded(
     { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks) },
     { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
-    { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions }) },
+    { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret }) },
     { service: reportingAttacher, module: reportingAttacher.module() },
     { service: pushNotifier, module: pushNotifier.module() },
   ];

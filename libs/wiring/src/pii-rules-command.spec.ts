@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_CLUSTER_SECRETS } from '@ocs/testing';
 import { runPiiRulesCommand } from './pii-rules-command';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocs-pii-rules-'));
@@ -62,7 +63,13 @@ describe('pii-rules command', () => {
       const admin = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace });
       try {
         await applySchema(admin.client, { keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 } });
-        const env = { OCS__cluster__mode: 'cluster', OCS__cassandra__contact_points: host, OCS__cassandra__port: port, OCS__cassandra__keyspace: keyspace };
+        const env = {
+          ...TEST_CLUSTER_SECRETS,
+          OCS__cluster__mode: 'cluster',
+          OCS__cassandra__contact_points: host,
+          OCS__cassandra__port: port,
+          OCS__cassandra__keyspace: keyspace,
+        };
         await roundTrip(loadConfig({ argv: [], env: { ...env, OCS__kafka__brokers: '127.0.0.1:1', OCS__redis__url: 'redis://127.0.0.1:1' } }), '8');
       } finally {
         await admin.client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);

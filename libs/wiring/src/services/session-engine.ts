@@ -2,6 +2,7 @@ import { followNodeCommands } from '@ocs/chat-engine';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
 import { clusterAdapters } from '../cluster-adapters';
+import { internalSecret } from '../remote-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { listenAddress, type ServiceAssembly } from '../run-service';
 import { memoryAdapters, wireSessionEngine } from '../session-engine-parts';
@@ -40,6 +41,7 @@ export const sessionEngine: ServiceAssembly = {
       },
       storage: cluster.cassandraHealth,
       readiness: cluster.readiness,
+      secret: internalSecret(config),
       rpc: new EngineRpcServer({ engine, fanOut: cluster.fanOut, onError: (err) => logger.error({ err }, 'engine RPC failed') }),
       close: async () => {
         await commands.close();
