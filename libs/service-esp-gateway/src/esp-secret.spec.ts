@@ -1,22 +1,13 @@
 import { MemoryInteractionServer } from '@ocs/adapters-memory';
-import { DEFAULT_RULES } from '@ocs/chat-domain';
-import { ChatEngine } from '@ocs/chat-engine';
-import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
-import { CryptoIds, systemClock } from '@ocs/ports';
+import { memoryEngine } from '@ocs/testing';
 import { ESP_GATEWAY_SERVICE, EspGatewayModule } from './esp-gateway.module';
 
 const SECRET = 'an-esp-secret-of-at-least-32-characters';
 let gateway: BootstrappedApp;
 
 beforeAll(async () => {
-  const engine = new ChatEngine({
-    clock: systemClock,
-    ids: new CryptoIds(),
-    rules: DEFAULT_RULES,
-    store: new MemoryTranscriptStore(),
-    bus: new MemoryEventBus(),
-  });
+  const engine = memoryEngine();
   const logger = createLogger({ service: ESP_GATEWAY_SERVICE, level: 'silent' });
   const module = EspGatewayModule.forRoot({ engine, routing: new MemoryInteractionServer(), secret: SECRET });
   gateway = await bootstrapApp(module, { service: ESP_GATEWAY_SERVICE, host: '127.0.0.1', port: 0, logger });
