@@ -68,10 +68,16 @@ export class Script {
     this.publish(change);
   }
 
-  /** Moves the clock to `seconds` after T0 (and runs the timers that are due). */
+  /** Moves the clock to `seconds` after T0, running each timer that falls due on the way at its own time. */
   at(seconds: number): this {
-    this.clock.set(T0 + seconds * 1000);
-    this.publish(this.session.expire());
+    const target = T0 + seconds * 1000;
+    for (let due = this.session.nextDeadline(); due !== undefined && due <= target; ) {
+      this.clock.set(Math.max(due, this.clock.now()));
+      this.publish(this.session.expire());
+      const next = this.session.nextDeadline();
+      due = next !== undefined && next > due ? next : undefined;
+    }
+    this.clock.set(target);
     return this;
   }
 
@@ -81,8 +87,8 @@ export class Script {
     return participant;
   }
 
-  say(party: Participant, text: string, visibility: Visibility = 'ALL'): this {
-    return this.publish(this.session.message(party.userId, { text, visibility }));
+  say(party: Participant, text: string, visibility: Visibility = 'ALL', receiver?: Participant): this {
+    return this.publish(this.session.message(party.userId, { text, visibility, ...(receiver ? { receiverId: receiver.userId } : {}) }));
   }
 
   leave(party: Participant, afterAction: AfterAction = 'KEEP_ALIVE', transferred = false): this {
@@ -151,4 +157,16 @@ export function fold(records: readonly SessionEventRecord[], options: Statistics
     if (record.type === 'closed') out.final = outcome.attach;
   });
   return out;
+}
+
+/** The final set of a scripted session that closed. */
+export function finalOf(script: Script, options: StatisticsOptions = ALL): Record<string, string> {
+  const { final } = fold(script.records, options);
+  if (!final) throw new Error('the session did not close');
+  return final;
+}
+
+/** The keys of `keyValues` that start with `prefix`, for a spec that looks at one group. */
+export function group(keyValues: Record<string, string>, prefix: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(keyValues).filter(([key]) => key.startsWith(prefix)));
 }
