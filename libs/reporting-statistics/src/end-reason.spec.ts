@@ -77,7 +77,13 @@ describe('chat session end reason codes', () => {
   it('says SYSTEM and INACTIVE when inactivity control closed the session, with or without a close notice', () => {
     // Guide: INACTIVE, by SYSTEM: Chat Server closed the session through inactivity control.
     for (const close of ['Closed for inactivity.', '']) {
-      const inactivity = { ...DEFAULT_RULES.inactivity, enabled: true, alertMs: 60_000, closeMs: 30_000, messages: { ...DEFAULT_RULES.inactivity.messages, close } };
+      const inactivity = {
+        ...DEFAULT_RULES.inactivity,
+        enabled: true,
+        alertMs: 60_000,
+        closeMs: 30_000,
+        messages: { ...DEFAULT_RULES.inactivity.messages, close },
+      };
       const s = new Script({ rules: { inactivity } });
       s.at(10);
       s.join(agent('Ann'));

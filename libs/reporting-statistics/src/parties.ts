@@ -81,7 +81,9 @@ export function partyLeft(s: Stats, event: PartyLeftEvent, from: EventSender): v
   } else if (party.role === 'agent' && --s.agentsPresent === 0) {
     if (s.handleSince !== undefined) addPeriod(s.handle, at - s.handleSince);
     delete s.handleSince;
-    if (s.async && !s.routing) {
+    // A release asking to close (force close, or close if no agents with none left) closes the session: no dormancy.
+    const closing = code === 1 || code === 2;
+    if (s.async && !s.routing && !closing) {
       s.dormantSince = at;
       s.dormantStartEventId = event.eventId;
     }

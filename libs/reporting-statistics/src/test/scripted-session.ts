@@ -71,7 +71,7 @@ export class Script {
   /** Moves the clock to `seconds` after T0, running each timer that falls due on the way at its own time. */
   at(seconds: number): this {
     const target = T0 + seconds * 1000;
-    for (let due = this.session.nextDeadline(); due !== undefined && due <= target; ) {
+    for (let due = this.session.nextDeadline(); due !== undefined && due <= target;) {
       this.clock.set(Math.max(due, this.clock.now()));
       this.publish(this.session.expire());
       const next = this.session.nextDeadline();
