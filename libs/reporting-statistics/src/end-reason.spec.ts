@@ -99,6 +99,17 @@ describe('chat session end reason codes', () => {
     expect(ended(s)).toEqual(expected('SYSTEM', 'FORCE', 'ABSENT'));
   });
 
+  it('says SYSTEM and DB_ERROR when the session closed because its transcript could not be saved', () => {
+    // Guide: DB_ERROR, by SYSTEM: closed on a non-recoverable error saving the transcript (transcript-save-on-error=close).
+    const s = new Script();
+    s.at(5);
+    s.join(agent('Ann'));
+    s.at(10).publish(s.session.closeBySystem('5'));
+    const closed = s.records.at(-1);
+    if (closed?.type === 'closed') closed.saveFailed = true;
+    expect(ended(s)).toEqual(expected('SYSTEM', 'DB_ERROR', 'PRESENT'));
+  });
+
   it('says VISITED when an agent took part but none was there at the closure', () => {
     // Guide: VISITED: at least one agent participated, none present when the session closed.
     const s = new Script();

@@ -9,7 +9,7 @@ import type { Leave, Role, Stats } from './state';
 
 export interface EndReason {
   by: 'CLIENT' | 'AGENT' | 'SUPERVISOR' | 'BOT' | 'SYSTEM';
-  reason: 'DISCONNECT' | 'QUIT' | 'FORCE' | 'INACTIVE';
+  reason: 'DISCONNECT' | 'QUIT' | 'FORCE' | 'INACTIVE' | 'DB_ERROR';
   agent: 'ABSENT' | 'PRESENT' | 'VISITED';
 }
 
@@ -36,13 +36,15 @@ function closing(leaves: readonly Leave[]): { removed: Leave[]; trigger?: Leave 
   return { removed };
 }
 
-export function endReason(s: Stats): EndReason {
+/** `saveFailed`: the `closed` record says the transcript could not be saved. */
+export function endReason(s: Stats, saveFailed = false): EndReason {
   const { removed, trigger } = closing(s.leaves);
   const atClose: Leave[] = trigger ? [...removed, trigger] : removed;
   const agentAtClose = s.agentsPresent > 0 || atClose.some((l) => l.role === ('agent' satisfies Role));
   const agent = agentAtClose ? 'PRESENT' : s.everAgent ? 'VISITED' : 'ABSENT';
   // A customer who left by themself ended it, whatever happened after.
   if (s.customerLeft !== undefined) return { by: 'CLIENT', reason: s.customerLeft === '3' ? 'DISCONNECT' : 'QUIT', agent };
+  if (saveFailed) return { by: 'SYSTEM', reason: 'DB_ERROR', agent };
   if (s.idleClosed) return { by: 'SYSTEM', reason: 'INACTIVE', agent };
   if (trigger) {
     const forced = trigger.quit === '0' && (trigger.code === FORCE_CLOSE || trigger.code === CLOSE_IF_NO_AGENTS);

@@ -84,8 +84,8 @@ function eventSeen(s: Stats, record: Extract<SessionEventRecord, { type: 'event'
   }
 }
 
-function closedNow(s: Stats, at: number, options: StatisticsOptions): Record<string, string> {
-  const end = endReason(s);
+function closedNow(s: Stats, at: number, saveFailed: boolean, options: StatisticsOptions): Record<string, string> {
+  const end = endReason(s, saveFailed);
   idleEnded(s, at);
   if (closingStartedDormant(s)) cancelDormant(s);
   else endDormant(s, at);
@@ -111,7 +111,7 @@ export const foldStatistics: StatisticsFold = (state, record, options): FoldOutc
       restored(s);
       return { state: s as unknown as StatisticsState };
     case 'closed':
-      return { state: undefined, attach: closedNow(s, Math.max(record.at, s.lastAt), options) };
+      return { state: undefined, attach: closedNow(s, Math.max(record.at, s.lastAt), record.saveFailed === true, options) };
     default:
       return { state };
   }
