@@ -70,6 +70,9 @@ describe('async chat session statistics', () => {
     s.at(20).leave(s.creator);
     s.at(30).leave(a);
     expect(dormant(s)).toEqual(periods('cse_AsyncDormant', 0, 0, 0));
+    // Nor an intermediate update: the one set attached is the final one.
+    const options: StatisticsOptions = { ...ALL, attachStatsRepEvents: ['dormant'], attachStatsRepPlace: 'all' };
+    expect(fold(s.records, options).attached.map(({ index }) => s.records[index].type)).toEqual(['closed']);
   });
 
   it('counts the async idle periods of a dormant session, from the alert to the next activity or the close', () => {

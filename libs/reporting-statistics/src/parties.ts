@@ -81,9 +81,10 @@ export function partyLeft(s: Stats, event: PartyLeftEvent, from: EventSender): v
   } else if (party.role === 'agent' && --s.agentsPresent === 0) {
     if (s.handleSince !== undefined) addPeriod(s.handle, at - s.handleSince);
     delete s.handleSince;
-    // A release asking to close (force close, or close if no agents with none left) closes the session: no dormancy.
+    // A release asking to close (force close, or close if no agents with none left) closes the session, and so does
+    // the last agent's leave with no customer left: no dormancy.
     const closing = code === 1 || code === 2;
-    if (s.async && !s.routing && !closing) {
+    if (s.async && !s.routing && !closing && s.customersPresent > 0) {
       s.dormantSince = at;
       s.dormantStartEventId = event.eventId;
     }
