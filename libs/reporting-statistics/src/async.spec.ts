@@ -48,6 +48,7 @@ describe('async chat session statistics', () => {
   });
 
   it('counts no dormant period for a transfer to a queue or an agent’s dropped connection: both are routed', () => {
+    // Guide: routing time is not dormant time; statuses 5 (transfer to a queue) and 4 (dropped agent) send it to routing.
     const transfer = new Script(ASYNC);
     transfer.at(10);
     transfer.at(20).leave(transfer.join(agent('Ann')), 'KEEP_ALIVE', true); // status 5
@@ -64,6 +65,7 @@ describe('async chat session statistics', () => {
   });
 
   it('counts no dormant period for the agent’s leave that closes the session', () => {
+    // Guide: dormant is a customer's session left without an agent; a session that closes is not left waiting.
     const s = new Script(ASYNC);
     s.at(10);
     const a = s.join(agent('Ann'));
@@ -88,6 +90,7 @@ describe('async chat session statistics', () => {
   });
 
   it('counts an async alert while an agent is connected as active idle time, not async idle', () => {
+    // Guide: active idle is idle time with an agent connected; async idle is idle time while dormant (no agent).
     const s = new Script({ ...ASYNC, rules: { asyncIdleAlertMs: 60_000 } });
     s.at(10);
     const a = s.join(agent('Ann')); // alert at 70
@@ -122,6 +125,7 @@ describe('intermediate updates of async sessions', () => {
   });
 
   it('sends one at each async moment named, with the keys the place names, values so far', () => {
+    // The guide does not describe the options' values: `dormant`, `active`, `idle` and `async` are this server's.
     const s = heldSession();
     const options: StatisticsOptions = { ...ALL, attachStatsRepEvents: ['dormant', 'active'], attachStatsRepPlace: 'async' };
     const sent = updates(s, options);
@@ -137,6 +141,7 @@ describe('intermediate updates of async sessions', () => {
   });
 
   it('with the place all, sends every key of the final set but the closure’s, as of the update', () => {
+    // Our reading: an update is the final set as it stands, without the closure time and the end reasons.
     const s = heldSession();
     const [idleUpdate] = updates(s, { attachSessionStatistics: 'fired', attachStatsRepEvents: ['idle'], attachStatsRepPlace: 'all' });
     expect(idleUpdate.keyValues).toEqual({
@@ -155,6 +160,7 @@ describe('intermediate updates of async sessions', () => {
   });
 
   it('sends none for a regular session', () => {
+    // Guide: the intermediate updates are for async chat sessions.
     const s = new Script();
     s.at(10);
     const a = s.join(agent('Ann'));

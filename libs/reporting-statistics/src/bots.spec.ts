@@ -5,6 +5,7 @@ import { Script, agent, bot, finalOf, group } from './test/scripted-session';
 
 describe('bot-related statistics', () => {
   it('counts the bots, their messages the customer sees, and the wait for the first bot', () => {
+    // Guide: with a bot gateway, the bots' messages (count, size), unique bots and the time until the first bot.
     const s = new Script();
     s.at(3);
     const b = s.join(bot('Bot'));
@@ -55,6 +56,7 @@ describe('bot-related statistics', () => {
   });
 
   it('leaves the bot keys out under fired when no bot took part', () => {
+    // Our reading of fired: statistics that stayed at zero are left out.
     const s = new Script();
     s.at(10).leave(s.creator);
     expect(Object.keys(finalOf(s, { attachSessionStatistics: 'fired' })).filter((k) => k.includes('Bot'))).toEqual([]);

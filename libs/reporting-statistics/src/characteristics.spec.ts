@@ -66,6 +66,7 @@ describe('chat session characteristics', () => {
   });
 
   it('keeps the descriptions under fired, where zero statistics are left out', () => {
+    // Guide: the characteristics are attached whenever the option is not none; fired drops zero statistics only.
     const s = new Script();
     s.at(10);
     const a = s.join(agent('Ann'));

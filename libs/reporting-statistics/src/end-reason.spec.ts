@@ -47,6 +47,7 @@ describe('chat session end reason codes', () => {
   });
 
   it('says SUPERVISOR and FORCE when a visible supervisor releases with close if no agents', () => {
+    // Guide: SUPERVISOR with FORCE when a supervisor released asking to close if no agents are left.
     const s = new Script();
     s.at(5);
     const sup = s.join(supervisor('Sue', 'ALL'));

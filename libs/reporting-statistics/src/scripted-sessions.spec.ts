@@ -216,6 +216,7 @@ describe('scripted sessions, every value worked out by hand', () => {
   });
 
   it('gives the same output for a replayed sequence, and a state that survives a JSON round trip at every step', () => {
+    // The attacher replays records after a restart and checkpoints the state as JSON: neither may change a value.
     for (const script of [regularChat(), asyncChat(), abandonedChat()]) {
       const options: StatisticsOptions = { attachSessionStatistics: 'fired', attachStatsRepEvents: ['dormant', 'idle'], attachStatsRepPlace: 'all' };
       const first = fold(script.records, options);
@@ -227,6 +228,7 @@ describe('scripted sessions, every value worked out by hand', () => {
   });
 
   it('gives nothing for a purged session, and forgets it', () => {
+    // A purged session is forgotten without closing actions: nothing is attached.
     const { records } = regularChat();
     const cut = records.slice(0, 10);
     const folded = fold([...cut, { type: 'purged', sessionId: 'session-1' }, ...records.slice(10)]);

@@ -118,6 +118,7 @@ describe('general transcript statistics', () => {
   });
 
   it('rounds times to whole seconds', () => {
+    // Guide: times are in seconds; the fractions are rounded to the nearest second.
     const s = new Script();
     s.at(1.4);
     const a = s.join(agent('Ann'));

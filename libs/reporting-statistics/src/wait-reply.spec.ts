@@ -45,6 +45,7 @@ describe('extended (wait-reply) statistics', () => {
   });
 
   it('counts no reply nor wait for a message left unanswered', () => {
+    // Guide: a wait or a reply ends with the other party's answer: no answer, none counted.
     const s = new Script();
     s.at(2);
     const a = s.join(agent('Ann'));
