@@ -159,6 +159,21 @@ describe('intermediate updates of async sessions', () => {
     });
   });
 
+  it('sends none for an agent’s dropped connection, and one without dormant time for a transfer to a queue', () => {
+    // Our reading: a dropped agent is routed at once (status 4); a transfer's status 5 comes only after the leave.
+    const options: StatisticsOptions = { ...ALL, attachStatsRepEvents: ['dormant'], attachStatsRepPlace: 'async' };
+    const dropped = new Script(ASYNC);
+    dropped.at(10);
+    dropped.at(20).disconnect(dropped.join(agent('Ann')));
+    dropped.at(30).leave(dropped.creator);
+    expect(updates(dropped, options)).toEqual([]);
+    const transfer = new Script(ASYNC);
+    transfer.at(10);
+    transfer.at(20).leave(transfer.join(agent('Ann')), 'KEEP_ALIVE', true);
+    transfer.at(30).leave(transfer.creator);
+    expect(updates(transfer, options).map((u) => u.keyValues.cse_AsyncDormantTotalCount)).toEqual(['0']);
+  });
+
   it('sends none for a regular session', () => {
     // Guide: the intermediate updates are for async chat sessions.
     const s = new Script();

@@ -84,7 +84,10 @@ export function partyLeft(s: Stats, event: PartyLeftEvent, from: EventSender): v
     // A release asking to close (force close, or close if no agents with none left) closes the session, and so does
     // the last agent's leave with no customer left: no dormancy.
     const closing = code === 1 || code === 2;
-    if (s.async && !s.routing && !closing && s.customersPresent > 0) {
+    if (!s.async || s.routing || closing || s.customersPresent === 0) return;
+    // An agent's dropped connection sends the session to routing (async status 4): it is not dormant.
+    if (event.quitReasonCode === '3' && from.userType === 'AGENT') s.routing = true;
+    else {
       s.dormantSince = at;
       s.dormantStartEventId = event.eventId;
     }
