@@ -227,6 +227,13 @@ describe('scripted sessions, every value worked out by hand', () => {
     }
   });
 
+  it('gives nothing for a session whose creation it did not see', () => {
+    // Without the creation there is no start time, which Info Mart requires: nothing is attached.
+    const folded = fold(regularChat().records.slice(1));
+    expect(folded.attached).toEqual([]);
+    expect(folded.states.every((state) => state === undefined)).toBe(true);
+  });
+
   it('gives nothing for a purged session, and forgets it', () => {
     // A purged session is forgotten without closing actions: nothing is attached.
     const { records } = regularChat();
