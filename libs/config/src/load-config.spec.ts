@@ -203,6 +203,17 @@ describe('loadConfig', () => {
     expect(load({ argv: [`--config=${path}`], env: { OCS_CONFIG: 'missing.yaml' } })).toEqual(load());
   });
 
+  it('refuses every command-line flag but --config, naming each; other arguments are left alone', () => {
+    const path = file('flags.yaml', '');
+    expect(() => load({ argv: ['node', 'main.js', '--conifg', path, '-v', '--config', path] })).toThrow(
+      new ConfigError([
+        'unknown command-line flag "--conifg": the one flag is --config <file>',
+        'unknown command-line flag "-v": the one flag is --config <file>',
+      ]),
+    );
+    expect(load({ argv: ['node', 'pii-rules.js', 'show', '1', '--config', path] })).toEqual(load());
+  });
+
   it('applies OCS__<section>__<option> env overrides on top of the file, coercing numbers and booleans', () => {
     const path = file('base.yaml', 'settings:\n  flex-disconnect-timeout: 90\n  nickname-max-length: 64\n');
     const tokens = JSON.stringify([{ name: 'sup', secret: 'fedcba9876543210', 'user-types': ['AGENT', 'SUPERVISOR'] }]);

@@ -22,7 +22,7 @@ const OPEN_SECTION = /^(services|endpoints:\d+)$/;
 /**
  * Reads the configuration file (YAML, or JSON by `.json` extension; none = all defaults), applies the
  * `OCS__<section>__<option>` environment overrides and validates the result.
- * @throws ConfigError naming every bad, unknown or unreadable option.
+ * @throws ConfigError naming every bad, unknown or unreadable option, and every command-line flag but `--config`.
  */
 export function loadConfig({ argv = process.argv, env = process.env, cwd = process.cwd() }: LoadConfigOptions = {}): ChatServerConfig {
   const path = configPath(argv, env);
@@ -31,6 +31,8 @@ export function loadConfig({ argv = process.argv, env = process.env, cwd = proce
 }
 
 function configPath(argv: readonly string[], env: Env): string | undefined {
+  const unknown = argv.filter((arg, at) => arg.startsWith('-') && arg !== '--config' && !arg.startsWith('--config=') && argv[at - 1] !== '--config');
+  if (unknown.length > 0) throw new ConfigError(unknown.map((flag) => `unknown command-line flag ${JSON.stringify(flag)}: the one flag is --config <file>`));
   const i = argv.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
   if (i < 0) return env.OCS_CONFIG || undefined;
   const path = argv[i] === '--config' ? argv[i + 1] : argv[i].slice('--config='.length);
