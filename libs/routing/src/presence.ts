@@ -55,6 +55,7 @@ export function login(ctx: RoutingContext, profile: AgentProfile): void {
   let agent = ctx.state.agents[agentId];
   if (!agent) {
     agent = { agentId, ready: false, capacity, skills, queues, idleSince: ctx.now, connected: true, readyChanges: [] };
+    if (reason !== undefined) agent.notReadyReason = reason;
     ctx.state.agents[agentId] = agent;
   } else {
     Object.assign(agent, { capacity, skills, queues, connected: true });

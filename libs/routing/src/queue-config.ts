@@ -87,8 +87,13 @@ export function queueConfigProblems(inputs: readonly QueueConfigInput[]): string
       return;
     }
     const at = `queue ${JSON.stringify(name)}`;
-    if (queues.has(name)) problems.push(`${at}: configured twice`);
+    if (queues.has(name)) {
+      problems.push(`${at}: configured twice`);
+      return;
+    }
     const q = withDefaults(input);
+    for (const key of Object.keys(input))
+      if (key !== 'name' && !(key in QUEUE_DEFAULTS) && key !== 'overflowQueue') problems.push(`${at}: unknown field ${key}`);
     problems.push(...problemsOfOne(q, at));
     queues.set(name, q);
   });
