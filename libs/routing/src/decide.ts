@@ -1,5 +1,5 @@
 import { emit, type RoutingContext } from './context';
-import { addLoad, canServe, ineligibility, isAvailable, loadsOf, missingSkills, type Loads } from './eligibility';
+import { addLoad, canServe, hasFreeCapacity, ineligibility, isAvailable, loadsOf, missingSkills, type Loads } from './eligibility';
 import { effectivePriority, isAutomatic } from './queue-config';
 import { chooseAgent } from './strategies';
 import type { AgentState, InteractionState, QueueConfig } from './types';
@@ -17,16 +17,23 @@ export function decide(ctx: RoutingContext): void {
   reportUnservable(ctx, agents);
   const available = agents.filter((a) => isAvailable(a, ctx.now));
   askExternal(ctx, available, loads);
-  if (available.length === 0) return;
+  // Agents with a free slot for some media; once there is none left, the rest of the line waits (cheap when busy).
+  let open = available.filter((a) => hasAnyFreeSlot(a, loads));
   for (const it of inOrder(ctx)) {
+    if (open.length === 0) return;
     const queue = ctx.queues.get(it.queue);
-    const candidates = available.filter((a) => ineligibility(a, it, queue, loads, ctx.now) === undefined);
+    const candidates = open.filter((a) => hasFreeCapacity(a, loads, it.mediaType) && ineligibility(a, it, queue, loads, ctx.now) === undefined);
     const strategy = it.targetAgentId !== undefined || !queue ? 'longest-idle' : queue.strategy;
     const agent = chooseAgent(strategy, candidates, loads, it.mediaType, ctx.state.roundRobin[it.queue]);
     if (!agent) continue;
     makeOffer(ctx, it, agent);
     addLoad(loads, agent.agentId, it.mediaType, 1);
+    if (!hasAnyFreeSlot(agent, loads)) open = open.filter((a) => a !== agent);
   }
+}
+
+function hasAnyFreeSlot(agent: AgentState, loads: Loads): boolean {
+  return Object.keys(agent.capacity).some((media) => hasFreeCapacity(agent, loads, media));
 }
 
 /** The interactions to offer now, highest effective priority first, then oldest in line. */

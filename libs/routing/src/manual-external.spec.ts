@@ -1,15 +1,4 @@
-import { isRoutingError } from './errors';
-import { ofType, offersOf, readyAgent, routerWith } from './test/harness';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isRoutingError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { codeOf, ofType, offersOf, readyAgent, routerWith } from './test/harness';
 
 describe('manual queues', () => {
   function setup() {

@@ -1,5 +1,4 @@
-import { isRoutingError } from './errors';
-import { ofType, offersOf, readyAgent, routerWith } from './test/harness';
+import { codeOf, ofType, offersOf, readyAgent, routerWith } from './test/harness';
 
 function setup() {
   const ctx = routerWith([{ name: 'q', offerTimeoutMs: 20_000, redirectSkipMs: 60_000 }, { name: 'other' }]);
@@ -7,16 +6,6 @@ function setup() {
   readyAgent(ctx.router, 'b', ['q'], 1);
   ctx.router.enqueue({ interactionId: 'i1', queue: 'q' });
   return ctx;
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isRoutingError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
 }
 
 describe('offers', () => {

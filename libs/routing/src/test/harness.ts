@@ -1,4 +1,5 @@
 import { ManualClock } from '@ocs/chat-domain/testing';
+import { isRoutingError } from '../errors';
 import type { AgentProfile } from '../presence';
 import type { QueueConfigInput } from '../queue-config';
 import { Router } from '../router';
@@ -30,4 +31,15 @@ export function decideAndAcceptAll(router: Router): Extract<RoutingEvent, { type
   const offered = ofType(router.decide(), 'offered');
   for (const o of offered) router.accept(o.offerId, o.agentId);
   return offered;
+}
+
+/** The code of the `RoutingError` the call throws, or undefined if it does not throw; any other error is thrown on. */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (isRoutingError(e)) return e.code;
+    throw e;
+  }
+  return undefined;
 }
