@@ -76,7 +76,10 @@ export function dropAgent(ctx: RoutingContext, agentId: string): void {
   for (const it of Object.values(ctx.state.interactions)) {
     if (it.status === 'offered' && it.offer?.agentId === agentId) redirect(ctx, it, 'agent-lost');
     else if (it.status === 'routed' && it.agentId === agentId) returnRouted(ctx, it);
-    if (it.targetAgentId === agentId) clearTarget(it);
+    if (it.targetAgentId === agentId) {
+      emit(ctx, { type: 'redirected', at: ctx.now, interactionId: it.interactionId, queue: it.queue, agentId, reason: 'target-unavailable' });
+      clearTarget(it);
+    }
     delete it.skip[agentId];
   }
   delete ctx.state.agents[agentId];

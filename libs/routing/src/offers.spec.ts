@@ -122,6 +122,17 @@ describe('offers', () => {
     expect(codeOf(() => router.transferToAgent('i1', 'nobody'))).toBe('UNKNOWN_AGENT');
   });
 
+  it('transfer to a named agent who logs out before it is offered: back to the queue at once', () => {
+    const { router } = setup();
+    router.login({ agentId: 'expert', capacity: { chat: 1 }, queues: [] });
+    router.transferToAgent('i1', 'expert');
+    expect(router.logout('expert')).toEqual([
+      expect.objectContaining({ type: 'redirected', interactionId: 'i1', agentId: 'expert', reason: 'target-unavailable' }),
+      expect.objectContaining({ type: 'agent-gone', agentId: 'expert' }),
+    ]);
+    expect(offersOf(router.decide())).toEqual({ i1: 'a' });
+  });
+
   it('transfer to a named agent that never gets free: back to the queue after the offer timeout', () => {
     const { router, clock } = setup();
     router.login({ agentId: 'busy', capacity: { chat: 1 }, queues: [], ready: false });
