@@ -1,4 +1,5 @@
 import { missingSkills } from './eligibility';
+import type { QueueConfigInput } from './queue-config';
 import { ofType, readyAgent, routerWith } from './test/harness';
 
 /** A small deterministic random source (a linear congruential generator), so the scenario is the same every run. */
@@ -12,17 +13,17 @@ function lcg(seed: number): () => number {
 
 describe('a day in miniature: 200 chats, 20 agents with mixed capacity and skills', () => {
   it('every chat reaches an eligible agent exactly once, no agent ever past its capacity', () => {
-    const queues = [
-      { name: 'general', strategy: 'longest-idle' as const, offerTimeoutMs: 10_000 },
+    const queues: QueueConfigInput[] = [
+      { name: 'general', strategy: 'longest-idle', offerTimeoutMs: 10_000 },
       {
         name: 'billing',
-        strategy: 'least-busy' as const,
+        strategy: 'least-busy',
         requiredSkills: { billing: 5 },
         offerTimeoutMs: 10_000,
         overflowQueue: 'general',
         overflowAfterMs: 120_000,
       },
-      { name: 'french', strategy: 'round-robin' as const, requiredSkills: { french: 7 }, offerTimeoutMs: 10_000, agingStepMs: 30_000 },
+      { name: 'french', strategy: 'round-robin', requiredSkills: { french: 7 }, offerTimeoutMs: 10_000, agingStepMs: 30_000 },
     ];
     const { router, clock } = routerWith(queues);
     const random = lcg(42);
