@@ -15,7 +15,7 @@ await createProjectGraphAsync({ exitOnError: true });
  */
 const DOMAIN = ['scope:domain', 'scope:contracts', 'scope:ports'];
 const ENGINE_API = ['scope:engine', ...DOMAIN];
-const BELOW_WIRING = ['scope:service', 'scope:reporting', 'scope:transport', 'scope:integration', 'scope:observability', 'scope:config', 'scope:adapters', ...ENGINE_API];
+const BELOW_WIRING = ['scope:service', 'scope:reporting', 'scope:routing', 'scope:transport', 'scope:integration', 'scope:observability', 'scope:config', 'scope:adapters', ...ENGINE_API];
 const MAY_IMPORT = {
   'scope:domain': [],
   'scope:contracts': ['scope:domain'],
@@ -23,11 +23,12 @@ const MAY_IMPORT = {
   'scope:engine': DOMAIN,
   'scope:adapters': DOMAIN,
   'scope:reporting': DOMAIN,
+  'scope:routing': DOMAIN,
   'scope:transport': ENGINE_API,
   'scope:integration': ['scope:transport', ...ENGINE_API],
   'scope:observability': [],
   'scope:config': [],
-  'scope:service': ['scope:transport', 'scope:integration', 'scope:observability', 'scope:reporting', ...ENGINE_API],
+  'scope:service': ['scope:transport', 'scope:integration', 'scope:observability', 'scope:reporting', 'scope:routing', ...ENGINE_API],
   'scope:wiring': BELOW_WIRING,
   'scope:app': ['scope:wiring', 'scope:config', 'scope:observability'],
   'scope:testing': ['scope:wiring', ...BELOW_WIRING],
