@@ -15,7 +15,17 @@ await createProjectGraphAsync({ exitOnError: true });
  */
 const DOMAIN = ['scope:domain', 'scope:contracts', 'scope:ports'];
 const ENGINE_API = ['scope:engine', ...DOMAIN];
-const BELOW_WIRING = ['scope:service', 'scope:reporting', 'scope:routing', 'scope:transport', 'scope:integration', 'scope:observability', 'scope:config', 'scope:adapters', ...ENGINE_API];
+const BELOW_WIRING = [
+  'scope:service',
+  'scope:reporting',
+  'scope:routing',
+  'scope:transport',
+  'scope:integration',
+  'scope:observability',
+  'scope:config',
+  'scope:adapters',
+  ...ENGINE_API,
+];
 const MAY_IMPORT = {
   'scope:domain': [],
   'scope:contracts': ['scope:domain'],
