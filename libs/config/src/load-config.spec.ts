@@ -137,6 +137,18 @@ describe('loadConfig', () => {
       log: { level: 'info' },
       transcriptCleanup: { applyArea: 'never', defaultSpec: 'digits', unmaskLiveDialog: false, rules: [] },
       logFilterData: { Transcript: 'hide', StructuredText: 'hide' },
+      push: {
+        pushEnabled: [],
+        requestTimeout: 10,
+        tlsCaFile: '',
+        tlsRejectUnauthorized: true,
+        concurrency: 32,
+        queueSize: 10000,
+        retryAttempts: 10,
+        retryDelay: 500,
+        retryMaxDelay: 60000,
+        signingSecret: '',
+      },
     });
   });
 
