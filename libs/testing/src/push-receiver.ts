@@ -22,7 +22,7 @@ export interface ReceivedPush {
  * How the receiver answers a request (the n-th it got, from 1): a status, after an optional delay; `hang`: never;
  * `garbage`: bytes that are not HTTP, then the connection closed; or a status with a body that is not JSON.
  */
-export type PushAnswer = number | { status: number; delayMs?: number; body?: string } | 'hang' | 'garbage';
+export type PushAnswer = number | { status: number; delayMs?: number; body?: string; headers?: Record<string, string> } | 'hang' | 'garbage';
 
 /** A self-signed certificate for 127.0.0.1 and localhost (made with the openssl command), as PEM. */
 export function selfSignedCertificate(): { key: string; cert: string } {
@@ -98,9 +98,9 @@ export class PushReceiver {
       request.socket.end('this is not HTTP\r\n\r\n');
       return;
     }
-    const { status, delayMs, body: text } = typeof answer === 'number' ? { status: answer, delayMs: 0, body: undefined } : answer;
+    const { status, delayMs, body: text, headers } = typeof answer === 'number' ? { status: answer } : answer;
     if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    response.writeHead(status, { 'content-type': 'text/plain' }).end(text ?? 'ok');
+    response.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(text ?? 'ok');
   }
 }
 
