@@ -62,6 +62,7 @@ async function main(): Promise<void> {
       receiver: { url, timeoutMs: 10_000, maxSockets: 32 },
       body: { alias: '1' },
       delivery: { concurrency: 32, queueSize: 10_000, retryAttempts: 10, retryDelayMs: 500, retryMaxDelayMs: 60_000 },
+      maxAgeMs: 86_400_000,
     },
     logger,
   );

@@ -147,6 +147,7 @@ describe('loadConfig', () => {
         retryAttempts: 10,
         retryDelay: 500,
         retryMaxDelay: 60000,
+        maxAge: 86400,
         signingSecret: '',
       },
     });

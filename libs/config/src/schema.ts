@@ -266,6 +266,7 @@ const sectionsSchema = z
       'retry-attempts': integer(0, 1_000).default(10),
       'retry-delay': integer(1, 3_600_000).default(500),
       'retry-max-delay': integer(1, 3_600_000).default(60_000),
+      'max-age': integer(0, 31_536_000).default(86_400),
       'signing-secret': z
         .string(secretRefused)
         .refine((secret) => secret === '' || secret.length >= 16, secretRefused)

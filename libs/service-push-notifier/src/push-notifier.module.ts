@@ -38,7 +38,7 @@ class PushMetrics implements OnModuleInit {
     const retried = new Counter({ name: 'ocs_push_notifications_retried_total', help: 'Push notification requests tried again', registers });
     const skipped = new Counter({
       name: 'ocs_push_records_skipped_total',
-      help: 'Push records not delivered: malformed, or for a device type other than customhttp',
+      help: 'Push records not delivered: malformed, for a device type other than customhttp, or older than [push] max-age',
       labelNames: ['reason'],
       registers,
     });

@@ -43,6 +43,7 @@ describe('PushNotifier on the memory bus, delivering to a real receiver', () => 
         receiver: { url: receiver.url, timeoutMs: 2_000, maxSockets: 8, ...overrides.receiver },
         body: { alias: '1', ...(overrides.customMessage ? { customMessage: overrides.customMessage } : {}) },
         delivery: { concurrency: 8, queueSize: 100, retryAttempts: 5, retryDelayMs: 20, retryMaxDelayMs: 200, ...overrides.delivery },
+        maxAgeMs: 60_000,
       },
       logger,
     );
@@ -155,6 +156,16 @@ describe('PushNotifier on the memory bus, delivering to a real receiver', () => 
     expect(arrivals.indexOf('slow-1')).toBe(arrivals.length - 3);
   });
 
+  it('sends a notification the bus delivers again while it is still held only once', async () => {
+    receiver.answer = () => ({ status: 200, delayMs: 300 });
+    await startNotifier();
+    await publish(pushRecord('s-1', { id: 'n-1' }));
+    await eventually(() => receiver.received.length === 1, WAIT_MS);
+    await publish(pushRecord('s-1', { id: 'n-1' }), pushRecord('s-1', { id: 'n-2' }));
+    await eventually(() => counted.filter((c) => c === 'sent').length === 2, WAIT_MS);
+    expect(receiver.ids).toEqual(['n-1', 'n-2']);
+  });
+
   it('holds at most queue-size notifications, holding back the bus beyond', async () => {
     receiver.answer = () => 'hang';
     const active = await startNotifier({ delivery: { queueSize: 3, concurrency: 1 } });
@@ -185,7 +196,7 @@ describe('PushNotifier on the memory bus, delivering to a real receiver', () => 
     expect(v1).not.toBe(forged);
   });
 
-  it('skips and counts a record for an unknown device type and a malformed push record, and delivers the next', async () => {
+  it('skips and counts a record for an unknown device type, a malformed push record and a stale one, and delivers the next', async () => {
     await startNotifier();
     const android = pushRecord('s-1', { id: 'n-1' });
     android.push.subscription.deviceType = 'android';

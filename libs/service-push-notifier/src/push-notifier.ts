@@ -14,6 +14,8 @@ export interface PushNotifierOptions {
   receiver: ReceiverOptions;
   body: BodyOptions;
   delivery: Omit<DeliveryQueueOptions, 'events'>;
+  /** A notice decided longer ago than this (milliseconds) is skipped as stale; 0: none is. */
+  maxAgeMs: number;
 }
 
 /** What the notifier reports, for metrics; every method optional. */
@@ -21,7 +23,7 @@ export interface PushMetricsSink {
   sent?(latencyMs: number): void;
   failed?(reason: 'refused' | 'exhausted'): void;
   retried?(): void;
-  skipped?(reason: 'malformed' | 'device-type'): void;
+  skipped?(reason: 'malformed' | 'device-type' | 'expired'): void;
 }
 
 /** Where the notifier logs: a pino `Logger` fits. */
@@ -35,8 +37,9 @@ export interface PushLogger {
  * custom-http receiver, in its own consumer group. Each record is taken in (`TakenRecord`) once queued, and handled
  * once delivered, refused or given up, so the bus acknowledges a record only after every earlier one of its partition
  * is finished: what was queued when the process died comes again, with the same notification id. Records of other
- * types are passed over; a malformed record or one for a device type other than `customhttp` is counted, logged and
- * skipped. Logs name notifications by id and session, never the device or the content.
+ * types are passed over; a malformed record, one for a device type other than `customhttp`, and one older than
+ * `maxAgeMs` (a notifier back after a long outage, or a new consumer group reading the topic from its start, sends
+ * no stale triggers) are counted, logged and skipped. Logs name notifications by id and session, never the device or the content.
  */
 export class PushNotifier {
   private readonly receiver: Receiver;
@@ -103,6 +106,12 @@ export class PushNotifier {
         { sessionId, notificationId: push.id, deviceType: push.subscription.deviceType.slice(0, 40) },
         'push notification for an unknown device type skipped',
       );
+      return undefined;
+    }
+    const { maxAgeMs } = this.options;
+    if (maxAgeMs > 0 && Date.now() - push.at > maxAgeMs) {
+      this.metrics.skipped?.('expired');
+      this.logger.warn({ sessionId, notificationId: push.id, at: push.at }, 'push notification older than [push] max-age skipped');
       return undefined;
     }
     const body = JSON.stringify(notificationBody(sessionId, push, this.options.body));

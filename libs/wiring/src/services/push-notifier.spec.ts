@@ -32,6 +32,7 @@ describe('the push-notifier wiring', () => {
       receiver: { url: 'https://r.example/notify', timeoutMs: 3000, rejectUnauthorized: false, signingSecret: 'sixteen-chars-ok', maxSockets: 32 },
       body: { alias: '5', customMessage: 'Refresh' },
       delivery: { concurrency: 32, queueSize: 10000, retryAttempts: 10, retryDelayMs: 500, retryMaxDelayMs: 60000 },
+      maxAgeMs: 86_400_000,
     });
   });
 

@@ -42,6 +42,7 @@ export function pushOptionsFromConfig(config: ChatServerConfig): PushNotifierOpt
       retryDelayMs: push.retryDelay,
       retryMaxDelayMs: push.retryMaxDelay,
     },
+    maxAgeMs: push.maxAge * 1000,
   };
 }
 
