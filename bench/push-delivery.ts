@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/push`;
   const bus = new MemoryEventBus();
-  const logger = { info: () => undefined, warn: () => undefined };
+  const logger = { debug: () => undefined, warn: () => undefined };
   const notifier = new PushNotifier(
     bus,
     {

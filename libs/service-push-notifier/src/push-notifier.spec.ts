@@ -13,7 +13,7 @@ describe('PushNotifier on the memory bus, delivering to a real receiver', () => 
   const warnings: Array<[object, string]> = [];
   const counted: string[] = [];
   const latencies: number[] = [];
-  const logger = { info: () => undefined, warn: (fields: object, message: string) => void warnings.push([fields, message]) };
+  const logger = { debug: () => undefined, warn: (fields: object, message: string) => void warnings.push([fields, message]) };
   const metrics: PushMetricsSink = {
     sent: (latencyMs) => void (counted.push('sent'), latencies.push(latencyMs)),
     failed: (reason) => void counted.push(`failed:${reason}`),

@@ -28,7 +28,7 @@ export interface PushMetricsSink {
 
 /** Where the notifier logs: a pino `Logger` fits. */
 export interface PushLogger {
-  info(fields: object, message: string): void;
+  debug(fields: object, message: string): void;
   warn(fields: object, message: string): void;
 }
 
@@ -58,7 +58,7 @@ export class PushNotifier {
       events: {
         retrying: (job, attempt, tries, delayMs) => {
           this.metrics.retried?.();
-          this.logger.info({ notificationId: job.id, tries, delayMs, reason: attempt.reason }, 'push notification not delivered yet, trying again');
+          this.logger.debug({ notificationId: job.id, tries, delayMs, reason: attempt.reason }, 'push notification not delivered yet, trying again');
         },
         failed: (job, attempt, tries) => {
           this.metrics.failed?.(attempt.outcome === 'refused' ? 'refused' : 'exhausted');
