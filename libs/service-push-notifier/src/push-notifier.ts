@@ -111,7 +111,8 @@ export class PushNotifier {
     const { maxAgeMs } = this.options;
     if (maxAgeMs > 0 && Date.now() - push.at > maxAgeMs) {
       this.metrics.skipped?.('expired');
-      this.logger.warn({ sessionId, notificationId: push.id, at: push.at }, 'push notification older than [push] max-age skipped');
+      // Debug: a consumer group reading the topic from its start may pass over many at once (counted in the metrics).
+      this.logger.debug({ sessionId, notificationId: push.id, at: push.at }, 'push notification older than [push] max-age skipped');
       return undefined;
     }
     const body = JSON.stringify(notificationBody(sessionId, push, this.options.body));
