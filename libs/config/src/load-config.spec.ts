@@ -146,6 +146,19 @@ describe('loadConfig', () => {
         rules: [],
       },
       logFilterData: { Transcript: 'hide', StructuredText: 'hide' },
+      push: {
+        pushEnabled: [],
+        requestTimeout: 10,
+        tlsCaFile: '',
+        tlsRejectUnauthorized: true,
+        concurrency: 32,
+        queueSize: 10000,
+        retryAttempts: 10,
+        retryDelay: 500,
+        retryMaxDelay: 60000,
+        maxAge: 86400,
+        signingSecret: '',
+      },
     });
   });
 

@@ -3,6 +3,8 @@ import { ConfigError } from './config-error';
 import { boolean, camelKeys, integer, integerFromText, isMap, jsonFromText, openSection, refusal, section, text, type DeepReadonly } from './option-types';
 
 type Issue = z.ZodError['issues'][number];
+const receiverRefused = refusal('expected an http:// or https:// URL');
+const isReceiverUrl = (value: string): boolean => /^https?:\/\/[^\s/?#]+\S*$/.test(value) && URL.canParse(value);
 const SERVICE_TARGET = /^\d+:[^\s:]+$/;
 const serviceTarget = text(SERVICE_TARGET, 'expected "<tenant dbid>:<endpoint name>"').transform((target) => {
   const [tenant, endpoint] = target.split(':');
@@ -259,6 +261,35 @@ const sectionsSchema = z
       'typing-preview': z.enum(TYPING_PREVIEW, refusal(`expected one of ${TYPING_PREVIEW.join(', ')}`)).optional(),
       // Ours: the ordered rule set; empty: the default rules (GCTI_CreditCards, GCTI_SSN, GCTI_PhoneNANPA).
       rules: z.preprocess(jsonFromText, piiRules).default([]),
+    }),
+    // GMS's [push] section (customhttp.url, customhttp.message, pushEnabled keep GMS's names), with our delivery options.
+    push: section({
+      'customhttp.url': z.string(receiverRefused).refine(isReceiverUrl, receiverRefused).optional(),
+      'customhttp.message': z.string(refusal('expected a text')).optional(),
+      pushEnabled: text(/^\s*([A-Za-z]+\s*(,\s*[A-Za-z]+\s*)*)?$/, 'expected push types separated by commas, like comet,customhttp')
+        .default('')
+        .transform((list) =>
+          list
+            .split(',')
+            .map((type) => type.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      'request-timeout': integer(1, 300).default(10),
+      'tls-ca-file': z.string(refusal('expected a file path')).default(''),
+      'tls-reject-unauthorized': boolean().default(true),
+      concurrency: integer(1, 1_000).default(32),
+      'queue-size': integer(1, 1_000_000).default(10_000),
+      'retry-attempts': integer(0, 1_000).default(10),
+      'retry-delay': integer(1, 3_600_000).default(500),
+      'retry-max-delay': integer(1, 3_600_000).default(60_000),
+      'max-age': integer(0, 31_536_000).default(86_400),
+      'signing-secret': z
+        .string(secretRefused)
+        .refine((secret) => secret === '' || secret.length >= 16, secretRefused)
+        .default(''),
+    }).refine((push) => !push.pushEnabled.includes('customhttp') || push['customhttp.url'] !== undefined, {
+      message: 'pushEnabled lists customhttp: customhttp.url must name the receiver',
+      path: ['customhttp.url'],
     }),
     'log-filter-data': section({
       Transcript: z.enum(LOG_FILTERS, refusal(`expected one of ${LOG_FILTERS.join(', ')}`)).default('hide'),

@@ -4,8 +4,9 @@ import { MemoryUcsState } from '@ocs/adapters-memory';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
-import type { UniversalContactServer } from '@ocs/ports';
+import type { EventBus, UniversalContactServer } from '@ocs/ports';
 import { EspGatewayModule } from '@ocs/service-esp-gateway';
+import { PushNotifierModule } from '@ocs/service-push-notifier';
 import { SessionEngineModule } from '@ocs/service-session-engine';
 import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
 import { resolve } from 'node:path';
@@ -13,7 +14,8 @@ import { logHygieneFromConfig } from './config-to-options';
 import { listenAddress } from './run-service';
 import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
 import { espGateway } from './services/esp-gateway';
-import { pushNotifier, reportingAttacher } from './services/shell-services';
+import { reportingAttacher } from './services/shell-services';
+import { pushNotifier, pushNotifierOn } from './services/push-notifier';
 import { sessionEngine } from './services/session-engine';
 import { webapiGateway, webapiGatewayOptions } from './services/webapi-gateway';
 
@@ -21,6 +23,8 @@ export interface Embedded {
   engine: ChatEngine;
   /** The UCS the gateway stores file-transfer documents in. */
   ucs: UniversalContactServer;
+  /** The bus the services share in the process (session events, push notifications). */
+  bus: EventBus;
   /** Base URL of each service, by service name. */
   urls: Record<string, string>;
   close(): Promise<void>;
@@ -45,7 +49,7 @@ export async function startEmbedded(
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
     { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret }) },
     { service: reportingAttacher, module: reportingAttacher.module() },
-    { service: pushNotifier, module: pushNotifier.module() },
+    { service: pushNotifier, module: PushNotifierModule.forRoot({ notifier: pushNotifierOn(config, adapters.bus, loggerFor(pushNotifier.name)) }) },
   ];
   const apps: INestApplication[] = [];
   const urls: Record<string, string> = {};
@@ -69,6 +73,7 @@ export async function startEmbedded(
   return {
     engine,
     ucs,
+    bus: adapters.bus,
     urls,
     close: async () => {
       for (const app of apps.reverse()) await app.close();

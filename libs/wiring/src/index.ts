@@ -8,5 +8,6 @@ export * from './services/session-engine';
 export * from './services/webapi-gateway';
 export * from './services/esp-gateway';
 export * from './services/shell-services';
+export * from './services/push-notifier';
 export * from './embedded';
 export * from './pii-rules-command';

@@ -9,6 +9,3 @@ function shellService(name: string, surface: Surface): ServiceAssembly & { modul
 
 /** The reporting-attacher service (reporting statistics attached to the interaction, to come). */
 export const reportingAttacher = shellService('reporting-attacher', 'reporting');
-
-/** The push-notifier service (push notifications, to come). */
-export const pushNotifier = shellService('push-notifier', 'push');
