@@ -4,7 +4,7 @@ import { MemoryUcsState } from '@ocs/adapters-memory';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
-import type { UniversalContactServer } from '@ocs/ports';
+import type { EventBus, UniversalContactServer } from '@ocs/ports';
 import { EspGatewayModule } from '@ocs/service-esp-gateway';
 import { SessionEngineModule } from '@ocs/service-session-engine';
 import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
@@ -23,6 +23,8 @@ export interface Embedded {
   ucs: UniversalContactServer;
   /** Base URL of each service, by service name. */
   urls: Record<string, string>;
+  /** The in-memory bus the services share (what the engine publishes, for tests to read). */
+  bus: EventBus;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startEmbedded(
     engine,
     ucs,
     urls,
+    bus: adapters.bus,
     close: async () => {
       for (const app of apps.reverse()) await app.close();
       await fileUcs.close();
