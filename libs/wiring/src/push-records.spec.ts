@@ -2,7 +2,7 @@ import type { Actor } from '@ocs/chat-engine';
 import { loadConfig } from '@ocs/config';
 import { readSessionEvent, TOPICS, type PushNotice } from '@ocs/contracts';
 import { createLogger } from '@ocs/observability';
-import { GmsRestClient, until } from '@ocs/testing';
+import { GmsCometdClient, GmsRestClient, until } from '@ocs/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +107,25 @@ describe('push records of a REST customer subscribed at Request Chat', () => {
     await embedded.engine.message(agent, { text: 'hello?' });
     const next = await until(async () => ofSession(customer.chatId).find((p) => p.nextPosition === 5), 'the next push record');
     expect(next).toMatchObject({ attempt: 0, position: 4 });
+  });
+
+  it('a CometD customer of the CometD form: nothing while connected, notices without payload once its client is gone', async () => {
+    const cometd = await GmsCometdClient.connect(`${base}/genesys/cometd`, 'long-polling');
+    const created = await cometd.requestChat({ nickname: 'Cy', userData: { push_notification_deviceid: 'phone-7', push_notification_type: 'customhttp' } });
+    const sessionId = created.chatId ?? '';
+    const { party } = await embedded.engine.join(sessionId, { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 });
+    const agent = { sessionId, userId: party.userId, secureKey: party.secureKey };
+    await embedded.engine.message(agent, { text: 'live' });
+    await cometd.message((m) => m.text === 'live', 'the live message');
+    await cometd.disconnect();
+    // The gateway lets go of the Bayeux client on its disconnect: from then on, a message is pushed.
+    const notice = await until(async () => {
+      await embedded.engine.message(agent, { text: 'in the background' });
+      return ofSession(sessionId)[0];
+    }, 'a push record once the CometD client is gone');
+    expect(notice).toMatchObject({ subscription: { deviceId: 'phone-7', deviceType: 'customhttp', includePayload: false }, attempt: 0, chatEnded: false });
+    expect(notice.payload).toBeUndefined();
+    expect(notice.position).toBeGreaterThan(3);
   });
 
   it('refuses a device type other than customhttp at Request Chat, naming the key and value', async () => {

@@ -71,6 +71,17 @@ describe('push notifications of the subscribed customer', () => {
     });
   });
 
+  it('nothing while a live connection carries the customer’s events: what they carry counts as read', () => {
+    const { ctx, session, agent: a, customer: c } = chat(RELIABLE);
+    session.attach(c.userId);
+    expect(session.message(a.userId, { text: 'live' }).pushes).toBeUndefined();
+    expect(session.state.push?.resend).toBeUndefined();
+    ctx.clock.set(T0 + 1000);
+    session.detach(c.userId);
+    const [next] = session.message(a.userId, { text: 'in the background' }).pushes ?? [];
+    expect(next).toMatchObject({ attempt: 0, position: 4 });
+  });
+
   describe('quit reason codes and the removal', () => {
     it('removed for protocol inactivity (3): a notice with the code, notify-position -1 and chatEnded, even without NotifyRequestor', () => {
       const { session, customer: c } = chat(PAYLOAD);

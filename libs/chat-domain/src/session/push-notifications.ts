@@ -14,6 +14,7 @@ import { viewFor } from './views';
  * "Reliable push notifications delivery"). What a change tells the customer:
  * - an event it may see (visibility, direct messages, nothing after its own departure) that it has not read yet;
  * - not typing notices nor read confirmations: passing signals, a device woken for each would wake for nothing;
+ * - nothing while a live connection (CometD) carries the customer's events: they reach it as they happen;
  * - its own activity only with `GCTI_GMS_NotifyRequestor`; its removal by anyone else (quit reason 3, 4, 5, 7, 8)
  *   always, with `notify-position` -1 and `chatEnded`. Its own logout (quit reason 0) is its own activity. Both
  *   party-left events carry `GCTI_SYSTEM/quit-reason-code`, which the customer sees in no reply of the API (it is
@@ -56,6 +57,12 @@ export function decidePushes(command: Command, events: readonly ChatEvent[]): vo
   if (!push || push.stopped) return;
   const customer = findParticipant(state, push.userId);
   if (!customer) return;
+  if (customer.attachments > 0 && customer.present) {
+    // Its live connection (CometD) delivers the change as it happens: read, nothing to push (GMS pushes only once
+    // the client has gone to the background and dropped its connection).
+    refreshed(state, customer.userId);
+    return;
+  }
   const { subscription } = push;
   let trigger: ChatEvent | undefined;
   for (const event of events) {
