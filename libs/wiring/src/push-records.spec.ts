@@ -1,12 +1,9 @@
 import type { Actor } from '@ocs/chat-engine';
-import { loadConfig } from '@ocs/config';
 import { readSessionEvent, TOPICS, type PushNotice } from '@ocs/contracts';
 import { createLogger } from '@ocs/observability';
 import { GmsCometdClient, GmsRestClient, until } from '@ocs/testing';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startEmbedded, type Embedded } from './embedded';
+import { testConfig } from './test/test-config';
 
 /**
  * Push notifications as the engine publishes them: a customer over the real REST API whose Request Chat user data
@@ -18,20 +15,13 @@ let base: string;
 const pushes: Array<{ sessionId: string; push: PushNotice }> = [];
 
 beforeAll(async () => {
-  const ports = ['webapi', 'esp', 'engine', 'reporting', 'push'].map((p) => [`OCS__server__${p}-port`, '0']);
-  const config = loadConfig({
-    argv: [],
-    env: {
-      ...Object.fromEntries(ports),
-      OCS__server__host: '127.0.0.1',
-      OCS__server__alias: 'gms7',
-      'OCS__server__data-dir': mkdtempSync(join(tmpdir(), 'ocs-test-')),
-      'OCS__settings__session-password-enforce': 'false',
-      'OCS__settings__flex-push-on-join': 'true',
-      'OCS__settings__flex-push-resend-attempts': '1',
-      'OCS__settings__flex-push-resend-delay': '1',
-      'OCS__settings__flex-push-content': 'app-dbid,secure-key,session-id,user-id',
-    },
+  const config = testConfig({
+    OCS__server__alias: 'gms7',
+    'OCS__settings__session-password-enforce': 'false',
+    'OCS__settings__flex-push-on-join': 'true',
+    'OCS__settings__flex-push-resend-attempts': '1',
+    'OCS__settings__flex-push-resend-delay': '1',
+    'OCS__settings__flex-push-content': 'app-dbid,secure-key,session-id,user-id',
   });
   embedded = await startEmbedded(config, (service) => createLogger({ service, level: 'silent' }));
   base = embedded.urls['webapi-gateway'];
