@@ -44,6 +44,12 @@ describe('loadConfig', () => {
         userDataMaxValueSize: 16384,
         userDataMaxSize: 65536,
         flexPushTimeout: 86400,
+        flexPushEnabled: true,
+        flexPushOnJoin: false,
+        flexPushResendAttempts: 3,
+        flexPushResendDelay: 15,
+        flexPushContent: ['session-id', 'user-id'],
+        sessionRestorePushSend: false,
         asyncIdleAlert: 86400,
         asyncIdleClose: 3600,
         asyncIdleNotices: 'major',
@@ -283,6 +289,17 @@ describe('loadConfig', () => {
       { name: 'Spanish', language: 'es', country: 'ES', useLanguageAsDefault: true, messageAlert: '¿Sigue ahí?', messageClose: '' },
       { name: 'French', language: 'fr', useLanguageAsDefault: false },
       { name: 'Mexican_Spanish', useLanguageAsDefault: false, messageAlert2: 'Oiga' },
+    ]);
+  });
+
+  it('reads flex-push-content as a comma-separated list of what a reliable-delivery notice names', () => {
+    const env = { 'OCS__settings__flex-push-content': 'app-dbid, secure-key,session-id , user-id', 'OCS__settings__flex-push-on-join': 'true' };
+    expect(load({ env }).settings).toMatchObject({ flexPushContent: ['app-dbid', 'secure-key', 'session-id', 'user-id'], flexPushOnJoin: true });
+    expect(envProblems({ 'OCS__settings__flex-push-content': 'session-id,device-id' })).toEqual([
+      'invalid option [settings] flex-push-content[1]: expected a comma-separated list of app-dbid, secure-key, session-id, user-id, got "device-id"',
+    ]);
+    expect(envProblems({ 'OCS__settings__flex-push-resend-delay': '0' })).toEqual([
+      'invalid option [settings] flex-push-resend-delay: expected an integer from 1 to 86400, got 0',
     ]);
   });
 

@@ -50,6 +50,13 @@ export function text(pattern: RegExp, expected: string) {
   return z.preprocess(numberToText, z.string(refused).regex(pattern, refused));
 }
 
+/** A list of distinct choices, separated by commas (spaces around them allowed), as `flex-push-content` takes it. */
+export function choiceList<const T extends readonly [string, ...string[]]>(choices: T) {
+  const expected = `expected a comma-separated list of ${choices.join(', ')}`;
+  const toList = (value: unknown) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value);
+  return z.preprocess(toList, z.array(z.enum(choices, refusal(expected)), refusal(expected)).min(1, refusal(expected)));
+}
+
 const camelize = (key: string) => key.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
 export function camelKeys<T extends Record<string, unknown>>(map: T): CamelKeys<T> {

@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { boolean, camelKeys, integer, integerFromText, isMap, jsonFromText, openSection, refusal, section, text, type DeepReadonly } from './option-types';
+import {
+  boolean,
+  camelKeys,
+  choiceList,
+  integer,
+  integerFromText,
+  isMap,
+  jsonFromText,
+  openSection,
+  refusal,
+  section,
+  text,
+  type DeepReadonly,
+} from './option-types';
 
 type Issue = z.ZodError['issues'][number];
 const receiverRefused = refusal('expected an http:// or https:// URL');
@@ -43,6 +56,7 @@ const SAVE_ON_ERROR = ['close', 'continue'] as const;
 const CLUSTER_MODES = ['embedded', 'cluster'] as const;
 const RESTORATION_MODES = ['none', 'simple'] as const;
 const RESTORE_EXTENSIONS = ['none', 'agent', 'esp', 'both'] as const;
+const PUSH_CONTENT = ['app-dbid', 'secure-key', 'session-id', 'user-id'] as const;
 /** Older releases took true/false: false meant never, true meant noanswer. */
 const legacyStopAbandoned = (value: unknown) => (value === 'false' || value === false ? 'never' : value === 'true' || value === true ? 'noanswer' : value);
 const URL_PATH = /^\/\S*$/;
@@ -112,6 +126,13 @@ const sectionsSchema = z
       'user-data-max-value-size': integer(1, 1_048_576).default(16_384),
       'user-data-max-size': integer(1, 16_777_216).default(65_536),
       'flex-push-timeout': integer(1, 1_728_000).default(86_400),
+      // Push notifications to subscribed customers.
+      'flex-push-enabled': boolean().default(true),
+      'flex-push-on-join': boolean().default(false),
+      'flex-push-resend-attempts': integer(0, 100).default(3),
+      'flex-push-resend-delay': integer(1, 86_400).default(15),
+      'flex-push-content': choiceList(PUSH_CONTENT).default(['session-id', 'user-id']),
+      'session-restore-push-send': boolean().default(false),
       'async-idle-alert': integer(1, 1_728_000).default(86_400),
       'async-idle-close': integer(1, 1_728_000).default(3_600),
       'async-idle-notices': z.enum(IDLE_NOTICES, refusal(`expected one of ${IDLE_NOTICES.join(', ')}`)).default('major'),

@@ -36,7 +36,10 @@ export interface PushNotice {
   subscription: PushSubscription;
   /** `notify-attempt`: 0 for the first notice, then 1, 2… for resends. */
   attempt: number;
-  /** `notify-position`: the first transcript position the customer has not retrieved; -1: removed from the session. */
+  /**
+   * `notify-position`: the first transcript entry the customer has not retrieved, 1-based like the GMS reply's
+   * `index` (transcript position + 1); -1: the customer is no longer in the session (removed, or logged out).
+   */
   position: number;
   /** The GMS reply's `nextPosition`. */
   nextPosition: number;
@@ -45,7 +48,10 @@ export interface PushNotice {
   secureKey: string;
   /** The `userData` of the reliable-delivery shape, already reduced to what `flex-push-content` names. */
   content: Partial<Record<'app-dbid' | 'secure-key' | 'session-id' | 'user-id', string>>;
-  /** The event the notice is about, as the customer sees it; absent in the reliable-delivery shape. */
+  /**
+   * The event the notice is about, as the customer sees it: present only with `includePayload` and without `resend`
+   * (a party-left event carries `GCTI_SYSTEM/quit-reason-code` in its event attributes, 0 and 3 included).
+   */
   payload?: { event: ChatEvent; from: EventSender };
 }
 
