@@ -27,8 +27,6 @@ export interface Embedded {
   bus: EventBus;
   /** Base URL of each service, by service name. */
   urls: Record<string, string>;
-  /** The in-memory bus the services share (what the engine publishes, for tests to read). */
-  bus: EventBus;
   close(): Promise<void>;
 }
 
@@ -77,7 +75,6 @@ export async function startEmbedded(
     ucs,
     bus: adapters.bus,
     urls,
-    bus: adapters.bus,
     close: async () => {
       for (const app of apps.reverse()) await app.close();
       await fileUcs.close();
