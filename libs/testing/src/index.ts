@@ -9,6 +9,7 @@ export * from './ucs.contract';
 export * from './ownership.contract';
 export * from './membership.contract';
 export * from './fan-out.contract';
+export * from './routing-store.contract';
 export * from './engine-api.contract';
 export * from './chat-helpers';
 export * from './cuttable-proxy';
