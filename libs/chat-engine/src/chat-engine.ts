@@ -45,13 +45,23 @@ export class ChatEngine implements ChatEngineApi {
     return this.parts.registry.size;
   }
 
-  /** Over the load limit: takes no new or restored session (`limit-for-sessions`, `limits-restore-threshold`). */
+  /** Over a load limit: takes no new or restored session nor flex login (`limit-for-*`, `limits-restore-threshold`). */
   get overLimit(): boolean {
-    return this.parts.limits?.overLimit(this.parts.registry.size) ?? false;
+    return this.parts.limits?.overLimit(this.parts.load) ?? false;
+  }
+
+  /** Customers (flex users) present in the open sessions held, and those sessions (`gms_info`). */
+  customers(): { users: number; sessions: number } {
+    return this.parts.registry.customers();
+  }
+
+  /** One measured delay of the node in serving requests (ms), for `limit-for-reply-delay`. */
+  recordReplyDelay(ms: number): void {
+    this.parts.limits?.recordReplyDelay(ms);
   }
 
   async createSession(request: CreateRequest): Promise<{ party: PartyCredentials; view: SessionView }> {
-    this.parts.limits?.assertUnder(this.parts.registry.size);
+    this.parts.assertUnderLimit();
     const { session, creator, change } = ChatSession.create(this.parts.context, {
       id: this.parts.context.ids.sessionId(),
       creator: request.creator,
@@ -59,6 +69,7 @@ export class ChatEngine implements ChatEngineApi {
       ...(request.service ? { service: request.service } : {}),
     });
     this.parts.registry.add(session);
+    if (this.parts.counters) this.parts.counters.session_created++;
     await this.parts.restoration?.claimNew(session);
     await this.parts.events.created(session);
     await this.commit(session, { ...change, properties: undefined });
@@ -68,6 +79,7 @@ export class ChatEngine implements ChatEngineApi {
   async join(sessionId: string, request: JoinRequest, scope?: JoinScope): Promise<{ party: PartyCredentials; view: SessionView }> {
     // An agent desktop's join restores a session of a lost node only as `session-restore-extend-by` allows.
     const session = await this.session(sessionId, request.protocol === 'BASIC' ? 'agent' : 'always');
+    if (request.protocol === 'FLEX') this.parts.assertUnderLimit();
     const { participant, change } = session.join(request, scope);
     this.parts.registry.addParty(session, participant);
     await this.commit(session, change);
@@ -214,15 +226,21 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   /** Applies every timer that has expired; answers the sessions whose timer failed (tried again a little later). */
-  tick(): Promise<Array<{ sessionId: string; error: unknown }>> {
-    return this.parts.timers.tick(
-      (sessionId) => this.parts.registry.get(sessionId),
-      async (session) => {
-        const { drop, ...change } = session.expire();
-        if (drop) this.forget(session);
-        else await this.commit(session, change);
-      },
-    );
+  async tick(): Promise<Array<{ sessionId: string; error: unknown }>> {
+    const { clock } = this.parts.context;
+    const started = clock.now();
+    try {
+      return await this.parts.timers.tick(
+        (sessionId) => this.parts.registry.get(sessionId),
+        async (session) => {
+          const { drop, ...change } = session.expire();
+          if (drop) this.forget(session);
+          else await this.commit(session, change);
+        },
+      );
+    } finally {
+      if (this.parts.counters) this.parts.counters.internal_activity_time += clock.now() - started;
+    }
   }
 
   /** Drops this node's copy of a session another node has taken over (`session-restore-do-purge`). */
@@ -246,7 +264,12 @@ export class ChatEngine implements ChatEngineApi {
   private async act(actor: Actor, readFrom: number | undefined, command: (session: ChatSession, userId: string) => Change): Promise<Outcome> {
     const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
-    const change = command(session, party.userId);
+    let change: Change;
+    try {
+      change = command(session, party.userId);
+    } catch (error) {
+      throw this.failed(error);
+    }
     await this.commit(session, change);
     // A command that answers with the transcript is a refresh as well (a GMS request carrying transcriptPosition).
     if (readFrom !== undefined && session.refreshed(party.userId)) this.reschedule(session);
@@ -263,8 +286,18 @@ export class ChatEngine implements ChatEngineApi {
 
   /** The session and party of a party's call (see `partyOf`). */
   private async authenticate(actor: Actor): Promise<{ session: ChatSession; party: Participant }> {
-    const session = await this.session(actor.sessionId).catch(deniedIfNotFound);
-    return { session, party: partyOf(session, actor) };
+    try {
+      const session = await this.session(actor.sessionId).catch(deniedIfNotFound);
+      return { session, party: partyOf(session, actor) };
+    } catch (error) {
+      throw this.failed(error);
+    }
+  }
+
+  /** Counts a request refused (`request_error`) and answers its error, to be thrown. */
+  private failed(error: unknown): unknown {
+    if (this.parts.counters) this.parts.counters.request_error++;
+    return error;
   }
 
   private commit(session: ChatSession, change: Change): Promise<void> {

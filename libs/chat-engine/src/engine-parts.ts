@@ -2,7 +2,8 @@ import type { ChatEvent, ChatSession, Clock, IdSource, SessionContext, SessionRu
 import type { EventBus, TranscriptStore } from '@ocs/ports';
 import { ChangeCommit } from './change-commit';
 import { SessionSaver, type Durability } from './durability';
-import { SessionLimits, type SessionLimitOptions } from './limits';
+import type { KpiCounters } from './kpi-counters';
+import { SessionLimits, type Load, type SessionLimitOptions } from './limits';
 import { LiveDelivery } from './live-delivery';
 import { Restoration, type OwnershipPolicy } from './restoration';
 import { SessionEvents } from './session-events';
@@ -25,8 +26,10 @@ export interface ChatEngineDeps {
   ownership?: OwnershipPolicy;
   /** Waits between save attempts; tests pass one that does not sleep. */
   sleep?: (ms: number) => Promise<void>;
-  /** `limits-control-enabled`: past `sessions` held, no new or restored session until back to `restorePercent` of it. */
+  /** `limits-control-enabled`: past a limit, no new or restored session nor flex login until back to `restorePercent` of it. */
   limits?: SessionLimitOptions;
+  /** The node's KPI counters (`GET /Counters`), counted in place; absent: nothing counted. */
+  counters?: KpiCounters;
   /** The interactions of every node (cluster): finds the session of an interaction this node does not hold. */
   interactions?: { get(interactionId: string): Promise<{ sessionId: string } | undefined> };
 }
@@ -42,6 +45,11 @@ export interface EngineParts {
   changes: ChangeCommit;
   /** Load limits, when `limits-control-enabled`. */
   limits?: SessionLimits;
+  /** What the limits measure: sessions held and, when asked, the flex users present in them. */
+  load: Load;
+  counters?: KpiCounters;
+  /** Refuses (LIMIT_REACHED, counted) a new or restored session or a flex login while over a load limit. */
+  assertUnderLimit(): void;
   /** Restoration of sessions of lost nodes, on a cluster. */
   restoration?: Restoration;
   /** Lets go of a session: its keys, saves in order and live listeners. */
@@ -60,7 +68,22 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
   const timers = new SessionTimers(clock);
   const saver =
     durability && durability.autoSave > 0 ? new SessionSaver({ store, durability, nodeId: ownership?.nodeId, sleep: deps.sleep ?? sleepFor }) : undefined;
-  const limits = deps.limits ? new SessionLimits(deps.limits) : undefined;
+  const limits = deps.limits ? new SessionLimits(deps.limits, clock) : undefined;
+  const { counters } = deps;
+  const load: Load = {
+    get sessions() {
+      return registry.size;
+    },
+    flexUsers: () => registry.customers().users,
+  };
+  const assertUnderLimit = () => {
+    try {
+      limits?.assertUnder(load);
+    } catch (error) {
+      if (counters) counters.session_refused++;
+      throw error;
+    }
+  };
   const forget = (session: ChatSession) => {
     registry.remove(session);
     saver?.forget(session.id);
@@ -76,6 +99,7 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
     events,
     timers,
     forget,
+    ...(counters ? { counters } : {}),
     ...(deps.onCommitted ? { onCommitted: deps.onCommitted } : {}),
   });
   const restoration =
@@ -86,9 +110,12 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
       context,
       registry,
       events,
-      assertUnderLimit: () => limits?.assertUnder(registry.size),
-      commit: (session, change) => changes.commit(session, change),
+      assertUnderLimit,
+      commit: (session, change) => {
+        if (counters) counters.session_restored++;
+        return changes.commit(session, change);
+      },
       forget,
     });
-  return { context, registry, live, events, timers, changes, limits, restoration, forget };
+  return { context, registry, live, events, timers, changes, limits, load, assertUnderLimit, counters, restoration, forget };
 }

@@ -3,6 +3,7 @@ export * from './chat-engine';
 export type { ChatEngineDeps } from './engine-parts';
 export * from './durability';
 export * from './limits';
+export * from './kpi-counters';
 export * from './restoration';
 export * from './node-commands';
 export * from './pii-rule-book';

@@ -16,6 +16,7 @@ import { ChatEngine } from '@ocs/chat-engine';
 import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ReadinessCheck } from '@ocs/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
+import { healthProviders, type HealthServiceOptions, type ReplyDelaySampling } from './health/health-service';
 import { DrainController, HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
 
 export const SESSION_ENGINE_SERVICE = 'session-engine';
@@ -55,6 +56,12 @@ export interface ClusterRuntime {
 }
 
 const CLUSTER_RUNTIME = Symbol('ClusterRuntime');
+
+/** The node's KPI counters (`[health-service]`, the health port) and the sampling `limit-for-reply-delay` needs. */
+export interface NodeHealth {
+  health?: HealthServiceOptions;
+  replyDelay?: ReplyDelaySampling;
+}
 
 /**
  * `ocs_cassandra_available`: 1 while Cassandra can be reached (Genesys log ids 59520 / 59521 mark the changes);
@@ -141,7 +148,7 @@ export class SessionEngineModule implements NestModule {
    * `cluster`: the node announces itself in the membership, reports Cassandra's availability and is ready while its
    * `readiness` checks pass.
    */
-  static forRoot(engine: ChatEngine, tasks: readonly BackgroundTask[], cluster?: ClusterRuntime): DynamicModule {
+  static forRoot(engine: ChatEngine, tasks: readonly BackgroundTask[], cluster?: ClusterRuntime, node: NodeHealth = {}): DynamicModule {
     return {
       module: SessionEngineModule,
       imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
@@ -152,6 +159,7 @@ export class SessionEngineModule implements NestModule {
         EngineTimer,
         EngineMetrics,
         BackgroundTasks,
+        ...healthProviders(node.health, node.replyDelay),
         ...(cluster
           ? [
               { provide: HEARTBEAT_OPTIONS, useValue: cluster.heartbeat },

@@ -11,6 +11,7 @@ import { SessionEngineModule } from '@ocs/service-session-engine';
 import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
 import { resolve } from 'node:path';
 import { logHygieneFromConfig } from './config-to-options';
+import { nodeHealth } from './node-health';
 import { listenAddress } from './run-service';
 import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
 import { espGateway } from './services/esp-gateway';
@@ -41,10 +42,10 @@ export async function startEmbedded(
   // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
   const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'), new MemoryUcsState());
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
-  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters);
+  const { engine, tasks, ucs, counters } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters);
   const { server } = config;
   const services = [
-    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks) },
+    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks, undefined, nodeHealth(config, counters, server.alias)) },
     { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
     { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret }) },

@@ -1,9 +1,10 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import type { PiiRules } from '@ocs/chat-domain';
-import { ChatEngine, type ChatEngineDeps, type OwnershipPolicy } from '@ocs/chat-engine';
+import { ChatEngine, type ChatEngineDeps, type KpiCounters, type OwnershipPolicy } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { CryptoIds, systemClock, type EventBus, type TranscriptStore } from '@ocs/ports';
 import { durabilityFromConfig, rulesFromConfig } from './config-to-options';
+import { limitsFromConfig } from './node-health';
 
 export interface EngineWiring {
   store?: TranscriptStore;
@@ -16,6 +17,8 @@ export interface EngineWiring {
   interactions?: ChatEngineDeps['interactions'];
   /** The PII rule sets UCS holds for the tenants (`apply-config` ucs or mix). */
   tenantPiiRules?: PiiRules['tenantRules'];
+  /** The node's KPI counters, when something reads them. */
+  counters?: KpiCounters;
 }
 
 /**
@@ -38,6 +41,7 @@ function eventLog(logger: EngineWiring['logger']): Pick<ChatEngineDeps, 'onCommi
 
 /** An engine on the given adapters; by default (embedded) everything stays in memory. */
 export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}): ChatEngine {
+  const limits = limitsFromConfig(config);
   return new ChatEngine({
     clock: systemClock,
     ids: new CryptoIds(),
@@ -49,8 +53,7 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     durability: durabilityFromConfig(config),
     ...(wiring.ownership ? { ownership: wiring.ownership } : {}),
     ...(wiring.interactions ? { interactions: wiring.interactions } : {}),
-    ...(config.settings.limitsControlEnabled
-      ? { limits: { sessions: config.settings.limitForSessions, restorePercent: config.settings.limitsRestoreThreshold } }
-      : {}),
+    ...(limits ? { limits } : {}),
+    ...(wiring.counters ? { counters: wiring.counters } : {}),
   });
 }

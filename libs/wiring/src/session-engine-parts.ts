@@ -1,5 +1,5 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
-import { PiiRuleBook, type ChatEngine, type ChatEngineApi, type OwnershipPolicy } from '@ocs/chat-engine';
+import { PiiRuleBook, type ChatEngine, type ChatEngineApi, type KpiCounters, type OwnershipPolicy } from '@ocs/chat-engine';
 import { maskText, rulesOfTenant } from '@ocs/chat-domain';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge } from '@ocs/interaction-bridge';
@@ -8,6 +8,7 @@ import type { EventBus, InteractionServer, TranscriptStore, UniversalContactServ
 import type { BackgroundTask } from '@ocs/service-session-engine';
 import { bridgeOptionsFromConfig, piiDefaults, piiRuleSets } from './config-to-options';
 import { createEngine } from './engine';
+import { kpiCountersFor } from './node-health';
 
 export interface SessionEngineAdapters {
   store: TranscriptStore;
@@ -21,6 +22,8 @@ export interface SessionEngineParts extends SessionEngineAdapters {
   bridge: InteractionBridge;
   /** What runs beside the engine while the service runs: the PII rule book where rules come from UCS (read first), the bridge. */
   tasks: BackgroundTask[];
+  /** The node's KPI counters, when the health port or the periodic log output reads them. */
+  counters?: KpiCounters;
 }
 
 /** The in-memory adapters of the embedded mode. */
@@ -38,7 +41,9 @@ export interface ClusterWiring {
 export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adapters: SessionEngineAdapters, cluster?: ClusterWiring): SessionEngineParts {
   const restoring = cluster && config.settings.sessionRestorationMode === 'simple';
   const piiRules = piiRuleBook(config, logger, adapters.ucs);
+  const counters = kpiCountersFor(config);
   const engine = createEngine(config, {
+    ...(counters ? { counters } : {}),
     ...(piiRules ? { tenantPiiRules: piiRules.rulesFor } : {}),
     logger,
     store: adapters.store,
@@ -57,7 +62,7 @@ export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adap
       ? { onTranscriptSaved: (interactionId: string, transcript: string) => logger.debug({ interactionId, transcript }, 'transcript saved to UCS') }
       : {}),
   });
-  return { ...adapters, engine, bridge, tasks: [...(piiRules ? [piiRules] : []), bridge] };
+  return { ...adapters, engine, bridge, tasks: [...(piiRules ? [piiRules] : []), bridge], ...(counters ? { counters } : {}) };
 }
 
 /**

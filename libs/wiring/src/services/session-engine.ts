@@ -5,6 +5,7 @@ import { clusterAdapters } from '../cluster-adapters';
 import { internalSecret } from '../remote-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { listenAddress, type ServiceAssembly } from '../run-service';
+import { nodeHealth } from '../node-health';
 import { memoryAdapters, wireSessionEngine } from '../session-engine-parts';
 
 /** Where this node tells gateways to reach its engine: `[server] engine-host` (else `host`; an IPv6 address in brackets) and `engine-port`. */
@@ -22,31 +23,36 @@ export const sessionEngine: ServiceAssembly = {
   surface: 'engine',
   module: async (config, logger) => {
     if (config.cluster.mode === 'embedded') {
-      const { engine, tasks } = wireSessionEngine(config, logger, memoryAdapters());
-      return SessionEngineModule.forRoot(engine, tasks);
+      const { engine, tasks, counters } = wireSessionEngine(config, logger, memoryAdapters());
+      return SessionEngineModule.forRoot(engine, tasks, undefined, nodeHealth(config, counters, config.server.alias));
     }
     const cluster = await clusterAdapters(config, logger);
-    const { engine, tasks } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
+    const { engine, tasks, counters } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
     const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId, (problem, key) =>
       logger.error({ key, problem }, 'malformed node command skipped'),
     );
     const { server } = config;
-    return SessionEngineModule.forRoot(engine, tasks, {
-      heartbeat: {
-        membership: cluster.membership,
-        nodeId: cluster.nodeId,
-        url: engineRpcUrl(server),
-        intervalMs: config.cluster.heartbeatInterval * 1000,
-        ttlMs: config.cluster.nodeTtl * 1000,
+    return SessionEngineModule.forRoot(
+      engine,
+      tasks,
+      {
+        heartbeat: {
+          membership: cluster.membership,
+          nodeId: cluster.nodeId,
+          url: engineRpcUrl(server),
+          intervalMs: config.cluster.heartbeatInterval * 1000,
+          ttlMs: config.cluster.nodeTtl * 1000,
+        },
+        storage: cluster.cassandraHealth,
+        readiness: cluster.readiness,
+        secret: internalSecret(config),
+        rpc: new EngineRpcServer({ engine, fanOut: cluster.fanOut, onError: (err) => logger.error({ err }, 'engine RPC failed') }),
+        close: async () => {
+          await commands.close();
+          await cluster.close();
+        },
       },
-      storage: cluster.cassandraHealth,
-      readiness: cluster.readiness,
-      secret: internalSecret(config),
-      rpc: new EngineRpcServer({ engine, fanOut: cluster.fanOut, onError: (err) => logger.error({ err }, 'engine RPC failed') }),
-      close: async () => {
-        await commands.close();
-        await cluster.close();
-      },
-    });
+      nodeHealth(config, counters, cluster.nodeId),
+    );
   },
 };
