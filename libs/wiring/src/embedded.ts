@@ -7,7 +7,7 @@ import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
 import type { EventBus, UniversalContactServer } from '@ocs/ports';
 import { EspGatewayModule } from '@ocs/service-esp-gateway';
 import { PushNotifierModule } from '@ocs/service-push-notifier';
-import { SessionEngineModule } from '@ocs/service-session-engine';
+import { CountersWebInterface, SessionEngineModule } from '@ocs/service-session-engine';
 import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
 import { resolve } from 'node:path';
 import { logHygieneFromConfig } from './config-to-options';
@@ -26,7 +26,7 @@ export interface Embedded {
   ucs: UniversalContactServer;
   /** The bus the services share in the process (session events, push notifications). */
   bus: EventBus;
-  /** Base URL of each service, by service name. */
+  /** Base URL of each service, by service name; `health`: the health port's, when `[server] health-port` is set. */
   urls: Record<string, string>;
   close(): Promise<void>;
 }
@@ -65,6 +65,8 @@ export async function startEmbedded(
       });
       apps.push(app);
       urls[service.name] = url;
+      const health = service === sessionEngine ? healthUrl(app) : undefined;
+      if (health) urls.health = health;
     }
   } catch (error) {
     await Promise.all(apps.map((a) => a.close()));
@@ -81,4 +83,13 @@ export async function startEmbedded(
       await fileUcs.close();
     },
   };
+}
+
+/** The health port's URL, when the session engine serves one. */
+function healthUrl(app: INestApplication): string | undefined {
+  try {
+    return app.get(CountersWebInterface, { strict: false }).url;
+  } catch {
+    return undefined;
+  }
 }

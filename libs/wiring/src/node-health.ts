@@ -1,7 +1,6 @@
 import { KpiCounters, type SessionLimitOptions } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import type { NodeHealth } from '@ocs/service-session-engine';
-import { listenAddress } from './run-service';
 
 /** How often the event-loop delay is handed to `limit-for-reply-delay` (a sample each second, averaged over the interval). */
 const REPLY_DELAY_SAMPLE_MS = 1_000;
