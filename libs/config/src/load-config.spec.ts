@@ -517,3 +517,17 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('load limits and [health-service]', () => {
+  it('refuses limit-for-sessions above limit-for-flex-users when the limits are on, and bad values naming the option', () => {
+    const on = { 'OCS__settings__limits-control-enabled': 'true', 'OCS__settings__limit-for-flex-users': '100' };
+    expect(envProblems({ ...on, 'OCS__settings__limit-for-sessions': '200' })).toEqual([
+      expect.stringContaining('invalid option [settings] limit-for-sessions: 200 is larger than limit-for-flex-users (100)'),
+    ]);
+    expect(load({ env: { 'OCS__settings__limit-for-sessions': '200', 'OCS__settings__limit-for-flex-users': '100' } }).settings.limitForSessions).toBe(200);
+    expect(envProblems({ 'OCS__settings__limit-average-interval': '0' })).toEqual([expect.stringContaining('[settings] limit-average-interval')]);
+    expect(envProblems({ 'OCS__settings__limits-reached-report-scs': 'maybe' })).toEqual([expect.stringContaining('[settings] limits-reached-report-scs')]);
+    expect(envProblems({ 'OCS__health-service__log-output-proviso': 'never' })).toEqual([expect.stringContaining('[health-service] log-output-proviso')]);
+    expect(envProblems({ 'OCS__server__health-port': '70000' })).toEqual([expect.stringContaining('[server] health-port')]);
+  });
+});
