@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { boolean, camelKeys, integer, jsonFromText, openSection, refusal, section, text } from './option-types';
+import { boolean, camelKeys, fraction, integer, jsonFromText, openSection, refusal, section, text } from './option-types';
 
 /**
  * The sections of where and how the services run (`[server]`, `[cluster]`, `[cassandra]`, `[encryption]`,
- * `[kafka]`, `[redis]`, `[log]`, GMS's `[push]`), who may connect (`[agent-api]`) and the customer services
+ * `[kafka]`, `[redis]`, `[log]`, `[tracing]`, GMS's `[push]`), who may connect (`[agent-api]`) and the customer services
  * (`[services]`).
  */
 
@@ -138,6 +138,12 @@ export const deploymentSections = {
   }),
   log: section({
     level: z.enum(LOG_LEVELS, refusal(`expected one of ${LOG_LEVELS.join(', ')}`)).default('info'),
+  }),
+  // OpenTelemetry traces, sent over OTLP/HTTP to a collector.
+  tracing: section({
+    enabled: boolean().default(false),
+    endpoint: z.string(receiverRefused).refine(isReceiverUrl, receiverRefused).default('http://127.0.0.1:4318/v1/traces'),
+    'sample-ratio': fraction().default(1),
   }),
   // GMS's [push] section (customhttp.url, customhttp.message, pushEnabled keep GMS's names), with our delivery options.
   push: section({

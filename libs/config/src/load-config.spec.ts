@@ -141,6 +141,7 @@ describe('loadConfig', () => {
       kafka: { brokers: ['127.0.0.1:9092'], clientId: 'ocs', partitions: 12, replicationFactor: 1, sessionTimeout: 10, namePrefix: '' },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'ocs:' },
       log: { level: 'info' },
+      tracing: { enabled: false, endpoint: 'http://127.0.0.1:4318/v1/traces', sampleRatio: 1 },
       transcriptCleanup: {
         applyConfig: 'mix',
         ucsRefreshInterval: 60,
@@ -318,8 +319,34 @@ describe('loadConfig', () => {
     expect(load({ argv: ['--config', file('kafka-number.yaml', 'kafka:\n  name-prefix: 2024\n')] }).kafka.namePrefix).toBe('2024');
   });
 
+  it('reads [tracing]: a sample ratio from 0 to 1 with or without a fraction', () => {
+    for (const [text, ratio] of [
+      ['0', 0],
+      ['1', 1],
+      ['0.25', 0.25],
+      ['.5', 0.5],
+    ] as const) {
+      expect(load({ env: { 'OCS__tracing__sample-ratio': text } }).tracing.sampleRatio).toBe(ratio);
+    }
+    expect(load({ env: { OCS__tracing__enabled: 'true', OCS__tracing__endpoint: 'https://otel.example:4318/v1/traces' } }).tracing).toMatchObject({
+      enabled: true,
+      endpoint: 'https://otel.example:4318/v1/traces',
+    });
+  });
+
   describe('refuses', () => {
     it.each([
+      ['a sample ratio above 1', { 'OCS__tracing__sample-ratio': '1.5' }, 'invalid option [tracing] sample-ratio: expected a number from 0 to 1, got 1.5'],
+      [
+        'a sample ratio that is no number',
+        { 'OCS__tracing__sample-ratio': 'half' },
+        'invalid option [tracing] sample-ratio: expected a number from 0 to 1, got "half"',
+      ],
+      [
+        'a collector endpoint that is no URL',
+        { OCS__tracing__endpoint: 'otel:4318' },
+        'invalid option [tracing] endpoint: expected an http:// or https:// URL, got "otel:4318"',
+      ],
       ...['staging/', 'two words', 'prod:', 'é', 'x'.repeat(101)].map((prefix): [string, Record<string, string>, string] => [
         `a Kafka name prefix ${JSON.stringify(prefix.length > 20 ? `${prefix.length} characters` : prefix)}`,
         { 'OCS__kafka__name-prefix': prefix },
