@@ -47,6 +47,8 @@ const CONSUMER = 5;
 
     const request = await span('the gateway span of Request Chat', (s) => s.service === 'webapi-gateway' && s.kind === SERVER && s.name.startsWith('POST'));
     const handled = await span('the engine span in its trace', (s) => s.service === 'session-engine' && s.kind === SERVER && s.traceId === request.traceId);
+    const call = await span('the engine call under it', (s) => s.service === 'session-engine' && s.traceId === request.traceId && s.name.startsWith('engine '));
+    expect(call).toMatchObject({ name: 'engine createSession', attributes: { 'rpc.method': 'createSession' } });
     expect(receiver.spans.find((s) => s.spanId === handled.parentSpanId)).toMatchObject({ service: 'webapi-gateway', kind: CLIENT, traceId: request.traceId });
     const published = await span('the Kafka publish in its trace', (s) => s.kind === PRODUCER && s.traceId === request.traceId);
     expect(published.service).toBe('session-engine');
