@@ -77,8 +77,8 @@ export class ChatEngine implements ChatEngineApi {
   async read(actor: Actor, fromPosition: number): Promise<SessionView> {
     const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
-    session.refreshed(party.userId);
     this.reschedule(session);
+    await this.refreshedBy(session, party.userId);
     return viewFrom(session, party, fromPosition);
   }
 
@@ -249,8 +249,16 @@ export class ChatEngine implements ChatEngineApi {
     const change = command(session, party.userId);
     await this.commit(session, change);
     // A command that answers with the transcript is a refresh as well (a GMS request carrying transcriptPosition).
-    if (readFrom !== undefined && session.refreshed(party.userId)) this.reschedule(session);
+    if (readFrom !== undefined) await this.refreshedBy(session, party.userId);
     return { event: change.events[0], view: viewFrom(session, party, readFrom) };
+  }
+
+  /**
+   * A customer's refresh. One that stops a pending push resend is committed as a change with no event: saved where
+   * changes are, so that a node restoring the session does not resend; its timers are looked at again.
+   */
+  private async refreshedBy(session: ChatSession, userId: string): Promise<void> {
+    if (session.refreshed(userId)) await this.commit(session, { events: [], closed: false, configured: true });
   }
 
   /** The session held here, or restored here (cluster) if `by` may restore it. */
