@@ -310,6 +310,20 @@ describe('loadConfig', () => {
     expect(config.inactivityControl).toMatchObject({ enabled: true, timeoutAlert: 3, timeoutAlert2: 0, timeoutClose: 45 });
   });
 
+  it('requires in cluster mode only the cluster secrets the process uses', () => {
+    const cluster = { OCS__cluster__mode: 'cluster' };
+    expect(load({ env: cluster, clusterSecrets: [] }).cluster.internalSecret).toBeUndefined();
+    expect(
+      load({ env: { ...cluster, 'OCS__cluster__internal-secret': 'i'.repeat(32) }, clusterSecrets: ['internal-secret'] }).server.espSecret,
+    ).toBeUndefined();
+    expect(problemsOf({ env: cluster, clusterSecrets: ['internal-secret'] })).toEqual([
+      'missing option [cluster] internal-secret (engine RPC and drain; OCS__cluster__internal-secret): required in cluster mode, a secret of at least 32 characters',
+    ]);
+    expect(problemsOf({ env: cluster, clusterSecrets: ['esp-secret'] })).toEqual([
+      'missing option [server] esp-secret (ESP; OCS__server__esp-secret): required in cluster mode, a secret of at least 32 characters',
+    ]);
+  });
+
   it('allows no cross-origin page by default; takes *, or a list of origins with optional ports', () => {
     expect(load({ env: {} }).server.corsOrigins).toEqual([]);
     expect(load({ env: { OCS__server__cors_origins: '' } }).server.corsOrigins).toEqual([]);
