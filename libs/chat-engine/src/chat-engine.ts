@@ -19,6 +19,7 @@ import type {
   LiveAttachment,
   Outcome,
   PartyCredentials,
+  HeldSession,
   SessionInfo,
   SessionView,
   ViewListener,
@@ -43,6 +44,22 @@ export class ChatEngine implements ChatEngineApi {
 
   get sessionCount(): number {
     return this.parts.registry.size;
+  }
+
+  /** The sessions this node holds, for an operator (`GET /engine/sessions`). */
+  heldSessions(): HeldSession[] {
+    return [...this.parts.registry.all()].map(({ state }) => {
+      const parties: Record<string, number> = {};
+      for (const p of state.participants) if (p.present) parties[p.userType] = (parties[p.userType] ?? 0) + 1;
+      return {
+        sessionId: state.id,
+        createdAt: state.createdAt,
+        isRestored: state.restored === true,
+        closed: state.status === 'CLOSED',
+        parties,
+        ...(state.interactionId ? { interactionId: state.interactionId } : {}),
+      };
+    });
   }
 
   /** Over the load limit: takes no new or restored session (`limit-for-sessions`, `limits-restore-threshold`). */

@@ -13,6 +13,11 @@ export class SessionRegistry {
     return this.sessions.size;
   }
 
+  /** Every session held, in the order they came. */
+  all(): IterableIterator<ChatSession> {
+    return this.sessions.values();
+  }
+
   get(sessionId: string): ChatSession | undefined {
     return this.sessions.get(sessionId);
   }
