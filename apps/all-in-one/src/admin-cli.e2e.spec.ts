@@ -1,4 +1,6 @@
+import { connectCassandra } from '@ocs/adapters-cassandra';
 import { GmsRestClient, TEST_CLUSTER_SECRETS } from '@ocs/testing';
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,6 +114,32 @@ function admin(args: string[], env: Record<string, string> = { PATH: process.env
       const unknown = await admin(['session', 'show', 'no-such-session'], env());
       expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/^admin: session no-such-session: /) });
     }, 60_000);
+
+    it('schema apply: creates the keyspace and tables of the configuration once, then refuses to touch them', async () => {
+      const keyspace = `ocs_admin_${randomBytes(4).toString('hex')}`;
+      const schemaEnv = cluster.env({ OCS__log__level: 'silent', OCS__cassandra__keyspace: keyspace });
+      const [host, port] = (servers?.cassandra ?? '').split(':');
+      const cassandra = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace: 'system' });
+      try {
+        expect(await admin(['schema', 'apply', '--replication-factor', '1'], schemaEnv)).toMatchObject({
+          code: 0,
+          stdout: expect.stringContaining(`created keyspace ${keyspace}`),
+        });
+        const tables = await cassandra.client.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [keyspace]);
+        expect(tables.rows.map((r) => String(r.table_name))).toEqual(expect.arrayContaining(['transcripts', 'owner']));
+        expect(await admin(['schema', 'apply'], schemaEnv)).toMatchObject({
+          code: 2,
+          stderr: `admin: keyspace ${keyspace} exists already: nothing was changed\n`,
+        });
+        expect(await admin(['schema', 'apply', '--datacenters', 'dc1'], schemaEnv)).toMatchObject({
+          code: 2,
+          stderr: expect.stringContaining('--datacenters expects'),
+        });
+      } finally {
+        await cassandra.client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+        await cassandra.client.shutdown();
+      }
+    }, 120_000);
 
     it('drains a node by its id; the engine endpoints refuse callers without the internal secret', async () => {
       const drained = await admin(['drain', 'a2'], env());

@@ -4,6 +4,7 @@ import { PiiRulesCommandError, runPiiRulesCommand } from '../pii-rules-command';
 import { AdminCommandError, type AdminOutput } from './admin-output';
 import { drainNode, listSessions, sessionCommand } from './cluster-commands';
 import { checkConfigFile, importGenesysFile } from './config-commands';
+import { applySchemaCommand } from './schema-command';
 
 export { AdminCommandError, type AdminOutput } from './admin-output';
 
@@ -14,6 +15,8 @@ export const ADMIN_USAGE = `usage: admin <command> [--config <file>]
   session show <id>                             a session's state, from the node that owns it
   session close <id>                            close a session (its node ends it as a workflow would)
   drain <node id>                               the node takes no new session (before scaling it down)
+  schema apply [--replication-factor <n> | --datacenters <dc>=<n>,...]
+                                                create the Cassandra keyspace and tables of the configuration
   pii-rules show|put|remove <tenant> [file]     the PII rule sets in UCS
 Commands on a running cluster read its configuration (--config / OCS_CONFIG / OCS__*): [cluster] mode=cluster,
 [redis] url and key-prefix, [cluster] internal-secret.`;
@@ -41,6 +44,8 @@ export async function runAdminCommand(argv: readonly string[], cwd = process.cwd
         out: { type: 'string' },
         node: { type: 'string' },
         json: { type: 'boolean' },
+        'replication-factor': { type: 'string' },
+        datacenters: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -68,6 +73,9 @@ export async function runAdminCommand(argv: readonly string[], cwd = process.cwd
     case 'drain':
       if (sub !== undefined && arg === undefined) return drainNode(productConfig(values.config, ['internal-secret']), sub);
       throw new AdminCommandError(`drain needs one node id\n${ADMIN_USAGE}`);
+    case 'schema':
+      if (sub === 'apply' && arg === undefined) return applySchemaCommand(productConfig(values.config, []), values['replication-factor'], values.datacenters);
+      break;
     case 'pii-rules':
       try {
         return { text: await runPiiRulesCommand(positionals.slice(1), productConfig(values.config, [])) };
