@@ -265,15 +265,17 @@ describe('customer API details', () => {
     expect(body.errors[0].message).toBe('request refused: Unexpected file field: attachment');
   });
 
-  it('answers cross-origin requests from any web page by default (CORS preflight), without credentials', async () => {
-    const response = await fetch(`${gateway}/genesys/2/chat/customer-support/`, {
-      method: 'OPTIONS',
-      headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
-    });
-    expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
-    expect(response.headers.get('x-powered-by')).toBeNull();
+  it('gives web pages of other origins no cross-origin access by default (CORS preflight and request)', async () => {
+    const url = `${gateway}/genesys/2/chat/customer-support/`;
+    const preflight = await fetch(url, { method: 'OPTIONS', headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' } });
+    const request = await fetch(url, { method: 'POST', headers: { Origin: 'https://shop.example' }, body: new URLSearchParams({ nickname: 'Ann' }) });
+    for (const response of [preflight, request]) {
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
+    // Same-origin and server-to-server callers (GMS) send no Origin and are served as before.
+    expect(request.status).toBe(200);
   });
 });
 

@@ -19,6 +19,7 @@ import type {
   LiveAttachment,
   Outcome,
   PartyCredentials,
+  HeldSession,
   SessionInfo,
   SessionView,
   ViewListener,
@@ -43,6 +44,11 @@ export class ChatEngine implements ChatEngineApi {
 
   get sessionCount(): number {
     return this.parts.registry.size;
+  }
+
+  /** The sessions this node holds, for an operator (`GET /engine/sessions`). */
+  heldSessions(): HeldSession[] {
+    return this.parts.registry.summaries();
   }
 
   /** Over the load limit: takes no new or restored session (`limit-for-sessions`, `limits-restore-threshold`). */

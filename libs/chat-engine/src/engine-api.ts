@@ -85,6 +85,12 @@ export interface SessionInfo {
   nextPosition: number;
 }
 
+/** One session a node holds, as an operator lists them: no party's name, key or message. */
+export interface HeldSession extends Omit<SessionInfo, 'nextPosition'> {
+  /** Parties present, by user type (CLIENT, AGENT, SUPERVISOR…). */
+  parties: Record<string, number>;
+}
+
 /**
  * What a party's command answers: the event it appended (the party's own) and the party's view afterwards, with the
  * events from the position the caller asked for (`readFrom`; none when it asked for none), so that a customer's

@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from './config-error';
 import { isMap } from './option-types';
-import { ChatServerConfig, parseConfig } from './schema';
+import { ChatServerConfig, parseConfig, type ClusterSecret } from './schema';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -14,6 +14,8 @@ export interface LoadConfigOptions {
   readonly env?: Env;
   /** Base of a relative file path. Default: `process.cwd()`. */
   readonly cwd?: string;
+  /** The cluster secrets the process uses, required in cluster mode. Default: both (a process that runs every service). */
+  readonly clusterSecrets?: readonly ClusterSecret[];
 }
 
 const ENV_PREFIX = 'OCS__';
@@ -24,10 +26,10 @@ const OPEN_SECTION = /^(services|endpoints:\d+)$/;
  * `OCS__<section>__<option>` environment overrides and validates the result.
  * @throws ConfigError naming every bad, unknown or unreadable option, and every command-line flag but `--config`.
  */
-export function loadConfig({ argv = process.argv, env = process.env, cwd = process.cwd() }: LoadConfigOptions = {}): ChatServerConfig {
+export function loadConfig({ argv = process.argv, env = process.env, cwd = process.cwd(), clusterSecrets }: LoadConfigOptions = {}): ChatServerConfig {
   const path = configPath(argv, env);
   const document = path === undefined ? {} : readDocument(resolve(cwd, path));
-  return parseConfig(applyEnvOverrides(document, env));
+  return parseConfig(applyEnvOverrides(document, env), clusterSecrets);
 }
 
 function configPath(argv: readonly string[], env: Env): string | undefined {

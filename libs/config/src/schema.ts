@@ -29,8 +29,15 @@ export type ChatServerConfig = DeepReadonly<
   z.output<typeof sectionsSchema> & { endpoints: z.output<typeof endpointSectionsSchema>; languages: LanguageConfig[] }
 >;
 
-/** Validates a configuration document (sections of options) and returns the frozen configuration. */
-export function parseConfig(document: Readonly<Record<string, unknown>>): ChatServerConfig {
+/** The shared secrets of cluster mode: `[cluster] internal-secret` (engine RPC, drain) and `[server] esp-secret` (ESP). */
+export const CLUSTER_SECRETS = ['internal-secret', 'esp-secret'] as const;
+export type ClusterSecret = (typeof CLUSTER_SECRETS)[number];
+
+/**
+ * Validates a configuration document (sections of options) and returns the frozen configuration. In cluster mode
+ * the secrets named by `clusterSecrets` (those the process uses; default both) are required.
+ */
+export function parseConfig(document: Readonly<Record<string, unknown>>, clusterSecrets: readonly ClusterSecret[] = CLUSTER_SECRETS): ChatServerConfig {
   const merged: Record<string, unknown> = { ...document };
   for (const [name, entries] of Object.entries(DEFAULT_ENTRIES)) {
     const configured = document[name];
@@ -45,18 +52,20 @@ export function parseConfig(document: Readonly<Record<string, unknown>>): ChatSe
   if (!sections.success || !endpoints.success || !languages.success) {
     throw new ConfigError([...(sections.error?.issues ?? []), ...(endpoints.error?.issues ?? []), ...(languages.error?.issues ?? [])].flatMap(describe));
   }
-  const missing = clusterSecretsMissing(sections.data);
+  const missing = clusterSecretsMissing(sections.data, clusterSecrets);
   if (missing.length > 0) throw new ConfigError(missing);
   const languageList = Object.entries(languages.data).map(([section, language]) => ({ ...language, name: section.slice('language:'.length) }));
   return deepFreeze({ ...sections.data, endpoints: endpoints.data, languages: languageList });
 }
 
 /** In cluster mode the internal surfaces listen beyond the process: each needs its secret. */
-function clusterSecretsMissing(config: z.output<typeof sectionsSchema>): string[] {
+function clusterSecretsMissing(config: z.output<typeof sectionsSchema>, used: readonly ClusterSecret[]): string[] {
   if (config.cluster.mode !== 'cluster') return [];
   const needed = [
-    config.cluster.internalSecret === undefined && '[cluster] internal-secret (engine RPC and drain; OCS__cluster__internal-secret)',
-    config.server.espSecret === undefined && '[server] esp-secret (ESP; OCS__server__esp-secret)',
+    used.includes('internal-secret') &&
+      config.cluster.internalSecret === undefined &&
+      '[cluster] internal-secret (engine RPC and drain; OCS__cluster__internal-secret)',
+    used.includes('esp-secret') && config.server.espSecret === undefined && '[server] esp-secret (ESP; OCS__server__esp-secret)',
   ];
   return needed.filter((name) => name !== false).map((name) => `missing option ${name}: required in cluster mode, a secret of at least 32 characters`);
 }

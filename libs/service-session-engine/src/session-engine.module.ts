@@ -16,6 +16,7 @@ import { ChatEngine } from '@ocs/chat-engine';
 import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ReadinessCheck } from '@ocs/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
+import { HeldSessionsController } from './held-sessions.controller';
 import { DrainController, HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
 
 export const SESSION_ENGINE_SERVICE = 'session-engine';
@@ -134,7 +135,7 @@ export class SessionEngineModule implements NestModule {
     if (!this.cluster) return;
     const secret = requireBearerSecret(this.cluster.secret, '[cluster] internal-secret');
     consumer.apply(secret, rpcRequestListener(this.cluster.rpc)).forRoutes({ path: 'engine/rpc', method: RequestMethod.POST });
-    consumer.apply(secret).forRoutes(DrainController);
+    consumer.apply(secret).forRoutes(DrainController, HeldSessionsController);
   }
 
   /**
@@ -145,7 +146,7 @@ export class SessionEngineModule implements NestModule {
     return {
       module: SessionEngineModule,
       imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
-      controllers: cluster ? [DrainController] : [],
+      controllers: cluster ? [DrainController, HeldSessionsController] : [],
       providers: [
         { provide: ChatEngine, useValue: engine },
         { provide: BACKGROUND_TASKS, useValue: tasks },

@@ -48,6 +48,29 @@ function simplePost(url: string, origin: string, body: string, type = 'applicati
 const bayeuxHandshake = JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] }]);
 
 describe('webapi-gateway CORS', () => {
+  describe('cors-origins empty (the default)', () => {
+    let app: BootstrappedApp;
+    beforeAll(async () => {
+      app = await gateway([]);
+    });
+    afterAll(async () => {
+      await app.app.close();
+    });
+
+    it('gives no origin any CORS header, preflight or request, on REST and CometD', async () => {
+      const rest = `${app.url}/genesys/2/chat/customer-support`;
+      const cometd = `${app.url}/genesys/cometd`;
+      const replies = [
+        await preflight(rest, SHOP),
+        await simplePost(rest, SHOP, 'nickname=Ann'),
+        await preflight(cometd, SHOP),
+        await simplePost(cometd, SHOP, bayeuxHandshake, 'application/json'),
+      ];
+      for (const response of replies) expect(corsHeaders(response)).toEqual({});
+      expect(replies[1].status).toBe(200);
+    });
+  });
+
   describe('cors-origins = *', () => {
     let app: BootstrappedApp;
     beforeAll(async () => {

@@ -11,3 +11,4 @@ export * from './services/shell-services';
 export * from './services/push-notifier';
 export * from './embedded';
 export * from './pii-rules-command';
+export * from './admin/admin-command';

@@ -67,7 +67,8 @@ export class TestCluster {
     await admin.client.shutdown();
   }
 
-  private env(extra: Record<string, string>): Record<string, string> {
+  /** The environment of a process of this cluster: its options, with `extra` over them. */
+  env(extra: Record<string, string> = {}): Record<string, string> {
     const [host, port] = this.servers.cassandra.split(':');
     return {
       PATH: process.env.PATH ?? '',

@@ -11,6 +11,7 @@ import type { ServiceAssembly } from '../run-service';
 export const espGateway: ServiceAssembly = {
   name: ESP_GATEWAY_SERVICE,
   surface: 'esp',
+  clusterSecrets: ['internal-secret', 'esp-secret'],
   module: (config, logger) => {
     const secret = config.server.espSecret;
     if (config.cluster.mode === 'embedded') return EspGatewayModule.forRoot({ engine: createEngine(config, { logger }), secret });

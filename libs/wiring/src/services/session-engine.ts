@@ -20,6 +20,7 @@ export function engineRpcUrl(server: ChatServerConfig['server']): string {
 export const sessionEngine: ServiceAssembly = {
   name: SESSION_ENGINE_SERVICE,
   surface: 'engine',
+  clusterSecrets: ['internal-secret'],
   module: async (config, logger) => {
     if (config.cluster.mode === 'embedded') {
       const { engine, tasks } = wireSessionEngine(config, logger, memoryAdapters());

@@ -67,6 +67,7 @@ export function agentTokens(config: ChatServerConfig): AgentToken[] {
 export const webapiGateway: ServiceAssembly = {
   name: WEBAPI_GATEWAY_SERVICE,
   surface: 'webapi',
+  clusterSecrets: ['internal-secret'],
   module: async (config, logger) => {
     if (config.cluster.mode === 'embedded') {
       return WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine: createEngine(config, { logger }), ucs: new MemoryUcs() }));
