@@ -1,6 +1,7 @@
-import { eventBusContract, fencedTranscriptStoreContract, transcriptStoreContract } from '@ocs/testing';
+import { eventBusContract, fencedTranscriptStoreContract, statisticsCheckpointsContract, transcriptStoreContract } from '@ocs/testing';
 import { MemoryEventBus } from './memory-event-bus';
 import { MemoryOwnershipStore } from './memory-ownership-store';
+import { MemoryStatisticsCheckpoints } from './memory-statistics-checkpoints';
 import { MemoryTranscriptStore } from './memory-transcript-store';
 
 transcriptStoreContract('memory', async () => ({ store: new MemoryTranscriptStore() }));
@@ -10,6 +11,7 @@ fencedTranscriptStoreContract('memory', async () => {
   return { store: () => store, ownership };
 });
 eventBusContract('memory', async () => ({ bus: new MemoryEventBus(), topic: 'contract-test' }));
+statisticsCheckpointsContract('memory', async () => ({ checkpoints: new MemoryStatisticsCheckpoints() }));
 
 describe('MemoryEventBus delivery', () => {
   it('handles records of different keys at once, and those of one key one after the other, in order', async () => {

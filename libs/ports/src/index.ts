@@ -7,3 +7,4 @@ export * from './manual-routing';
 export * from './ucs';
 export * from './ucs-records';
 export * from './system';
+export * from './statistics-checkpoints';

@@ -13,3 +13,4 @@ export * from './engine-api.contract';
 export * from './chat-helpers';
 export * from './cuttable-proxy';
 export * from './readiness-probe';
+export * from './statistics-checkpoints.contract';
