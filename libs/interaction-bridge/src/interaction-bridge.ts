@@ -15,6 +15,12 @@ export interface BridgeOptions {
   stopAbandoned: StopAbandoned;
   /** `transcript-save-notices`: which notices the UCS transcript keeps. */
   saveNotices: 'none' | 'major' | 'all';
+  /**
+   * `statistics-close-wait` (ms): how long the closing actions of a closed session (IsOnline=0, transcript, stop)
+   * wait for the reporting attacher's final statistics on the interaction (`STATISTICS_ATTACHED_MARK`), so that they
+   * are attached before the interaction goes offline or stops. 0 or absent: no wait (no attacher runs).
+   */
+  statisticsWaitMs?: number;
 }
 
 export interface BridgeDeps {
@@ -26,6 +32,8 @@ export interface BridgeDeps {
   options: BridgeOptions;
   /** Told of a session whose handling failed, and of a malformed record (skipped; `sessionId` is then the record's key). */
   onError?: (sessionId: string, error: unknown) => void;
+  /** Told of a closed session whose statistics were not on its interaction within `statisticsWaitMs`: it was closed without them. */
+  onStatisticsLate?: (sessionId: string, interactionId: string) => void;
   /** Told of each transcript saved in UCS (the debug log, where `[log-filter-data] Transcript` decides what shows). */
   onTranscriptSaved?: (interactionId: string, transcript: string) => void;
 }
@@ -35,6 +43,10 @@ const GROUP = 'interaction-bridge';
 const HANDLED = ['created', 'properties', 'restored', 'closed', 'purged'] as const;
 /** Interaction property naming the node that serves the session (ours): set on submit and on restoration. */
 export const NODE_PROPERTY = 'ChatServerNodeId';
+/** The key of the final statistics ("always attached" at the end of a session) whose presence tells that they are on the interaction. */
+export const STATISTICS_ATTACHED_MARK = 'ChatServerSessionClosedAt';
+/** How often the closing actions look at the interaction while they wait for the statistics. */
+const STATISTICS_POLL_MS = 20;
 
 /**
  * Connects sessions to the contact center: for each new session it identifies the contact in UCS, submits an
@@ -117,6 +129,7 @@ export class InteractionBridge {
     if (!interactionId) return;
     this.interactionOf.delete(sessionId);
     const { deps } = this;
+    await this.statisticsAttached(sessionId, interactionId);
     await deps.interactions.updateProperties(interactionId, { IsOnline: '0' });
     const state = await deps.store.load(sessionId);
     if (state) {
@@ -125,6 +138,21 @@ export class InteractionBridge {
       deps.onTranscriptSaved?.(interactionId, transcript);
     }
     if (shouldStop(deps.options.stopAbandoned, state)) await deps.interactions.stop(interactionId, 'chat session closed');
+  }
+
+  /**
+   * Waits until the interaction shows the final statistics, for at most `statisticsWaitMs`. The attacher follows the
+   * same records in its own group, so it usually attaches them within milliseconds of the `closed` record; a redelivered
+   * `closed` record finds them there at once.
+   */
+  private async statisticsAttached(sessionId: string, interactionId: string): Promise<void> {
+    const waitMs = this.deps.options.statisticsWaitMs ?? 0;
+    if (waitMs <= 0) return;
+    const until = Date.now() + waitMs;
+    while ((await this.deps.interactions.get(interactionId))?.properties[STATISTICS_ATTACHED_MARK] === undefined) {
+      if (Date.now() >= until) return this.deps.onStatisticsLate?.(sessionId, interactionId);
+      await new Promise<void>((resolve) => setTimeout(resolve, STATISTICS_POLL_MS));
+    }
   }
 
   /**
