@@ -49,6 +49,11 @@ describe('loadConfig', () => {
         asyncIdleNotices: 'major',
         stopAbandonedInteraction: 'never',
         transcriptSaveNotices: 'major',
+        attachSessionStatistics: 'none',
+        attachStatsRepEvents: '',
+        attachStatsRepPlace: '',
+        statisticsCloseWait: 5000,
+        statisticsCheckpointTtl: 2592000,
         transcriptAutoSave: 0,
         transcriptSaveOnError: 'continue',
         transcriptResendAttempts: 3,
@@ -260,6 +265,17 @@ describe('loadConfig', () => {
     expect(config.inactivityControl).toMatchObject({ enabled: true, timeoutAlert: 3, timeoutAlert2: 0, timeoutClose: 45 });
   });
 
+  it('reads the reporting statistics options of [settings]', () => {
+    const config = load({
+      env: {
+        'OCS__settings__attach-session-statistics': 'fired',
+        OCS__settings__statistics_close_wait: '0',
+        'OCS__settings__statistics-checkpoint-ttl': '3600',
+      },
+    });
+    expect(config.settings).toMatchObject({ attachSessionStatistics: 'fired', statisticsCloseWait: 0, statisticsCheckpointTtl: 3600 });
+  });
+
   it('takes a Kafka name prefix of the characters Kafka allows in topic names, up to 100 of them', () => {
     for (const prefix of ['staging.', 'ocs_bench_1a2b3c4d.', 'A-z_0.9-', 'x'.repeat(100), '']) {
       expect(load({ env: { OCS__kafka__name_prefix: prefix } }).kafka.namePrefix).toBe(prefix);
@@ -279,6 +295,16 @@ describe('loadConfig', () => {
         'a bad Kafka broker list',
         { OCS__kafka__brokers: '127.0.0.1' },
         'invalid option [kafka] brokers: expected host:port pairs separated by commas, got "127.0.0.1"',
+      ],
+      [
+        'an unknown attach-session-statistics',
+        { 'OCS__settings__attach-session-statistics': 'some' },
+        'invalid option [settings] attach-session-statistics: expected one of none, fired, all, got "some"',
+      ],
+      [
+        'a negative statistics-close-wait',
+        { 'OCS__settings__statistics-close-wait': '-1' },
+        'invalid option [settings] statistics-close-wait: expected an integer from 0 to 600000, got -1',
       ],
       ['an unknown cluster mode', { OCS__cluster__mode: 'mesh' }, 'invalid option [cluster] mode: expected one of embedded, cluster, got "mesh"'],
       [

@@ -32,6 +32,7 @@ const port = () => integer(0, 65_535);
 const IDLE_NOTICES = ['none', 'major', 'major2', 'typing', 'all'] as const;
 const STOP_ABANDONED = ['always', 'never', 'noagents', 'noanswer'] as const;
 const SAVE_NOTICES = ['none', 'major', 'all'] as const;
+const ATTACH_STATISTICS = ['none', 'fired', 'all'] as const;
 const SAVE_ON_ERROR = ['close', 'continue'] as const;
 const CLUSTER_MODES = ['embedded', 'cluster'] as const;
 const RESTORATION_MODES = ['none', 'simple'] as const;
@@ -110,6 +111,12 @@ const sectionsSchema = z
         .preprocess(legacyStopAbandoned, z.enum(STOP_ABANDONED, refusal(`expected one of ${STOP_ABANDONED.join(', ')}`)))
         .default('never'),
       'transcript-save-notices': z.enum(SAVE_NOTICES, refusal(`expected one of ${SAVE_NOTICES.join(', ')}`)).default('major'),
+      // Reporting statistics (reporting-attacher); the close wait in milliseconds, the checkpoint's life in seconds.
+      'attach-session-statistics': z.enum(ATTACH_STATISTICS, refusal(`expected one of ${ATTACH_STATISTICS.join(', ')}`)).default('none'),
+      'attach-stats-rep-events': z.string(refusal('expected a text')).default(''),
+      'attach-stats-rep-place': z.string(refusal('expected a text')).default(''),
+      'statistics-close-wait': integer(0, 600_000).default(5_000),
+      'statistics-checkpoint-ttl': integer(60, 31_536_000).default(2_592_000),
       'transcript-auto-save': z.preprocess(integerFromText, z.union([z.literal(0), z.literal(1), z.literal(2)], refusal('expected 0, 1 or 2'))).default(0),
       'transcript-save-on-error': z.enum(SAVE_ON_ERROR, refusal(`expected one of ${SAVE_ON_ERROR.join(', ')}`)).default('continue'),
       'transcript-resend-attempts': integer(0, 100).default(3),

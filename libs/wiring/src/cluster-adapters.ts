@@ -51,17 +51,9 @@ export function clusterReadiness(dependencies: {
   };
 }
 
-/**
- * The session engine's adapters in cluster mode: transcripts, ownership, the shared interaction queue and UCS in
- * Cassandra, the event bus on Kafka, membership and fan-out in Redis. The keyspace must exist (`deploy/cassandra`).
- */
-export async function clusterAdapters(config: ChatServerConfig, logger: Logger): Promise<ClusterParts> {
-  const nodeId = config.cluster.nodeId || `${hostname()}-${process.pid}`;
-  const { kafka, redis } = config;
-  const context = await connectCassandra(cassandraOptionsFromConfig(config));
-  const cassandraHealth = new CassandraHealth(context.client);
-  cassandraHealth.on('unavailable', () => logger.error({ logId: CASSANDRA_UNAVAILABLE }, 'Cassandra is unavailable'));
-  cassandraHealth.on('available', () => logger.info({ logId: CASSANDRA_AVAILABLE }, 'Cassandra is available'));
+/** The event bus on Kafka as `[kafka]` configures it, for the process `nodeId`, its topics created where missing. */
+export async function connectClusterBus(config: ChatServerConfig, logger: Logger, nodeId: string): Promise<KafkaEventBus> {
+  const { kafka } = config;
   const bus = await KafkaEventBus.connect({
     brokers: kafka.brokers,
     clientId: `${kafka.clientId}-${nodeId}`,
@@ -72,7 +64,27 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger):
     onError: (group, err) => logger.error({ group, err }, 'event bus consumer failed'),
     logger,
   });
-  await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands, TOPICS.interactionEvents]);
+  try {
+    await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands, TOPICS.interactionEvents]);
+  } catch (error) {
+    await bus.close();
+    throw error;
+  }
+  return bus;
+}
+
+/**
+ * The session engine's adapters in cluster mode: transcripts, ownership, the shared interaction queue and UCS in
+ * Cassandra, the event bus on Kafka, membership and fan-out in Redis. The keyspace must exist (`deploy/cassandra`).
+ */
+export async function clusterAdapters(config: ChatServerConfig, logger: Logger): Promise<ClusterParts> {
+  const nodeId = config.cluster.nodeId || `${hostname()}-${process.pid}`;
+  const { redis } = config;
+  const context = await connectCassandra(cassandraOptionsFromConfig(config));
+  const cassandraHealth = new CassandraHealth(context.client);
+  cassandraHealth.on('unavailable', () => logger.error({ logId: CASSANDRA_UNAVAILABLE }, 'Cassandra is unavailable'));
+  cassandraHealth.on('available', () => logger.info({ logId: CASSANDRA_AVAILABLE }, 'Cassandra is available'));
+  const bus = await connectClusterBus(config, logger, nodeId);
   const membership = new RedisMembership({ url: redis.url, keyPrefix: redis.keyPrefix });
   const fanOut = new RedisFanOut({ url: redis.url, keyPrefix: redis.keyPrefix, onError: (err) => logger.error({ err }, 'fan-out handler failed') });
   const ownershipStore = new CassandraOwnershipStore(context);

@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { FileUcs } from '@ocs/adapters-file';
-import { MemoryUcsState } from '@ocs/adapters-memory';
+import { MemoryStatisticsCheckpoints, MemoryUcsState } from '@ocs/adapters-memory';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
 import type { UniversalContactServer } from '@ocs/ports';
 import { EspGatewayModule } from '@ocs/service-esp-gateway';
+import { ReportingAttacherModule } from '@ocs/service-reporting-attacher';
 import { SessionEngineModule } from '@ocs/service-session-engine';
 import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
 import { resolve } from 'node:path';
@@ -13,7 +14,8 @@ import { logHygieneFromConfig } from './config-to-options';
 import { listenAddress } from './run-service';
 import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
 import { espGateway } from './services/esp-gateway';
-import { pushNotifier, reportingAttacher } from './services/shell-services';
+import { createAttacher, reportingAttacher } from './services/reporting-attacher';
+import { pushNotifier } from './services/shell-services';
 import { sessionEngine } from './services/session-engine';
 import { webapiGateway, webapiGatewayOptions } from './services/webapi-gateway';
 
@@ -37,14 +39,16 @@ export async function startEmbedded(
   // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
   const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'), new MemoryUcsState());
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
-  const { engine, bridge, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters);
+  const attacherLogger = loggerFor(reportingAttacher.name);
+  const attacher = createAttacher(config, attacherLogger, { ...adapters, checkpoints: new MemoryStatisticsCheckpoints() });
+  const { engine, bridge, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters, undefined, attacher !== undefined);
   const { server } = config;
   const services = [
     { service: sessionEngine, module: SessionEngineModule.forRoot(engine, bridge) },
     { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
     { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions }) },
-    { service: reportingAttacher, module: reportingAttacher.module() },
+    { service: reportingAttacher, module: ReportingAttacherModule.forRoot(attacher) },
     { service: pushNotifier, module: pushNotifier.module() },
   ];
   const apps: INestApplication[] = [];
@@ -54,7 +58,7 @@ export async function startEmbedded(
       const { app, url } = await bootstrapApp(module, {
         service: service.name,
         ...listenAddress(server, service.surface),
-        logger: loggerFor(service.name),
+        logger: service === reportingAttacher ? attacherLogger : loggerFor(service.name),
         bodyLimitBytes: maxRequestBytes(config),
         bodyMaxFields: config.settings.requestMaxFields,
       });

@@ -8,4 +8,5 @@ export * from './services/session-engine';
 export * from './services/webapi-gateway';
 export * from './services/esp-gateway';
 export * from './services/shell-services';
+export * from './services/reporting-attacher';
 export * from './embedded';

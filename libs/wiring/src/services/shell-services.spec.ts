@@ -1,7 +1,7 @@
 import { bootstrapApp, createLogger } from '@ocs/observability';
-import { pushNotifier, reportingAttacher } from './shell-services';
+import { pushNotifier } from './shell-services';
 
-describe.each([reportingAttacher, pushNotifier])('the $name service', (service) => {
+describe.each([pushNotifier])('the $name service', (service) => {
   it('boots and answers GET /health/live with its name', async () => {
     const logger = createLogger({ service: service.name, level: 'silent' });
     const { app, url } = await bootstrapApp(service.module(), { service: service.name, host: '127.0.0.1', port: 0, logger });

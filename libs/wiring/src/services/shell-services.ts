@@ -7,8 +7,5 @@ function shellService(name: string, surface: Surface): ServiceAssembly & { modul
   return { name, surface, module: () => ObservabilityModule.forRoot({ service: name }) };
 }
 
-/** The reporting-attacher service (reporting statistics attached to the interaction, to come). */
-export const reportingAttacher = shellService('reporting-attacher', 'reporting');
-
 /** The push-notifier service (push notifications, to come). */
 export const pushNotifier = shellService('push-notifier', 'push');
