@@ -50,8 +50,8 @@ describe('loadConfig', () => {
         stopAbandonedInteraction: 'never',
         transcriptSaveNotices: 'major',
         attachSessionStatistics: 'none',
-        attachStatsRepEvents: '',
-        attachStatsRepPlace: '',
+        attachStatsRepEvents: [],
+        attachStatsRepPlace: 'none',
         statisticsCloseWait: 5000,
         statisticsCheckpointTtl: 2592000,
         transcriptAutoSave: 0,
@@ -300,6 +300,11 @@ describe('loadConfig', () => {
         'an unknown attach-session-statistics',
         { 'OCS__settings__attach-session-statistics': 'some' },
         'invalid option [settings] attach-session-statistics: expected one of none, fired, all, got "some"',
+      ],
+      [
+        'an unknown async phase in attach-stats-rep-events',
+        { 'OCS__settings__attach-stats-rep-events': 'dormant,sleepy' },
+        'invalid option [settings] attach-stats-rep-events: expected a comma-separated list of dormant, active, idle, or nothing, got "dormant,sleepy"',
       ],
       [
         'a negative statistics-close-wait',

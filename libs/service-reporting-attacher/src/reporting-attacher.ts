@@ -19,7 +19,10 @@ export interface AttacherOptions {
   statistics: StatisticsOptions;
   /** How long a session's checkpoint outlives its last record (`statistics-checkpoint-ttl`). */
   checkpointTtlMs: number;
-  /** Tries of one store or Interaction Server call before the record is given up (default 5), the waits doubling from `retryDelayMs` (default 100). */
+  /**
+   * Tries of one store or Interaction Server call before it is given up (default 7: about 6 s of waits, longer than a
+   * bridge that lags a little takes to submit the interaction), the waits doubling from `retryDelayMs` (default 100).
+   */
   attempts?: number;
   retryDelayMs?: number;
 }
@@ -158,7 +161,7 @@ export class ReportingAttacher {
 
   /** Runs `call` until it succeeds or its tries are spent, waiting longer after each failure. */
   private async retrying<T>(call: () => Promise<T>): Promise<T> {
-    const { attempts = 5, retryDelayMs = 100 } = this.deps.options;
+    const { attempts = 7, retryDelayMs = 100 } = this.deps.options;
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await call();
