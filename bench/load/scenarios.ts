@@ -1,4 +1,5 @@
 import { httpJson, keepAlive } from './clients/http';
+import { quantiles, readLag, type AttachLag } from './attach-lag';
 import { onProduct, steadyOf, withPool, type Harness, type RunContext, type Steady } from './harness';
 import type { Mode, Options, Scenario } from './options';
 import { share, type Merged } from './pool';
@@ -31,6 +32,8 @@ export interface ScenarioResult {
     queuedAfterSeconds?: number;
   };
   routing: { taken: number; errors: number };
+  /** Churn, where the attacher runs: its lag from a session's close to its statistics attached, over the run and each half. */
+  attachLag?: AttachLag;
   /** Cluster, REST: engine RPC calls per customer REST operation, probed before the load. */
   rpcCost?: RpcCost;
   samples: Sample[];
@@ -119,8 +122,11 @@ export async function churn(ctx: RunContext): Promise<ScenarioResult> {
   };
   return withPool(ctx, (pool) =>
     onProduct(ctx, pool, async (h) => {
+      const lag = h.product.reportingMetrics ? measureAttachLag(h.product.reportingMetrics, (1 + o.churnSeconds / 2) * 1000) : undefined;
       const { clients, steady } = await runChatTask(h, task, (start) => [start + 1, start + 1 + o.churnSeconds]);
+      const attachLag = await lag?.();
       return {
+        ...(attachLag ? { attachLag } : {}),
         scenario: 'churn',
         mode: o.mode,
         title: `Session churn (REST), ${o.churnRate}/s for ${o.churnSeconds} s${modeNote(o)}`,
@@ -135,6 +141,32 @@ export async function churn(ctx: RunContext): Promise<ScenarioResult> {
 }
 
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Longest wait after the churn for the attacher to attach the statistics of the last sessions. */
+const ATTACH_SETTLE_MS = 15_000;
+
+/**
+ * Starts reading the attacher's lag histogram now and `midMs` later; the returned function, called after the run,
+ * waits until the statistics attached stop growing (or `ATTACH_SETTLE_MS`) and gives the lag of each half.
+ */
+function measureAttachLag(url: string, midMs: number): () => Promise<AttachLag | undefined> {
+  const start = readLag(url).catch(() => undefined);
+  const mid = pause(midMs).then(() => readLag(url).catch(() => undefined));
+  return async () => {
+    const until = Date.now() + ATTACH_SETTLE_MS;
+    let end = await readLag(url).catch(() => undefined);
+    for (;;) {
+      await pause(500);
+      const next = await readLag(url).catch(() => undefined);
+      const settled = next?.at(-1)?.[1] === end?.at(-1)?.[1];
+      end = next;
+      if (settled || Date.now() > until) break;
+    }
+    const [first, middle] = [await start, await mid];
+    if (!first || !middle || !end) return undefined;
+    return { whole: quantiles(first, end), firstHalf: quantiles(first, middle), secondHalf: quantiles(middle, end) };
+  };
+}
 
 /**
  * Seconds until `count` interactions wait in `queue` (the interaction bridge has submitted them all), read from the

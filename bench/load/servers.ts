@@ -36,6 +36,8 @@ export interface Product extends ServerProcess {
   esp?: string;
   /** Prometheus metrics of one process (embedded: its least busy service, the push-notifier; cluster: an engine). */
   metrics: string;
+  /** The reporting attacher's metrics (its lag from close to statistics attached), where it runs: the embedded mode. */
+  reportingMetrics?: string;
   /** Cluster: the metrics of every session-engine node (their engine RPC counters). */
   engineMetrics?: string[];
 }
@@ -89,7 +91,14 @@ function productConfig(ports: number[], dataDir: string, settings: Record<string
     },
     log: { level: 'warn' },
     // Both limits are still checked on every request (so their cost is measured), never reached.
-    settings: { 'stop-abandoned-interaction': 'always', 'message-rate-limit': 100_000, 'message-rate-interval': 1, ...settings },
+    settings: {
+      'stop-abandoned-interaction': 'always',
+      'message-rate-limit': 100_000,
+      'message-rate-interval': 1,
+      // Every statistic, the attacher's heaviest work; the bridge waits for them before stopping the interaction.
+      'attach-session-statistics': 'all',
+      ...settings,
+    },
     services: { [CHAT_SERVICE]: '1:default', [ASYNC_SERVICE]: '1:async' },
     'endpoints:1': { default: CHAT_QUEUE, async: ASYNC_QUEUE },
     'agent-api': { tokens: [{ name: 'bench', secret: AGENT_TOKEN, 'user-types': ['AGENT'] }] },
@@ -172,6 +181,7 @@ export async function startProduct(nodeOptions: string[], logFile: string, cpuPr
     targets: [{ http: `http://127.0.0.1:${ports[0]}`, ws: `ws://127.0.0.1:${ports[0]}/agent/ws`, agentToken: AGENT_TOKEN }],
     esp: `http://127.0.0.1:${ports[1]}`,
     metrics: `http://127.0.0.1:${ports[4]}/metrics`,
+    reportingMetrics: `http://127.0.0.1:${ports[3]}/metrics`,
     stop: async () => {
       await service.stop();
       removeData();

@@ -69,7 +69,7 @@ class AttacherMetrics implements OnModuleInit {
     const lag = new Histogram({
       name: 'ocs_reporting_attach_lag_seconds',
       help: 'Time from a session closing to its final statistics attached to its interaction',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      buckets: [0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30],
       registers,
     });
     this.attacher.observe({
