@@ -145,6 +145,31 @@ describeOnBroker(brokers.length > 0 ? `KafkaEventBus on ${brokers.join(',')}` : 
       await next.close();
     });
 
+    it('keeps a member whose handler runs longer than the session timeout: no rebalance, nothing delivered twice', async () => {
+      const slow = await connect({
+        onError: (g, error) => void errors.push([g, error]),
+        consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 500 },
+      });
+      try {
+        const got: unknown[] = [];
+        const sub = await slow.subscribe(topic, group, async (r) => {
+          got.push(r.value);
+          if ((r.value as { n: number }).n === 0) await new Promise((resolve) => setTimeout(resolve, 9_000));
+        });
+        await slow.publish([
+          { topic, key: 'session-slow', value: { n: 0 } },
+          { topic, key: 'session-slow', value: { n: 1 } },
+        ]);
+        await eventually(() => got.length >= 2, WAIT_MS);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        expect(got).toEqual([{ n: 0 }, { n: 1 }]);
+        expect(errors).toEqual([]);
+        await sub.close();
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('reports a failing handler to onError with its group', async () => {
       const failure = new Error('handler failure');
       const got: unknown[] = [];

@@ -63,7 +63,8 @@ interface PendingPublish {
  * records after a rebalance in our contract test under load, so records are taken one by one.) A handler that throws is
  * reported to `onError` and its record committed, as the memory bus reports and moves on. A record whose handler had
  * not settled when its member stopped (crash, `close`, lost partition) is delivered again to the member that takes
- * the partition over: handlers must be idempotent.
+ * the partition over: handlers must be idempotent. A member heartbeats while its handler runs, so a handler may take
+ * longer than the session timeout without losing the member its partitions.
  *
  * Topics must exist before use (`ensureTopics` at start-up): subscribing to a missing one fails at once, publishing to
  * one fails once the producer's retries are spent.
@@ -79,9 +80,12 @@ export class KafkaEventBus implements EventBus {
   private readonly waiting: PendingPublish[] = [];
   private sending = false;
   private readonly prefix: string;
+  /** How often a member heartbeats while a handler runs (kafkajs's interval, 3 s, unless configured). */
+  private readonly heartbeatMs: number;
 
   private constructor(private readonly options: KafkaEventBusOptions) {
     this.prefix = options.namePrefix ?? '';
+    this.heartbeatMs = options.consumer?.heartbeatInterval ?? 3000;
     if (!TOPIC_CHARACTERS.test(this.prefix)) throw new Error(`Kafka name prefix ${JSON.stringify(this.prefix)} has characters other than A-Z a-z 0-9 . _ -`);
     this.kafka = new Kafka({
       clientId: options.clientId,
@@ -195,9 +199,12 @@ export class KafkaEventBus implements EventBus {
       await consumer.subscribe({ topics: [kafkaTopic], fromBeginning: this.options.fromBeginning ?? true });
       await consumer.run({
         autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
+        eachMessage: async ({ partition, message, heartbeat }) => {
           if (closing) return;
-          const outcome = await Promise.race([this.deliver(topic, group, partition, message, handler), abandoned]);
+          // kafkajs heartbeats only between records: a handler that takes longer than the session timeout (one that
+          // waits for another service) would otherwise lose the member its partitions.
+          const beating = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatMs);
+          const outcome = await Promise.race([this.deliver(topic, group, partition, message, handler), abandoned]).finally(() => clearInterval(beating));
           if (outcome === ABANDONED) return;
           commits.done(partition, (BigInt(message.offset) + 1n).toString());
         },
