@@ -243,14 +243,22 @@ export async function startCluster(nodeOptions: string[], logFile: string, cpuPr
   await cassandraAdmin(servers.cassandra, keyspace, (client) =>
     applySchema(client, { keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 } }),
   );
-  const { dataDir, configFile } = configFolder((dir) => ({
+  const { dataDir, configFile } = configFolder((dir) => {
     // No router surface in the cluster: agents join by session id (DirectRouting), so sessions get no password.
-    ...productConfig([0, 0, 0, 0, 0], dir, { 'transcript-auto-save': 1, 'session-restoration-mode': 'simple', 'session-password-enforce': false }),
-    cluster: { mode: 'cluster' },
-    cassandra: { 'contact-points': servers.cassandra.host, port: servers.cassandra.port, keyspace, 'read-consistency': 'ONE', 'write-consistency': 'ONE' },
-    kafka: { brokers: servers.kafka, 'name-prefix': kafkaPrefix },
-    redis: { url: servers.redis, 'key-prefix': `${keyspace}:` },
-  }));
+    const embedded = productConfig([0, 0, 0, 0, 0], dir, {
+      'transcript-auto-save': 1,
+      'session-restoration-mode': 'simple',
+      'session-password-enforce': false,
+    });
+    return {
+      ...embedded,
+      server: { ...(embedded.server as object), 'esp-secret': randomBytes(24).toString('hex') },
+      cluster: { mode: 'cluster', 'internal-secret': randomBytes(24).toString('hex') },
+      cassandra: { 'contact-points': servers.cassandra.host, port: servers.cassandra.port, keyspace, 'read-consistency': 'ONE', 'write-consistency': 'ONE' },
+      kafka: { brokers: servers.kafka, 'name-prefix': kafkaPrefix },
+      redis: { url: servers.redis, 'key-prefix': `${keyspace}:` },
+    };
+  });
   const started: Array<{ pid: number; stop(): Promise<void> }> = [];
   const stop = async () => {
     await Promise.all(started.map((s) => s.stop()));

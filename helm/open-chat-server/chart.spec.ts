@@ -91,6 +91,8 @@ const APPS = [
 
 const POD_IP = '10.1.2.3';
 const POD_NAME = 'r-open-chat-server-session-engine-5d8f7c9b6-x2x9k';
+/** The internal secret of the running session-engine app, given to the chart inline where the drain hook needs it. */
+const ENGINE_SECRET = 'the-engine-secret-of-32-characters!';
 
 let workDir = '';
 
@@ -188,13 +190,14 @@ async function definedMetrics(): Promise<Set<string>> {
 async function startSessionEngine() {
   const logger = createLogger({ service: 'chart-test', level: 'silent' });
   const config = configOf({});
-  const { engine, bridge } = wireSessionEngine(config, logger, memoryAdapters());
+  const { engine, tasks } = wireSessionEngine(config, logger, memoryAdapters());
   const membership = new MemoryMembership();
   const app: BootstrappedApp = await bootstrapApp(
-    SessionEngineModule.forRoot(engine, bridge, {
+    SessionEngineModule.forRoot(engine, tasks, {
       heartbeat: { membership, nodeId: POD_NAME, url: `http://${POD_IP}:8082/engine/rpc`, intervalMs: 200, ttlMs: 5000 },
       storage: { isAvailable: () => true },
       rpc: new EngineRpcServer({ engine, fanOut: new MemoryFanOut() }),
+      secret: ENGINE_SECRET,
       close: async () => undefined,
     }),
     { service: SESSION_ENGINE_SERVICE, host: '127.0.0.1', port: 0, logger },
@@ -304,6 +307,7 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
         agentTokens: { existingSecret: 'desk-tokens', key: 'tokens' },
         cassandra: { existingSecret: 'cassandra-login' },
         redisUrl: { existingSecret: 'redis-login' },
+        internal: { existingSecret: 'ocs-internal' },
       },
     });
     expect(ofKind(existing, 'Secret')).toEqual([]);
@@ -320,6 +324,12 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
       expect(names.includes('OCS__agent_api__tokens')).toBe(app.component === 'webapi-gateway');
       expect(names.includes('OCS__cassandra__password')).toBe(app.component === 'session-engine');
       expect(env(app.component)).toContainEqual({ name: 'OCS__redis__url', valueFrom: { secretKeyRef: { name: 'redis-login', key: 'redis-url' } } });
+      expect(env(app.component)).toEqual(
+        expect.arrayContaining([
+          { name: 'OCS__cluster__internal_secret', valueFrom: { secretKeyRef: { name: 'ocs-internal', key: 'internal-secret' } } },
+          { name: 'OCS__server__esp_secret', valueFrom: { secretKeyRef: { name: 'ocs-internal', key: 'esp-secret' } } },
+        ]),
+      );
     }
 
     const tokens = [{ name: 'desktop', secret: 'a-long-agent-secret-0123', 'user-types': ['AGENT', 'SUPERVISOR'] }];
@@ -335,6 +345,18 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
     expect(webapi.agentApi.tokens).toEqual([{ name: 'desktop', secret: 'a-long-agent-secret-0123', userTypes: ['AGENT', 'SUPERVISOR'] }]);
     const engine = configOf(environment(inline, container(deployment(inline, 'session-engine'))));
     expect(engine.cassandra).toMatchObject({ username: 'chat', password: 'cassandra-password-42' });
+  });
+
+  it('generates the internal and ESP secrets where none is given, the same for every app, and takes inline ones', () => {
+    const secrets = (objects: K8sObject[]) => APPS.map((app) => configOf(environment(objects, container(deployment(objects, app.component))))).map((c) => [c.cluster.internalSecret, c.server.espSecret]);
+    const generated = secrets(defaults);
+    expect(new Set(generated.map((pair) => pair.join(' '))).size).toBe(1);
+    const [internal, esp] = generated[0];
+    expect(internal).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect(esp).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect(esp).not.toBe(internal);
+    const given = render({ secrets: { internal: { internalSecret: 'an-internal-secret-of-32-characters', espSecret: 'an-esp-secret-of-at-least-32-characters' } } });
+    expect(secrets(given)[0]).toEqual(['an-internal-secret-of-32-characters', 'an-esp-secret-of-at-least-32-characters']);
   });
 
   describe('against a running session-engine app', () => {
@@ -378,7 +400,7 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
 
       // The same hook, rendered for the test app's port, run as the kubelet would (the pod's env).
       const run = async (drain: object) => {
-        const objects = render({ ports: { engine: engine.port }, sessionEngine: { drain } });
+        const objects = render({ ports: { engine: engine.port }, sessionEngine: { drain }, secrets: { internal: { internalSecret: ENGINE_SECRET } } });
         const c = container(deployment(objects, 'session-engine'));
         const script = c.lifecycle?.preStop?.exec?.command[2] ?? '';
         const started = Date.now();

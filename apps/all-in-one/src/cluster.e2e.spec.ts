@@ -1,7 +1,7 @@
 import { CassandraInteractionServer, CassandraOwnershipStore, CassandraTranscriptStore } from '@ocs/adapters-cassandra';
 import { MemoryEventBus } from '@ocs/adapters-memory';
 import { NODE_PROPERTY } from '@ocs/interaction-bridge';
-import { GmsCometdClient, GmsRestClient, until, type AgentTestClient, type ChatV2Reply } from '@ocs/testing';
+import { GmsCometdClient, GmsRestClient, TEST_ESP_AUTHORIZATION, until, type AgentTestClient, type ChatV2Reply } from '@ocs/testing';
 import { AGENT_TOKEN } from './test/product';
 import { agentJoins, clusterFixture, realServers, type ServiceProcess } from './test/cluster';
 
@@ -110,7 +110,7 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
     const workflow = async (method: string, parameters: Record<string, string>, chat: Chat) => {
       const response = await fetch(`${esp.url}/esp`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: TEST_ESP_AUTHORIZATION },
         body: JSON.stringify({ Service: 'Chat', Method: method, Parameters: parameters, UserData: { InteractionId: await interactionOf(chat) } }),
       });
       expect(response.status).toBe(200);
@@ -132,7 +132,7 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
     const espReply = await acknowledged(async () => {
       const response = await fetch(`${esp.url}/esp`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: TEST_ESP_AUTHORIZATION },
         body: JSON.stringify({
           Service: 'Chat',
           Method: 'Message',

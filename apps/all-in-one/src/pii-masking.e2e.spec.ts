@@ -24,6 +24,7 @@ beforeAll(async () => {
     'OCS__transcript-cleanup__apply-area': 'always',
     'OCS__transcript-cleanup__unmask-live-dialog': 'true',
     'OCS__transcript-cleanup__typing-preview': 'any',
+    'OCS__transcript-cleanup__clean-subject': 'both',
   }));
   router = new TestRouter(esp);
 });
@@ -136,6 +137,19 @@ describe('PII masking end to end (apply-area always, unmask-live-dialog)', () =>
     expect(transcript).toContain(`1 ${MASKED}`);
     expect(transcript).toContain(`5 ${MASKED}`);
     expect(transcript).not.toMatch(/4111/);
+  });
+});
+
+describe('clean-subject both', () => {
+  it('masks the subject the customer gave on the interaction and in the UCS record', async () => {
+    const ann = new GmsRestClient(gateway);
+    expect((await ann.requestChat({ nickname: 'Ann', subject: `refund to ${CARD}` })).status).toBe(200);
+    await router.join(ann.chatId);
+    const interactionId = router.interactionOf(ann.chatId) as string;
+    const interaction = (await (await fetch(`${esp}/router/interactions/${interactionId}`)).json()) as { properties: Record<string, string> };
+    expect(interaction.properties.Subject).toBe(`refund to ${MASKED}`);
+    const record = await embedded.ucs.getInteraction(interactionId);
+    expect([record?.subject, record?.userData.Subject]).toEqual([`refund to ${MASKED}`, `refund to ${MASKED}`]);
   });
 });
 

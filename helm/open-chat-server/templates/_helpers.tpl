@@ -97,10 +97,10 @@ option names in the open sections (services, endpoints:<n>) are kept as written.
 {{- include "ocs.fullname" . }}
 {{- end }}
 
-{{/* Whether the chart makes a Secret: some inline value is given where no existing Secret is named. */}}
+{{/* Whether the chart makes a Secret: some inline or generated value is needed where no existing Secret is named. */}}
 {{- define "ocs.makesSecret" -}}
 {{- $s := .Values.secrets }}
-{{- if or (and (not $s.agentTokens.existingSecret) $s.agentTokens.tokens) (and (not $s.cassandra.existingSecret) (or $s.cassandra.username $s.cassandra.password)) }}true{{ end }}
+{{- if or (and (not $s.agentTokens.existingSecret) $s.agentTokens.tokens) (and (not $s.cassandra.existingSecret) (or $s.cassandra.username $s.cassandra.password)) (not $s.internal.existingSecret) }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -111,7 +111,8 @@ it holds at most `untilSessions` sessions or `waitSeconds` have passed. Node (th
 const url = 'http://' + process.env.OCS__server__host + ':{{ .port }}/engine/drain';
 const until = {{ .drain.untilSessions | int }};
 const deadline = Date.now() + {{ .drain.waitSeconds | int }} * 1000;
-const status = async (method) => (await fetch(url, { method })).json();
+const headers = { authorization: 'Bearer ' + process.env.OCS__cluster__internal_secret };
+const status = async (method) => (await fetch(url, { method, headers })).json();
 (async () => {
   let node = await status('POST');
   while (node.sessions > until && Date.now() < deadline) {

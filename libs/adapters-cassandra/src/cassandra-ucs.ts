@@ -1,3 +1,4 @@
+import type { PiiRuleConfig } from '@ocs/chat-domain';
 import {
   contactAttributes,
   contactMatch,
@@ -31,7 +32,8 @@ function millis(row: types.Row, name: string): number | undefined {
  * with a lightweight transaction after the contact's row, so nodes identifying a new address at once end with the
  * first one's contact (the others delete the contact they wrote). An interaction record is created `IF NOT EXISTS`
  * and its transcript saved `IF EXISTS`; a document is one row with its content. Absent optional values are written
- * as unset, so they leave no column behind.
+ * as unset, so they leave no column behind. A tenant's PII rule set is one `ucs_pii_rules` row, the ordered rules as
+ * JSON text, replaced whole.
  */
 export class CassandraUcs implements UniversalContactServer {
   private readonly insertContact: string;
@@ -45,6 +47,9 @@ export class CassandraUcs implements UniversalContactServer {
   private readonly insertDocument: string;
   private readonly selectDocument: string;
   private readonly deleteDocument: string;
+  private readonly selectPiiRules: string;
+  private readonly insertPiiRules: string;
+  private readonly deletePiiRules: string;
 
   constructor(private readonly cassandra: CassandraContext) {
     const { keyspace } = cassandra;
@@ -63,6 +68,9 @@ export class CassandraUcs implements UniversalContactServer {
     this.insertDocument = `INSERT INTO ${keyspace}.ucs_documents (document_id, name, mime_type, content, created_at, interaction_id) VALUES (?, ?, ?, ?, ?, ?)`;
     this.selectDocument = `SELECT name, mime_type, content, created_at, interaction_id FROM ${keyspace}.ucs_documents WHERE document_id = ?`;
     this.deleteDocument = `DELETE FROM ${keyspace}.ucs_documents WHERE document_id = ?`;
+    this.selectPiiRules = `SELECT rules FROM ${keyspace}.ucs_pii_rules WHERE tenant_dbid = ?`;
+    this.insertPiiRules = `INSERT INTO ${keyspace}.ucs_pii_rules (tenant_dbid, rules) VALUES (?, ?)`;
+    this.deletePiiRules = `DELETE FROM ${keyspace}.ucs_pii_rules WHERE tenant_dbid = ?`;
   }
 
   async identifyContact(tenantDbid: number, userData: Attributes): Promise<ContactMatch> {
@@ -142,6 +150,23 @@ export class CassandraUcs implements UniversalContactServer {
 
   async removeDocument(documentId: string): Promise<void> {
     await this.cassandra.client.execute(this.deleteDocument, [documentId], statementOptions(this.cassandra.writeConsistency));
+  }
+
+  async getPiiRules(tenantDbid: number): Promise<PiiRuleConfig[] | undefined> {
+    const { client, readConsistency } = this.cassandra;
+    const row = (await client.execute(this.selectPiiRules, [tenantDbid], statementOptions(readConsistency))).first();
+    if (!row) return undefined;
+    try {
+      return JSON.parse(row.get('rules')) as PiiRuleConfig[];
+    } catch (error) {
+      throw new Error(`PII rules of tenant ${tenantDbid} in ucs_pii_rules are not JSON: ${String(error)}`);
+    }
+  }
+
+  async savePiiRules(tenantDbid: number, rules: readonly PiiRuleConfig[] | undefined): Promise<void> {
+    const { client, writeConsistency } = this.cassandra;
+    if (rules === undefined) await client.execute(this.deletePiiRules, [tenantDbid], statementOptions(writeConsistency));
+    else await client.execute(this.insertPiiRules, [tenantDbid, JSON.stringify(rules)], statementOptions(writeConsistency));
   }
 
   /** The stored contact an EmailAddress row names; its row is written before the EmailAddress row, so it is there. */

@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import type { PiiRuleConfig } from '@ocs/chat-domain';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   isUcsId,
@@ -13,9 +14,12 @@ import {
   type UcsState,
   type UniversalContactServer,
 } from '@ocs/ports';
+import { FilePiiRules } from './file-pii-rules';
+import { readIfExists, syncDirectory, writeAtomically } from './file-io';
 
 const JOURNAL = 'ucs-journal.jsonl';
 const DOCUMENTS = 'documents';
+const PII_RULES = 'pii-rules';
 const TEMP = 'tmp';
 const NEWLINE = 0x0a;
 
@@ -29,13 +33,14 @@ type DocumentHeader = Omit<StoredDocument, 'content'>;
  * journal, so every later call is refused until it is opened again. The records live in the `UcsState` it is opened
  * with (a fresh, empty one), which the journal is replayed into. Each document is one file,
  * `documents/<id>`: a JSON header line, then the content bytes. It is written under `tmp/` and renamed into place,
- * so a document is there completely or not at all.
+ * so a document is there completely or not at all. PII rule sets are files of their own (file-pii-rules.ts).
  */
 export class FileUcs implements UniversalContactServer {
   /** Journal lines whose writes wait for the next sync, in order. */
   private pending: Array<{ line: Buffer; resolve: () => void; reject: (error: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
   private failure: Error | undefined;
+  private readonly piiRules: FilePiiRules;
 
   private constructor(
     private readonly directory: string,
@@ -43,7 +48,9 @@ export class FileUcs implements UniversalContactServer {
     private readonly state: UcsState,
     /** Bytes of complete journal lines. */
     private journalSize: number,
-  ) {}
+  ) {
+    this.piiRules = new FilePiiRules(filePiiRulesDirectory(directory));
+  }
 
   static async open(directory: string, state: UcsState): Promise<FileUcs> {
     await mkdir(join(directory, DOCUMENTS), { recursive: true });
@@ -92,20 +99,7 @@ export class FileUcs implements UniversalContactServer {
     const stored = newDocument(document);
     const { content, ...header } = stored;
     const temp = join(this.directory, TEMP, stored.documentId);
-    try {
-      const file = await open(temp, 'wx');
-      try {
-        await file.writeFile(Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), content]));
-        await file.datasync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, this.documentPath(stored.documentId));
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    await syncDirectory(join(this.directory, DOCUMENTS));
+    await writeAtomically(temp, this.documentPath(stored.documentId), Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), content]));
     return stored;
   }
 
@@ -120,6 +114,14 @@ export class FileUcs implements UniversalContactServer {
 
   async removeDocument(documentId: string): Promise<void> {
     if (isUcsId(documentId)) await rm(this.documentPath(documentId), { force: true });
+  }
+
+  getPiiRules(tenantDbid: number): Promise<PiiRuleConfig[] | undefined> {
+    return this.piiRules.get(tenantDbid);
+  }
+
+  savePiiRules(tenantDbid: number, rules: readonly PiiRuleConfig[] | undefined): Promise<void> {
+    return this.piiRules.save(tenantDbid, rules);
   }
 
   private documentPath(documentId: string): string {
@@ -168,19 +170,7 @@ export class FileUcs implements UniversalContactServer {
   }
 }
 
-async function readIfExists(path: string): Promise<Buffer | undefined> {
-  return readFile(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-}
-
-/** Makes created, renamed and removed entries of a directory durable. */
-async function syncDirectory(path: string): Promise<void> {
-  const directory = await open(path, 'r');
-  try {
-    await directory.datasync();
-  } finally {
-    await directory.close();
-  }
+/** Where a file UCS in `directory` keeps its PII rule sets (for the operator's command, which writes them there). */
+export function filePiiRulesDirectory(directory: string): string {
+  return join(directory, PII_RULES);
 }

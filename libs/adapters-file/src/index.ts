@@ -1,1 +1,2 @@
 export * from './file-ucs';
+export * from './file-pii-rules';

@@ -1,3 +1,4 @@
+import type { PiiRuleConfig } from '@ocs/chat-domain';
 import {
   contactAttributes,
   contactMatch,
@@ -65,6 +66,7 @@ export class MemoryUcsState implements UcsState {
 export class MemoryUcs implements UniversalContactServer {
   private readonly state = new MemoryUcsState();
   private readonly documents = new Map<string, StoredDocument>();
+  private readonly piiRules = new Map<number, PiiRuleConfig[]>();
 
   async identifyContact(tenantDbid: number, userData: Attributes): Promise<ContactMatch> {
     const { match, change } = this.state.identify(tenantDbid, userData);
@@ -97,6 +99,16 @@ export class MemoryUcs implements UniversalContactServer {
 
   async removeDocument(documentId: string): Promise<void> {
     this.documents.delete(documentId);
+  }
+
+  async getPiiRules(tenantDbid: number): Promise<PiiRuleConfig[] | undefined> {
+    const rules = this.piiRules.get(tenantDbid);
+    return rules && structuredClone(rules);
+  }
+
+  async savePiiRules(tenantDbid: number, rules: readonly PiiRuleConfig[] | undefined): Promise<void> {
+    if (rules === undefined) this.piiRules.delete(tenantDbid);
+    else this.piiRules.set(tenantDbid, structuredClone([...rules]));
   }
 }
 

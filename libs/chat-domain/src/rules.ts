@@ -44,10 +44,17 @@ export interface PiiRules {
    * state saved for restoration never holds clear text, so the two behave alike).
    */
   area: 'always' | 'history-all' | 'history-final';
-  /** The ordered, compiled rules (pii-rules.ts). */
+  /** The ordered, compiled rules (pii-rules.ts); with `tenantRules`, those of a tenant UCS holds none for. */
   rules: readonly CompiledPiiRule[];
+  /**
+   * `apply-config` ucs or mix: the rule set UCS holds for a tenant, undefined where it holds none. Read and compiled
+   * outside the domain, and refreshed while the engine runs: a lookup, no work per message beyond it.
+   */
+  tenantRules?: (tenantDbid: number) => readonly CompiledPiiRule[] | undefined;
   /** `unmask-live-dialog` (with `always`): active agents see clear what the customer sent after they joined. */
   unmaskLiveDialog: boolean;
+  /** `allow-bot-unmask`: with `unmask-live-dialog`, a bot visible to the customer counts as an active agent. */
+  allowBotUnmask?: boolean;
 }
 
 /** What one party may put into a session: bounds on what it sends and on how fast it sends it. */

@@ -52,6 +52,11 @@ export class ChangeCommit {
       const failure = saver.failure(session, change, error);
       if (failure.kind === 'taken-over') this.deps.forget(session);
       else this.deps.live.dispatch(session, failure.deliver, failure.notice);
+      // A session the failure closed is closed for the bus's readers too, saying why (the end reason DB_ERROR); the
+      // caller is told of the storage failure whatever the bus does.
+      if (failure.kind === 'not-saved' && failure.closed) {
+        await this.deps.events.changed(session, failure.closed, this.deps.clock.now(), { saveFailed: true }).catch(() => undefined);
+      }
       throw failure.error;
     }
   }

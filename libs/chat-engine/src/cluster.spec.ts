@@ -131,9 +131,12 @@ describe('transcript-auto-save', () => {
     expect((await a.read(customer, 0)).closed).toBe(false);
   });
 
-  it('closes the session when saving keeps failing and transcript-save-on-error=close', async () => {
+  it('closes the session when saving keeps failing and transcript-save-on-error=close, and publishes the closure', async () => {
     const store = new FlakyStore();
-    const a = node('A', cluster(store), { ...DURABLE, saveOnError: 'close', resendAttempts: 0 });
+    const shared = cluster(store);
+    const published: SessionEventRecord[] = [];
+    await shared.bus.subscribe(TOPICS.sessionEvents, 'test', (r) => void published.push(r.value as SessionEventRecord));
+    const a = node('A', shared, { ...DURABLE, saveOnError: 'close', resendAttempts: 0 });
     const { customer, agent } = await chat(a);
     const seen: SessionView[] = [];
     await a.attach(agent, 0, (v) => seen.push(v));
@@ -143,6 +146,10 @@ describe('transcript-auto-save', () => {
     const view = await a.read(customer, 0);
     expect(view.closed).toBe(true);
     expect(view.events.at(-1)?.event).toMatchObject({ kind: 'partyLeft', quitReasonCode: '5' });
+    await shared.bus.idle();
+    // The refused message, the removals and the close, saying the save failed (the end reason DB_ERROR).
+    const tail = published.slice(-4).map((r) => (r.type === 'event' ? r.event.kind : r.type === 'closed' ? { ...r, at: 0 } : r.type));
+    expect(tail).toEqual(['message', 'partyLeft', 'partyLeft', { type: 'closed', sessionId: customer.sessionId, at: 0, saveFailed: true }]);
   });
 });
 

@@ -20,8 +20,11 @@ export interface Durability {
 export type SaveFailure =
   /** Another node restored the session: this copy is stale; the engine lets go of it. */
   | { kind: 'taken-over'; error: ChatError }
-  /** Storage failed: `deliver` still goes to the live parties (the change stands in memory), with `notice` to desktops. */
-  | { kind: 'not-saved'; deliver: ChatEvent[]; notice?: TranscriptNotice; error: ChatError };
+  /**
+   * Storage failed: `deliver` still goes to the live parties (the change stands in memory), with `notice` to desktops;
+   * `closed`: the change and the closing it led to (`transcript-save-on-error=close`), for the bus.
+   */
+  | { kind: 'not-saved'; deliver: ChatEvent[]; notice?: TranscriptNotice; error: ChatError; closed?: Change };
 
 /**
  * Saves sessions before their changes are acknowledged: one session's saves in order, grouped (`GroupSaver`), each
@@ -68,6 +71,7 @@ export class SessionSaver {
         kind: 'not-saved',
         deliver: [...change.events, ...closing.events],
         notice,
+        closed: { events: [...change.events, ...closing.events], closed: true, ...mergedProperties(change, closing) },
         error: new ChatError('STORAGE_UNAVAILABLE', 'the transcript could not be saved, so the session was closed'),
       };
     }
@@ -85,4 +89,9 @@ export class SessionSaver {
       }
     }
   }
+}
+
+function mergedProperties(first: Change, then: Change): Pick<Change, 'properties'> {
+  const properties = { ...first.properties, ...then.properties };
+  return Object.keys(properties).length > 0 ? { properties } : {};
 }

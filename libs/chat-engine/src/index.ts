@@ -5,3 +5,4 @@ export * from './durability';
 export * from './limits';
 export * from './restoration';
 export * from './node-commands';
+export * from './pii-rule-book';

@@ -31,13 +31,13 @@ export class SessionEvents {
     return this.publish(session.id, [record]);
   }
 
-  /** The records of one change: its events, the properties it changed, and its close (`closedAt`). */
-  changed(session: ChatSession, change: Change, closedAt: number): Promise<void> {
+  /** The records of one change: its events, the properties it changed, and its close (`closedAt`, and why when said). */
+  changed(session: ChatSession, change: Change, closedAt: number, closing: { saveFailed?: true } = {}): Promise<void> {
     const { interactionId } = session.state;
     const about = interactionId ? { interactionId } : {};
     const records: SessionEventRecord[] = change.events.map((event) => ({ type: 'event', sessionId: session.id, event, from: sender(session, event) }));
     if (change.properties) records.push({ type: 'properties', sessionId: session.id, properties: change.properties, ...about });
-    if (change.closed) records.push({ type: 'closed', sessionId: session.id, at: closedAt, ...about });
+    if (change.closed) records.push({ type: 'closed', sessionId: session.id, at: closedAt, ...about, ...closing });
     return this.publish(session.id, records);
   }
 

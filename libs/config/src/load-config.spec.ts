@@ -140,7 +140,16 @@ describe('loadConfig', () => {
       kafka: { brokers: ['127.0.0.1:9092'], clientId: 'ocs', partitions: 12, replicationFactor: 1, sessionTimeout: 10, namePrefix: '' },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'ocs:' },
       log: { level: 'info' },
-      transcriptCleanup: { applyArea: 'never', defaultSpec: 'digits', unmaskLiveDialog: false, rules: [] },
+      transcriptCleanup: {
+        applyConfig: 'mix',
+        ucsRefreshInterval: 60,
+        applyArea: 'never',
+        defaultSpec: 'digits',
+        unmaskLiveDialog: false,
+        allowBotUnmask: false,
+        cleanSubject: 'never',
+        rules: [],
+      },
       logFilterData: { Transcript: 'hide', StructuredText: 'hide' },
     });
   });
@@ -312,6 +321,21 @@ describe('loadConfig', () => {
         'invalid option [settings] statistics-close-wait: expected an integer from 0 to 600000, got -1',
       ],
       ['an unknown cluster mode', { OCS__cluster__mode: 'mesh' }, 'invalid option [cluster] mode: expected one of embedded, cluster, got "mesh"'],
+      [
+        'cluster mode without its internal secret',
+        { OCS__cluster__mode: 'cluster', 'OCS__server__esp-secret': 'e'.repeat(32) },
+        'missing option [cluster] internal-secret (engine RPC and drain; OCS__cluster__internal-secret): required in cluster mode, a secret of at least 32 characters',
+      ],
+      [
+        'cluster mode without its ESP secret',
+        { OCS__cluster__mode: 'cluster', 'OCS__cluster__internal-secret': 'i'.repeat(32) },
+        'missing option [server] esp-secret (ESP; OCS__server__esp-secret): required in cluster mode, a secret of at least 32 characters',
+      ],
+      [
+        'a short internal secret, without showing it',
+        { 'OCS__cluster__internal-secret': 'short-secret' },
+        'invalid option [cluster] internal-secret: expected a secret of at least 32 characters',
+      ],
       [
         'an unknown restoration extension',
         { 'OCS__settings__session-restore-extend-by': 'workflow' },

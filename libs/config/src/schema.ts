@@ -11,6 +11,11 @@ const serviceTarget = text(SERVICE_TARGET, 'expected "<tenant dbid>:<endpoint na
 
 const USER_TYPES = ['AGENT', 'SUPERVISOR'] as const;
 const secretRefused = refusal('expected a secret of at least 16 characters', false);
+/** A shared secret of at least 32 characters, never shown in a refusal. */
+const internalSecret = () => {
+  const refused = refusal('expected a secret of at least 32 characters', false);
+  return z.string(refused).min(32, refused);
+};
 const userTypesRefused = refusal(`expected a non-empty list of ${USER_TYPES.join(', ')}`);
 const tenantsRefused = refusal('expected a non-empty list of tenant dbids');
 const queuesRefused = refusal('expected a non-empty list of queue names');
@@ -66,6 +71,8 @@ const KAFKA_NAME_PREFIX = new RegExp(`^[A-Za-z0-9._-]{0,${KAFKA_NAME_PREFIX_MAX}
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 const LOG_FILTERS = ['copy', 'skip', 'hide'] as const;
 const APPLY_AREAS = ['never', 'always', 'history-all', 'history-final'] as const;
+const APPLY_CONFIGS = ['cfg', 'ucs', 'mix'] as const;
+const CLEAN_SUBJECT = ['never', 'history', 'interaction', 'both'] as const;
 const TYPING_PREVIEW = ['none', 'any', 'message', 'notice'] as const;
 const REPLACE_SPEC = /^(all|digits(:\d{1,2})?)$/;
 const replaceSpec = () => text(REPLACE_SPEC, 'expected all, digits or digits:<N> (keep the last N digits, N up to 99)');
@@ -183,6 +190,8 @@ const sectionsSchema = z
       // Bind address of one surface; absent: `host`.
       'webapi-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
       'esp-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
+      // Ours: what ESP clients (workflows) and the router surface's users present.
+      'esp-secret': internalSecret().optional(),
       'engine-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
       'reporting-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
       'push-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
@@ -215,6 +224,8 @@ const sectionsSchema = z
       'node-id': text(/^[A-Za-z0-9_.-]{0,64}$/, 'expected up to 64 characters from A-Z a-z 0-9 _ . -').default(''),
       'heartbeat-interval': integer(1, 60).default(1),
       'node-ttl': integer(2, 300).default(5),
+      // Ours: what session engines, gateways and the drain hook present on the engine RPC and drain endpoints.
+      'internal-secret': internalSecret().optional(),
     }),
     cassandra: section({
       'contact-points': text(/^[^\s,]+(,[^\s,]+)*$/, 'expected host names or addresses separated by commas')
@@ -259,11 +270,16 @@ const sectionsSchema = z
       level: z.enum(LOG_LEVELS, refusal(`expected one of ${LOG_LEVELS.join(', ')}`)).default('info'),
     }),
     'transcript-cleanup': section({
+      'apply-config': z.enum(APPLY_CONFIGS, refusal(`expected one of ${APPLY_CONFIGS.join(', ')}`)).default('mix'),
+      // Ours: how often the rule sets of apply-config ucs or mix are read again from UCS.
+      'ucs-refresh-interval': integer(1, 86_400).default(60),
       'apply-area': z.enum(APPLY_AREAS, refusal(`expected one of ${APPLY_AREAS.join(', ')}`)).default('never'),
       // Absent: the legacy [settings] name, else their defaults (`*`, `none`).
       'default-repchar': repchar().optional(),
       'default-spec': replaceSpec().default('digits'),
       'unmask-live-dialog': boolean().default(false),
+      'allow-bot-unmask': boolean().default(false),
+      'clean-subject': z.enum(CLEAN_SUBJECT, refusal(`expected one of ${CLEAN_SUBJECT.join(', ')}`)).default('never'),
       'typing-preview': z.enum(TYPING_PREVIEW, refusal(`expected one of ${TYPING_PREVIEW.join(', ')}`)).optional(),
       // Ours: the ordered rule set; empty: the default rules (GCTI_CreditCards, GCTI_SSN, GCTI_PhoneNANPA).
       rules: z.preprocess(jsonFromText, piiRules).default([]),
@@ -327,8 +343,20 @@ export function parseConfig(document: Readonly<Record<string, unknown>>): ChatSe
   if (!sections.success || !endpoints.success || !languages.success) {
     throw new ConfigError([...(sections.error?.issues ?? []), ...(endpoints.error?.issues ?? []), ...(languages.error?.issues ?? [])].flatMap(describe));
   }
+  const missing = clusterSecretsMissing(sections.data);
+  if (missing.length > 0) throw new ConfigError(missing);
   const languageList = Object.entries(languages.data).map(([section, language]) => ({ ...language, name: section.slice('language:'.length) }));
   return deepFreeze({ ...sections.data, endpoints: endpoints.data, languages: languageList });
+}
+
+/** In cluster mode the internal surfaces listen beyond the process: each needs its secret. */
+function clusterSecretsMissing(config: z.output<typeof sectionsSchema>): string[] {
+  if (config.cluster.mode !== 'cluster') return [];
+  const needed = [
+    config.cluster.internalSecret === undefined && '[cluster] internal-secret (engine RPC and drain; OCS__cluster__internal-secret)',
+    config.server.espSecret === undefined && '[server] esp-secret (ESP; OCS__server__esp-secret)',
+  ];
+  return needed.filter((name) => name !== false).map((name) => `missing option ${name}: required in cluster mode, a secret of at least 32 characters`);
 }
 
 function describe(issue: Issue): string[] {

@@ -15,6 +15,8 @@ export interface NodeCallsOptions {
   requestTimeoutMs: number;
   /** Told of what no caller hears of (a route that could not be cached or dropped). */
   report: (error: unknown) => void;
+  /** `[cluster] internal-secret`, presented on every call. */
+  secret: string;
 }
 
 /** Nodes a call tries (a NOT_OWNER redirect and the retries after lost nodes count) before giving up. */
@@ -75,7 +77,7 @@ export class NodeCalls {
     try {
       const response = await this.fetch(node.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.secret}` },
         body: JSON.stringify({ method, args: withoutTrailingUndefined(args) }),
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });

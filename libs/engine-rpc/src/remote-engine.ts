@@ -28,6 +28,8 @@ export interface RemoteEngineOptions {
   routeTtlMs: number;
   /** A node that has not answered by then counts as lost for the call. */
   requestTimeoutMs: number;
+  /** `[cluster] internal-secret`, presented on every call. */
+  secret: string;
   /** How often the nodes of live attachments are checked against membership; default 500 ms. */
   pollIntervalMs?: number;
   /** Told of what no caller hears of: a failed re-attachment or detach, an unreadable fan-out message, a listener that threw. */

@@ -32,6 +32,7 @@ async function setup(options: Partial<BridgeOptions> = {}, rules: Partial<Sessio
       },
       onError: (_id, e) => errors.push(e),
       onStatisticsLate: (sessionId) => late.push(sessionId),
+      maskText: (tenantDbid, text) => `${text.replace(/\d/g, '*')} (tenant ${tenantDbid})`,
     });
   const bridge = newBridge();
   await bridge.start();
@@ -70,6 +71,19 @@ describe('InteractionBridge', () => {
     const other = await customer(s, {}, { ...SERVICE, endpoint: 'vip' });
     expect((await s.interactions.get((await s.engine.sessionInfo(other.actor.sessionId)).interactionId ?? ''))?.queue).toBe('chat_vip');
     expect(s.errors).toEqual([]);
+  });
+
+  it.each<[BridgeOptions['cleanSubject'], string, string]>([
+    ['never', 'card 4111', 'card 4111'],
+    ['history', 'card 4111', 'card **** (tenant 1)'],
+    ['interaction', 'card **** (tenant 1)', 'card 4111'],
+    ['both', 'card **** (tenant 1)', 'card **** (tenant 1)'],
+  ])('clean-subject %s: the Subject of the interaction is "%s", that of the UCS record "%s"', async (cleanSubject, onInteraction, inHistory) => {
+    const s = await setup({ cleanSubject });
+    const { interaction } = await customer(s, { Subject: 'card 4111' });
+    expect(interaction.properties.Subject).toBe(onInteraction);
+    const record = await s.ucs.getInteraction(interaction.interactionId);
+    expect([record?.subject, record?.userData.Subject]).toEqual([inHistory, inHistory]);
   });
 
   it('attaches the session password when it is enforced', async () => {

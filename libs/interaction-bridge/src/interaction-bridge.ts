@@ -21,6 +21,11 @@ export interface BridgeOptions {
    * are attached before the interaction goes offline or stops. 0 or absent: no wait (no attacher runs).
    */
   statisticsWaitMs?: number;
+  /**
+   * `[transcript-cleanup] clean-subject`: where the `Subject` is masked by the PII rules: the UCS record (history), the
+   * interaction's properties (interaction), both, or neither (never).
+   */
+  cleanSubject?: 'never' | 'history' | 'interaction' | 'both';
 }
 
 export interface BridgeDeps {
@@ -34,6 +39,8 @@ export interface BridgeDeps {
   onError?: (sessionId: string, error: unknown) => void;
   /** Told of a closed session whose statistics were not on its interaction within `statisticsWaitMs`: it was closed without them. */
   onStatisticsLate?: (sessionId: string, interactionId: string) => void;
+  /** The PII masking of a tenant's texts (for `cleanSubject`). */
+  maskText?: (tenantDbid: number, text: string) => string;
   /** Told of each transcript saved in UCS (the debug log, where `[log-filter-data] Transcript` decides what shows). */
   onTranscriptSaved?: (interactionId: string, transcript: string) => void;
 }
@@ -103,7 +110,9 @@ export class InteractionBridge {
       ...(record.nodeId !== undefined ? { [NODE_PROPERTY]: record.nodeId } : {}),
     };
     // A redelivered record finds the interaction and the UCS record made the first time.
-    const { interactionId } = await deps.interactions.submit({ tenantDbid, queue, mediaType: 'chat', sessionId: record.sessionId, properties });
+    const clean = this.subjectCleaner(tenantDbid, userData.Subject);
+    const submitted = clean.interaction ? { ...properties, Subject: clean.interaction } : properties;
+    const { interactionId } = await deps.interactions.submit({ tenantDbid, queue, mediaType: 'chat', sessionId: record.sessionId, properties: submitted });
     this.interactionOf.set(record.sessionId, interactionId);
     if (!(await deps.ucs.getInteraction(interactionId))) {
       await deps.ucs.createInteraction({
@@ -111,12 +120,24 @@ export class InteractionBridge {
         tenantDbid,
         sessionId: record.sessionId,
         startedAt: record.at,
-        userData: properties,
+        userData: clean.history ? { ...properties, Subject: clean.history } : properties,
         ...(contact.contactId ? { contactId: contact.contactId } : {}),
-        ...(userData.Subject ? { subject: userData.Subject } : {}),
+        ...(userData.Subject ? { subject: clean.history ?? userData.Subject } : {}),
       });
     }
     await deps.engine.bindInteraction(record.sessionId, interactionId);
+  }
+
+  /** The masked `Subject` for the places `clean-subject` names; none where it is left as it is. */
+  private subjectCleaner(tenantDbid: number, subject: string | undefined): { history?: string; interaction?: string } {
+    const { cleanSubject = 'never' } = this.deps.options;
+    const { maskText } = this.deps;
+    if (!subject || !maskText || cleanSubject === 'never') return {};
+    const masked = maskText(tenantDbid, subject);
+    return {
+      ...(cleanSubject !== 'interaction' ? { history: masked } : {}),
+      ...(cleanSubject !== 'history' ? { interaction: masked } : {}),
+    };
   }
 
   private async update(sessionId: string, known: string | undefined, properties: Record<string, string>): Promise<void> {

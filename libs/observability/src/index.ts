@@ -7,3 +7,4 @@ export { createMetricsRegistry } from './metrics';
 export { NestPinoLogger } from './nest-logger';
 export { ObservabilityModule, type ObservabilityOptions } from './observability.module';
 export { LOGGER, METRICS_REGISTRY } from './tokens';
+export { requireBearerSecret } from './bearer-secret';

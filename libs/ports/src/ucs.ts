@@ -1,7 +1,10 @@
+import type { PiiRuleConfig } from '@ocs/chat-domain';
+
 /**
  * Universal Contact Server, as the chat server uses it: contact identification, the interaction record with
  * its transcript (UCS's chat transcript XML), and documents for file transfer. Adapters: a file store for the
- * embedded mode (persistent across restarts) and Cassandra (cluster work).
+ * embedded mode (persistent across restarts) and Cassandra (cluster work). It also holds each tenant's PII rules, as
+ * Privacy Manager keeps them in UCS (`[transcript-cleanup] apply-config` ucs or mix).
  */
 export type Attributes = Record<string, string>;
 
@@ -58,6 +61,10 @@ export interface UniversalContactServer {
   addDocument(document: DocumentInput): Promise<StoredDocument>;
   getDocument(documentId: string): Promise<StoredDocument | undefined>;
   removeDocument(documentId: string): Promise<void>;
+  /** The ordered PII rule set stored for a tenant, as stored (unchecked); undefined where none is. */
+  getPiiRules(tenantDbid: number): Promise<PiiRuleConfig[] | undefined>;
+  /** Replaces a tenant's PII rule set (an empty one is a set: nothing is masked), or removes it (`undefined`). */
+  savePiiRules(tenantDbid: number, rules: readonly PiiRuleConfig[] | undefined): Promise<void>;
 }
 
 /** User data keys UCS treats as contact attributes for chat. */

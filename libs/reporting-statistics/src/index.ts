@@ -1,1 +1,3 @@
 export * from './statistics-api';
+export { foldStatistics } from './fold';
+export { timestamp } from './key-values';

@@ -1,8 +1,19 @@
 import type { SessionEventRecord } from '@ocs/contracts';
 
+/** When an async session sends an intermediate update (`attach-stats-rep-events`). */
+export type RepEvent = 'dormant' | 'active' | 'idle';
+/** Which keys an intermediate update carries (`attach-stats-rep-place`). */
+export type RepPlace = 'none' | 'async' | 'all';
+
 /** `attach-session-statistics`, `attach-stats-rep-events` and `attach-stats-rep-place`, as the calculator reads them. */
 export interface StatisticsOptions {
   attachSessionStatistics: 'none' | 'fired' | 'all';
+  /** `attach-stats-rep-events`: the moments of an async session that send an intermediate update; absent or empty: none. */
+  attachStatsRepEvents?: readonly RepEvent[];
+  /** `attach-stats-rep-place`: the keys of an intermediate update; absent or `none`: no intermediate update. */
+  attachStatsRepPlace?: RepPlace;
+  /** `csg_MediaType` when the session's user data names no `MediaType`; absent: `chat`. */
+  mediaType?: string;
 }
 
 /**

@@ -1,14 +1,16 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, Optional, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import type { ChatEngineApi } from '@ocs/chat-engine';
-import { LOGGER, ObservabilityModule, type Logger } from '@ocs/observability';
+import { LOGGER, ObservabilityModule, requireBearerSecret, type Logger } from '@ocs/observability';
 import { systemClock, type ManualRouting } from '@ocs/ports';
 import { ChatEsp } from './esp/chat-esp';
 import { EspFaultFilter } from './esp/esp-fault.filter';
 import { EspController } from './esp/esp.controller';
+import { RouterController } from './router/router.controller';
 import { RouterModule } from './router/router.module';
 
 export const ESP_GATEWAY_SERVICE = 'esp-gateway';
+const ESP_SECRET = Symbol('ESP_SECRET');
 
 /** What the gateway is wired with: the session engine (no ESP option yet), and where routing is played by hand if it is. */
 export interface EspGatewayOptions {
@@ -18,6 +20,8 @@ export interface EspGatewayOptions {
    * surface (`/router`) beside ESP.
    */
   routing?: ManualRouting;
+  /** `[server] esp-secret`: what ESP clients and the router surface's users present; none: both are open. */
+  secret?: string;
 }
 
 /**
@@ -26,13 +30,20 @@ export interface EspGatewayOptions {
  * under `/router` (docs/api/router.md).
  */
 @Module({})
-export class EspGatewayModule {
-  static forRoot({ engine, routing }: EspGatewayOptions): DynamicModule {
+export class EspGatewayModule implements NestModule {
+  constructor(@Optional() @Inject(ESP_SECRET) private readonly secret?: string) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.secret) consumer.apply(requireBearerSecret(this.secret, '[server] esp-secret')).forRoutes(EspController, RouterController);
+  }
+
+  static forRoot({ engine, routing, secret }: EspGatewayOptions): DynamicModule {
     return {
       module: EspGatewayModule,
       imports: [ObservabilityModule.forRoot({ service: ESP_GATEWAY_SERVICE }), ...(routing ? [RouterModule.forRoot(routing)] : [])],
       controllers: [EspController],
       providers: [
+        ...(secret ? [{ provide: ESP_SECRET, useValue: secret }] : []),
         { provide: ChatEsp, useValue: new ChatEsp(engine, systemClock) },
         {
           provide: APP_FILTER,

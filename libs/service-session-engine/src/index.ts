@@ -1,2 +1,2 @@
-export { SESSION_ENGINE_SERVICE, SessionEngineModule, type ClusterRuntime } from './session-engine.module';
+export { SESSION_ENGINE_SERVICE, SessionEngineModule, type BackgroundTask, type ClusterRuntime } from './session-engine.module';
 export type { HeartbeatOptions, NodeStatus } from './membership-heartbeat';

@@ -13,8 +13,7 @@ import {
 } from '@nestjs/common';
 import { EngineRpcServer, rpcRequestListener } from '@ocs/engine-rpc';
 import { ChatEngine } from '@ocs/chat-engine';
-import { InteractionBridge } from '@ocs/interaction-bridge';
-import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, type ReadinessCheck } from '@ocs/observability';
+import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ReadinessCheck } from '@ocs/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
 import { DrainController, HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
@@ -49,6 +48,8 @@ export interface ClusterRuntime {
   readiness?: Readonly<Record<string, ReadinessCheck>>;
   /** Serves the engine to the gateways at `POST /engine/rpc`. */
   rpc: EngineRpcServer;
+  /** `[cluster] internal-secret`: what callers of the engine RPC and of the drain endpoints present. */
+  secret: string;
   /** Releases the cluster adapters at shutdown. */
   close(): Promise<void>;
 }
@@ -99,17 +100,25 @@ class ClusterLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Runs the interaction bridge while the app runs. */
+/** What runs beside the engine while the service runs (the interaction bridge, the PII rule book). */
+export interface BackgroundTask {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const BACKGROUND_TASKS = Symbol('BACKGROUND_TASKS');
+
+/** Starts the background tasks when the app has started, in order, and stops them when it shuts down. */
 @Injectable()
-class BridgeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(private readonly bridge: InteractionBridge) {}
+class BackgroundTasks implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(BACKGROUND_TASKS) private readonly tasks: readonly BackgroundTask[]) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.bridge.start();
+    for (const task of this.tasks) await task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.bridge.stop();
+    for (const task of [...this.tasks].reverse()) await task.stop();
   }
 }
 
@@ -122,24 +131,27 @@ export class SessionEngineModule implements NestModule {
   constructor(@Optional() @Inject(CLUSTER_RUNTIME) private readonly cluster?: ClusterRuntime) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    if (this.cluster) consumer.apply(rpcRequestListener(this.cluster.rpc)).forRoutes({ path: 'engine/rpc', method: RequestMethod.POST });
+    if (!this.cluster) return;
+    const secret = requireBearerSecret(this.cluster.secret, '[cluster] internal-secret');
+    consumer.apply(secret, rpcRequestListener(this.cluster.rpc)).forRoutes({ path: 'engine/rpc', method: RequestMethod.POST });
+    consumer.apply(secret).forRoutes(DrainController);
   }
 
   /**
    * `cluster`: the node announces itself in the membership, reports Cassandra's availability and is ready while its
    * `readiness` checks pass.
    */
-  static forRoot(engine: ChatEngine, bridge: InteractionBridge, cluster?: ClusterRuntime): DynamicModule {
+  static forRoot(engine: ChatEngine, tasks: readonly BackgroundTask[], cluster?: ClusterRuntime): DynamicModule {
     return {
       module: SessionEngineModule,
       imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
       controllers: cluster ? [DrainController] : [],
       providers: [
         { provide: ChatEngine, useValue: engine },
-        { provide: InteractionBridge, useValue: bridge },
+        { provide: BACKGROUND_TASKS, useValue: tasks },
         EngineTimer,
         EngineMetrics,
-        BridgeLifecycle,
+        BackgroundTasks,
         ...(cluster
           ? [
               { provide: HEARTBEAT_OPTIONS, useValue: cluster.heartbeat },

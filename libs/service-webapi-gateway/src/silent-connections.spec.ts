@@ -1,8 +1,7 @@
-import { MemoryEventBus, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
 import { DEFAULT_RULES } from '@ocs/chat-domain';
-import { ChatEngine } from '@ocs/chat-engine';
+import { MemoryUcs } from '@ocs/adapters-memory';
 import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
-import { CryptoIds, systemClock } from '@ocs/ports';
+import { memoryEngine } from '@ocs/testing';
 import { connect, type Socket } from 'node:net';
 import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from './webapi-gateway.module';
 
@@ -10,13 +9,7 @@ const REGISTER_TIMEOUT_MS = 300;
 
 let app: BootstrappedApp;
 beforeAll(async () => {
-  const engine = new ChatEngine({
-    clock: systemClock,
-    ids: new CryptoIds(),
-    rules: DEFAULT_RULES,
-    store: new MemoryTranscriptStore(),
-    bus: new MemoryEventBus(),
-  });
+  const engine = memoryEngine();
   app = await bootstrapApp(
     WebapiGatewayModule.forRoot({
       alias: '1',

@@ -1,9 +1,7 @@
-import { MemoryEventBus, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
 import { DEFAULT_RULES } from '@ocs/chat-domain';
-import { ChatEngine } from '@ocs/chat-engine';
+import { MemoryUcs } from '@ocs/adapters-memory';
 import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
-import { CryptoIds, systemClock } from '@ocs/ports';
-import { GmsCometdClient, GmsRestClient } from '@ocs/testing';
+import { GmsCometdClient, GmsRestClient, memoryEngine } from '@ocs/testing';
 import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from './webapi-gateway.module';
 
 const SHOP = 'https://shop.example';
@@ -11,13 +9,7 @@ const LIMIT = 3;
 
 /** The gateway module on a real engine behind a loopback HTTP server. */
 async function gateway(corsOrigins: string[]): Promise<BootstrappedApp> {
-  const engine = new ChatEngine({
-    clock: systemClock,
-    ids: new CryptoIds(),
-    rules: DEFAULT_RULES,
-    store: new MemoryTranscriptStore(),
-    bus: new MemoryEventBus(),
-  });
+  const engine = memoryEngine();
   return bootstrapApp(
     WebapiGatewayModule.forRoot({
       alias: '1',

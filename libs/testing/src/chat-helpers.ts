@@ -1,5 +1,7 @@
-import { ChatError } from '@ocs/chat-domain';
-import type { Actor } from '@ocs/chat-engine';
+import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
+import { ChatError, DEFAULT_RULES, type SessionRules } from '@ocs/chat-domain';
+import { ChatEngine, type Actor } from '@ocs/chat-engine';
+import { CryptoIds, systemClock, type EventBus } from '@ocs/ports';
 
 /** The actor of a party, from what join or create answered. */
 export function actor(p: { sessionId: string; userId: string; secureKey: string }): Actor {
@@ -15,4 +17,9 @@ export async function refusal(work: Promise<unknown>): Promise<ChatError> {
     throw error;
   }
   throw new Error('expected a refusal');
+}
+
+/** A session engine on in-memory adapters with the system clock, as gateway tests put behind their HTTP servers. */
+export function memoryEngine(rules: SessionRules = DEFAULT_RULES, bus: EventBus = new MemoryEventBus()): ChatEngine {
+  return new ChatEngine({ clock: systemClock, ids: new CryptoIds(), rules, store: new MemoryTranscriptStore(), bus });
 }

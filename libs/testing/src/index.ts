@@ -14,3 +14,4 @@ export * from './chat-helpers';
 export * from './cuttable-proxy';
 export * from './readiness-probe';
 export * from './statistics-checkpoints.contract';
+export * from './cluster-secrets';

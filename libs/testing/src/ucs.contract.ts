@@ -145,5 +145,47 @@ export function ucsContract(name: string, create: () => Promise<{ ucs: Universal
         expect(await ucs.getDocument('../ucs-journal.jsonl')).toBeUndefined();
       });
     });
+
+    describe('PII rules', () => {
+      // Tenants of their own: a store on a real server keeps what earlier runs wrote.
+      const tenant = () => 100_000 + randomBytes(3).readUIntBE(0, 3);
+      const rules = [
+        { id: 'R-1', name: 'Orders', description: 'order numbers ✓', regex: String.raw`ORD-\d{6}`, spec: 'digits:2' },
+        { id: 'R-2', name: 'IBAN', regex: String.raw`DE\d{20}`, repchar: '#' },
+      ];
+
+      it('has no rule set for a tenant none was saved for', async () => {
+        expect(await ucs.getPiiRules(tenant())).toBeUndefined();
+      });
+
+      it('answers a saved rule set as it was saved, in its order, and a later save replaces it whole', async () => {
+        const t = tenant();
+        await ucs.savePiiRules(t, rules);
+        expect(await ucs.getPiiRules(t)).toEqual(rules);
+        await ucs.savePiiRules(t, [rules[1]]);
+        expect(await ucs.getPiiRules(t)).toEqual([rules[1]]);
+      });
+
+      it('keeps an empty set apart from none, and forgets a removed one', async () => {
+        const t = tenant();
+        await ucs.savePiiRules(t, []);
+        expect(await ucs.getPiiRules(t)).toEqual([]);
+        await ucs.savePiiRules(t, undefined);
+        expect(await ucs.getPiiRules(t)).toBeUndefined();
+        await expect(ucs.savePiiRules(t, undefined)).resolves.toBeUndefined();
+      });
+
+      it('keeps the sets of each tenant apart and unchanged by later edits of what was given or returned', async () => {
+        const [one, two] = [tenant(), tenant()];
+        const given = rules.map((rule) => ({ ...rule }));
+        await ucs.savePiiRules(one, given);
+        await ucs.savePiiRules(two, [rules[0]]);
+        given[0].name = 'changed';
+        const returned = await ucs.getPiiRules(one);
+        if (returned) returned[1].regex = 'changed too';
+        expect(await ucs.getPiiRules(one)).toEqual(rules);
+        expect(await ucs.getPiiRules(two)).toEqual([rules[0]]);
+      });
+    });
   });
 }

@@ -1,7 +1,7 @@
 import { applySchema, connectCassandra } from '@ocs/adapters-cassandra';
 import { loadConfig } from '@ocs/config';
 import { createLogger } from '@ocs/observability';
-import { until } from '@ocs/testing';
+import { TEST_CLUSTER_SECRETS, until } from '@ocs/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +59,7 @@ const cassandra = (action: 'up' | 'down') => run('bash', [SERVICES, action, 'cas
         argv: [],
         env: {
           ...extra,
+          ...TEST_CLUSTER_SECRETS,
           OCS__cluster__node_id: 'availability-node',
           OCS__cassandra__port: own.OCS_CASSANDRA_PORT,
           OCS__cassandra__keyspace: keyspace,

@@ -3,7 +3,7 @@ import { loadConfig, type ChatServerConfig } from '@ocs/config';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { bootstrapApp, createLogger } from '@ocs/observability';
 import { type BusRecord } from '@ocs/ports';
-import { until } from '@ocs/testing';
+import { TEST_CLUSTER_SECRETS, until } from '@ocs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
@@ -22,6 +22,7 @@ if (missing.length > 0 && (process.env.CI || process.env.OCS_REQUIRE_SERVICES)) 
 const describeWithServers = missing.length > 0 ? describe.skip : describe;
 
 const logger = createLogger({ service: 'test', level: 'silent' });
+const INTERNAL = `Bearer ${TEST_CLUSTER_SECRETS['OCS__cluster__internal-secret']}`;
 const keyspace = `ocs_test_${randomBytes(6).toString('hex')}`;
 
 function config(nodeId: string, extra: Record<string, string> = {}): ChatServerConfig {
@@ -30,6 +31,7 @@ function config(nodeId: string, extra: Record<string, string> = {}): ChatServerC
     argv: [],
     env: {
       OCS__cluster__mode: 'cluster',
+      ...TEST_CLUSTER_SECRETS,
       OCS__cluster__node_id: nodeId,
       OCS__cassandra__contact_points: host,
       OCS__cassandra__port: port,
@@ -86,10 +88,11 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
     const records: BusRecord[] = [];
     const subscription = await a.parts.adapters.bus.subscribe(TOPICS.sessionEvents, `${keyspace}-watch`, (r) => void records.push(r));
     const { app, url } = await bootstrapApp(
-      SessionEngineModule.forRoot(a.engine, a.bridge, {
+      SessionEngineModule.forRoot(a.engine, a.tasks, {
         heartbeat: { membership: a.parts.membership, nodeId: 'node-a', url: 'http://127.0.0.1:1', intervalMs: 200, ttlMs: 2000 },
         storage: a.parts.cassandraHealth,
         rpc: new EngineRpcServer({ engine: a.engine, fanOut: a.parts.fanOut }),
+        secret: TEST_CLUSTER_SECRETS['OCS__cluster__internal-secret'],
         close: async () => undefined,
       }),
       { service: SESSION_ENGINE_SERVICE, host: '127.0.0.1', port: 0, logger },
@@ -104,17 +107,22 @@ describeWithServers('session engine in cluster mode (real Cassandra, Kafka, Redi
       expect(records.filter((r) => r.key === party.sessionId).map((r) => (r.value as { type: string }).type)).toEqual(['created', 'event', 'event']);
       expect((await a.parts.membership.alive()).map((n) => n.nodeId)).toContain('node-a');
       expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^ocs_cassandra_available 1$/m);
-      const rpc = await fetch(`${url}/engine/rpc`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ method: 'sessionInfo', args: [party.sessionId] }),
-      });
-      expect(await rpc.json()).toMatchObject({ result: { sessionId: party.sessionId, nextPosition: 2, closed: false } });
+      const rpc = (authorization?: string) =>
+        fetch(`${url}/engine/rpc`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          body: JSON.stringify({ method: 'sessionInfo', args: [party.sessionId] }),
+        });
+      // The engine RPC and the drain endpoints answer only callers with the internal secret.
+      expect((await rpc()).status).toBe(401);
+      expect((await rpc('Bearer not-the-internal-secret')).status).toBe(403);
+      for (const method of ['GET', 'POST']) expect((await fetch(`${url}/engine/drain`, { method })).status).toBe(401);
+      expect(await (await rpc(INTERNAL)).json()).toMatchObject({ result: { sessionId: party.sessionId, nextPosition: 2, closed: false } });
       expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^ocs_engine_rpc_calls_total\{method="sessionInfo"\} 1$/m);
-      const drained = await fetch(`${url}/engine/drain`, { method: 'POST' });
+      const drained = await fetch(`${url}/engine/drain`, { method: 'POST', headers: { authorization: INTERNAL } });
       expect(await drained.json()).toEqual({ nodeId: 'node-a', draining: true, sessions: 1 });
       expect((await a.parts.membership.alive()).find((n) => n.nodeId === 'node-a')).toMatchObject({ draining: true, sessions: 1 });
-      expect(await (await fetch(`${url}/engine/drain`)).json()).toMatchObject({ draining: true });
+      expect(await (await fetch(`${url}/engine/drain`, { headers: { authorization: INTERNAL } })).json()).toMatchObject({ draining: true });
     } finally {
       await subscription.close();
       await app.close();

@@ -2,7 +2,7 @@ import { applySchema, connectCassandra } from '@ocs/adapters-cassandra';
 import { loadConfig } from '@ocs/config';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
-import { CuttableProxy, probeReadiness, untilReadiness } from '@ocs/testing';
+import { CuttableProxy, TEST_CLUSTER_SECRETS, probeReadiness, untilReadiness } from '@ocs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
@@ -55,6 +55,7 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
       argv: [],
       env: {
         OCS__cluster__mode: 'cluster',
+        ...TEST_CLUSTER_SECRETS,
         OCS__cluster__node_id: 'ready-node',
         OCS__cassandra__contact_points: cassandraHost,
         OCS__cassandra__port: cassandraPort,
@@ -71,11 +72,12 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
     parts = await clusterAdapters(config, logger);
     const { engine, bridge } = wireSessionEngine(config, logger, parts.adapters, parts.wiring);
     app = await bootstrapApp(
-      SessionEngineModule.forRoot(engine, bridge, {
+      SessionEngineModule.forRoot(engine, [bridge], {
         heartbeat: { membership: parts.membership, nodeId: 'ready-node', url: 'http://127.0.0.1:1', intervalMs: 500, ttlMs: 5000 },
         storage: parts.cassandraHealth,
         readiness: parts.readiness,
         rpc: new EngineRpcServer({ engine, fanOut: parts.fanOut }),
+        secret: TEST_CLUSTER_SECRETS['OCS__cluster__internal-secret'],
         close: async () => undefined,
       }),
       { service: SESSION_ENGINE_SERVICE, host: '127.0.0.1', port: 0, logger },

@@ -18,15 +18,14 @@ export function bridgeOptionsFromConfig(config: ChatServerConfig, attacherRuns =
     saveNotices: config.settings.transcriptSaveNotices,
     // Closing actions wait for the statistics only where a reporting attacher follows the same bus.
     ...(attacherRuns ? { statisticsWaitMs: config.settings.statisticsCloseWait } : {}),
+    cleanSubject: config.transcriptCleanup.cleanSubject,
   };
 }
 
-/**
- * What the statistics calculator is told: `attach-session-statistics` (`attach-stats-rep-events` and
- * `attach-stats-rep-place` join it as the calculator reads them).
- */
+/** What the statistics calculator is told: `attach-session-statistics`, `attach-stats-rep-events` and `attach-stats-rep-place`. */
 export function statisticsOptionsFromConfig(config: ChatServerConfig): StatisticsOptions {
-  return { attachSessionStatistics: config.settings.attachSessionStatistics };
+  const { attachSessionStatistics, attachStatsRepEvents, attachStatsRepPlace } = config.settings;
+  return { attachSessionStatistics, attachStatsRepEvents, attachStatsRepPlace };
 }
 
 /** The reporting attacher's options. */
@@ -34,8 +33,11 @@ export function attacherOptionsFromConfig(config: ChatServerConfig): AttacherOpt
   return { statistics: statisticsOptionsFromConfig(config), checkpointTtlMs: config.settings.statisticsCheckpointTtl * 1000 };
 }
 
-/** The session rules that `[settings]` configures, in the domain's units. */
-export function rulesFromConfig(config: ChatServerConfig): SessionRules {
+/**
+ * The session rules that `[settings]` configures, in the domain's units. `tenantPiiRules`: the rule sets UCS holds
+ * (`apply-config` ucs or mix).
+ */
+export function rulesFromConfig(config: ChatServerConfig, tenantPiiRules?: PiiRules['tenantRules']): SessionRules {
   const s = config.settings;
   return {
     messageMaxSize: s.messageMaxSize,
@@ -70,7 +72,7 @@ export function rulesFromConfig(config: ChatServerConfig): SessionRules {
       },
     })),
     files: { ...config.clientFileTransfer },
-    ...piiFromConfig(config),
+    ...piiFromConfig(config, tenantPiiRules),
   };
 }
 
@@ -78,20 +80,37 @@ export function rulesFromConfig(config: ChatServerConfig): SessionRules {
  * `[transcript-cleanup]`, with the names from before 8.5.103 (`[settings] transcript-cleanup-mask`,
  * `transcript-cleanup-typing`) where the new ones are not set. `apply-area=never`: no masking rules at all, so the
  * message path does no masking work. The rules are compiled here, once: a rule that does not compile stops the start.
+ * `apply-config` ucs or mix: a tenant's rule set from UCS (`tenantRules`) wins; a tenant without one is masked by the
+ * configured rules or the default ones (mix), or not at all (ucs).
  */
-export function piiFromConfig(config: ChatServerConfig): Pick<SessionRules, 'pii' | 'typingPreviewMask'> {
+export function piiFromConfig(config: ChatServerConfig, tenantRules?: PiiRules['tenantRules']): Pick<SessionRules, 'pii' | 'typingPreviewMask'> {
   const cleanup = config.transcriptCleanup;
-  const repchar = parseRepchar(cleanup.defaultRepchar ?? config.settings.transcriptCleanupMask ?? '*');
   const typing = cleanup.typingPreview ?? config.settings.transcriptCleanupTyping ?? 'none';
-  const out: Pick<SessionRules, 'pii' | 'typingPreviewMask'> = typing === 'none' ? {} : { typingPreviewMask: repchar };
+  const out: Pick<SessionRules, 'pii' | 'typingPreviewMask'> = typing === 'none' ? {} : { typingPreviewMask: parseRepchar(piiDefaults(config).repchar) };
   if (cleanup.applyArea === 'never') return out;
+  return { ...out, pii: { ...piiRuleSets(config, tenantRules), area: cleanup.applyArea } };
+}
+
+/**
+ * The rule sets of `[transcript-cleanup]` (`apply-config`, `rules`, `default-spec`, `default-repchar`, the unmask
+ * options), compiled, whatever `apply-area` says: masking the live dialog and what is kept needs an area, masking a
+ * subject (`clean-subject`) does not.
+ */
+export function piiRuleSets(config: ChatServerConfig, tenantRules?: PiiRules['tenantRules']): Omit<PiiRules, 'area'> {
+  const cleanup = config.transcriptCleanup;
   const configured: readonly PiiRuleConfig[] = cleanup.rules.length > 0 ? cleanup.rules : DEFAULT_PII_RULES;
-  const pii: PiiRules = {
-    area: cleanup.applyArea,
-    rules: compilePiiRules(configured, { spec: cleanup.defaultSpec, repchar }),
+  return {
+    rules: cleanup.applyConfig === 'ucs' ? [] : compilePiiRules(configured, piiDefaults(config)),
     unmaskLiveDialog: cleanup.unmaskLiveDialog,
+    ...(cleanup.allowBotUnmask ? { allowBotUnmask: true } : {}),
+    ...(tenantRules && cleanup.applyConfig !== 'cfg' ? { tenantRules } : {}),
   };
-  return { ...out, pii };
+}
+
+/** `default-spec` and `default-repchar` (or its name before 8.5.103), for the rules that set none of their own. */
+export function piiDefaults(config: ChatServerConfig): { spec: string; repchar: string } {
+  const cleanup = config.transcriptCleanup;
+  return { spec: cleanup.defaultSpec, repchar: cleanup.defaultRepchar ?? config.settings.transcriptCleanupMask ?? '*' };
 }
 
 /** What log lines may show of chat content: `message-log-print-size`, `hide-attached-data`, `[log-filter-data]`. */

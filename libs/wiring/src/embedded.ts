@@ -41,13 +41,13 @@ export async function startEmbedded(
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
   const attacherLogger = loggerFor(reportingAttacher.name);
   const attacher = createAttacher(config, attacherLogger, { ...adapters, checkpoints: new MemoryStatisticsCheckpoints() });
-  const { engine, bridge, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters, undefined, attacher !== undefined);
+  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters, undefined, attacher !== undefined);
   const { server } = config;
   const services = [
-    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, bridge) },
+    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks) },
     { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
-    { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions }) },
+    { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret }) },
     { service: reportingAttacher, module: ReportingAttacherModule.forRoot(attacher) },
     { service: pushNotifier, module: pushNotifier.module() },
   ];

@@ -1,4 +1,5 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
+import type { PiiRules } from '@ocs/chat-domain';
 import { ChatEngine, type ChatEngineDeps, type OwnershipPolicy } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { CryptoIds, systemClock, type EventBus, type TranscriptStore } from '@ocs/ports';
@@ -13,6 +14,8 @@ export interface EngineWiring {
   ownership?: OwnershipPolicy;
   /** Where sessions of interactions this node does not hold are found (the shared interaction queue). */
   interactions?: ChatEngineDeps['interactions'];
+  /** The PII rule sets UCS holds for the tenants (`apply-config` ucs or mix). */
+  tenantPiiRules?: PiiRules['tenantRules'];
 }
 
 /**
@@ -38,7 +41,7 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
   return new ChatEngine({
     clock: systemClock,
     ids: new CryptoIds(),
-    rules: rulesFromConfig(config),
+    rules: rulesFromConfig(config, wiring.tenantPiiRules),
     store: wiring.store ?? new MemoryTranscriptStore(),
     bus: wiring.bus ?? new MemoryEventBus(),
     onListenerError: (sessionId, err) => wiring.logger?.error({ sessionId, err }, 'live listener failed'),

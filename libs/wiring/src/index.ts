@@ -10,3 +10,4 @@ export * from './services/esp-gateway';
 export * from './services/shell-services';
 export * from './services/reporting-attacher';
 export * from './embedded';
+export * from './pii-rules-command';

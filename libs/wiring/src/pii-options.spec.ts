@@ -52,7 +52,38 @@ describe('[transcript-cleanup] options', () => {
     expect(options({ 'transcript-cleanup': { 'typing-preview': 'message' } })).toEqual({ typingPreviewMask: '*' });
   });
 
-  it('unmask-live-dialog reaches the rules', () => {
+  it('unmask-live-dialog and allow-bot-unmask reach the rules', () => {
     expect(options({ 'transcript-cleanup': { 'apply-area': 'always', 'unmask-live-dialog': 'true' } }).pii?.unmaskLiveDialog).toBe(true);
+    expect(options({ 'transcript-cleanup': { 'apply-area': 'always' } }).pii?.allowBotUnmask).toBeUndefined();
+    expect(options({ 'transcript-cleanup': { 'apply-area': 'always', 'allow-bot-unmask': 'true' } }).pii?.allowBotUnmask).toBe(true);
+  });
+
+  describe('apply-config', () => {
+    const orders = JSON.stringify([{ id: 'R-1', name: 'Orders', regex: 'ORD-\\d{6}' }]);
+    const fromUcs = () => [];
+    const withConfig = (applyConfig: string) =>
+      piiFromConfig(parseConfig({ 'transcript-cleanup': { 'apply-area': 'always', 'apply-config': applyConfig, rules: orders } }), fromUcs).pii;
+
+    it('cfg: the configured rules only; rule sets in UCS are not looked at', () => {
+      expect(withConfig('cfg')?.tenantRules).toBeUndefined();
+      expect(withConfig('cfg')?.rules.map((r) => r.id)).toEqual(['R-1']);
+    });
+
+    it('mix (the default, as in Genesys): the tenant’s set in UCS, else the configured rules', () => {
+      expect(parseConfig({}).transcriptCleanup.applyConfig).toBe('mix');
+      expect(withConfig('mix')?.tenantRules).toBe(fromUcs);
+      expect(withConfig('mix')?.rules.map((r) => r.id)).toEqual(['R-1']);
+    });
+
+    it('ucs: the tenant’s set in UCS, else nothing (the configured rules are not used)', () => {
+      expect(withConfig('ucs')?.tenantRules).toBe(fromUcs);
+      expect(withConfig('ucs')?.rules).toEqual([]);
+    });
+
+    it('refuses an unknown source and a refresh interval out of range, naming the option', () => {
+      expect(() => parseConfig({ 'transcript-cleanup': { 'apply-config': 'gax' } })).toThrow(/apply-config.*expected one of cfg, ucs, mix/);
+      expect(() => parseConfig({ 'transcript-cleanup': { 'ucs-refresh-interval': '0' } })).toThrow(/ucs-refresh-interval/);
+      expect(parseConfig({}).transcriptCleanup.ucsRefreshInterval).toBe(60);
+    });
   });
 });

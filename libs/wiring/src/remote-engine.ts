@@ -7,6 +7,13 @@ import { RemoteEngine } from '@ocs/engine-rpc';
 /** How long a node may take to answer one call before the gateway tries another. */
 const REQUEST_TIMEOUT_MS = 5000;
 
+/** `[cluster] internal-secret`, which the configuration requires in cluster mode. */
+export function internalSecret(config: ChatServerConfig): string {
+  const secret = config.cluster.internalSecret;
+  if (secret === undefined) throw new Error('[cluster] internal-secret is required in cluster mode');
+  return secret;
+}
+
 /**
  * A gateway's readiness checks in cluster mode (`/health/ready`), on the membership it routes by:
  * - `redis`: the membership answers (the alive nodes are read from Redis);
@@ -40,6 +47,7 @@ export function remoteEngineFromConfig(
     fanOut,
     routeTtlMs: cluster.nodeTtl * 1000 * 12,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    secret: internalSecret(config),
     onError,
   });
   return {

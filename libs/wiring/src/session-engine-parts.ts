@@ -1,10 +1,12 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
-import type { ChatEngine, ChatEngineApi, OwnershipPolicy } from '@ocs/chat-engine';
+import { PiiRuleBook, type ChatEngine, type ChatEngineApi, type OwnershipPolicy } from '@ocs/chat-engine';
+import { maskText, rulesOfTenant } from '@ocs/chat-domain';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge } from '@ocs/interaction-bridge';
 import type { Logger } from '@ocs/observability';
 import type { EventBus, InteractionServer, TranscriptStore, UniversalContactServer } from '@ocs/ports';
-import { bridgeOptionsFromConfig } from './config-to-options';
+import type { BackgroundTask } from '@ocs/service-session-engine';
+import { bridgeOptionsFromConfig, piiDefaults, piiRuleSets } from './config-to-options';
 import { createEngine } from './engine';
 import { statisticsFold } from './statistics-fold';
 
@@ -18,6 +20,8 @@ export interface SessionEngineAdapters {
 export interface SessionEngineParts extends SessionEngineAdapters {
   engine: ChatEngine;
   bridge: InteractionBridge;
+  /** What runs beside the engine while the service runs: the PII rule book where rules come from UCS (read first), the bridge. */
+  tasks: BackgroundTask[];
 }
 
 /** The in-memory adapters of the embedded mode. */
@@ -43,17 +47,21 @@ export function wireSessionEngine(
   attacherRuns = cluster !== undefined && statisticsFold !== undefined,
 ): SessionEngineParts {
   const restoring = cluster && config.settings.sessionRestorationMode === 'simple';
+  const piiRules = piiRuleBook(config, logger, adapters.ucs);
   const engine = createEngine(config, {
+    ...(piiRules ? { tenantPiiRules: piiRules.rulesFor } : {}),
     logger,
     store: adapters.store,
     bus: adapters.bus,
     ...(cluster ? { interactions: adapters.interactions } : {}),
     ...(restoring ? { ownership: cluster.ownership } : {}),
   });
+  const subjects = config.transcriptCleanup.cleanSubject === 'never' ? undefined : piiRuleSets(config, piiRules?.rulesFor);
   const bridge = new InteractionBridge({
     engine: cluster?.bridgeEngine ?? engine,
     ...adapters,
     options: bridgeOptionsFromConfig(config, attacherRuns),
+    ...(subjects ? { maskText: (tenantDbid: number, text: string) => maskText(text, rulesOfTenant(subjects, tenantDbid)).text } : {}),
     onError: (sessionId, err) => logger.error({ sessionId, err }, 'interaction bridge failed for a session'),
     onStatisticsLate: (sessionId, interactionId) =>
       logger.warn(
@@ -64,5 +72,22 @@ export function wireSessionEngine(
       ? { onTranscriptSaved: (interactionId: string, transcript: string) => logger.debug({ interactionId, transcript }, 'transcript saved to UCS') }
       : {}),
   });
-  return { ...adapters, engine, bridge };
+  return { ...adapters, engine, bridge, tasks: [...(piiRules ? [piiRules] : []), bridge] };
+}
+
+/**
+ * The book of the PII rule sets UCS holds for the tenants of `[endpoints:<tenant>]`, where `apply-config` is ucs or
+ * mix and masking (of messages or of subjects) is on; what is wrong with a set is logged as a warning, naming the tenant and the rule.
+ */
+function piiRuleBook(config: ChatServerConfig, logger: Logger, ucs: UniversalContactServer): PiiRuleBook | undefined {
+  const cleanup = config.transcriptCleanup;
+  if (cleanup.applyConfig === 'cfg' || (cleanup.applyArea === 'never' && cleanup.cleanSubject === 'never')) return undefined;
+  return new PiiRuleBook({
+    ucs,
+    tenants: Object.keys(config.endpoints).map(Number),
+    defaults: piiDefaults(config),
+    refreshIntervalMs: cleanup.ucsRefreshInterval * 1000,
+    onProblem: (tenantDbid, problem) => logger.warn({ tenantDbid }, problem),
+    unmaskedWithoutSet: cleanup.applyConfig === 'ucs',
+  });
 }

@@ -1,4 +1,4 @@
-import type { StatisticsFold } from '@ocs/reporting-statistics';
+import { foldStatistics, type StatisticsFold } from '@ocs/reporting-statistics';
 
-/** The statistics calculator the reporting attacher runs (none yet: no attacher is started, and closing actions do not wait). */
-export const statisticsFold: StatisticsFold | undefined = undefined;
+/** The statistics calculator the reporting attacher runs; without one, no attacher starts and closings do not wait. */
+export const statisticsFold: StatisticsFold | undefined = foldStatistics;

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { TEST_CLUSTER_SECRETS } from '@ocs/testing';
 import { AGENT_TOKEN } from './product';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -76,6 +77,7 @@ export class TestCluster {
     return {
       PATH: process.env.PATH ?? '',
       OCS__cluster__mode: 'cluster',
+      ...TEST_CLUSTER_SECRETS,
       OCS__cluster__node_ttl: '2',
       OCS__cassandra__contact_points: host,
       OCS__cassandra__port: port,

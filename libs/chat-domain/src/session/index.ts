@@ -22,3 +22,4 @@ export {
   type SessionState,
 } from './state';
 export { DEFAULT_PII_RULES, PiiRuleError, compilePiiRules, maskText, parseRepchar, parseSpec, type CompiledPiiRule, type PiiRuleConfig } from './pii-rules';
+export { rulesOfTenant } from './pii-masking';

@@ -191,6 +191,16 @@ describe('PII masking: unmask-live-dialog (always)', () => {
     expect(seen(session, c.userId)).toEqual([`a ${MASKED}`]);
   });
 
+  it('allow-bot-unmask: a bot visible to the customer is an active agent, sees clear what came after it joined, and makes it clear for the customer', () => {
+    const { session, customer: c } = startChat({ rules: { pii: { ...pii('always', { unmask: true }).pii!, allowBotUnmask: true } } });
+    session.message(c.userId, { text: `a ${CARD}` });
+    const b = join(session, bot());
+    session.message(c.userId, { text: `b ${CARD}` });
+    expect(seen(session, b.userId)).toEqual([`a ${MASKED}`, `b ${CARD}`]);
+    expect(seen(session, c.userId)).toEqual([`a ${MASKED}`, `b ${CARD}`]);
+    expect(kept(session)).toEqual([`a ${MASKED}`, `b ${MASKED}`]);
+  });
+
   it("only the customer's messages are unmasked; without unmask-live-dialog nothing is", () => {
     const { session } = startChat({ rules: pii('always', { unmask: true }) });
     const a = join(session, agent());
@@ -216,5 +226,30 @@ describe('typing preview', () => {
     const { session, customer: c } = startChat({ rules: pii('always') });
     const [e] = session.notice(c.userId, { noticeType: 'TYPING_STARTED', text: 'my card 4111 11' }).events;
     expect((e as MessageEvent).text).toBe('my card 4111 11');
+  });
+});
+
+describe("PII masking: rules of the session's tenant (apply-config ucs or mix)", () => {
+  const orders = compilePiiRules([{ id: 'U-1', name: 'Orders', regex: 'ORD-\\d{4}', spec: 'all' }], { spec: 'digits', repchar: '#' });
+  const fallback = compilePiiRules(DEFAULT_PII_RULES, { spec: 'digits', repchar: '*' });
+  const rules: Partial<SessionRules> = {
+    pii: { area: 'always', rules: fallback, unmaskLiveDialog: false, tenantRules: (tenant) => (tenant === 101 ? orders : undefined) },
+  };
+
+  function chatOf(tenantDbid: number): ChatSession {
+    const { session, customer: c } = startChat({ rules });
+    session.state.service = { name: 'chat', tenantDbid, endpoint: 'default' };
+    session.message(c.userId, { text: `ORD-1234 card ${CARD}` });
+    return session;
+  }
+
+  it('a tenant with a rule set of its own is masked by those rules only', () => {
+    const session = chatOf(101);
+    expect(kept(session)).toEqual([`######## card ${CARD}`]);
+    expect(getKv(session.state.transcript.at(-1)?.eventAttributes, ['GCTI_SYSTEM', 'pii-cleanup', 'rule-0001', 'id'])).toBe('U-1');
+  });
+
+  it('a tenant without one is masked by the fallback rules', () => {
+    expect(kept(chatOf(102))).toEqual([`ORD-1234 card ${MASKED}`]);
   });
 });

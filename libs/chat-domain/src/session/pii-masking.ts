@@ -1,6 +1,7 @@
 import { cloneKv } from '../kv';
 import type { PiiRules } from '../rules';
 import type { ChatEvent, KvList, NoticeType, Participant } from '../types';
+import { OUTBOUND_ENTRY } from './access';
 import type { Command } from './command';
 import type { EventActor } from './event-pipeline';
 import { maskDigits, maskText, type CompiledPiiRule, type PiiFinding } from './pii-rules';
@@ -40,8 +41,9 @@ export function piiMasking(command: Command, event: ChatEvent, _actor: EventActo
   }
   if (!pii) return;
   if (event.kind !== 'message' && !(event.kind === 'notice' && MASKED_NOTICES.includes(event.noticeType))) return;
-  const { text, findings } = maskText(event.text, pii.rules);
-  const rich = maskRich(event.eventAttributes, pii.rules);
+  const rules = rulesOfTenant(pii, (command.state.service ?? OUTBOUND_ENTRY).tenantDbid);
+  const { text, findings } = maskText(event.text, rules);
+  const rich = maskRich(event.eventAttributes, rules);
   if (findings.length === 0 && !rich) return;
   const clear: Clear = { text: event.text, live: false };
   if (rich) {
@@ -53,6 +55,11 @@ export function piiMasking(command: Command, event: ChatEvent, _actor: EventActo
   event.eventAttributes = withReport(event.eventAttributes, report);
   if (clear.attributes) clear.attributes = withReport(cloneKv(clear.attributes), report);
   if (keepsClear(command.state, pii, event, clear)) clearTexts.set(event, clear);
+}
+
+/** The rules that mask a tenant's texts: its own set (from UCS) where it has one, else the configured ones. */
+export function rulesOfTenant(pii: Pick<PiiRules, 'rules' | 'tenantRules'>, tenantDbid: number): readonly CompiledPiiRule[] {
+  return pii.tenantRules?.(tenantDbid) ?? pii.rules;
 }
 
 /** `attributes` (or new ones) with `GCTI_SYSTEM/pii-cleanup` set to `report`. */
@@ -67,13 +74,13 @@ function withReport(attributes: KvList | undefined, report: KvList): KvList {
 function keepsClear(state: SessionState, pii: PiiRules, event: ChatEvent, clear: Clear): boolean {
   if (pii.area !== 'always') return true;
   if (!pii.unmaskLiveDialog || findParticipant(state, event.userId)?.userType !== 'CLIENT') return false;
-  clear.live = state.participants.some((p) => p.present && p.userId !== event.userId && isActiveAgent(p));
+  clear.live = state.participants.some((p) => p.present && p.userId !== event.userId && isActiveAgent(p, pii));
   return true;
 }
 
-/** An agent the customer sees: neither a bot, nor a coach (INT) or monitor (VIP). */
-function isActiveAgent(party: Participant): boolean {
-  return (party.userType === 'AGENT' || party.userType === 'SUPERVISOR') && party.visibility === 'ALL' && !party.isBot;
+/** An agent the customer sees: not coaching (INT) or monitoring (VIP), and no bot unless `allow-bot-unmask`. */
+function isActiveAgent(party: Participant, pii: PiiRules): boolean {
+  return (party.userType === 'AGENT' || party.userType === 'SUPERVISOR') && party.visibility === 'ALL' && (!party.isBot || pii.allowBotUnmask === true);
 }
 
 /**
@@ -95,7 +102,7 @@ export function unmaskedFor(state: SessionState, event: ChatEvent, viewer: Parti
 function mayReadClear(pii: PiiRules, event: ChatEvent, viewer: Participant, clear: Clear): boolean {
   if (pii.area !== 'always') return true;
   if (viewer.userId === event.userId) return clear.live;
-  return isActiveAgent(viewer) && viewer.present && viewer.joinPosition < event.position;
+  return isActiveAgent(viewer, pii) && viewer.present && viewer.joinPosition < event.position;
 }
 
 /** The `pii-cleanup` event attributes: per rule that found something, what it is and where it replaced what. */

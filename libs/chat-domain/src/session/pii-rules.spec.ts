@@ -1,4 +1,4 @@
-import { DEFAULT_PII_RULES, PiiRuleError, compilePiiRules, maskDigits, maskText, parseRepchar, parseSpec } from './pii-rules';
+import { DEFAULT_PII_RULES, PiiRuleError, compilePiiRules, maskDigits, maskText, parseRepchar, parseSpec, type PiiRuleConfig } from './pii-rules';
 
 const DEFAULTS = { spec: 'digits', repchar: '*' };
 const rules = compilePiiRules(DEFAULT_PII_RULES, DEFAULTS);
@@ -144,6 +144,28 @@ describe('rule compilation', () => {
   it('a bad spec or character of a rule is refused, naming the rule', () => {
     expect(() => compilePiiRules([{ id: 's', name: 'S', regex: '\\d', spec: 'some' }], DEFAULTS)).toThrow(PiiRuleError);
     expect(() => compilePiiRules([{ id: 'c', name: 'C', regex: '\\d', repchar: '' }], DEFAULTS)).toThrow(/id "c".*empty/);
+  });
+
+  it('with a report of invalid rules (rules from UCS): each bad rule is reported by name and left out, the others keep their places', () => {
+    const reported: string[] = [];
+    const rules = compilePiiRules(
+      [
+        { id: 'bad-1', name: 'Broken', regex: '(\\d' },
+        { id: 'ok', name: 'Ok', regex: '\\d{3}' },
+        { id: 'bad-2', name: 'Spec', regex: '\\d', spec: 'some' },
+        { id: 'bad-3', name: 'No regex' } as unknown as PiiRuleConfig,
+        'not a rule' as unknown as PiiRuleConfig,
+      ],
+      DEFAULTS,
+      (error) => reported.push(error.message),
+    );
+    expect(rules.map((r) => [r.order, r.id])).toEqual([[2, 'ok']]);
+    expect(reported).toEqual([
+      expect.stringMatching(/^rule 1 \(id "bad-1", name "Broken"\): invalid regular expression/),
+      expect.stringMatching(/^rule 3 \(id "bad-2"/),
+      'rule 4: expected a text for regex',
+      'rule 5: expected a text for id, name, regex',
+    ]);
   });
 
   it('specs: all, digits, digits:<N>', () => {

@@ -112,35 +112,62 @@ export function parseRepchar(repchar: string): string {
 
 /**
  * Compiles an ordered rule set with the defaults of the rules that set no spec or character of their own.
- * @throws PiiRuleError naming the rule (its place, id and name) that does not compile.
+ * `onInvalid` absent (rules from the configuration): a rule that does not compile stops everything.
+ * `onInvalid` given (rules from UCS): such a rule is reported to it and left out, the others keep their places.
+ * @throws PiiRuleError naming the rule (its place, id and name) that does not compile, without `onInvalid`.
  */
-export function compilePiiRules(rules: readonly PiiRuleConfig[], defaults: { spec: string; repchar: string }): CompiledPiiRule[] {
+export function compilePiiRules(
+  rules: readonly PiiRuleConfig[],
+  defaults: { spec: string; repchar: string },
+  onInvalid?: (error: PiiRuleError) => void,
+): CompiledPiiRule[] {
   const spec = parseSpec(defaults.spec);
   const repchar = parseRepchar(defaults.repchar);
-  return rules.map((rule, i) => {
-    const named = `rule ${i + 1} (id ${JSON.stringify(rule.id)}, name ${JSON.stringify(rule.name)})`;
-    let pattern: RegExp;
+  const compiled: CompiledPiiRule[] = [];
+  rules.forEach((rule, i) => {
     try {
-      pattern = new RegExp(rule.regex, 'gu');
+      compiled.push(compileRule(rule, i + 1, spec, repchar));
     } catch (e) {
-      throw new PiiRuleError(`${named}: invalid regular expression: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (pattern.test('')) throw new PiiRuleError(`${named}: the regular expression matches an empty text`);
-    try {
-      return {
-        order: i + 1,
-        id: rule.id,
-        name: rule.name,
-        description: rule.description ?? '',
-        pattern,
-        spec: rule.spec === undefined ? spec : parseSpec(rule.spec),
-        repchar: rule.repchar === undefined ? repchar : parseRepchar(rule.repchar),
-        minDigits: MIN_DIGITS.get(rule.regex) ?? 0,
-      };
-    } catch (e) {
-      throw new PiiRuleError(`${named}: ${e instanceof Error ? e.message : String(e)}`);
+      if (!onInvalid || !(e instanceof PiiRuleError)) throw e;
+      onInvalid(e);
     }
   });
+  return compiled;
+}
+
+const REQUIRED_TEXTS = ['id', 'name', 'regex'] as const;
+const OPTIONAL_TEXTS = ['description', 'spec', 'repchar'] as const;
+
+function compileRule(rule: PiiRuleConfig, order: number, spec: ReplaceSpec, repchar: string): CompiledPiiRule {
+  // Rules from UCS come unchecked (the configuration's are checked when it is read).
+  const fields: Record<string, unknown> = typeof rule === 'object' && rule !== null ? { ...rule } : {};
+  const malformed = [
+    ...REQUIRED_TEXTS.filter((key) => typeof fields[key] !== 'string'),
+    ...OPTIONAL_TEXTS.filter((key) => fields[key] !== undefined && typeof fields[key] !== 'string'),
+  ];
+  if (malformed.length > 0) throw new PiiRuleError(`rule ${order}: expected a text for ${malformed.join(', ')}`);
+  const named = `rule ${order} (id ${JSON.stringify(rule.id)}, name ${JSON.stringify(rule.name)})`;
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(rule.regex, 'gu');
+  } catch (e) {
+    throw new PiiRuleError(`${named}: invalid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (pattern.test('')) throw new PiiRuleError(`${named}: the regular expression matches an empty text`);
+  try {
+    return {
+      order,
+      id: rule.id,
+      name: rule.name,
+      description: rule.description ?? '',
+      pattern,
+      spec: rule.spec === undefined ? spec : parseSpec(rule.spec),
+      repchar: rule.repchar === undefined ? repchar : parseRepchar(rule.repchar),
+      minDigits: MIN_DIGITS.get(rule.regex) ?? 0,
+    };
+  } catch (e) {
+    throw new PiiRuleError(`${named}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** Where one rule found something: 0-based first and last UTF-16 positions, both included (`pii-cleanup` `70-81`). */

@@ -22,6 +22,7 @@ describe('session event records', () => {
     message,
     { type: 'properties', sessionId: 'S1', interactionId: 'I1', properties: { GCTI_Chat_AsyncStatus: '1' } },
     { type: 'closed', sessionId: 'S1', at: 5 },
+    { type: 'closed', sessionId: 'S1', at: 5, saveFailed: true },
     { type: 'purged', sessionId: 'S1' },
     { type: 'restored', sessionId: 'S1', nodeId: 'B', previousNodeId: 'A' },
     {

@@ -23,7 +23,14 @@ export type SessionEventRecord =
   | { type: 'event'; sessionId: string; event: ChatEvent; from: EventSender }
   /** Interaction properties the session changed (async status and check time). */
   | { type: 'properties'; sessionId: string; interactionId?: string; properties: Record<string, string> }
-  | { type: 'closed'; sessionId: string; interactionId?: string; at: number }
+  | {
+      type: 'closed';
+      sessionId: string;
+      interactionId?: string;
+      at: number;
+      /** Closed because its transcript could not be saved (`transcript-save-on-error=close`). */
+      saveFailed?: boolean;
+    }
   /** Forgotten without closing actions (ESP `CloseSession` with `Purge`): consumers drop what they hold of it. */
   | { type: 'purged'; sessionId: string }
   /** Restored on `nodeId` after its owner `previousNodeId` was lost: the interaction's location changes. */
@@ -47,7 +54,7 @@ export const sessionEventSchema: z.ZodType<SessionEventRecord> = z.discriminated
   }),
   z.object({ type: z.literal('event'), sessionId, event: chatEventSchema, from: eventSenderSchema }),
   z.object({ type: z.literal('properties'), sessionId, interactionId: z.string().optional(), properties }),
-  z.object({ type: z.literal('closed'), sessionId, interactionId: z.string().optional(), at: z.number() }),
+  z.object({ type: z.literal('closed'), sessionId, interactionId: z.string().optional(), at: z.number(), saveFailed: z.boolean().optional() }),
   z.object({ type: z.literal('purged'), sessionId }),
   z.object({ type: z.literal('restored'), sessionId, nodeId: z.string(), previousNodeId: z.string(), interactionId: z.string().optional() }),
   z.object({ type: z.literal('push'), sessionId, push: pushNoticeSchema }),

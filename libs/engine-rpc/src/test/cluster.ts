@@ -74,6 +74,7 @@ export class TestCluster {
 
   gateway(gatewayId: string, options: Partial<RemoteEngineOptions> = {}): RemoteEngine {
     const gateway = new RemoteEngine({
+      secret: 'a-secret-the-test-nodes-do-not-check',
       gatewayId,
       membership: this.membership,
       fanOut: this.fanOut,

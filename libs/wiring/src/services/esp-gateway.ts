@@ -12,9 +12,10 @@ export const espGateway: ServiceAssembly = {
   name: ESP_GATEWAY_SERVICE,
   surface: 'esp',
   module: (config, logger) => {
-    if (config.cluster.mode === 'embedded') return EspGatewayModule.forRoot({ engine: createEngine(config, { logger }) });
+    const secret = config.server.espSecret;
+    if (config.cluster.mode === 'embedded') return EspGatewayModule.forRoot({ engine: createEngine(config, { logger }), secret });
     const remote = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'remote engine failed'));
-    const module = EspGatewayModule.forRoot({ engine: remote.engine });
+    const module = EspGatewayModule.forRoot({ engine: remote.engine, secret });
     return { ...module, providers: [...(module.providers ?? []), ReadinessChecks.provider(remote.readiness)] };
   },
 };

@@ -2,6 +2,7 @@ import { followNodeCommands } from '@ocs/chat-engine';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
 import { clusterAdapters } from '../cluster-adapters';
+import { internalSecret } from '../remote-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { listenAddress, type ServiceAssembly } from '../run-service';
 import { memoryAdapters, wireSessionEngine } from '../session-engine-parts';
@@ -21,16 +22,16 @@ export const sessionEngine: ServiceAssembly = {
   surface: 'engine',
   module: async (config, logger) => {
     if (config.cluster.mode === 'embedded') {
-      const { engine, bridge } = wireSessionEngine(config, logger, memoryAdapters());
-      return SessionEngineModule.forRoot(engine, bridge);
+      const { engine, tasks } = wireSessionEngine(config, logger, memoryAdapters());
+      return SessionEngineModule.forRoot(engine, tasks);
     }
     const cluster = await clusterAdapters(config, logger);
-    const { engine, bridge } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
+    const { engine, tasks } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
     const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId, (problem, key) =>
       logger.error({ key, problem }, 'malformed node command skipped'),
     );
     const { server } = config;
-    return SessionEngineModule.forRoot(engine, bridge, {
+    return SessionEngineModule.forRoot(engine, tasks, {
       heartbeat: {
         membership: cluster.membership,
         nodeId: cluster.nodeId,
@@ -40,6 +41,7 @@ export const sessionEngine: ServiceAssembly = {
       },
       storage: cluster.cassandraHealth,
       readiness: cluster.readiness,
+      secret: internalSecret(config),
       rpc: new EngineRpcServer({ engine, fanOut: cluster.fanOut, onError: (err) => logger.error({ err }, 'engine RPC failed') }),
       close: async () => {
         await commands.close();
