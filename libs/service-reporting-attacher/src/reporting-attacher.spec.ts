@@ -43,6 +43,9 @@ async function setup() {
   const interactions = new MemoryInteractionServer();
   const { interactionId } = await interactions.submit({ tenantDbid: 1, queue: 'q', mediaType: 'chat', sessionId: SESSION, properties: {} });
   const checkpoints = new MemoryStatisticsCheckpoints();
+  const ttls: number[] = [];
+  const save = checkpoints.save.bind(checkpoints);
+  checkpoints.save = async (sessionId, checkpoint, ttlMs) => (ttls.push(ttlMs), save(sessionId, checkpoint, ttlMs));
   const bus = new MemoryEventBus();
   const warnings: string[] = [];
   const updates: InteractionProperties[] = [];
@@ -56,7 +59,7 @@ async function setup() {
       checkpoints,
       fold: (state, record, options) => (folded.push(record.type), fold(state, record, options)),
       findInteraction: async (sessionId) => (sessionId === SESSION ? interactionId : undefined),
-      options: { statistics: { attachSessionStatistics: 'all' }, checkpointTtlMs: 60_000, attempts: 2, retryDelayMs: 1 },
+      options: { statistics: { attachSessionStatistics: 'all' }, checkpointTtlMs: 60_000, finishedTtlMs: 5_000, attempts: 2, retryDelayMs: 1 },
       log: { warn: (_fields, message) => void warnings.push(message), error: (_fields, message) => void warnings.push(message) },
       now: () => 9_250,
     });
@@ -65,7 +68,7 @@ async function setup() {
     return { attacher, counts };
   };
   const properties = async () => (await interactions.get(interactionId))?.properties;
-  return { interactions, interactionId, checkpoints, bus, warnings, updates, folded, newAttacher, properties };
+  return { interactions, interactionId, checkpoints, ttls, bus, warnings, updates, folded, newAttacher, properties };
 }
 
 describe('ReportingAttacher', () => {
@@ -128,6 +131,8 @@ describe('ReportingAttacher', () => {
     await attacher.handle(onBus(created, 1));
     await attacher.handle(onBus(closed(), 2));
     expect(await s.checkpoints.load(SESSION)).toEqual({ done: true, position: { partition: 2, offset: '2' }, interactionId: s.interactionId });
+    // An open session's checkpoint lives the long TTL, a finished one's marker the short one.
+    expect(s.ttls).toEqual([60_000, 5_000]);
     const other = 'S-2';
     await attacher.handle(onBus({ ...created, sessionId: other }, 3, other));
     expect((await s.checkpoints.load(other))?.state).toEqual({ seen: ['created'] });

@@ -17,8 +17,13 @@ export const ATTACHER_GROUP = 'reporting-attacher';
 export interface AttacherOptions {
   /** What the calculator is told (`attach-session-statistics`, ...). */
   statistics: StatisticsOptions;
-  /** How long a session's checkpoint outlives its last record (`statistics-checkpoint-ttl`). */
+  /** How long an open session's checkpoint outlives its last record (`statistics-checkpoint-ttl`). */
   checkpointTtlMs: number;
+  /**
+   * How long the `done` marker of a finished session stays (default `checkpointTtlMs`): long enough for the records a
+   * crash or a rebalance delivers again (those after the last commit), short enough not to pile up.
+   */
+  finishedTtlMs?: number;
   /**
    * Tries of one store or Interaction Server call before it is given up (default 7: about 6 s of waits, longer than a
    * bridge that lags a little takes to submit the interaction), the waits doubling from `retryDelayMs` (default 100).
@@ -133,7 +138,8 @@ export class ReportingAttacher {
     const next: StatisticsCheckpoint = outcome.state === undefined ? { done: true } : { state: outcome.state };
     if (position) next.position = position;
     if (interactionId) next.interactionId = interactionId;
-    await this.retrying(() => deps.checkpoints.save(sessionId, next, deps.options.checkpointTtlMs));
+    const { checkpointTtlMs, finishedTtlMs = checkpointTtlMs } = deps.options;
+    await this.retrying(() => deps.checkpoints.save(sessionId, next, next.done ? finishedTtlMs : checkpointTtlMs));
   }
 
   /**

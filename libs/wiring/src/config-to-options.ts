@@ -28,9 +28,19 @@ export function statisticsOptionsFromConfig(config: ChatServerConfig): Statistic
   return { attachSessionStatistics, attachStatsRepEvents, attachStatsRepPlace };
 }
 
+/**
+ * How long the marker of a finished session stays: in a cluster an hour, far beyond the records Kafka delivers again
+ * after a crash or a rebalance; embedded a minute, as the memory bus delivers each record once.
+ */
+const FINISHED_TTL_MS = { cluster: 3_600_000, embedded: 60_000 };
+
 /** The reporting attacher's options. */
 export function attacherOptionsFromConfig(config: ChatServerConfig): AttacherOptions {
-  return { statistics: statisticsOptionsFromConfig(config), checkpointTtlMs: config.settings.statisticsCheckpointTtl * 1000 };
+  return {
+    statistics: statisticsOptionsFromConfig(config),
+    checkpointTtlMs: config.settings.statisticsCheckpointTtl * 1000,
+    finishedTtlMs: FINISHED_TTL_MS[config.cluster.mode],
+  };
 }
 
 /**
