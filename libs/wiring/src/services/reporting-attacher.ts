@@ -27,7 +27,8 @@ export function createAttacher(config: ChatServerConfig, logger: Logger, adapter
   return new ReportingAttacher({
     ...adapters,
     fold,
-    findInteraction: async (sessionId) => (await adapters.store.load(sessionId))?.interactionId,
+    // By the session, as the bridge submitted it: found even for a session closed before its interaction was bound.
+    findInteraction: async (sessionId) => (await adapters.interactions.interactionOf(sessionId)) ?? (await adapters.store.load(sessionId))?.interactionId,
     options: attacherOptionsFromConfig(config),
     log: logger,
   });
