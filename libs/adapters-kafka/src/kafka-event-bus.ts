@@ -1,4 +1,5 @@
-import type { BusHandler, BusRecord, BusSubscription, EventBus } from '@ocs/ports';
+import { isTakenRecord, type BusHandler, type BusRecord, type BusSubscription, type EventBus, type TakenRecord } from '@ocs/ports';
+import { Commits } from './commits';
 import { Kafka, logLevel, Partitioners, type Admin, type ConsumerConfig, type KafkaMessage, type logCreator, type Producer } from 'kafkajs';
 
 /** Where kafkajs's own log lines go; a pino `Logger` fits. */
@@ -39,6 +40,8 @@ const TOPIC_CHARACTERS = /^[A-Za-z0-9._-]*$/;
 const MAX_TOPIC_LENGTH = 249;
 
 const ABANDONED = Symbol('abandoned');
+/** kafkajs's default heartbeat interval. */
+const DEFAULT_HEARTBEAT_MS = 3_000;
 /** Records of publish calls sent together stay below Kafka's default `max.request.size` (1 MiB). */
 const MAX_REQUEST_BYTES = 512 * 1024;
 
@@ -63,8 +66,14 @@ interface PendingPublish {
  * records after a rebalance in our contract test under load, so records are taken one by one.) A handler that throws is
  * reported to `onError` and its record committed, as the memory bus reports and moves on. A record whose handler had
  * not settled when its member stopped (crash, `close`, lost partition) is delivered again to the member that takes
- * the partition over: handlers must be idempotent. A member heartbeats while its handler runs, so a handler may take
- * longer than the session timeout without losing the member its partitions.
+ * the partition over: handlers must be idempotent.
+ *
+ * A handler may take a record in and finish it later (`TakenRecord`): the member goes on to the next record at once,
+ * and the offset of a partition moves past a record only when it and every earlier record of that partition are
+ * handled, so what was taken in but not finished when the member stopped is delivered again. While a handler has not
+ * returned (one holding back until it has room, say) the member keeps sending heartbeats, so a long wait does not cost
+ * it its partitions. After a rebalance the records taken in before it no longer count: the partition's committed
+ * offset is where its records come from again.
  *
  * Topics must exist before use (`ensureTopics` at start-up): subscribing to a missing one fails at once, publishing to
  * one fails once the producer's retries are spent.
@@ -80,12 +89,9 @@ export class KafkaEventBus implements EventBus {
   private readonly waiting: PendingPublish[] = [];
   private sending = false;
   private readonly prefix: string;
-  /** How often a member heartbeats while a handler runs (kafkajs's interval, 3 s, unless configured). */
-  private readonly heartbeatMs: number;
 
   private constructor(private readonly options: KafkaEventBusOptions) {
     this.prefix = options.namePrefix ?? '';
-    this.heartbeatMs = options.consumer?.heartbeatInterval ?? 3000;
     if (!TOPIC_CHARACTERS.test(this.prefix)) throw new Error(`Kafka name prefix ${JSON.stringify(this.prefix)} has characters other than A-Z a-z 0-9 . _ -`);
     this.kafka = new Kafka({
       clientId: options.clientId,
@@ -172,6 +178,7 @@ export class KafkaEventBus implements EventBus {
   /** Resolves once this member has joined `group` (prefixed on Kafka) and received its partitions. */
   async subscribe(topic: string, group: string, handler: BusHandler): Promise<BusSubscription> {
     const kafkaTopic = this.topicName(topic);
+    const heartbeatMs = this.options.consumer?.heartbeatInterval ?? DEFAULT_HEARTBEAT_MS;
     const consumer = this.kafka.consumer({ groupId: this.prefix + group, allowAutoTopicCreation: false, ...this.options.consumer });
     const commits = new Commits(
       (offsets) => consumer.commitOffsets(offsets.map(([partition, offset]) => ({ topic: kafkaTopic, partition, offset }))),
@@ -191,6 +198,7 @@ export class KafkaEventBus implements EventBus {
         })()),
     };
     this.subscriptions.add(subscription);
+    consumer.on(consumer.events.GROUP_JOIN, () => commits.reset());
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.options.onError(group, payload.error);
     });
@@ -201,12 +209,17 @@ export class KafkaEventBus implements EventBus {
         autoCommit: false,
         eachMessage: async ({ partition, message, heartbeat }) => {
           if (closing) return;
-          // kafkajs heartbeats only between records: a handler that takes longer than the session timeout (one that
-          // waits for another service) would otherwise lose the member its partitions.
-          const beating = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatMs);
-          const outcome = await Promise.race([this.deliver(topic, group, partition, message, handler), abandoned]).finally(() => clearInterval(beating));
+          const beating = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
+          let outcome: Awaited<ReturnType<KafkaEventBus['deliver']>> | typeof ABANDONED;
+          try {
+            outcome = await Promise.race([this.deliver(topic, group, partition, message, handler), abandoned]);
+          } finally {
+            clearInterval(beating);
+          }
           if (outcome === ABANDONED) return;
-          commits.done(partition, (BigInt(message.offset) + 1n).toString());
+          const done = commits.taken(partition, BigInt(message.offset));
+          if (!outcome) return done();
+          outcome.handled.catch((error: unknown) => this.options.onError(group, error)).finally(done);
         },
       });
     } catch (error) {
@@ -256,46 +269,15 @@ export class KafkaEventBus implements EventBus {
     await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
   }
 
-  private async deliver(topic: string, group: string, partition: number, message: KafkaMessage, handler: BusHandler): Promise<void> {
+  /** The record taken in to finish later, if the handler says so; otherwise the handler settled. */
+  private async deliver(topic: string, group: string, partition: number, message: KafkaMessage, handler: BusHandler): Promise<TakenRecord | undefined> {
     try {
-      await handler({ topic, key: message.key?.toString() ?? '', value: JSON.parse(String(message.value)), partition, offset: message.offset });
+      const result = await handler({ topic, key: message.key?.toString() ?? '', value: JSON.parse(String(message.value)), partition, offset: message.offset });
+      return isTakenRecord(result) ? result : undefined;
     } catch (error) {
       this.options.onError(group, error);
+      return undefined;
     }
-  }
-}
-
-/**
- * Offsets to commit: the next offset of each partition whose record was handled. One commit runs at a time and takes
- * the latest offsets of every partition with it; a failed commit is reported (its records come again after a
- * rebalance, as at-least-once delivery allows).
- */
-class Commits {
-  private readonly next = new Map<number, string>();
-  private running: Promise<void> | undefined;
-
-  constructor(
-    private readonly commit: (offsets: Array<[number, string]>) => Promise<void>,
-    private readonly onError: (error: unknown) => void,
-  ) {}
-
-  done(partition: number, offset: string): void {
-    this.next.set(partition, offset);
-    this.running ??= this.run();
-  }
-
-  /** Resolves once no commit is running. */
-  async settled(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  private async run(): Promise<void> {
-    while (this.next.size > 0) {
-      const offsets = [...this.next];
-      this.next.clear();
-      await this.commit(offsets).catch(this.onError);
-    }
-    this.running = undefined;
   }
 }
 

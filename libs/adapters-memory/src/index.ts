@@ -6,3 +6,4 @@ export * from './memory-ownership-store';
 export * from './memory-membership';
 export * from './packed-records';
 export * from './memory-statistics-checkpoints';
+export * from './memory-routing-store';

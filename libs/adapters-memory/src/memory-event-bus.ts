@@ -1,4 +1,4 @@
-import type { BusHandler, BusRecord, BusSubscription, EventBus } from '@ocs/ports';
+import { isTakenRecord, type BusHandler, type BusRecord, type BusSubscription, type EventBus } from '@ocs/ports';
 
 interface Group {
   name: string;
@@ -16,7 +16,9 @@ const MAX_IN_FLIGHT = 64;
  * Records of one key reach a group in publish order, one after the other; records of different keys are handled
  * concurrently (as a broker's partitions are), up to a bound. Records are delivered with partition 0 and an offset
  * numbering the topic's records from 0. Like a real broker it decouples the publisher:
- * `publish` returns once the records are queued. A failing handler is reported and does not stop delivery.
+ * `publish` returns once the records are queued. A failing handler is reported and does not stop delivery. A record
+ * a handler took in to finish later (`TakenRecord`) lets the next record of its key go once the handler returned; a
+ * rejected `handled` is reported. (Nothing is delivered again: the process holds the bus and its handlers alike.)
  */
 export class MemoryEventBus implements EventBus {
   private readonly topics = new Map<string, Map<string, Group>>();
@@ -92,6 +94,9 @@ export class MemoryEventBus implements EventBus {
     const before = group.running.get(record.key) ?? Promise.resolve();
     const delivery = before
       .then(() => handler(record))
+      .then((result) => {
+        if (isTakenRecord(result)) result.handled.catch((error: unknown) => this.onError(group.name, error));
+      })
       .catch((error: unknown) => this.onError(group.name, error))
       .finally(() => {
         if (group.running.get(record.key) === delivery) group.running.delete(record.key);

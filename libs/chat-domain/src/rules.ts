@@ -34,6 +34,30 @@ export interface SessionRules {
   pii?: PiiRules;
   /** `typing-preview` other than none: every digit of a typing preview becomes this character (`default-repchar`). */
   typingPreviewMask?: string;
+  /** Push notifications to subscribed customers (the `flex-push-*` options). */
+  push: PushRules;
+}
+
+/** What `flex-push-content` may name in a reliable-delivery notice. */
+export const PUSH_CONTENT_KEYS = ['app-dbid', 'secure-key', 'session-id', 'user-id'] as const;
+export type PushContentKey = (typeof PUSH_CONTENT_KEYS)[number];
+
+/** Push notifications (session/push-subscription.ts, session/push-notifications.ts). */
+export interface PushRules {
+  /** Customers may subscribe to push notifications at all (`flex-push-enabled`). */
+  enabled: boolean;
+  /** The Request Chat user data of the REST API (`GCTI_Chat_PushSubscribe`) subscribes its customer (`flex-push-on-join`). */
+  onJoin: boolean;
+  /** Reliable delivery: resends after the first notice, each when no refresh came for `resendDelayMs` (`flex-push-resend-attempts`). */
+  resendAttempts: number;
+  /** `flex-push-resend-delay`. */
+  resendDelayMs: number;
+  /** The identity a reliable-delivery notice carries (`flex-push-content`). */
+  content: readonly PushContentKey[];
+  /** A restored session goes on pushing, its subscribers timed by `flex-push-timeout` (`session-restore-push-send`). */
+  restoreSend: boolean;
+  /** The `app-dbid` a notice names: the alias the customer API answers with (`[server] alias`). */
+  appDbid: string;
 }
 
 /** `[transcript-cleanup]` when masking is on. */
@@ -162,6 +186,7 @@ export const DEFAULT_RULES: SessionRules = {
     },
     includeNotices: 'major',
   },
+  push: { enabled: true, onJoin: false, resendAttempts: 3, resendDelayMs: 15_000, content: ['session-id', 'user-id'], restoreSend: false, appDbid: '1' },
   languages: [],
   files: {
     uploadMaxFiles: 3,

@@ -32,7 +32,7 @@ export class ChangeCommit {
   async commit(session: ChatSession, change: Change): Promise<void> {
     const { saver, live, store, events, clock, timers } = this.deps;
     timers.schedule(session);
-    if (change.events.length === 0 && !change.closed && !change.properties) {
+    if (change.events.length === 0 && !change.closed && !change.properties && !change.pushes) {
       // A configuration change alone (idle control, language) is saved, so that a restored session keeps it.
       if (change.configured && saver) await this.saved(saver, session, change);
       return;

@@ -77,6 +77,7 @@ export class ChatEngine implements ChatEngineApi {
   async read(actor: Actor, fromPosition: number): Promise<SessionView> {
     const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
+    session.refreshed(party.userId);
     this.reschedule(session);
     return viewFrom(session, party, fromPosition);
   }
@@ -247,6 +248,8 @@ export class ChatEngine implements ChatEngineApi {
     session.touch(party.userId);
     const change = command(session, party.userId);
     await this.commit(session, change);
+    // A command that answers with the transcript is a refresh as well (a GMS request carrying transcriptPosition).
+    if (readFrom !== undefined && session.refreshed(party.userId)) this.reschedule(session);
     return { event: change.events[0], view: viewFrom(session, party, readFrom) };
   }
 

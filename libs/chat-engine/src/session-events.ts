@@ -2,11 +2,12 @@ import type { ChatSession, Change } from '@ocs/chat-domain';
 import { TOPICS, type NodeCommandRecord, type SessionEventRecord } from '@ocs/contracts';
 import type { BusRecord, EventBus } from '@ocs/ports';
 import { sender } from './live-delivery';
+import { pushRecords } from './push-records';
 
 /**
  * The stream of what happens in sessions, on the bus (`TOPICS.sessionEvents`, keyed by session id, so one session's
  * records stay in order): creation, every event appended, interaction property changes, the close, a purge, a
- * restoration. Consumers (the interaction bridge, reporting, push) read it; each change is published before it is
+ * restoration, and the push notifications a change decided. Consumers (the interaction bridge, reporting, push) read it; each change is published before it is
  * acknowledged.
  */
 export class SessionEvents {
@@ -36,6 +37,7 @@ export class SessionEvents {
     const { interactionId } = session.state;
     const about = interactionId ? { interactionId } : {};
     const records: SessionEventRecord[] = change.events.map((event) => ({ type: 'event', sessionId: session.id, event, from: sender(session, event) }));
+    if (change.pushes) records.push(...pushRecords(session, change.pushes));
     if (change.properties) records.push({ type: 'properties', sessionId: session.id, properties: change.properties, ...about });
     if (change.closed) records.push({ type: 'closed', sessionId: session.id, at: closedAt, ...about, ...closing });
     return this.publish(session.id, records);

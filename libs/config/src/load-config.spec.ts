@@ -44,6 +44,12 @@ describe('loadConfig', () => {
         userDataMaxValueSize: 16384,
         userDataMaxSize: 65536,
         flexPushTimeout: 86400,
+        flexPushEnabled: true,
+        flexPushOnJoin: false,
+        flexPushResendAttempts: 3,
+        flexPushResendDelay: 15,
+        flexPushContent: ['session-id', 'user-id'],
+        sessionRestorePushSend: false,
         asyncIdleAlert: 86400,
         asyncIdleClose: 3600,
         asyncIdleNotices: 'major',
@@ -140,6 +146,7 @@ describe('loadConfig', () => {
       kafka: { brokers: ['127.0.0.1:9092'], clientId: 'ocs', partitions: 12, replicationFactor: 1, sessionTimeout: 10, namePrefix: '' },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'ocs:' },
       log: { level: 'info' },
+      tracing: { enabled: false, endpoint: 'http://127.0.0.1:4318/v1/traces', sampleRatio: 1 },
       transcriptCleanup: {
         applyConfig: 'mix',
         ucsRefreshInterval: 60,
@@ -151,6 +158,19 @@ describe('loadConfig', () => {
         rules: [],
       },
       logFilterData: { Transcript: 'hide', StructuredText: 'hide' },
+      push: {
+        pushEnabled: [],
+        requestTimeout: 10,
+        tlsCaFile: '',
+        tlsRejectUnauthorized: true,
+        concurrency: 32,
+        queueSize: 10000,
+        retryAttempts: 10,
+        retryDelay: 500,
+        retryMaxDelay: 60000,
+        maxAge: 86400,
+        signingSecret: '',
+      },
     });
   });
 
@@ -206,6 +226,17 @@ describe('loadConfig', () => {
   it('prefers --config=<path> to OCS_CONFIG and treats an empty file as all defaults', () => {
     const path = file('empty.yaml', '');
     expect(load({ argv: [`--config=${path}`], env: { OCS_CONFIG: 'missing.yaml' } })).toEqual(load());
+  });
+
+  it('refuses every command-line flag but --config, naming each; other arguments are left alone', () => {
+    const path = file('flags.yaml', '');
+    expect(() => load({ argv: ['node', 'main.js', '--conifg', path, '-v', '--config', path] })).toThrow(
+      new ConfigError([
+        'unknown command-line flag "--conifg": the one flag is --config <file>',
+        'unknown command-line flag "-v": the one flag is --config <file>',
+      ]),
+    );
+    expect(load({ argv: ['node', 'pii-rules.js', 'show', '1', '--config', path] })).toEqual(load());
   });
 
   it('applies OCS__<section>__<option> env overrides on top of the file, coercing numbers and booleans', () => {
@@ -267,6 +298,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads flex-push-content as a comma-separated list of what a reliable-delivery notice names', () => {
+    const env = { 'OCS__settings__flex-push-content': 'app-dbid, secure-key,session-id , user-id', 'OCS__settings__flex-push-on-join': 'true' };
+    expect(load({ env }).settings).toMatchObject({ flexPushContent: ['app-dbid', 'secure-key', 'session-id', 'user-id'], flexPushOnJoin: true });
+    expect(envProblems({ 'OCS__settings__flex-push-content': 'session-id,device-id' })).toEqual([
+      'invalid option [settings] flex-push-content[1]: expected a comma-separated list of app-dbid, secure-key, session-id, user-id, got "device-id"',
+    ]);
+    expect(envProblems({ 'OCS__settings__flex-push-resend-delay': '0' })).toEqual([
+      'invalid option [settings] flex-push-resend-delay: expected an integer from 1 to 86400, got 0',
+    ]);
+  });
+
   it('reads [inactivity-control] with timeout-alert2 0 meaning no second alert', () => {
     const config = load({
       env: { OCS__inactivity_control__enabled: 'true', 'OCS__inactivity-control__timeout-alert2': '0', OCS__inactivity_control__timeout_alert: '3' },
@@ -293,8 +335,34 @@ describe('loadConfig', () => {
     expect(load({ argv: ['--config', file('kafka-number.yaml', 'kafka:\n  name-prefix: 2024\n')] }).kafka.namePrefix).toBe('2024');
   });
 
+  it('reads [tracing]: a sample ratio from 0 to 1 with or without a fraction', () => {
+    for (const [text, ratio] of [
+      ['0', 0],
+      ['1', 1],
+      ['0.25', 0.25],
+      ['.5', 0.5],
+    ] as const) {
+      expect(load({ env: { 'OCS__tracing__sample-ratio': text } }).tracing.sampleRatio).toBe(ratio);
+    }
+    expect(load({ env: { OCS__tracing__enabled: 'true', OCS__tracing__endpoint: 'https://otel.example:4318/v1/traces' } }).tracing).toMatchObject({
+      enabled: true,
+      endpoint: 'https://otel.example:4318/v1/traces',
+    });
+  });
+
   describe('refuses', () => {
     it.each([
+      ['a sample ratio above 1', { 'OCS__tracing__sample-ratio': '1.5' }, 'invalid option [tracing] sample-ratio: expected a number from 0 to 1, got 1.5'],
+      [
+        'a sample ratio that is no number',
+        { 'OCS__tracing__sample-ratio': 'half' },
+        'invalid option [tracing] sample-ratio: expected a number from 0 to 1, got "half"',
+      ],
+      [
+        'a collector endpoint that is no URL',
+        { OCS__tracing__endpoint: 'otel:4318' },
+        'invalid option [tracing] endpoint: expected an http:// or https:// URL, got "otel:4318"',
+      ],
       ...['staging/', 'two words', 'prod:', 'é', 'x'.repeat(101)].map((prefix): [string, Record<string, string>, string] => [
         `a Kafka name prefix ${JSON.stringify(prefix.length > 20 ? `${prefix.length} characters` : prefix)}`,
         { 'OCS__kafka__name-prefix': prefix },

@@ -22,7 +22,7 @@ const OPEN_SECTION = /^(services|endpoints:\d+)$/;
 /**
  * Reads the configuration file (YAML, or JSON by `.json` extension; none = all defaults), applies the
  * `OCS__<section>__<option>` environment overrides and validates the result.
- * @throws ConfigError naming every bad, unknown or unreadable option.
+ * @throws ConfigError naming every bad, unknown or unreadable option, and every command-line flag but `--config`.
  */
 export function loadConfig({ argv = process.argv, env = process.env, cwd = process.cwd() }: LoadConfigOptions = {}): ChatServerConfig {
   const path = configPath(argv, env);
@@ -31,6 +31,8 @@ export function loadConfig({ argv = process.argv, env = process.env, cwd = proce
 }
 
 function configPath(argv: readonly string[], env: Env): string | undefined {
+  const unknown = argv.filter((arg, at) => arg.startsWith('-') && arg !== '--config' && !arg.startsWith('--config=') && argv[at - 1] !== '--config');
+  if (unknown.length > 0) throw new ConfigError(unknown.map((flag) => `unknown command-line flag ${JSON.stringify(flag)}: the one flag is --config <file>`));
   const i = argv.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
   if (i < 0) return env.OCS_CONFIG || undefined;
   const path = argv[i] === '--config' ? argv[i + 1] : argv[i].slice('--config='.length);
@@ -55,7 +57,8 @@ function readDocument(path: string): Record<string, unknown> {
  * `OCS__settings__flex-disconnect-timeout=60` sets that option; a name without option part replaces the section.
  * Shells do not allow `-` or `:` in variable names, so `_` may stand for them: `OCS__settings__flex_disconnect_timeout`,
  * `OCS__agent_api__tokens`, `OCS__endpoints_1__default`, `OCS__language_Spanish__message_alert`. Names in open sections
- * (services, endpoints) and language names stay as written.
+ * (services, endpoints) and language names stay as written. GMS's dotted `[push]` names take `_` for the dot too:
+ * `OCS__push__customhttp_url` sets `customhttp.url`.
  */
 /** `language:<name>` or `language_<name>`: the section of a language, its name as written. */
 const LANGUAGE_ENV = /^language[:_](.+)$/;
@@ -67,11 +70,16 @@ function applyEnvOverrides(document: Record<string, unknown>, env: Env) {
     const [rawSection, rawOption] = splitOnce(name.slice(ENV_PREFIX.length), '__');
     const language = LANGUAGE_ENV.exec(rawSection);
     const section = language ? `language:${language[1]}` : rawSection.replace(/^endpoints_(\d+)$/, 'endpoints:$1').replaceAll('_', '-');
-    const option = rawOption === undefined || OPEN_SECTION.test(section) ? rawOption : rawOption.replaceAll('_', '-');
+    const option = rawOption === undefined || OPEN_SECTION.test(section) ? rawOption : optionName(section, rawOption);
     const current = result[section];
     result[section] = option === undefined ? value : { ...(isMap(current) ? current : {}), [option]: value };
   }
   return result;
+}
+
+function optionName(section: string, raw: string): string {
+  const option = raw.replaceAll('_', '-');
+  return section === 'push' ? option.replace(/^customhttp-/, 'customhttp.') : option;
 }
 
 /** The message of an error, also of one from another realm (as the fs errors seen under jest). */

@@ -41,6 +41,13 @@ export function integer(min: number, max: number) {
   return z.preprocess(integerFromText, z.int(refused).min(min, refused).max(max, refused));
 }
 
+/** A fraction from 0 to 1, e.g. a sampling ratio. */
+export function fraction() {
+  const refused = refusal('expected a number from 0 to 1');
+  const fromText = (value: unknown) => (typeof value === 'string' && /^\s*\d*\.?\d+\s*$/.test(value) ? Number(value) : value);
+  return z.preprocess(fromText, z.number(refused).min(0, refused).max(1, refused));
+}
+
 export function boolean() {
   return z.preprocess(booleanFromText, z.boolean(refusal('expected true or false')));
 }
@@ -48,6 +55,13 @@ export function boolean() {
 export function text(pattern: RegExp, expected: string) {
   const refused = refusal(expected);
   return z.preprocess(numberToText, z.string(refused).regex(pattern, refused));
+}
+
+/** A list of distinct choices, separated by commas (spaces around them allowed), as `flex-push-content` takes it. */
+export function choiceList<const T extends readonly [string, ...string[]]>(choices: T) {
+  const expected = `expected a comma-separated list of ${choices.join(', ')}`;
+  const toList = (value: unknown) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value);
+  return z.preprocess(toList, z.array(z.enum(choices, refusal(expected)), refusal(expected)).min(1, refusal(expected)));
 }
 
 const camelize = (key: string) => key.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());

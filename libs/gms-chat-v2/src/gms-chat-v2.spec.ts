@@ -111,6 +111,23 @@ describe('operations', () => {
     expect(noTranscript.nextPosition).toBe(4);
   });
 
+  it('a reply never shows the customer quit reason 0 or 3 of its own departure (only push notices do); others’ codes are shown', async () => {
+    const { chat, engine } = setup();
+    const { actor } = await started(chat);
+    const agent = (await engine.join(actor.sessionId, { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 })).party;
+    await engine.leave({ sessionId: agent.sessionId, userId: agent.userId, secureKey: agent.secureKey }, 'KEEP_ALIVE', { eventAttributes: { topic: 'x' } });
+    const left = await chat.operate('disconnect', actor, { transcriptPosition: '1' });
+    expect(left.messages.filter((m) => m.type === 'ParticipantLeft').map((m) => [m.from.nickname, m.eventAttributes])).toEqual([
+      ['Bob', { topic: 'x', GCTI_SYSTEM: { 'quit-reason-code': '0' } }],
+      ['Ann', undefined],
+    ]);
+    const other = await started(chat);
+    await engine.disconnect(other.actor);
+    const removed = await chat.respond(other.actor, 1);
+    expect(removed.messages.at(-1)).toMatchObject({ type: 'ParticipantLeft', from: { nickname: 'Ann' } });
+    expect(removed.messages.at(-1)?.eventAttributes).toBeUndefined();
+  });
+
   it('refresh returns everything by default, from a position, or only the latest event for -1', async () => {
     const { chat } = setup();
     const { actor } = await started(chat);

@@ -103,6 +103,24 @@ export function toGmsResponse(view: SessionView, identity: CustomerIdentity): Gm
     secureKey: identity.secureKey,
     nextPosition: view.nextPosition + 1,
     ...(view.clientVersion >= 105 ? { monitored: view.monitored } : {}),
-    messages: view.events.map(toGmsMessage),
+    messages: view.events.map((e) => replyMessage(e, view.userId)),
   };
+}
+
+/**
+ * The guide ("Reason Codes"): quit reasons 0 (the customer's logout) and 3 (its removal for protocol inactivity)
+ * of the customer's own departure are not delivered in a reply of the API, only in its push notifications (whose
+ * payload keeps them). Every other party's departure, and every other code, is shown as it is.
+ */
+function replyMessage(view: EventView, viewerId: string): GmsMessage {
+  const message = toGmsMessage(view);
+  const { event } = view;
+  if (event.kind !== 'partyLeft' || event.userId !== viewerId || (event.quitReasonCode !== '0' && event.quitReasonCode !== '3')) return message;
+  const system = message.eventAttributes?.GCTI_SYSTEM;
+  if (typeof system !== 'object') return message;
+  const { 'quit-reason-code': _hidden, ...rest } = system;
+  const { GCTI_SYSTEM: _system, ...attributes } = message.eventAttributes ?? {};
+  const kept = Object.keys(rest).length > 0 ? { ...attributes, GCTI_SYSTEM: rest } : attributes;
+  const { eventAttributes: _all, ...bare } = message;
+  return Object.keys(kept).length > 0 ? { ...bare, eventAttributes: kept } : bare;
 }

@@ -87,8 +87,7 @@ describe('readiness checks over HTTP', () => {
       ['readiness check passing again', 'broker'],
     ]);
     expect(lines.map((l) => l.level)).toEqual(['warn', 'info']);
-    // The logger censors err.message (a `message` key); the stack tells the cause.
-    expect(lines[0].err).toMatchObject({ type: 'Error', stack: expect.stringContaining('connect ECONNREFUSED 127.0.0.1:1') });
+    expect(lines[0].err).toMatchObject({ type: 'Error', reason: expect.stringContaining('connect ECONNREFUSED 127.0.0.1:1') });
   });
 
   it('refuses a second check of a name already registered', () => {

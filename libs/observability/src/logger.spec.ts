@@ -58,10 +58,36 @@ describe('createLogger', () => {
     for (const secret of ['ann@example.com', 'hello', 'Bob', 'pw', 'Bearer', 'deep']) expect(JSON.stringify(lines[0])).not.toContain(secret);
   });
 
-  it('censors the message of a logged error, which its stack still shows', () => {
+  it('shows a logged error’s message as its reason, with its code and causes, readable', () => {
     const { logger, lines } = capture();
-    logger.error({ err: new Error('store unreachable') }, 'failed');
-    expect(lines[0].err).toMatchObject({ type: 'Error', message: '[redacted]', stack: expect.stringMatching(/^Error: store unreachable\n/) });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:9042'), { code: 'ECONNREFUSED' });
+    logger.error({ err: new Error('Cassandra unreachable at start-up', { cause: refused }) }, 'failed');
+    expect(lines[0].err).toMatchObject({
+      type: 'Error',
+      reason: 'Cassandra unreachable at start-up',
+      stack: expect.stringMatching(/^Error: Cassandra unreachable at start-up\n/),
+      cause: { type: 'Error', reason: 'connect ECONNREFUSED 10.0.0.7:9042', code: 'ECONNREFUSED' },
+    });
+  });
+
+  it('hides long numbers in an error’s message and stack, and leaves out what a SyntaxError may quote', () => {
+    const { logger, lines } = capture();
+    logger.error({ err: new Error('no session for card 4111 1111 1111 1111 or phone (212) 555-0123') }, 'failed');
+    logger.error(
+      {
+        err: (() => {
+          try {
+            JSON.parse('card 4111111111111111');
+          } catch (e) {
+            return e;
+          }
+        })(),
+      },
+      'bad body',
+    );
+    expect(lines[0].err).toMatchObject({ reason: 'no session for card [digits] or phone ([digits]' });
+    expect(JSON.stringify(lines)).not.toMatch(/4111|555-0123/);
+    expect(lines[1].err).toMatchObject({ type: 'SyntaxError', reason: '[not logged: may quote its input]' });
   });
 });
 

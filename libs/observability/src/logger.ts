@@ -1,4 +1,5 @@
 import pino, { DestinationStream, LevelWithSilent, Logger } from 'pino';
+import { serializeError } from './error-serializer';
 
 export interface LoggerOptions {
   /** Written into every line as `service`. */
@@ -50,8 +51,8 @@ const REDACT_DEPTH = 4;
 const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => Array.from({ length: REDACT_DEPTH + 1 }, (_, depth) => [...Array<string>(depth).fill('*'), key].join('.')));
 
 /**
- * Structured JSON logger of one service. A logged error's `err.message` is censored too (it is a `message` key),
- * but `err.stack` starts with it: give errors messages that name identifiers, never customer text.
+ * Structured JSON logger of one service. A logged error (`err`) shows its message as `reason`, cleaned of long
+ * numbers (error-serializer.ts): give errors messages that name identifiers, never customer text.
  */
 export function createLogger({ service, level = 'info', hygiene }: LoggerOptions, destination?: DestinationStream): Logger {
   return pino(
@@ -60,6 +61,7 @@ export function createLogger({ service, level = 'info', hygiene }: LoggerOptions
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: serializeError },
       redact: { paths: REDACT_PATHS, censor: hygiene ? censorFor(hygiene) : '[redacted]' },
     },
     destination,

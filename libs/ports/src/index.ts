@@ -8,3 +8,4 @@ export * from './ucs';
 export * from './ucs-records';
 export * from './system';
 export * from './statistics-checkpoints';
+export * from './routing-store';

@@ -74,6 +74,22 @@ export function eventBusContract(name: string, create: () => Promise<{ bus: Even
       await sub.close();
     });
 
+    it('goes on to the next records of a key while a taken record is not handled yet, and reports a taken record that failed', async () => {
+      const got: unknown[] = [];
+      let finish!: () => void;
+      const first = new Promise<void>((resolve) => (finish = resolve));
+      const sub = await bus.subscribe(topic, group('taken'), (r) => {
+        got.push(r.value);
+        if (r.value === 'first') return { handled: first };
+        if (r.value === 'failing') return { handled: Promise.reject(new Error('delivery failure')) };
+      });
+      await bus.publish(['first', 'failing', 'second'].map((value) => ({ topic, key: 'k', value })));
+      await eventually(() => got.length === 3);
+      expect(got).toEqual(['first', 'failing', 'second']);
+      finish();
+      await sub.close();
+    });
+
     it('hands the records of a closed member to the rest of its group, and none to the closed one', async () => {
       const closed: unknown[] = [];
       const open: unknown[] = [];

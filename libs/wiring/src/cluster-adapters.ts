@@ -51,12 +51,12 @@ export function clusterReadiness(dependencies: {
   };
 }
 
-/** The event bus on Kafka as `[kafka]` configures it, for the process `nodeId`, its topics created where missing. */
-export async function connectClusterBus(config: ChatServerConfig, logger: Logger, nodeId: string): Promise<KafkaEventBus> {
+/** The event bus on Kafka (`[kafka]`), its topics created if missing; `member` names this process in the client id. */
+export async function kafkaBusFromConfig(config: ChatServerConfig, logger: Logger, member: string): Promise<KafkaEventBus> {
   const { kafka } = config;
   const bus = await KafkaEventBus.connect({
     brokers: kafka.brokers,
-    clientId: `${kafka.clientId}-${nodeId}`,
+    clientId: `${kafka.clientId}-${member}`,
     partitions: kafka.partitions,
     replicationFactor: kafka.replicationFactor,
     namePrefix: kafka.namePrefix,
@@ -84,7 +84,7 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger):
   const cassandraHealth = new CassandraHealth(context.client);
   cassandraHealth.on('unavailable', () => logger.error({ logId: CASSANDRA_UNAVAILABLE }, 'Cassandra is unavailable'));
   cassandraHealth.on('available', () => logger.info({ logId: CASSANDRA_AVAILABLE }, 'Cassandra is available'));
-  const bus = await connectClusterBus(config, logger, nodeId);
+  const bus = await kafkaBusFromConfig(config, logger, nodeId);
   const membership = new RedisMembership({ url: redis.url, keyPrefix: redis.keyPrefix });
   const fanOut = new RedisFanOut({ url: redis.url, keyPrefix: redis.keyPrefix, onError: (err) => logger.error({ err }, 'fan-out handler failed') });
   const ownershipStore = new CassandraOwnershipStore(context);

@@ -4,8 +4,9 @@ import { MemoryStatisticsCheckpoints, MemoryUcsState } from '@ocs/adapters-memor
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
 import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
-import type { UniversalContactServer } from '@ocs/ports';
+import type { EventBus, UniversalContactServer } from '@ocs/ports';
 import { EspGatewayModule } from '@ocs/service-esp-gateway';
+import { PushNotifierModule } from '@ocs/service-push-notifier';
 import { ReportingAttacherModule } from '@ocs/service-reporting-attacher';
 import { SessionEngineModule } from '@ocs/service-session-engine';
 import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
@@ -15,7 +16,7 @@ import { listenAddress } from './run-service';
 import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
 import { espGateway } from './services/esp-gateway';
 import { createAttacher, reportingAttacher } from './services/reporting-attacher';
-import { pushNotifier } from './services/shell-services';
+import { pushNotifier, pushNotifierOn } from './services/push-notifier';
 import { sessionEngine } from './services/session-engine';
 import { webapiGateway, webapiGatewayOptions } from './services/webapi-gateway';
 
@@ -23,6 +24,8 @@ export interface Embedded {
   engine: ChatEngine;
   /** The UCS the gateway stores file-transfer documents in. */
   ucs: UniversalContactServer;
+  /** The bus the services share in the process (session events, push notifications). */
+  bus: EventBus;
   /** Base URL of each service, by service name. */
   urls: Record<string, string>;
   close(): Promise<void>;
@@ -49,7 +52,7 @@ export async function startEmbedded(
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
     { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret }) },
     { service: reportingAttacher, module: ReportingAttacherModule.forRoot(attacher) },
-    { service: pushNotifier, module: pushNotifier.module() },
+    { service: pushNotifier, module: PushNotifierModule.forRoot({ notifier: pushNotifierOn(config, adapters.bus, loggerFor(pushNotifier.name)) }) },
   ];
   const apps: INestApplication[] = [];
   const urls: Record<string, string> = {};
@@ -73,6 +76,7 @@ export async function startEmbedded(
   return {
     engine,
     ucs,
+    bus: adapters.bus,
     urls,
     close: async () => {
       for (const app of apps.reverse()) await app.close();

@@ -8,9 +8,12 @@ class TinyModule {}
 const tiny: ServiceAssembly = { name: 'tiny', surface: 'esp', module: () => TinyModule };
 
 describe('runService', () => {
-  const env = process.env;
+  const { env, argv } = process;
+  // As a service's main sees it, not with the test runner's own flags.
+  beforeEach(() => (process.argv = ['node', 'main.js']));
   afterEach(() => {
     process.env = env;
+    process.argv = argv;
     jest.restoreAllMocks();
   });
 

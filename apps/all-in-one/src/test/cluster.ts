@@ -119,9 +119,16 @@ export class TestCluster {
     return this.start(`esp ${name}`, 'apps/esp-gateway/src/main.js', port, { OCS__server__esp_port: String(port) });
   }
 
+  /** A reporting-attacher process. */
   async attacher(name: string): Promise<ServiceProcess> {
     const port = await freePort();
     return this.start(`attacher ${name}`, 'apps/reporting-attacher/src/main.js', port, { OCS__server__reporting_port: String(port) });
+  }
+
+  /** A push-notifier process; `extra` options beside the cluster's. */
+  async pushNotifier(name: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
+    const port = await freePort();
+    return this.start(`push-notifier ${name}`, 'apps/push-notifier/src/main.js', port, { OCS__server__push_port: String(port), ...extra });
   }
 
   private async start(name: string, main: string, port: number, extra: Record<string, string>): Promise<ServiceProcess> {

@@ -12,6 +12,7 @@ import * as messaging from './messaging';
 import * as parties from './parties';
 import { boundedKv } from './input';
 import * as presence from './presence';
+import { refreshed } from './push-notifications';
 import type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest } from './requests';
 import type { SessionContext, SessionState } from './state';
 import * as liveness from './liveness';
@@ -194,6 +195,11 @@ export class ChatSession {
   /** A flex party made a protocol request: its liveness timer starts again. */
   touch(userId: string): void {
     liveness.touch(this.state, userId, this.ctx.clock.now());
+  }
+
+  /** The party read the transcript (a refresh): a push-subscribed customer's resending stops (push-notifications.ts). */
+  refreshed(userId: string): boolean {
+    return this.state.push !== undefined && refreshed(this.state, userId);
   }
 
   /** A live connection now carries this party's events; while one does, it confirms the party alive (liveness.ts). */

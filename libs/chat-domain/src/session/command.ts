@@ -1,6 +1,7 @@
 import type { ChatEvent } from '../types';
 import { eventBytes } from './budget';
 import { appended } from './memory';
+import { decidePushes, type PushDecision } from './push-notifications';
 import type { Change } from './requests';
 import type { SessionContext, SessionState } from './state';
 
@@ -23,6 +24,8 @@ export class Command {
   private events: ChatEvent[] | undefined;
   /** Interaction properties changed so far. */
   private properties: Record<string, string> | undefined;
+  /** Push notifications decided so far (a session with a subscribed customer only). */
+  private pushes: PushDecision[] | undefined;
   /** Set when the session, closed long enough, may now be forgotten (`expire`). */
   drop = false;
   /** Set when the command changed the session's configuration without an event (`Change.configured`). */
@@ -39,6 +42,11 @@ export class Command {
     this.state.transcriptBytes = (this.state.transcriptBytes ?? 0) + eventBytes(event);
     this.state.transcript = appended(this.state.transcript, event);
     (this.events ??= []).push(event);
+  }
+
+  /** A push notification for the subscribed customer (push-notifications.ts). */
+  addPush(push: PushDecision): void {
+    (this.pushes ??= []).push(push);
   }
 
   /** The interaction properties this command changes, to report when it finishes. */
@@ -77,11 +85,14 @@ export class Command {
   finish(closed: boolean): Change {
     const events = this.events ?? [];
     const properties = this.properties;
+    if (this.state.push && events.length > 0) decidePushes(this, events);
+    const pushes = this.pushes;
     return {
       events,
       closed,
       ...(properties && Object.keys(properties).length > 0 ? { properties } : {}),
       ...(this.configured ? { configured: true } : {}),
+      ...(pushes ? { pushes } : {}),
     };
   }
 }

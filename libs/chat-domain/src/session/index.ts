@@ -9,6 +9,8 @@ export { MAX_IDLE_TIMEOUT_S } from './inactivity-control';
 export { CONFIGURE_SESSION, LANGUAGE_CODE_KEY, LANGUAGE_NAME_KEY, parseLanguageCode } from './language';
 export { ORIGINAL_NICKNAME_KEY, PARTY_STYLE_KEY, SET_PARTY_STYLE_KEY } from './parties';
 export { SESSION_PASSWORD_KEY } from './password';
+export type { PushDecision } from './push-notifications';
+export { DELIVERED_TYPES, PUSH_KEYS, type PushSubscription } from './push-subscription';
 export { LAST_EVENT_ID_KEY, READ_CONFIRM } from './read-confirmations';
 export type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
 export {
@@ -17,6 +19,8 @@ export {
   type AsyncStatus,
   type FileCounters,
   type IdleControlOverrides,
+  type PushResend,
+  type PushState,
   type SessionContext,
   type SessionService,
   type SessionState,

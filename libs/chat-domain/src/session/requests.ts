@@ -1,4 +1,5 @@
 import type { ChatEvent, KvList, ProtocolType, UserType, Visibility } from '../types';
+import type { PushDecision } from './push-notifications';
 import type { SessionService } from './state';
 
 /** What the session's commands take, and what they return. */
@@ -49,6 +50,8 @@ export interface Change {
   properties?: Record<string, string>;
   /** The command changed the session's configuration (idle control, language): to be saved though no event says so. */
   configured?: boolean;
+  /** Push notifications the change decided for the subscribed customer; absent for a session without one. */
+  pushes?: PushDecision[];
 }
 
 export interface CreateSessionRequest {

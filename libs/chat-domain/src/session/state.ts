@@ -1,6 +1,7 @@
 import type { Clock, IdSource } from '../clock';
 import type { IdleNotices, SessionRules } from '../rules';
 import type { ChatEvent, KvList, Participant, SessionStatus } from '../types';
+import type { PushSubscription } from './push-subscription';
 
 /** What every session of an engine shares: its clock, its id source and its rules (one object for all sessions). */
 export interface SessionContext {
@@ -41,6 +42,30 @@ export interface SessionState {
   language?: string;
   /** The session was restored on this node after its owner was lost. */
   restored?: boolean;
+  /** The customer subscribed to push notifications, and where its notices stand (push-notifications.ts). */
+  push?: PushState;
+}
+
+/** A push subscription of the session's customer, saved with the session so that a restored one goes on. */
+export interface PushState {
+  /** The subscribed customer. */
+  userId: string;
+  subscription: PushSubscription;
+  /** Transcript length when the customer last read it (a refresh): what it has not read starts there. */
+  readTo: number;
+  /** Reliable delivery: the next resend while no refresh comes; absent: none scheduled. */
+  resend?: PushResend;
+  /** No more notices: the session was restored with `session-restore-push-send=false`. */
+  stopped?: boolean;
+}
+
+export interface PushResend {
+  /** The notify-attempt of the last notice sent (0 the first). */
+  attempt: number;
+  /** When the next one is due (epoch ms). */
+  dueAt: number;
+  /** Event id the notices of this schedule are about: with the attempt, their stable id. */
+  eventId: number;
 }
 
 export interface SessionService {

@@ -1,14 +1,15 @@
 import { T0, agent, customer, join, startChat } from '../test/helpers';
 import { Command } from './command';
 import { inactivityControl } from './inactivity-control';
+import { pushResend } from './push-notifications';
 import { SESSION_TIMERS, asyncIdle, closedRetention, expireTimers, flexInactivity, nextDeadline } from './timers';
 
 const RULES = { flexDisconnectTimeoutMs: 45_000, flexPushTimeoutMs: 90_000, closedRetainMs: 60_000, asyncIdleAlertMs: 10_000, asyncIdleCloseMs: 5_000 };
 const ASYNC = { GCTI_Chat_AsyncMode: 'true' };
 
 describe('session timers', () => {
-  it('are the closed-session retention, the flex inactivity, the async idle timer and inactivity control, in this order', () => {
-    expect(SESSION_TIMERS).toEqual([closedRetention, flexInactivity, asyncIdle, inactivityControl]);
+  it('are the closed-session retention, the flex inactivity, the async idle timer, inactivity control and the push resend, in this order', () => {
+    expect(SESSION_TIMERS).toEqual([closedRetention, flexInactivity, asyncIdle, inactivityControl, pushResend]);
   });
 
   describe('closed-session retention', () => {

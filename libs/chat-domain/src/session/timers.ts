@@ -6,6 +6,7 @@ import { closeNow } from './parties';
 import { idleTexts } from './inactivity-tracking';
 import { inactivityControl } from './inactivity-control';
 import { flexInactivity } from './liveness';
+import { pushResend } from './push-notifications';
 import { ASYNC_STATUS, type SessionState } from './state';
 
 export { flexInactivity } from './liveness';
@@ -56,7 +57,7 @@ export const asyncIdle: SessionTimer = {
   },
 };
 
-export const SESSION_TIMERS: readonly SessionTimer[] = [closedRetention, flexInactivity, asyncIdle, inactivityControl];
+export const SESSION_TIMERS: readonly SessionTimer[] = [closedRetention, flexInactivity, asyncIdle, inactivityControl, pushResend];
 
 /** When the session next needs `expireTimers`: the earliest deadline of its timers. */
 export function nextDeadline(state: SessionState, rules: SessionRules): number | undefined {

@@ -1,10 +1,8 @@
-import { loadConfig, maxRequestBytes } from '@ocs/config';
+import { maxRequestBytes } from '@ocs/config';
 import { createLogger } from '@ocs/observability';
 import { GmsCometdClient, GmsRestClient, type ChatV2Reply } from '@ocs/testing';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startEmbedded, type Embedded } from '../embedded';
+import { testConfig } from '../test/test-config';
 
 /**
  * The customer REST API against a hostile client, over real HTTP on the embedded product: the same body limits
@@ -21,18 +19,11 @@ let chat: string;
 let maxBytes: number;
 
 beforeAll(async () => {
-  const ports = ['webapi', 'esp', 'engine', 'reporting', 'push'].map((p) => [`OCS__server__${p}-port`, '0']);
-  const config = loadConfig({
-    argv: [],
-    env: {
-      ...Object.fromEntries(ports),
-      OCS__server__host: '127.0.0.1',
-      'OCS__server__data-dir': mkdtempSync(join(tmpdir(), 'ocs-test-')),
-      'OCS__settings__message-max-size': '2000',
-      'OCS__settings__request-max-fields': String(MAX_FIELDS),
-      'OCS__settings__refresh-max-events': String(MAX_EVENTS),
-      'OCS__settings__refresh-max-text-size': String(MAX_TEXT),
-    },
+  const config = testConfig({
+    'OCS__settings__message-max-size': '2000',
+    'OCS__settings__request-max-fields': String(MAX_FIELDS),
+    'OCS__settings__refresh-max-events': String(MAX_EVENTS),
+    'OCS__settings__refresh-max-text-size': String(MAX_TEXT),
   });
   maxBytes = maxRequestBytes(config);
   const sink = { write: (line: string) => void logLines.push(JSON.parse(line)) };

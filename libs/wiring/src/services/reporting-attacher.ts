@@ -7,7 +7,7 @@ import type { Logger } from '@ocs/observability';
 import type { EventBus, InteractionServer, StatisticsCheckpoints, TranscriptStore } from '@ocs/ports';
 import { ATTACHER_GROUP, REPORTING_ATTACHER_SERVICE, ReportingAttacher, ReportingAttacherModule } from '@ocs/service-reporting-attacher';
 import { hostname } from 'node:os';
-import { clusterReadiness, connectClusterBus } from '../cluster-adapters';
+import { clusterReadiness, kafkaBusFromConfig } from '../cluster-adapters';
 import { attacherOptionsFromConfig, cassandraOptionsFromConfig } from '../config-to-options';
 import type { ServiceAssembly } from '../run-service';
 import { memoryAdapters } from '../session-engine-parts';
@@ -49,7 +49,7 @@ export const reportingAttacher: ServiceAssembly = {
     }
     const nodeId = config.cluster.nodeId || `${hostname()}-${process.pid}`;
     const context = await connectCassandra(cassandraOptionsFromConfig(config));
-    const bus = await connectClusterBus(config, logger, nodeId);
+    const bus = await kafkaBusFromConfig(config, logger, nodeId);
     const checkpoints = new RedisStatisticsCheckpoints({ url: config.redis.url, keyPrefix: config.redis.keyPrefix });
     const interactions = new CassandraInteractionServer(context, bus);
     const attacher = createAttacher(config, logger, { bus, interactions, store: new CassandraTranscriptStore(context, nodeId), checkpoints });

@@ -1,0 +1,13 @@
+export * from './types';
+export * from './errors';
+export * from './queue-config';
+export * from './eligibility';
+export * from './strategies';
+export * from './properties';
+export * from './presence';
+export * from './interactions';
+export { accept, decline, pick, externalDecision, type ExternalDecision } from './offers';
+export { decide, unservableReason } from './decide';
+export { runTimers, nextDeadline } from './timers';
+export { emptyState, ROUTER_DEFAULTS, type RoutingContext } from './context';
+export * from './router';

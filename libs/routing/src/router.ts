@@ -1,0 +1,148 @@
+import type { Clock } from '@ocs/chat-domain';
+import { emptyState, requireName, ROUTER_DEFAULTS, type RoutingContext } from './context';
+import { decide } from './decide';
+import { RoutingError } from './errors';
+import { enqueue, remove, transferToAgent, transferToQueue, type EnqueueRequest } from './interactions';
+import { accept, decline, externalDecision, pick, type ExternalDecision } from './offers';
+import { connectionLost, login, logout, reconnect, setNotReady, setReady, type AgentProfile } from './presence';
+import { routingProperties } from './properties';
+import { effectivePriority, validateQueues, type QueueConfigInput } from './queue-config';
+import { nextDeadline, runTimers } from './timers';
+import type { AgentState, GoneCause, InteractionState, QueueConfig, RouterOptions, RoutingEvent, RoutingState } from './types';
+
+function checkedOptions(options: Partial<RouterOptions>): RouterOptions {
+  const merged = { ...ROUTER_DEFAULTS, ...options };
+  for (const [key, value] of Object.entries(merged)) {
+    if (!Number.isInteger(value) || value < 0) throw new RoutingError('INVALID_CONFIG', `router option ${key} must be a whole number ≥ 0`);
+  }
+  return merged;
+}
+
+/**
+ * The routing core over one state: every operation first runs what is due by the clock, then does its work, and
+ * answers the events of both. A refused operation (a `RoutingError`) changes nothing of its own; the events of the
+ * timers run before it are answered with the next operation. The state is plain JSON (`toJSON`), and a router made
+ * on a stored state carries on from it.
+ */
+export class Router {
+  private readonly queues: ReadonlyMap<string, QueueConfig>;
+  private readonly options: RouterOptions;
+  private readonly state: RoutingState;
+  private pending: RoutingEvent[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    queues: readonly QueueConfigInput[],
+    options: Partial<RouterOptions> = {},
+    state?: RoutingState,
+  ) {
+    this.queues = new Map(validateQueues(queues).map((q) => [q.name, q]));
+    this.options = checkedOptions(options);
+    if (state !== undefined && (typeof state !== 'object' || state === null || state.version !== 1)) {
+      throw new RoutingError('INVALID_ARGUMENT', 'a stored routing state must be a version 1 state');
+    }
+    this.state = state === undefined ? emptyState() : structuredClone(state);
+  }
+
+  /** A copy of the whole state, JSON as it is. */
+  toJSON(): RoutingState {
+    return structuredClone(this.state);
+  }
+
+  login(profile: AgentProfile): RoutingEvent[] {
+    return this.run((ctx) => login(ctx, profile));
+  }
+  setReady(agentId: string): RoutingEvent[] {
+    return this.run((ctx) => setReady(ctx, agentId));
+  }
+  setNotReady(agentId: string, reason?: string): RoutingEvent[] {
+    return this.run((ctx) => setNotReady(ctx, agentId, reason));
+  }
+  connectionLost(agentId: string): RoutingEvent[] {
+    return this.run((ctx) => connectionLost(ctx, agentId));
+  }
+  reconnect(agentId: string): RoutingEvent[] {
+    return this.run((ctx) => reconnect(ctx, agentId));
+  }
+  logout(agentId: string): RoutingEvent[] {
+    return this.run((ctx) => logout(ctx, agentId));
+  }
+  enqueue(request: EnqueueRequest): RoutingEvent[] {
+    return this.run((ctx) => enqueue(ctx, request));
+  }
+  /** Runs what is due and makes the offers (and external requests) to make now. */
+  decide(): RoutingEvent[] {
+    return this.run((ctx) => decide(ctx));
+  }
+  /** Runs only what is due (timeouts, grace, overflow), making no offer. */
+  tick(): RoutingEvent[] {
+    return this.run(() => undefined);
+  }
+  accept(offerId: string, agentId: string): RoutingEvent[] {
+    return this.run((ctx) => accept(ctx, offerId, agentId));
+  }
+  decline(offerId: string, agentId: string): RoutingEvent[] {
+    return this.run((ctx) => decline(ctx, offerId, agentId));
+  }
+  pick(agentId: string, interactionId: string): RoutingEvent[] {
+    return this.run((ctx) => pick(ctx, agentId, interactionId));
+  }
+  externalDecision(requestId: string, decision: ExternalDecision): RoutingEvent[] {
+    return this.run((ctx) => externalDecision(ctx, requestId, decision));
+  }
+  transferToQueue(interactionId: string, queue: string): RoutingEvent[] {
+    return this.run((ctx) => transferToQueue(ctx, interactionId, queue));
+  }
+  transferToAgent(interactionId: string, agentId: string): RoutingEvent[] {
+    return this.run((ctx) => transferToAgent(ctx, interactionId, agentId));
+  }
+  remove(interactionId: string, cause: GoneCause): RoutingEvent[] {
+    return this.run((ctx) => remove(ctx, interactionId, cause));
+  }
+
+  agent(agentId: string): AgentState | undefined {
+    const agent = this.state.agents[agentId];
+    return agent && structuredClone(agent);
+  }
+  interaction(interactionId: string): InteractionState | undefined {
+    const it = this.state.interactions[interactionId];
+    return it && structuredClone(it);
+  }
+  /** What waits in a queue (for a manual pick), in the order it would be served: effective priority, then place in line. */
+  waiting(queue: string): InteractionState[] {
+    const now = this.clock.now();
+    const q = this.queues.get(requireName(queue, 'queue'));
+    if (!q) throw new RoutingError('UNKNOWN_QUEUE', `unknown queue ${JSON.stringify(queue)}`);
+    const rank = (it: InteractionState): number => effectivePriority(q, it.priority, now - it.enqueuedAt);
+    return Object.values(this.state.interactions)
+      .filter((it) => it.queue === queue && it.status === 'waiting')
+      .sort((a, b) => rank(b) - rank(a) || a.enqueuedAt - b.enqueuedAt)
+      .map((it) => structuredClone(it));
+  }
+  /** The properties to keep current on the interaction, or undefined if it is not in routing. */
+  properties(interactionId: string): Record<string, string> | undefined {
+    const it = this.state.interactions[interactionId];
+    return it && routingProperties(it, this.clock.now());
+  }
+  /** When `tick` (or `decide`) should run next at the latest, or undefined if nothing is due. */
+  nextDeadline(): number | undefined {
+    return nextDeadline(this.state, this.queues);
+  }
+  queueNames(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  private run(operation: (ctx: RoutingContext) => void): RoutingEvent[] {
+    const ctx: RoutingContext = { state: this.state, queues: this.queues, options: this.options, now: this.clock.now(), events: this.pending };
+    this.pending = [];
+    runTimers(ctx);
+    const before = ctx.events.length;
+    try {
+      operation(ctx);
+    } catch (e) {
+      this.pending = ctx.events.slice(0, before);
+      throw e;
+    }
+    return ctx.events;
+  }
+}
