@@ -41,6 +41,11 @@ async function setup(options: Partial<BridgeOptions> = {}, rules: Partial<Sessio
 
 type Setup = Awaited<ReturnType<typeof setup>>;
 
+/** Waits for the bridge to mark the interaction offline: a closing that waits for the statistics is finished off the bus. */
+async function offline(s: Setup, interactionId: string): Promise<void> {
+  while ((await s.interactions.get(interactionId))?.properties.IsOnline !== '0') await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 async function customer(s: Setup, userData: Record<string, string> = {}, service = SERVICE) {
   const { party } = await s.engine.createSession({
     creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106, userData },
@@ -167,7 +172,7 @@ describe('InteractionBridge', () => {
     expect((await get(id))?.properties.IsOnline).toBe('1');
     expect((await s.ucs.getInteraction(id))?.closedAt).toBeUndefined();
     await s.interactions.updateProperties(id, { [STATISTICS_ATTACHED_MARK]: '2026-11-25T10:00:00Z' });
-    await s.bus.idle();
+    while (!(await s.ucs.getInteraction(id))?.closedAt) await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await get(id))?.properties).toMatchObject({ IsOnline: '0', [STATISTICS_ATTACHED_MARK]: '2026-11-25T10:00:00Z' });
     expect((await s.ucs.getInteraction(id))?.closedAt).toBe(Date.UTC(2026, 10, 25, 10));
     expect(s.late).toEqual([]);
@@ -177,8 +182,7 @@ describe('InteractionBridge', () => {
     const s = await setup({ statisticsWaitMs: 50 });
     const { actor, interaction } = await customer(s);
     await s.engine.leave(actor, 'FORCE_CLOSE');
-    await s.bus.idle();
-    expect((await s.interactions.get(interaction.interactionId))?.properties.IsOnline).toBe('0');
+    await offline(s, interaction.interactionId);
     expect(s.late).toEqual([actor.sessionId]);
   });
 

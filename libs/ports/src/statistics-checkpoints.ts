@@ -20,6 +20,14 @@ export interface StatisticsCheckpoint {
   /** The session's interaction, once a record named it. */
   interactionId?: string;
   done?: boolean;
+  /** When the session closed (epoch ms), once it did: the final statistics' lag is measured from it. */
+  closedAt?: number;
+  /**
+   * Statistics folded but not attached yet (no interaction found, Interaction Server away): tried again in the
+   * background, and after a restart when the record comes again. `pendingSince`: when they first failed (epoch ms).
+   */
+  pending?: Record<string, string>;
+  pendingSince?: number;
 }
 
 /**

@@ -4,9 +4,9 @@ import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { ChatEngine } from '@ocs/chat-engine';
 import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
 import { InteractionBridge, STATISTICS_ATTACHED_MARK } from '@ocs/interaction-bridge';
-import type { BusRecord, InteractionProperties } from '@ocs/ports';
+import { isTakenRecord, type BusRecord, type InteractionProperties, type TakenRecord } from '@ocs/ports';
 import type { FoldOutcome, StatisticsFold } from '@ocs/reporting-statistics';
-import { ReportingAttacher, type AttacherObserver, type SkipReason } from './reporting-attacher';
+import { ReportingAttacher, type AttacherOptions, type AttacherObserver, type SkipReason } from './reporting-attacher';
 
 /**
  * A stand-in calculator: remembers the types of the records it folded, attaches `Update` on a properties record and,
@@ -39,7 +39,8 @@ function counting() {
   return { counts, observer };
 }
 
-async function setup() {
+async function setup(overrides: Partial<AttacherOptions> = {}) {
+  let now = 9_250;
   const interactions = new MemoryInteractionServer();
   const { interactionId } = await interactions.submit({ tenantDbid: 1, queue: 'q', mediaType: 'chat', sessionId: SESSION, properties: {} });
   const checkpoints = new MemoryStatisticsCheckpoints();
@@ -58,17 +59,24 @@ async function setup() {
       interactions,
       checkpoints,
       fold: (state, record, options) => (folded.push(record.type), fold(state, record, options)),
-      findInteraction: async (sessionId) => (sessionId === SESSION ? interactionId : undefined),
-      options: { statistics: { attachSessionStatistics: 'all' }, checkpointTtlMs: 60_000, finishedTtlMs: 5_000, attempts: 2, retryDelayMs: 1 },
+      findInteraction: (sessionId) => interactions.interactionOf(sessionId),
+      options: { statistics: { attachSessionStatistics: 'all' }, checkpointTtlMs: 60_000, finishedTtlMs: 5_000, attempts: 2, retryDelayMs: 1, ...overrides },
       log: { warn: (_fields, message) => void warnings.push(message), error: (_fields, message) => void warnings.push(message) },
-      now: () => 9_250,
+      now: () => now,
     });
     const { counts, observer } = counting();
     attacher.observe(observer);
     return { attacher, counts };
   };
   const properties = async () => (await interactions.get(interactionId))?.properties;
-  return { interactions, interactionId, checkpoints, ttls, bus, warnings, updates, folded, newAttacher, properties };
+  const later = (ms: number) => void (now += ms);
+  return { interactions, interactionId, checkpoints, ttls, bus, warnings, updates, folded, newAttacher, properties, later };
+}
+
+/** The record the attacher took in to finish later. */
+function taken(result: void | TakenRecord): TakenRecord {
+  if (!isTakenRecord(result)) throw new Error('expected the record taken in');
+  return result;
 }
 
 describe('ReportingAttacher', () => {
@@ -130,7 +138,7 @@ describe('ReportingAttacher', () => {
     const { attacher } = s.newAttacher();
     await attacher.handle(onBus(created, 1));
     await attacher.handle(onBus(closed(), 2));
-    expect(await s.checkpoints.load(SESSION)).toEqual({ done: true, position: { partition: 2, offset: '2' }, interactionId: s.interactionId });
+    expect(await s.checkpoints.load(SESSION)).toEqual({ done: true, closedAt: 9_000, position: { partition: 2, offset: '2' }, interactionId: s.interactionId });
     // An open session's checkpoint lives the long TTL, a finished one's marker the short one.
     expect(s.ttls).toEqual([60_000, 5_000]);
     const other = 'S-2';
@@ -140,15 +148,55 @@ describe('ReportingAttacher', () => {
     expect(await s.checkpoints.load(other)).toBeUndefined();
   });
 
-  it('counts and logs statistics it could not attach (no interaction), and keeps the session going', async () => {
+  it('keeps statistics it cannot attach yet pending and takes the record in: the partition goes on, they attach once the interaction comes', async () => {
     const s = await setup();
+    const { attacher, counts } = s.newAttacher();
+    const late = 'S-late';
+    await attacher.handle(onBus({ ...created, sessionId: late }, 1, late));
+    const update = taken(await attacher.handle(onBus({ ...props, sessionId: late }, 2, late)));
+    expect((await s.checkpoints.load(late))?.pending).toEqual({ Update: '2' });
+    // Another session of the partition is not held up, and a later record of this one waits behind the pending set.
+    expect(await attacher.handle(onBus(created, 3))).toBeUndefined();
+    const closing = taken(await attacher.handle(onBus({ ...closed(), sessionId: late }, 4, late)));
+    expect(counts.attached).toEqual([]);
+    const { interactionId } = await s.interactions.submit({ tenantDbid: 1, queue: 'q', mediaType: 'chat', sessionId: late, properties: {} });
+    await Promise.all([update.handled, closing.handled]);
+    expect((await s.interactions.get(interactionId))?.properties).toEqual({
+      Update: '2',
+      [STATISTICS_ATTACHED_MARK]: '9000',
+      Seen: 'created,properties,closed',
+    });
+    expect(await s.checkpoints.load(late)).toEqual({ done: true, closedAt: 9_000, interactionId, position: { partition: 2, offset: '4' } });
+    expect(counts).toMatchObject({ attached: ['update', 'final'], lags: [250], failed: 0 });
+  });
+
+  it('tries pending statistics again after a restart, when their record comes again', async () => {
+    const s = await setup();
+    const first = s.newAttacher();
+    const late = 'S-late';
+    await first.attacher.handle(onBus({ ...created, sessionId: late }, 1, late));
+    taken(await first.attacher.handle(onBus({ ...closed(), sessionId: late }, 2, late)));
+    await first.attacher.stop(); // Killed: the record stays unfinished, the bus delivers it again.
+    const second = s.newAttacher();
+    const again = taken(await second.attacher.handle(onBus({ ...closed(), sessionId: late }, 2, late)));
+    const { interactionId } = await s.interactions.submit({ tenantDbid: 1, queue: 'q', mediaType: 'chat', sessionId: late, properties: {} });
+    await again.handled;
+    expect((await s.interactions.get(interactionId))?.properties.Seen).toBe('created,closed');
+    expect(second.counts).toMatchObject({ skipped: ['finished'], attached: ['final'], failed: 0 });
+    expect(s.folded).toEqual(['created', 'closed']);
+  });
+
+  it('gives pending statistics up after pendingRetryMs: counted, logged, and the session goes on', async () => {
+    const s = await setup({ pendingRetryMs: 1_000 });
     const { attacher, counts } = s.newAttacher();
     const lost = 'S-lost';
     await attacher.handle(onBus({ ...created, sessionId: lost }, 1, lost));
-    await attacher.handle(onBus({ ...props, sessionId: lost }, 2, lost));
+    const update = taken(await attacher.handle(onBus({ ...props, sessionId: lost }, 2, lost)));
+    s.later(1_000);
+    await update.handled;
     expect(counts.failed).toBe(1);
     expect(s.warnings).toContain('reporting statistics not attached to the interaction');
-    expect((await s.checkpoints.load(lost))?.state).toEqual({ seen: ['created', 'properties'] });
+    expect(await s.checkpoints.load(lost)).toEqual({ state: { seen: ['created', 'properties'] }, position: { partition: 2, offset: '2' } });
   });
 
   it('follows the session events in its own group on the bus', async () => {
@@ -198,7 +246,8 @@ describe('ReportingAttacher beside the interaction bridge', () => {
     await bus.idle();
     const [interaction] = interactions.waiting();
     await engine.leave({ sessionId: party.sessionId, userId: party.userId, secureKey: party.secureKey }, 'FORCE_CLOSE');
-    await bus.idle();
+    // The bridge takes the closing in to finish it once the statistics are there.
+    while ((await interactions.get(interaction.interactionId))?.state !== 'stopped') await new Promise((resolve) => setTimeout(resolve, 5));
     const marked = history.findIndex((p) => p[STATISTICS_ATTACHED_MARK] !== undefined);
     const offline = history.findIndex((p) => p.IsOnline === '0');
     expect(marked).toBeGreaterThanOrEqual(0);
