@@ -4,7 +4,7 @@
  * and the end of the churn give the quantiles of each half, so a lag that grows over the run shows.
  */
 
-const METRIC = 'ocs_reporting_attach_lag_seconds_bucket';
+const METRIC = 'ocs_reporting_attach_lag_seconds';
 
 /** Cumulative counts of the histogram's buckets, by upper bound in seconds (`+Inf` last). */
 export type LagSnapshot = Array<[number, number]>;
@@ -22,11 +22,12 @@ export interface AttachLag {
   secondHalf: LagQuantiles;
 }
 
-/** The histogram's buckets in a Prometheus text exposition. */
-export function parseLag(text: string): LagSnapshot {
+/** The buckets of histogram `metric` (the attacher's lag unless told) in a Prometheus text exposition. */
+export function parseLag(text: string, metric = METRIC): LagSnapshot {
   const buckets: LagSnapshot = [];
+  const bucket = `${metric}_bucket`;
   for (const line of text.split('\n')) {
-    const match = line.startsWith(METRIC) ? /le="([^"]+)"\}\s+(\S+)/.exec(line) : null;
+    const match = line.startsWith(bucket) ? /le="([^"]+)"\}\s+(\S+)/.exec(line) : null;
     if (match) buckets.push([match[1] === '+Inf' ? Infinity : Number(match[1]), Number(match[2])]);
   }
   return buckets.sort((a, b) => a[0] - b[0]);

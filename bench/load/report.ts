@@ -164,6 +164,14 @@ export function markdown(run: RunResults): string {
         );
       }
     for (const r of run.scenarios)
+      if (r.push) {
+        const p = r.push;
+        lines.push(
+          '',
+          `Push notifications (${r.title}, a quarter of the customers subscribed at Request Chat): ${n(p.produced)} produced, ${n(p.delivered)} delivered, ${n(p.failed)} failed, ${n(p.received)} received by the local custom-http receiver; delivery latency from decided to accepted p50 ${n(p.p50Ms, 1)} ms, p99 ${n(p.p99Ms, 1)} ms (from the notifier's histogram, as precise as its buckets).`,
+        );
+      }
+    for (const r of run.scenarios)
       if (r.dormant)
         lines.push(
           '',
