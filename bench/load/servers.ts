@@ -76,12 +76,14 @@ function productConfig(ports: number[], dataDir: string, settings: Record<string
       'cometd-handshake-limit': 100_000_000,
     },
     log: { level: 'warn' },
-    // Both limits are still checked on every request (so their cost is measured), never reached; every statistic attached.
+    // Both limits are still checked on every request (so their cost is measured), never reached; every statistic attached;
+    // REST customers may subscribe to push notifications at Request Chat.
     settings: {
       'stop-abandoned-interaction': 'always',
       'message-rate-limit': 100_000,
       'message-rate-interval': 1,
       'attach-session-statistics': 'all',
+      'flex-push-on-join': true,
       ...settings,
     },
     services: { [CHAT_SERVICE]: '1:default', [ASYNC_SERVICE]: '1:async' },
