@@ -51,9 +51,9 @@ interface PushSnapshot {
 }
 
 /** The sum of the samples of counter `name` (over its labels) in a Prometheus text exposition. */
-function counter(text: string, name: string): number {
+export function counter(text: string, name: string): number {
   let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(name) && /^[^\s{]+(\{[^}]*\})?\s/.test(line)) sum += Number(line.split(/\s+/).at(-1));
+  for (const line of text.split('\n')) if (/^([^\s{]+)(\{[^}]*\})?\s/.exec(line)?.[1] === name) sum += Number(line.split(/\s+/).at(-1));
   return sum;
 }
 
