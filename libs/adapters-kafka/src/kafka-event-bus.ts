@@ -212,7 +212,7 @@ export class KafkaEventBus implements EventBus {
           const beating = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
           let outcome: Awaited<ReturnType<KafkaEventBus['deliver']>> | typeof ABANDONED;
           try {
-            outcome = await Promise.race([this.deliver(topic, group, message, handler), abandoned]);
+            outcome = await Promise.race([this.deliver(topic, group, partition, message, handler), abandoned]);
           } finally {
             clearInterval(beating);
           }
@@ -237,6 +237,23 @@ export class KafkaEventBus implements EventBus {
     await this.admin.describeCluster();
   }
 
+  /**
+   * How far consumer group `group` is behind on `topic`: per partition, the records between its committed offset (the
+   * partition's first record when it has committed none) and the partition's end. One admin round trip per call.
+   */
+  async lag(topic: string, group: string): Promise<Array<{ partition: number; lag: number }>> {
+    const kafkaTopic = this.topicName(topic);
+    const [ends, [committed]] = await Promise.all([
+      this.admin.fetchTopicOffsets(kafkaTopic),
+      this.admin.fetchOffsets({ groupId: this.prefix + group, topics: [kafkaTopic] }),
+    ]);
+    const at = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+    return ends.map(({ partition, high, low }) => {
+      const from = at.get(partition) ?? -1;
+      return { partition, lag: Math.max(0, Number(high) - (from >= 0 ? from : Number(low))) };
+    });
+  }
+
   /** The name of `topic` on Kafka: with the prefix. */
   topicName(topic: string): string {
     const name = this.prefix + topic;
@@ -253,9 +270,9 @@ export class KafkaEventBus implements EventBus {
   }
 
   /** The record taken in to finish later, if the handler says so; otherwise the handler settled. */
-  private async deliver(topic: string, group: string, message: KafkaMessage, handler: BusHandler): Promise<TakenRecord | undefined> {
+  private async deliver(topic: string, group: string, partition: number, message: KafkaMessage, handler: BusHandler): Promise<TakenRecord | undefined> {
     try {
-      const result = await handler({ topic, key: message.key?.toString() ?? '', value: JSON.parse(String(message.value)) });
+      const result = await handler({ topic, key: message.key?.toString() ?? '', value: JSON.parse(String(message.value)), partition, offset: message.offset });
       return isTakenRecord(result) ? result : undefined;
     } catch (error) {
       this.options.onError(group, error);

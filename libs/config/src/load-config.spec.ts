@@ -55,6 +55,11 @@ describe('loadConfig', () => {
         asyncIdleNotices: 'major',
         stopAbandonedInteraction: 'never',
         transcriptSaveNotices: 'major',
+        attachSessionStatistics: 'none',
+        attachStatsRepEvents: [],
+        attachStatsRepPlace: 'none',
+        statisticsCloseWait: 5000,
+        statisticsCheckpointTtl: 2592000,
         transcriptAutoSave: 0,
         transcriptSaveOnError: 'continue',
         transcriptResendAttempts: 3,
@@ -335,6 +340,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the reporting statistics options of [settings]', () => {
+    const config = load({
+      env: {
+        'OCS__settings__attach-session-statistics': 'fired',
+        OCS__settings__statistics_close_wait: '0',
+        'OCS__settings__statistics-checkpoint-ttl': '3600',
+      },
+    });
+    expect(config.settings).toMatchObject({ attachSessionStatistics: 'fired', statisticsCloseWait: 0, statisticsCheckpointTtl: 3600 });
+  });
+
   it('takes a Kafka name prefix of the characters Kafka allows in topic names, up to 100 of them', () => {
     for (const prefix of ['staging.', 'ocs_bench_1a2b3c4d.', 'A-z_0.9-', 'x'.repeat(100), '']) {
       expect(load({ env: { OCS__kafka__name_prefix: prefix } }).kafka.namePrefix).toBe(prefix);
@@ -388,6 +404,21 @@ describe('loadConfig', () => {
           `invalid option [server] cors-origins: expected empty, * or a comma-separated list of origins (scheme://host[:port], no path) like https://shop.example, got ${JSON.stringify(origins)}`,
         ],
       ),
+      [
+        'an unknown attach-session-statistics',
+        { 'OCS__settings__attach-session-statistics': 'some' },
+        'invalid option [settings] attach-session-statistics: expected one of none, fired, all, got "some"',
+      ],
+      [
+        'an unknown async phase in attach-stats-rep-events',
+        { 'OCS__settings__attach-stats-rep-events': 'dormant,sleepy' },
+        'invalid option [settings] attach-stats-rep-events: expected a comma-separated list of dormant, active, idle, or nothing, got "dormant,sleepy"',
+      ],
+      [
+        'a negative statistics-close-wait',
+        { 'OCS__settings__statistics-close-wait': '-1' },
+        'invalid option [settings] statistics-close-wait: expected an integer from 0 to 600000, got -1',
+      ],
       ['an unknown cluster mode', { OCS__cluster__mode: 'mesh' }, 'invalid option [cluster] mode: expected one of embedded, cluster, got "mesh"'],
       [
         'cluster mode without its internal secret',

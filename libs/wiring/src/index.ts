@@ -7,7 +7,7 @@ export * from './run-service';
 export * from './services/session-engine';
 export * from './services/webapi-gateway';
 export * from './services/esp-gateway';
-export * from './services/shell-services';
+export * from './services/reporting-attacher';
 export * from './services/push-notifier';
 export * from './embedded';
 export * from './pii-rules-command';

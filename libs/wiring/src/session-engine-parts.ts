@@ -8,6 +8,7 @@ import type { EventBus, InteractionServer, TranscriptStore, UniversalContactServ
 import type { BackgroundTask } from '@ocs/service-session-engine';
 import { bridgeOptionsFromConfig, piiDefaults, piiRuleSets } from './config-to-options';
 import { createEngine } from './engine';
+import { statisticsFold } from './statistics-fold';
 
 export interface SessionEngineAdapters {
   store: TranscriptStore;
@@ -34,8 +35,17 @@ export interface ClusterWiring {
   bridgeEngine: ChatEngineApi;
 }
 
-/** The engine and its bridge to Interaction Server and UCS, on the given adapters. */
-export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adapters: SessionEngineAdapters, cluster?: ClusterWiring): SessionEngineParts {
+/**
+ * The engine and its bridge to Interaction Server and UCS, on the given adapters. `attacherRuns`: a reporting attacher
+ * follows the same bus (in a cluster, its own process), so the bridge's closing actions wait for its statistics.
+ */
+export function wireSessionEngine(
+  config: ChatServerConfig,
+  logger: Logger,
+  adapters: SessionEngineAdapters,
+  cluster?: ClusterWiring,
+  attacherRuns = cluster !== undefined && statisticsFold !== undefined,
+): SessionEngineParts {
   const restoring = cluster && config.settings.sessionRestorationMode === 'simple';
   const piiRules = piiRuleBook(config, logger, adapters.ucs);
   const engine = createEngine(config, {
@@ -50,9 +60,14 @@ export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adap
   const bridge = new InteractionBridge({
     engine: cluster?.bridgeEngine ?? engine,
     ...adapters,
-    options: bridgeOptionsFromConfig(config),
+    options: bridgeOptionsFromConfig(config, attacherRuns),
     ...(subjects ? { maskText: (tenantDbid: number, text: string) => maskText(text, rulesOfTenant(subjects, tenantDbid)).text } : {}),
     onError: (sessionId, err) => logger.error({ sessionId, err }, 'interaction bridge failed for a session'),
+    onStatisticsLate: (sessionId, interactionId) =>
+      logger.warn(
+        { sessionId, interactionId, waitMs: config.settings.statisticsCloseWait },
+        'session closed without its reporting statistics: none attached in time',
+      ),
     ...(logger.isLevelEnabled('debug')
       ? { onTranscriptSaved: (interactionId: string, transcript: string) => logger.debug({ interactionId, transcript }, 'transcript saved to UCS') }
       : {}),
