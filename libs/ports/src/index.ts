@@ -8,3 +8,4 @@ export * from './ucs';
 export * from './ucs-records';
 export * from './system';
 export * from './routing-store';
+export * from './metrics';

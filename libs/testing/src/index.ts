@@ -16,3 +16,4 @@ export * from './cuttable-proxy';
 export * from './readiness-probe';
 export * from './cluster-secrets';
 export * from './push-receiver';
+export * from './metrics-scrape';

@@ -3,7 +3,7 @@ import { FileUcs } from '@ocs/adapters-file';
 import { MemoryUcsState } from '@ocs/adapters-memory';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
-import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
+import { appMetrics, bootstrapApp, createLogger, createMetricsRegistry, type Logger } from '@ocs/observability';
 import type { EventBus, UniversalContactServer } from '@ocs/ports';
 import { EspGatewayModule } from '@ocs/service-esp-gateway';
 import { PushNotifierModule } from '@ocs/service-push-notifier';
@@ -41,10 +41,11 @@ export async function startEmbedded(
   // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
   const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'), new MemoryUcsState());
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
-  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters);
+  const engineRegistry = createMetricsRegistry();
+  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters, undefined, appMetrics(engineRegistry));
   const { server } = config;
   const services = [
-    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks) },
+    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks, undefined, engineRegistry) },
     { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
     { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret }) },

@@ -1,11 +1,16 @@
 import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
 import type { ChatServerConfig } from '@ocs/config';
+import type { AppMetrics } from '@ocs/observability';
 import type { FanOut, Membership } from '@ocs/ports';
 import { hostname } from 'node:os';
 import { RemoteEngine } from '@ocs/engine-rpc';
 
 /** How long a node may take to answer one call before the gateway tries another. */
 const REQUEST_TIMEOUT_MS = 5000;
+
+/** Alive session engines as a process of the cluster sees them in the membership (gateways and engines alike). */
+export const ENGINES_ALIVE = 'ocs_engine_nodes_alive';
+export const ENGINES_ALIVE_HELP = 'Session-engine nodes alive in the membership, as this process sees it';
 
 /** `[cluster] internal-secret`, which the configuration requires in cluster mode. */
 export function internalSecret(config: ChatServerConfig): string {
@@ -35,6 +40,7 @@ export function remoteEngineFromConfig(
   config: ChatServerConfig,
   onError: (error: unknown) => void,
   shared?: { membership: Membership; fanOut: FanOut },
+  metrics?: AppMetrics,
 ): { engine: RemoteEngine; readiness: Record<string, () => Promise<boolean>>; close(): Promise<void> } {
   const { redis, cluster } = config;
   const owned: Array<{ close(): Promise<void> }> = [];
@@ -49,7 +55,9 @@ export function remoteEngineFromConfig(
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     secret: internalSecret(config),
     onError,
+    ...(metrics ? { metrics } : {}),
   });
+  metrics?.gauge(ENGINES_ALIVE, ENGINES_ALIVE_HELP, async () => (await membership.alive()).length);
   return {
     engine,
     readiness: gatewayReadiness(membership),

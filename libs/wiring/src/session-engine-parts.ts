@@ -4,7 +4,7 @@ import { maskText, rulesOfTenant } from '@ocs/chat-domain';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge } from '@ocs/interaction-bridge';
 import type { Logger } from '@ocs/observability';
-import type { EventBus, InteractionServer, TranscriptStore, UniversalContactServer } from '@ocs/ports';
+import type { EventBus, InteractionServer, SessionMetrics, TranscriptStore, UniversalContactServer } from '@ocs/ports';
 import type { BackgroundTask } from '@ocs/service-session-engine';
 import { bridgeOptionsFromConfig, piiDefaults, piiRuleSets } from './config-to-options';
 import { createEngine } from './engine';
@@ -34,13 +34,20 @@ export interface ClusterWiring {
   bridgeEngine: ChatEngineApi;
 }
 
-/** The engine and its bridge to Interaction Server and UCS, on the given adapters. */
-export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adapters: SessionEngineAdapters, cluster?: ClusterWiring): SessionEngineParts {
+/** The engine and its bridge to Interaction Server and UCS, on the given adapters; `metrics` counts its sessions. */
+export function wireSessionEngine(
+  config: ChatServerConfig,
+  logger: Logger,
+  adapters: SessionEngineAdapters,
+  cluster?: ClusterWiring,
+  metrics?: SessionMetrics,
+): SessionEngineParts {
   const restoring = cluster && config.settings.sessionRestorationMode === 'simple';
   const piiRules = piiRuleBook(config, logger, adapters.ucs);
   const engine = createEngine(config, {
     ...(piiRules ? { tenantPiiRules: piiRules.rulesFor } : {}),
     logger,
+    ...(metrics ? { metrics } : {}),
     store: adapters.store,
     bus: adapters.bus,
     ...(cluster ? { interactions: adapters.interactions } : {}),
