@@ -46,7 +46,6 @@ export class AppMetrics {
   private readonly lags = new Map<string, Map<number, number>>();
   private readonly queryDuration: Histogram;
   private readonly queryFailures: Counter;
-  private readonly redisFailures: Counter;
   private readonly gauges = new Map<string, GaugeReader[]>();
 
   constructor(readonly registry: Registry) {
@@ -59,7 +58,7 @@ export class AppMetrics {
     });
     const requestDuration = new Histogram({
       name: 'ocs_request_duration_seconds',
-      help: 'Time to serve a request, by API and operation (a CometD connect includes its long poll)',
+      help: 'Time to serve a request, by API and operation (CometD: an operation published, not the long poll)',
       labelNames: ['api', 'operation'],
       buckets: LATENCY_BUCKETS,
       registers,
@@ -119,11 +118,6 @@ export class AppMetrics {
     });
     this.queryDuration = new Histogram({ name: 'ocs_cassandra_query_duration_seconds', help: 'Time of a Cassandra statement', buckets: IO_BUCKETS, registers });
     this.queryFailures = new Counter({ name: 'ocs_cassandra_query_failures_total', help: 'Cassandra statements that failed', registers });
-    this.redisFailures = new Counter({
-      name: 'ocs_redis_command_failures_total',
-      help: 'Redis commands that failed (membership, routing cache, fan-out)',
-      registers,
-    });
   }
 
   /** `ocs_requests_total` and `ocs_request_duration_seconds`. */
@@ -177,10 +171,6 @@ export class AppMetrics {
 
   queryFailed(): void {
     this.queryFailures.inc();
-  }
-
-  redisFailed(): void {
-    this.redisFailures.inc();
   }
 
   /**

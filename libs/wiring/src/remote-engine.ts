@@ -8,10 +8,6 @@ import { RemoteEngine } from '@ocs/engine-rpc';
 /** How long a node may take to answer one call before the gateway tries another. */
 const REQUEST_TIMEOUT_MS = 5000;
 
-/** Alive session engines as a process of the cluster sees them in the membership (gateways and engines alike). */
-export const ENGINES_ALIVE = 'ocs_engine_nodes_alive';
-export const ENGINES_ALIVE_HELP = 'Session-engine nodes alive in the membership, as this process sees it';
-
 /** `[cluster] internal-secret`, which the configuration requires in cluster mode. */
 export function internalSecret(config: ChatServerConfig): string {
   const secret = config.cluster.internalSecret;
@@ -57,7 +53,12 @@ export function remoteEngineFromConfig(
     onError,
     ...(metrics ? { metrics } : {}),
   });
-  metrics?.gauge(ENGINES_ALIVE, ENGINES_ALIVE_HELP, async () => (await membership.alive()).length);
+  // Gateways and engines alike: with no engine alive, the gateways still report 0.
+  metrics?.gauge(
+    'ocs_engine_nodes_alive',
+    'Session-engine nodes alive in the membership, as this process sees it',
+    async () => (await membership.alive()).length,
+  );
   return {
     engine,
     readiness: gatewayReadiness(membership),
