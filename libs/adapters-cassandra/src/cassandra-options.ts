@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import { Client, policies, types, type ClientOptions, type QueryOptions } from 'cassandra-driver';
+import { Client, policies, tracker, types, type ClientOptions, type QueryOptions } from 'cassandra-driver';
 import { shutDownReplacedHosts } from './replaced-hosts';
 import { checkKeyspaceName } from './schema';
 import type { StoreMetrics } from '@ocs/ports';
@@ -120,7 +120,7 @@ export async function cassandraClientOptions(options: CassandraOptions): Promise
     policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(1000, RECONNECT_MAX_DELAY_MS, false) },
     ...(username && { credentials: { username, password: options.password ?? '' } }),
     sslOptions: await sslOptions(options.encryption),
-    ...(options.metrics && { requestTracker: statementTracker(options.metrics) }),
+    ...(options.metrics && { requestTracker: new StatementTracker(options.metrics) }),
   };
 }
 
@@ -143,11 +143,22 @@ function seconds([whole, nanos]: number[]): number {
   return whole + nanos / 1e9;
 }
 
-/** The driver's request tracker, telling the metrics of every statement (the readiness probe's too). */
-function statementTracker(metrics: StoreMetrics): NonNullable<ClientOptions['requestTracker']> {
-  return {
-    onSuccess: (_host, _query, _parameters, _options, _requestLength, _responseLength, latency) => metrics.query(seconds(latency)),
-    onError: () => metrics.queryFailed(),
-    shutdown: () => undefined,
-  };
+/** The driver's base class of request trackers: its typings declare only an interface, but it checks for the class. */
+const RequestTrackerBase = (tracker as unknown as { RequestTracker: new () => object }).RequestTracker;
+
+/** The driver's request tracker, telling the metrics of every statement. */
+class StatementTracker extends RequestTrackerBase implements tracker.RequestTracker {
+  constructor(private readonly metrics: StoreMetrics) {
+    super();
+  }
+
+  onSuccess(...args: Parameters<tracker.RequestTracker['onSuccess']>): void {
+    this.metrics.query(seconds(args[6]));
+  }
+
+  onError(): void {
+    this.metrics.queryFailed();
+  }
+
+  shutdown(): void {}
 }
