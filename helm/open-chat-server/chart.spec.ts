@@ -217,8 +217,13 @@ async function definedMetrics(): Promise<Set<string>> {
   };
   walk(join(ROOT, 'apps'));
   walk(join(ROOT, 'libs'));
-  const ours = sources.flatMap((text) => [...text.matchAll(/new (?:Gauge|Counter|Histogram|Summary)\(\{\s*name: '(ocs_[a-z0-9_]+)'/g)].map((m) => m[1]));
-  expect(ours).toEqual(expect.arrayContaining(['ocs_sessions_held', 'ocs_cassandra_available']));
+  // `new Counter({ name: 'ocs_…'` and the like, and the scrape-time gauges of `AppMetrics.gauge('ocs_…'`.
+  const found = sources.flatMap((text) => [
+    ...[...text.matchAll(/new (Gauge|Counter|Histogram|Summary)\(\{\s*name: '(ocs_[a-z0-9_]+)'/g)].map((m) => ({ kind: m[1], name: m[2] })),
+    ...[...text.matchAll(/\.gauge\(\s*'(ocs_[a-z0-9_]+)'/g)].map((m) => ({ kind: 'Gauge', name: m[1] })),
+  ]);
+  const ours = found.flatMap(({ kind, name }) => (kind === 'Histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => name + suffix) : [name]));
+  expect(ours).toEqual(expect.arrayContaining(['ocs_sessions_held', 'ocs_cassandra_available', 'ocs_requests_total', 'ocs_engine_nodes_alive']));
   const names = new Set(ours);
   for (const metric of await createMetricsRegistry().getMetricsAsJSON()) {
     names.add(metric.name);
@@ -226,6 +231,73 @@ async function definedMetrics(): Promise<Set<string>> {
     if (String(metric.type) === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(metric.name + suffix);
   }
   return names;
+}
+
+/** promtool, built once by deploy/local/promtool.sh from the Go module proxy (minutes the first time). */
+function findPromtool(): { path?: string; problem?: string } {
+  const run = spawnSync('bash', [join(ROOT, 'deploy/local/promtool.sh')], { encoding: 'utf8', timeout: 20 * 60_000 });
+  const path = run.stdout?.trim();
+  if (run.status === 0 && path && existsSync(path)) return { path };
+  return { problem: `deploy/local/promtool.sh failed (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr?.trim().split('\n').slice(-3).join(' | ')}` };
+}
+
+/**
+ * promtool unit tests of the rendered alerts (release r, namespace chat, limit-for-sessions 1000): each fires on
+ * the series that should set it off, after its `for`, and stays quiet on healthy ones.
+ */
+function alertScenarios(rulesFile: string, descriptions: Record<string, string>): object {
+  /** An alert expected at that time, with its labels and its summary as Alertmanager gets it. */
+  const firing = (alertname: string, labels: Record<string, string>, summary: string) => ({
+    alertname,
+    exp_alerts: [{ exp_labels: labels, exp_annotations: { summary, description: descriptions[alertname] } }],
+  });
+  const of = (labels: string) => `{namespace="chat", app_kubernetes_io_instance="r", ${labels}}`;
+  return {
+    rule_files: [rulesFile],
+    evaluation_interval: '1m',
+    tests: [
+      {
+        interval: '1m',
+        input_series: [
+          { series: `ocs_engine_nodes_alive${of('pod="gw-1"')}`, values: '2 2 0x10' },
+          { series: `ocs_cassandra_available${of('pod="engine-1"')}`, values: '1 0x10' },
+          { series: `ocs_cassandra_available${of('pod="engine-2"')}`, values: '1x12' },
+          { series: `ocs_sessions_held${of('pod="engine-1"')}`, values: '950x10' },
+          { series: `ocs_sessions_held${of('pod="engine-2"')}`, values: '100x10' },
+          { series: `ocs_requests_total${of('api="gms-rest", operation="send", status="200"')}`, values: '0+90x20' },
+          { series: `ocs_requests_total${of('api="gms-rest", operation="send", status="503"')}`, values: '0+10x20' },
+          { series: `ocs_requests_total${of('api="esp", operation="Message", status="200"')}`, values: '0+100x20' },
+        ],
+        alert_rule_test: [
+          { eval_time: '10m', ...firing('OcsNoEngineAlive', { severity: 'critical' }, 'No session-engine node is alive in the membership') },
+          { eval_time: '1m', alertname: 'OcsNoEngineAlive', exp_alerts: [] },
+          { eval_time: '5m', ...firing('OcsCassandraUnavailable', { severity: 'critical', pod: 'engine-1' }, 'Cassandra is unavailable to engine-1') },
+          {
+            eval_time: '6m',
+            ...firing('OcsSessionsNearLimit', { severity: 'warning', pod: 'engine-1' }, 'engine-1 holds 950 sessions, near its limit-for-sessions of 1000'),
+          },
+          { eval_time: '15m', ...firing('OcsApiErrorRatioHigh', { severity: 'warning', api: 'gms-rest' }, 'More than 10% of gms-rest requests fail') },
+        ],
+      },
+      {
+        interval: '1m',
+        input_series: [
+          { series: `ocs_kafka_consumer_lag_records${of('pod="engine-1", group="interaction-bridge"')}`, values: '0+200x40' },
+          { series: `ocs_kafka_consumer_lag_records${of('pod="engine-1", group="push-notifier"')}`, values: '5000x40' },
+        ],
+        alert_rule_test: [
+          {
+            eval_time: '35m',
+            ...firing(
+              'OcsKafkaConsumerLagGrowing',
+              { severity: 'warning', group: 'interaction-bridge' },
+              'Consumer group interaction-bridge is 7000 records behind, and falling further behind',
+            ),
+          },
+        ],
+      },
+    ],
+  };
 }
 
 /** A session-engine app as main.ts starts it in cluster mode, on memory adapters (no Cassandra, Kafka, Redis). */
@@ -510,6 +582,43 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
       podTargetLabels: ['app.kubernetes.io/instance', 'app.kubernetes.io/component'],
       selector: { matchLabels: { 'app.kubernetes.io/instance': 'r' }, matchExpressions: [{ key: 'open-chat-server/headless', operator: 'DoesNotExist' }] },
     });
+  });
+
+  it('makes a PrometheusRule only when asked, whose rules promtool accepts and whose alerts fire as meant', async () => {
+    expect(ofKind(defaults, 'PrometheusRule')).toEqual([]);
+    const [rule] = ofKind(
+      render({ metrics: { prometheusRule: { enabled: true, labels: { release: 'kube-prometheus' } } }, config: { settings: { 'limit-for-sessions': 1000 } } }),
+      'PrometheusRule',
+    );
+    expect(rule.metadata).toMatchObject({ name: 'r-open-chat-server', labels: { release: 'kube-prometheus' } });
+    const spec = rule.spec as { groups: Array<{ rules: Array<{ alert: string; expr: string; annotations: { description: string } }> }> };
+    const alerts = spec.groups.flatMap((group) => group.rules);
+    expect(alerts.map((a) => a.alert)).toEqual([
+      'OcsApiErrorRatioHigh',
+      'OcsApiLatencyP99High',
+      'OcsKafkaConsumerLagGrowing',
+      'OcsNoEngineAlive',
+      'OcsCassandraUnavailable',
+      'OcsSessionsNearLimit',
+    ]);
+    const defined = await definedMetrics();
+    for (const { expr } of alerts) for (const [name] of expr.matchAll(/\bocs_[a-z0-9_]+/g)) expect({ expr, name, defined: defined.has(name) }).toMatchObject({ defined: true });
+    expect(alerts.find((a) => a.alert === 'OcsSessionsNearLimit')?.expr).toMatch(/> 900$/);
+
+    const promtool = findPromtool();
+    if (!promtool.path) {
+      if (REQUIRED) throw new Error(`promtool is needed to check the alert rules (CI or OCS_REQUIRE_SERVICES is set): ${promtool.problem}`);
+      process.stderr.write(`chart.spec: promtool not run on the alert rules: ${promtool.problem}\n`);
+      return;
+    }
+    const rules = join(workDir, 'rules.yaml');
+    writeFileSync(rules, YAML.stringify(spec));
+    const check = spawnSync(promtool.path, ['check', 'rules', rules], { encoding: 'utf8' });
+    expect({ status: check.status, out: check.stdout + check.stderr }).toMatchObject({ status: 0, out: expect.stringContaining('SUCCESS: 6 rules found') });
+    const tests = join(workDir, 'rules.test.yaml');
+    writeFileSync(tests, YAML.stringify(alertScenarios(rules, Object.fromEntries(alerts.map((a) => [a.alert, a.annotations.description])))));
+    const test = spawnSync(promtool.path, ['test', 'rules', tests], { encoding: 'utf8' });
+    expect({ status: test.status, out: test.stdout + test.stderr }).toMatchObject({ status: 0, out: expect.stringContaining('SUCCESS') });
   });
 
   it('ships a Grafana dashboard whose queries name only metrics the apps define', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BusRecord } from '@ocs/ports';
+import type { BusMetrics, BusRecord } from '@ocs/ports';
 import { eventBusContract, eventually, until } from '@ocs/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { KafkaEventBus, type KafkaClientLogger, type KafkaEventBusOptions } from './kafka-event-bus';
@@ -205,6 +205,31 @@ describeOnBroker(brokers.length > 0 ? `KafkaEventBus on ${brokers.join(',')}` : 
 
     it('answers reachable() once a broker answers', async () => {
       await expect(bus.reachable()).resolves.toBeUndefined();
+    });
+  });
+
+  describe('metrics', () => {
+    it('tells its metrics of each acknowledged publish and of the lag of a group after each batch it handled', async () => {
+      const published: number[] = [];
+      const lags: Array<[string, number, number]> = [];
+      const metrics: BusMetrics = {
+        published: (seconds) => void published.push(seconds),
+        publishFailed: () => undefined,
+        lag: (group, partition, records) => void lags.push([group, partition, records]),
+      };
+      const measured = await connect({ metrics });
+      const topic = newTopic();
+      await measured.ensureTopics([topic], 1);
+      await measured.publish([1, 2, 3].map((n) => ({ topic, key: `session-${n}`, value: { n } })));
+      expect(published).toHaveLength(1);
+      expect(published[0]).toBeGreaterThan(0);
+      const got: BusRecord[] = [];
+      const sub = await measured.subscribe(topic, 'measured-group', (record) => void got.push(record));
+      await eventually(() => got.length === 3 && lags.length > 0, WAIT_MS);
+      // One partition, read to its end: nothing behind.
+      expect(lags.at(-1)).toEqual(['measured-group', 0, 0]);
+      await sub.close();
+      await measured.close();
     });
   });
 

@@ -1,4 +1,4 @@
-import { isTakenRecord, type BusHandler, type BusRecord, type BusSubscription, type EventBus, type TakenRecord } from '@ocs/ports';
+import { isTakenRecord, type BusHandler, type BusMetrics, type BusRecord, type BusSubscription, type EventBus, type TakenRecord } from '@ocs/ports';
 import { Commits } from './commits';
 import { Kafka, logLevel, Partitioners, type Admin, type ConsumerConfig, type KafkaMessage, type logCreator, type Producer } from 'kafkajs';
 
@@ -33,6 +33,8 @@ export interface KafkaEventBusOptions {
    * handed to handlers carry the plain topic, and `onError` the plain group. Default empty (the plain names).
    */
   namePrefix?: string;
+  /** Told of each publish request's time to acknowledgement or failure, and of each group's lag; none: nothing measured. */
+  metrics?: BusMetrics;
 }
 
 /** Characters Kafka allows in a topic name, and its longest topic name. */
@@ -165,10 +167,13 @@ export class KafkaEventBus implements EventBus {
         byTopic.set(topic, messages);
         messages.push({ key, value });
       }
+      const start = performance.now();
       try {
         await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        this.options.metrics?.published((performance.now() - start) / 1000);
         for (const call of calls) call.resolve();
       } catch (error) {
+        this.options.metrics?.publishFailed();
         for (const call of calls) call.reject(error);
       }
     }
@@ -199,6 +204,9 @@ export class KafkaEventBus implements EventBus {
     };
     this.subscriptions.add(subscription);
     consumer.on(consumer.events.GROUP_JOIN, () => commits.reset());
+    const { metrics } = this.options;
+    // The lag after each batch handled: records of the partition behind the batch's last one.
+    if (metrics) consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => metrics.lag(group, payload.partition, Number(payload.offsetLag)));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.options.onError(group, payload.error);
     });

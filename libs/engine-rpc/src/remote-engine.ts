@@ -11,7 +11,7 @@ import type {
   ViewListener,
   WorkflowRequest,
 } from '@ocs/chat-engine';
-import type { FanOut, Membership } from '@ocs/ports';
+import type { FanOut, Membership, RpcClientMetrics } from '@ocs/ports';
 import { NodeCalls } from './node-calls';
 import type { RpcArgs, RpcMethod, RpcResult } from './protocol';
 import { RemoteAttachments } from './remote-attachments';
@@ -34,6 +34,8 @@ export interface RemoteEngineOptions {
   pollIntervalMs?: number;
   /** Told of what no caller hears of: a failed re-attachment or detach, an unreadable fan-out message, a listener that threw. */
   onError?: (error: unknown) => void;
+  /** Told of each call to a node (`ocs_engine_rpc_client_*`); none: nothing measured. */
+  metrics?: RpcClientMetrics;
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 500;

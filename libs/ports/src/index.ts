@@ -9,3 +9,4 @@ export * from './ucs-records';
 export * from './system';
 export * from './statistics-checkpoints';
 export * from './routing-store';
+export * from './metrics';

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { EngineRpcServer, rpcRequestListener } from '@ocs/engine-rpc';
 import { ChatEngine } from '@ocs/chat-engine';
-import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ReadinessCheck } from '@ocs/observability';
+import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ClassifiedRequest, type ReadinessCheck } from '@ocs/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
 import { HeldSessionsController } from './held-sessions.controller';
@@ -56,6 +56,10 @@ export interface ClusterRuntime {
 }
 
 const CLUSTER_RUNTIME = Symbol('ClusterRuntime');
+
+const RPC_PATH = '/engine/rpc';
+/** The engine RPC requests this node serves, as the request metrics count them (by method: `ocs_engine_rpc_calls_total`). */
+const RPC_REQUEST: ClassifiedRequest = { api: 'engine-rpc', operation: 'call' };
 
 /**
  * `ocs_cassandra_available`: 1 while Cassandra can be reached (Genesys log ids 59520 / 59521 mark the changes);
@@ -142,10 +146,12 @@ export class SessionEngineModule implements NestModule {
    * `cluster`: the node announces itself in the membership, reports Cassandra's availability and is ready while its
    * `readiness` checks pass.
    */
-  static forRoot(engine: ChatEngine, tasks: readonly BackgroundTask[], cluster?: ClusterRuntime): DynamicModule {
+  static forRoot(engine: ChatEngine, tasks: readonly BackgroundTask[], cluster?: ClusterRuntime, registry?: Registry): DynamicModule {
     return {
       module: SessionEngineModule,
-      imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
+      imports: [
+        ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE, registry, classify: (req) => (req.path === RPC_PATH ? RPC_REQUEST : undefined) }),
+      ],
       controllers: cluster ? [DrainController, HeldSessionsController] : [],
       providers: [
         { provide: ChatEngine, useValue: engine },

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ChatEngineApi } from '@ocs/chat-engine';
 import type { ReplyLimits } from '@ocs/gms-chat-v2';
-import { ReadinessChecks, type ReadinessCheck } from '@ocs/observability';
+import { ReadinessChecks, type ReadinessCheck, type MetricsRegistry } from '@ocs/observability';
 import type { UniversalContactServer } from '@ocs/ports';
 import type { AgentToken } from './agent/agent-tokens';
 import type { AuthBackoffOptions } from './auth-backoff';
@@ -60,6 +60,8 @@ export interface GatewayOptions {
   release?: () => Promise<void>;
   /** Checks of `/health/ready`, by name (cluster mode: Redis and a live session engine). */
   readiness?: Readonly<Record<string, ReadinessCheck>>;
+  /** The app's metrics registry, when the wiring made it (its engine client reports there too); default: a new one. */
+  registry?: MetricsRegistry;
 }
 
 export const GATEWAY_OPTIONS = Symbol('GatewayOptions');

@@ -18,3 +18,4 @@ export * from './readiness-probe';
 export * from './statistics-checkpoints.contract';
 export * from './cluster-secrets';
 export * from './push-receiver';
+export * from './metrics-scrape';

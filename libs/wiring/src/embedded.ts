@@ -3,7 +3,7 @@ import { FileUcs } from '@ocs/adapters-file';
 import { MemoryStatisticsCheckpoints, MemoryUcsState } from '@ocs/adapters-memory';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
-import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
+import { appMetrics, bootstrapApp, createLogger, createMetricsRegistry, type Logger } from '@ocs/observability';
 import type { EventBus, UniversalContactServer } from '@ocs/ports';
 import { EspGatewayModule } from '@ocs/service-esp-gateway';
 import { PushNotifierModule } from '@ocs/service-push-notifier';
@@ -44,10 +44,14 @@ export async function startEmbedded(
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
   const attacherLogger = loggerFor(reportingAttacher.name);
   const attacher = createAttacher(config, attacherLogger, { ...adapters, checkpoints: new MemoryStatisticsCheckpoints() });
-  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters, undefined, attacher !== undefined);
+  const engineRegistry = createMetricsRegistry();
+  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters, undefined, {
+    metrics: appMetrics(engineRegistry),
+    attacherRuns: attacher !== undefined,
+  });
   const { server } = config;
   const services = [
-    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks) },
+    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks, undefined, engineRegistry) },
     { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
     // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
     { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret }) },

@@ -4,7 +4,7 @@ import { maskText, rulesOfTenant } from '@ocs/chat-domain';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge } from '@ocs/interaction-bridge';
 import type { Logger } from '@ocs/observability';
-import type { EventBus, InteractionServer, TranscriptStore, UniversalContactServer } from '@ocs/ports';
+import type { EventBus, InteractionServer, SessionMetrics, TranscriptStore, UniversalContactServer } from '@ocs/ports';
 import type { BackgroundTask } from '@ocs/service-session-engine';
 import { bridgeOptionsFromConfig, piiDefaults, piiRuleSets } from './config-to-options';
 import { createEngine } from './engine';
@@ -36,21 +36,23 @@ export interface ClusterWiring {
 }
 
 /**
- * The engine and its bridge to Interaction Server and UCS, on the given adapters. `attacherRuns`: a reporting attacher
- * follows the same bus (in a cluster, its own process), so the bridge's closing actions wait for its statistics.
+ * The engine and its bridge to Interaction Server and UCS, on the given adapters. `metrics` counts its sessions;
+ * `attacherRuns`: a reporting attacher follows the same bus (in a cluster, its own process), so the bridge's closing
+ * actions wait for its statistics.
  */
 export function wireSessionEngine(
   config: ChatServerConfig,
   logger: Logger,
   adapters: SessionEngineAdapters,
   cluster?: ClusterWiring,
-  attacherRuns = cluster !== undefined && statisticsFold !== undefined,
+  { metrics, attacherRuns = cluster !== undefined && statisticsFold !== undefined }: { metrics?: SessionMetrics; attacherRuns?: boolean } = {},
 ): SessionEngineParts {
   const restoring = cluster && config.settings.sessionRestorationMode === 'simple';
   const piiRules = piiRuleBook(config, logger, adapters.ucs);
   const engine = createEngine(config, {
     ...(piiRules ? { tenantPiiRules: piiRules.rulesFor } : {}),
     logger,
+    ...(metrics ? { metrics } : {}),
     store: adapters.store,
     bus: adapters.bus,
     ...(cluster ? { interactions: adapters.interactions } : {}),

@@ -52,6 +52,9 @@ interface JoinedSession {
  * a time in arrival order, so replies come in request order and a request may use the session joined by the
  * one before. Nothing here logs message texts, user data, tokens or secure keys.
  */
+/** Told of each request a connection handled: its type, whether it succeeded, and how long it took (seconds). */
+export type AgentRequestObserver = (type: string, ok: boolean, seconds: number) => void;
+
 export class AgentConnection {
   private identity: AgentIdentity | undefined;
   /** The scope of the token the connection registered with. */
@@ -68,6 +71,7 @@ export class AgentConnection {
     /** Longest nickname (`nickname-max-length`): checked at `register` already, not only when joining. */
     private readonly nicknameMaxLength: number,
     private readonly guard: RegisterGuard = NO_GUARD,
+    private readonly onRequest?: AgentRequestObserver,
   ) {}
 
   get registered(): boolean {
@@ -97,11 +101,15 @@ export class AgentConnection {
     if (this.dropped) return;
     const parsed = parseAgentRequest(raw);
     if (!parsed.ok) return this.socket.send(parsed.error);
+    const start = this.onRequest && performance.now();
+    let ok = true;
     try {
       await this.handle(parsed.request);
     } catch (error) {
+      ok = false;
       this.fail(parsed.request, error);
     }
+    if (start !== undefined) this.onRequest?.(parsed.request.type, ok, (performance.now() - start) / 1000);
   }
 
   private async handle(request: AgentRequest): Promise<void> {

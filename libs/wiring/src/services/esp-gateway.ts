@@ -1,4 +1,4 @@
-import { ReadinessChecks } from '@ocs/observability';
+import { appMetrics, createMetricsRegistry, ReadinessChecks } from '@ocs/observability';
 import { ESP_GATEWAY_SERVICE, EspGatewayModule } from '@ocs/service-esp-gateway';
 import { createEngine } from '../engine';
 import { remoteEngineFromConfig } from '../remote-engine';
@@ -15,8 +15,9 @@ export const espGateway: ServiceAssembly = {
   module: (config, logger) => {
     const secret = config.server.espSecret;
     if (config.cluster.mode === 'embedded') return EspGatewayModule.forRoot({ engine: createEngine(config, { logger }), secret });
-    const remote = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'remote engine failed'));
-    const module = EspGatewayModule.forRoot({ engine: remote.engine, secret });
+    const registry = createMetricsRegistry();
+    const remote = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'remote engine failed'), undefined, appMetrics(registry));
+    const module = EspGatewayModule.forRoot({ engine: remote.engine, secret, registry });
     return { ...module, providers: [...(module.providers ?? []), ReadinessChecks.provider(remote.readiness)] };
   },
 };

@@ -6,12 +6,16 @@ import { cassandraOptionsFromConfig } from '../config-to-options';
 import { createEngine } from '../engine';
 import { remoteEngineFromConfig } from '../remote-engine';
 import type { ServiceAssembly } from '../run-service';
+import { appMetrics, createMetricsRegistry } from '@ocs/observability';
 
 /**
  * The gateway's options from `[server]`, `[services]`, `[agent-api]`, `[settings]` and `[client-file-transfer]`, on
  * the engine and UCS it is given.
  */
-export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<GatewayOptions, 'engine' | 'ucs' | 'release' | 'readiness'>): GatewayOptions {
+export function webapiGatewayOptions(
+  config: ChatServerConfig,
+  parts: Pick<GatewayOptions, 'engine' | 'ucs' | 'release' | 'readiness' | 'registry'>,
+): GatewayOptions {
   const { server } = config;
   return {
     alias: server.alias,
@@ -72,10 +76,13 @@ export const webapiGateway: ServiceAssembly = {
     if (config.cluster.mode === 'embedded') {
       return WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine: createEngine(config, { logger }), ucs: new MemoryUcs() }));
     }
-    const remote = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'remote engine failed'));
-    const cassandra = await connectCassandra(cassandraOptionsFromConfig(config));
+    const registry = createMetricsRegistry();
+    const metrics = appMetrics(registry);
+    const remote = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'remote engine failed'), undefined, metrics);
+    const cassandra = await connectCassandra({ ...cassandraOptionsFromConfig(config), metrics });
     return WebapiGatewayModule.forRoot(
       webapiGatewayOptions(config, {
+        registry,
         engine: remote.engine,
         ucs: new CassandraUcs(cassandra),
         readiness: remote.readiness,
