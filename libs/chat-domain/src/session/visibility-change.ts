@@ -1,3 +1,4 @@
+import { ChatError } from '../errors';
 import type { NoticeEvent, Participant, Visibility } from '../types';
 import { activeParty, checkVisibility } from './checks';
 import type { Command } from './command';
@@ -20,12 +21,12 @@ export const VISIBILITY_CHANGE_KEYS = { visibility: 'visibility', previous: 'pre
 /** Wider first: an event at a level is seen by everyone who sees the levels after it. */
 const WIDTH: readonly Visibility[] = ['ALL', 'INT', 'VIP'];
 
-/** Changes the party's visibility; the same visibility again changes nothing and appends nothing. */
+/** Changes the party's visibility; asking for the one it has is refused (`INVALID_ARGUMENT`), so every change has its event. */
 export function changeVisibility(command: Command, userId: string, visibility: Visibility): void {
   const party = activeParty(command.state, userId);
   checkVisibility(party.userType, visibility, 'join');
   const previous = party.visibility;
-  if (previous === visibility) return;
+  if (previous === visibility) throw new ChatError('INVALID_ARGUMENT', `the party already has visibility ${visibility}`);
   party.visibility = visibility;
   SESSION_EVENTS.append<NoticeEvent>(command, party, {
     kind: 'notice',
