@@ -1,4 +1,5 @@
-import { AgentRefusal, type AgentChannel, type SessionInfo, type WireEvent } from './agent-channel.js';
+import { type AgentChannel, type SessionInfo, type WireEvent } from './agent-channel.js';
+import { AFTER_ACTIONS, MODES, describe, fetchDocument, isFile, storeDocument, type Visibility } from './card-parts.js';
 import { TypingReporter, bytes, clock, duration, el, saveBlob } from './dom.js';
 
 /**
@@ -6,18 +7,6 @@ import { TypingReporter, bytes, clock, duration, el, saveBlob } from './dom.js';
  * after a reconnection brings), typing, read receipts, files, nickname, the end with an after-action, and for a
  * supervisor the switch between monitoring, coaching and conference (setVisibility) without leaving.
  */
-
-type Visibility = 'ALL' | 'INT' | 'VIP';
-const MODES: Array<{ visibility: Visibility; label: string }> = [
-  { visibility: 'VIP', label: 'Monitor' },
-  { visibility: 'INT', label: 'Coach' },
-  { visibility: 'ALL', label: 'Barge in' },
-];
-const AFTER_ACTIONS = [
-  ['CLOSE_IF_NO_AGENTS', 'Close if no agent stays'],
-  ['FORCE_CLOSE', 'Close the chat'],
-  ['KEEP_ALIVE', 'Leave, keep the chat open'],
-] as const;
 
 export interface CardHost {
   channel: AgentChannel;
@@ -37,7 +26,8 @@ export class ChatCard {
   private visibility: Visibility;
   private readonly seen = new Set<number>();
   private readonly parties = new Map<string, { nickname: string; userType: string; at: number; present: boolean }>();
-  private readonly own = new Map<number, HTMLElement>();
+  /** Own messages and files by event id, with the visibility they were sent with. */
+  private readonly own = new Map<number, { item: HTMLElement; visibility: Visibility }>();
   private lastOtherEventId = 0;
   private confirmed = 0;
   private lastActivity = 0;
@@ -165,7 +155,7 @@ export class ChatCard {
       return;
     }
     if (e.kind === 'notice' && e.text === 'read-confirm') {
-      if (!mine) this.readUpTo(Number(e.userData?.['last-event-id'] ?? 0));
+      if (!mine) this.readUpTo(Number(e.userData?.['last-event-id'] ?? 0), e.userType);
       return;
     }
     if (e.kind === 'message' || e.kind === 'notice') this.lastActivity = e.at;
@@ -194,7 +184,7 @@ export class ChatCard {
     item.append(el('time', { class: 'ocs-time' }, clock(e.at)));
     this.log.append(item);
     item.scrollIntoView({ block: 'end' });
-    if (mine && (e.kind === 'message' || isFile(e))) this.own.set(e.eventId, item);
+    if (mine && (e.kind === 'message' || isFile(e))) this.own.set(e.eventId, { item, visibility: e.visibility });
     if (!mine && (e.kind === 'message' || isFile(e))) {
       this.lastOtherEventId = e.eventId;
       this.host.incoming();
@@ -202,8 +192,12 @@ export class ChatCard {
     }
   }
 
-  private readUpTo(eventId: number): void {
-    for (const [id, item] of this.own) if (id <= eventId && !item.querySelector('.ocs-read')) item.append(el('span', { class: 'ocs-read' }, 'Read'));
+  /** A party of `readerType` read up to `eventId`: own entries it could see show as read. */
+  private readUpTo(eventId: number, readerType: string): void {
+    const readable: Visibility[] = readerType === 'CLIENT' ? ['ALL'] : readerType === 'AGENT' ? ['ALL', 'INT'] : ['ALL', 'INT', 'VIP'];
+    for (const [id, { item, visibility }] of this.own) {
+      if (id <= eventId && readable.includes(visibility) && !item.querySelector('.ocs-read')) item.append(el('span', { class: 'ocs-read' }, 'Read'));
+    }
   }
 
   private showFacts(): void {
@@ -261,22 +255,7 @@ export class ChatCard {
     input.value = '';
     if (!file) return;
     try {
-      const form = new FormData();
-      form.append('file', file, file.name);
-      const response = await fetch(`${this.host.base}/agent/documents`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${this.host.token}` },
-        body: form,
-      });
-      const stored = (await response.json()) as { documentId?: string; size?: number; message?: string };
-      if (!response.ok || !stored.documentId) throw new AgentRefusal('FILE', stored.message ?? 'the file was refused');
-      const userData = {
-        'file-name': file.name,
-        'file-size': String(stored.size ?? file.size),
-        'file-source': 'ucs',
-        'file-document-id': stored.documentId,
-        'file-upload-type': 'file-system',
-      };
+      const userData = await storeDocument(this.host.base, this.host.token, file);
       await this.attempt({ type: 'notify', noticeType: 'SYS_COMMAND', text: 'file-uploaded', userData });
     } catch (error) {
       this.error.textContent = `The file could not be sent: ${(error as Error).message}`;
@@ -284,11 +263,11 @@ export class ChatCard {
   }
 
   private async download(documentId: string, name: string): Promise<void> {
-    const response = await fetch(`${this.host.base}/agent/documents/${encodeURIComponent(documentId)}`, {
-      headers: { Authorization: `Bearer ${this.host.token}` },
-    });
-    if (response.ok) saveBlob(await response.blob(), name);
-    else this.error.textContent = 'The file could not be fetched.';
+    try {
+      saveBlob(await fetchDocument(this.host.base, this.host.token, documentId), name);
+    } catch (error) {
+      this.error.textContent = (error as Error).message;
+    }
   }
 
   /** A request in this session; a refusal is shown on the card. */
@@ -314,21 +293,5 @@ export class ChatCard {
     this.element.classList.add('ocs-ended');
     this.element.querySelectorAll('form, .ocs-modes').forEach((f) => f.setAttribute('hidden', ''));
     this.element.append(el('p', { class: 'ocs-note', role: 'status' }, text), el('button', { type: 'button', onclick: () => this.host.closed(this) }, 'Close'));
-  }
-}
-
-function isFile(e: WireEvent): boolean {
-  return e.kind === 'notice' && e.noticeType === 'SYS_COMMAND' && e.text === 'file-uploaded';
-}
-
-function describe(e: WireEvent, mine: boolean): string {
-  const who = mine ? 'You' : e.nickname;
-  switch (e.kind) {
-    case 'newParty':
-      return `${who} joined${e.visibility === 'ALL' ? '' : e.visibility === 'INT' ? ' (coaching)' : ' (monitoring)'}`;
-    case 'partyLeft':
-      return `${who} left`;
-    default:
-      return e.noticeType === 'USER_UPDATE_NICK' ? `${e.nickname} is now called ${e.text ?? ''}` : (e.text ?? e.noticeType ?? '');
   }
 }

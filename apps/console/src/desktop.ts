@@ -50,12 +50,9 @@ class Desktop implements CardHost {
     const opener = el(
       'form',
       { class: 'ocs-open', onsubmit: (e) => this.openFromForm(e, session, password, visibility) },
-      el('label', { for: 'ocs-session' }, 'Session id'),
-      session,
-      el('label', { for: 'ocs-password' }, 'Session password (if any)'),
-      password,
-      el('label', { for: 'ocs-join-visibility' }, 'Join as'),
-      visibility,
+      el('div', { class: 'ocs-field' }, el('label', { for: 'ocs-session' }, 'Session id'), session),
+      el('div', { class: 'ocs-field' }, el('label', { for: 'ocs-password' }, 'Session password (if any)'), password),
+      el('div', { class: 'ocs-field' }, el('label', { for: 'ocs-join-visibility' }, 'Join as'), visibility),
       el('button', { type: 'submit' }, 'Open chat'),
     );
     app.replaceChildren(
