@@ -2,14 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { GmsRestClient } from '@ocs/testing';
+import { CuttableProxy, GmsRestClient } from '@ocs/testing';
 import { chromiumPath, entries, launchBrowser, newPage, screenshot, upload, waitForEntry } from './test/browser';
 
 // The page's globals, as the functions evaluated in the page use them (this program has no DOM types).
 declare const document: {
   activeElement: { id: string; tagName: string; className: string; textContent: string | null } | null;
   querySelector(selector: string): { textContent: string | null } | null;
-  querySelectorAll(selector: string): { length: number };
+  querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> & Iterable<{ textContent: string | null }>;
   documentElement: { scrollWidth: number };
 };
 declare const window: { innerWidth: number };
@@ -60,9 +60,15 @@ describeInBrowser(suite, () => {
   }
 
   /** The desktop signed in, with the chat of `sessionId` open (`join`: the join routing handed over). */
-  async function desktop(nickname: string, userType: 'AGENT' | 'SUPERVISOR', sessionId: string, join?: Record<string, unknown>): Promise<Page> {
+  async function desktop(
+    nickname: string,
+    userType: 'AGENT' | 'SUPERVISOR',
+    sessionId: string,
+    join?: Record<string, unknown>,
+    base = product.gateway,
+  ): Promise<Page> {
     const p = await page();
-    await p.goto(`${product.gateway}/console/agent`);
+    await p.goto(`${base}/console/agent`);
     await p.type('#ocs-token', AGENT_TOKEN);
     await p.type('#ocs-nickname', nickname);
     await p.select('#ocs-user-type', userType);
@@ -153,6 +159,36 @@ describeInBrowser(suite, () => {
     const expected = all.body.messages.filter((m) => !receipt(m)).map((m) => m.index);
     expect(shown).toEqual(expected);
     expect((await entries(carol)).filter((e) => e.includes('while away'))).toHaveLength(3);
+  });
+
+  it('a network drop of the desktop reconnects and joins its chat again, each entry shown once', async () => {
+    const { page: carol, sessionId } = await customer('Gus');
+    const target = new URL(product.gateway);
+    const proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port) });
+    await proxy.start();
+    const bob = await desktop('Bob', 'AGENT', sessionId, await router.join(sessionId), `http://127.0.0.1:${proxy.port}`);
+    await carol.type('#ocs-message', 'before the drop');
+    await carol.keyboard.press('Enter');
+    await waitForEntry(bob, 'before the drop', card(sessionId));
+
+    // The network between the desktop and the server goes away (every connection cut, new ones refused), then back.
+    await proxy.cut();
+    await bob.waitForSelector('.ocs-bar .ocs-link[data-state=offline]');
+    await proxy.restore();
+    await bob.waitForSelector('.ocs-bar .ocs-link[data-state=live]');
+    await waitForEntry(carol, 'Bob left the chat');
+    await carol.waitForFunction(
+      () => [...document.querySelectorAll('.ocs-transcript > li')].filter((li) => li.textContent?.includes('Bob joined')).length === 2,
+    );
+
+    await carol.type('#ocs-message', 'after the drop');
+    await carol.keyboard.press('Enter');
+    await waitForEntry(bob, 'after the drop', card(sessionId));
+    const positions = await bob.$$eval(`${card(sessionId)} .ocs-transcript > li`, (items) => items.map((li) => Number(li.getAttribute('data-position'))));
+    expect(new Set(positions).size).toBe(positions.length);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect((await entries(bob, card(sessionId))).filter((e) => e.includes('before the drop'))).toHaveLength(1);
+    await proxy.cut();
   });
 
   it('a supervisor monitors, coaches, barges in and goes back, and each party sees what its visibility allows', async () => {
