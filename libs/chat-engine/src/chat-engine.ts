@@ -11,6 +11,7 @@ import {
   type MessageRequest,
   type NoticeRequest,
   type Participant,
+  type Visibility,
 } from '@ocs/chat-domain';
 import type {
   Actor,
@@ -94,6 +95,10 @@ export class ChatEngine implements ChatEngineApi {
 
   notice(actor: Actor, request: NoticeRequest, readFrom?: number): Promise<Outcome> {
     return this.act(actor, readFrom, (session, userId) => session.notice(userId, request));
+  }
+
+  changeVisibility(actor: Actor, visibility: Visibility, readFrom?: number): Promise<Outcome> {
+    return this.act(actor, readFrom, (session, userId) => session.changeVisibility(userId, visibility));
   }
 
   async updateUserData(actor: Actor, userData: KvList, readFrom?: number): Promise<SessionView> {

@@ -1,4 +1,4 @@
-import type { AfterAction, ChatEvent, JoinRequest, JoinScope, KvList, LeaveOptions, MessageRequest, NoticeRequest } from '@ocs/chat-domain';
+import type { AfterAction, ChatEvent, JoinRequest, JoinScope, KvList, LeaveOptions, MessageRequest, NoticeRequest, Visibility } from '@ocs/chat-domain';
 import type {
   Actor,
   ChatEngineApi,
@@ -80,6 +80,10 @@ export class RemoteEngine implements ChatEngineApi {
 
   updateUserData(actor: Actor, userData: KvList, readFrom?: number): Promise<SessionView> {
     return this.onSession(actor.sessionId, 'updateUserData', [actor, userData, readFrom]);
+  }
+
+  changeVisibility(actor: Actor, visibility: Visibility, readFrom?: number): Promise<Outcome> {
+    return this.onSession(actor.sessionId, 'changeVisibility', [actor, visibility, readFrom]);
   }
 
   leave(actor: Actor, afterAction: AfterAction, options?: LeaveOptions, readFrom?: number): Promise<Outcome> {

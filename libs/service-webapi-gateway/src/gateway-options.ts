@@ -54,6 +54,8 @@ export interface GatewayOptions {
     /** Longest nickname at `register` (`nickname-max-length`). */
     nicknameMaxLength: number;
   };
+  /** Where the built web console is (`console/` of the build output); absent: no console pages. */
+  consoleDir?: string;
   engine: ChatEngineApi;
   ucs: UniversalContactServer;
   /** Releases the connections the gateway was given (cluster mode) once it has stopped serving. */

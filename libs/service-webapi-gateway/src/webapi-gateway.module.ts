@@ -6,6 +6,7 @@ import { AgentSockets } from './agent/agent-sockets';
 import { AuthBackoff } from './auth-backoff';
 import { AgentDocumentsController } from './agent/documents/agent-documents.controller';
 import { CustomerCometd } from './customer/cometd/customer-cometd';
+import { ConsoleController } from './console/console.controller';
 import { CorsPolicy } from './customer/cors-policy';
 import { CustomerErrorsFilter } from './customer/customer-errors.filter';
 import { CustomerReplies } from './customer/customer-replies';
@@ -50,7 +51,7 @@ export class WebapiGatewayModule implements NestModule {
       module: WebapiGatewayModule,
       imports: [ObservabilityModule.forRoot({ service: WEBAPI_GATEWAY_SERVICE, registry: options.registry, classify: webapiRequests })],
       // The file routes come first: `…/{chatId}/file` would otherwise match the REST `…/{chatId}/{operation}`.
-      controllers: [CustomerFilesController, CustomerRestController, ChatNtfController, AgentDocumentsController],
+      controllers: [CustomerFilesController, CustomerRestController, ChatNtfController, AgentDocumentsController, ConsoleController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: AuthBackoff, useValue: new AuthBackoff(options.authBackoff) },

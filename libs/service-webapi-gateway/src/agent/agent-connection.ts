@@ -128,6 +128,8 @@ export class AgentConnection {
         this.forget(request.sessionId);
         return this.socket.send(toAck(request, event));
       }
+      case 'setVisibility':
+        return this.socket.send(toAck(request, (await this.engine.changeVisibility(this.party(request.sessionId), request.visibility)).event));
       case 'refresh':
         return this.deliver(await this.engine.read(this.party(request.sessionId), request.fromPosition), request.requestId);
     }

@@ -6,6 +6,8 @@ import { cassandraOptionsFromConfig } from '../config-to-options';
 import { createEngine } from '../engine';
 import { remoteEngineFromConfig } from '../remote-engine';
 import type { ServiceAssembly } from '../run-service';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { appMetrics, createMetricsRegistry } from '@ocs/observability';
 
 /**
@@ -34,6 +36,7 @@ export function webapiGatewayOptions(
       jsonp: server.cometdJsonp,
     },
     uploadMaxFileBytes: config.clientFileTransfer.uploadMaxFileSize,
+    consoleDir: builtConsoleDir(),
     agent: {
       tokens: agentTokens(config),
       wsPath: server.agentWsPath,
@@ -94,3 +97,16 @@ export const webapiGateway: ServiceAssembly = {
     );
   },
 };
+
+/**
+ * The web console the build put beside the compiled code (`dist/console`): found from this file's folder upwards, in
+ * the build output itself or, when running from the sources (tests), in its `dist/`.
+ */
+export function builtConsoleDir(from: string = __dirname): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    for (const candidate of [join(dir, 'console'), join(dir, 'dist', 'console')]) {
+      if (existsSync(join(candidate, 'index.html'))) return candidate;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
