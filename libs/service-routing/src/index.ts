@@ -1,0 +1,3 @@
+export { ROUTING_GROUP, RoutingRuntime, type RoutingRuntimeDeps, type RoutingRuntimeOptions } from './routing-runtime';
+export { RoutedInteractions } from './routed-interactions';
+export { APPLIED_MEMORY, readDocument, type RoutingDocument } from './routing-document';
