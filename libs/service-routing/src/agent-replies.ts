@@ -93,7 +93,9 @@ export async function commandReply(command: RoutingCommandRecord, router: Router
         },
       };
     }
-    default:
+    case 'connection-lost':
       return undefined;
+    default:
+      return { agentId, message: { type: 'done', commandId } };
   }
 }

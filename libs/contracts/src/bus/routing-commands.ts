@@ -60,6 +60,7 @@ export function routingAgentChannel(tenant: number, agentId: string): string {
  * - `returned`: a chat of the agent's went back to its queue (the agent was gone);
  * - `presence`: the agent's routing state after a presence command;
  * - `queue`: the chats waiting in a queue, in the order they would be served (the manual pick's view);
+ * - `done`: a command of the agent's (decline, transfer) was carried out;
  * - `refused`: a command of the agent's was refused, with the routing core's code and a message naming the problem.
  * `commandId`, where present, is that of the agent's request that caused the message.
  */
@@ -77,4 +78,5 @@ export type RoutingAgentMessage =
   | { type: 'returned'; interactionId: string; queue: string; reason: string }
   | { type: 'presence'; commandId?: string; agent: Record<string, unknown> | null }
   | { type: 'queue'; commandId: string; queue: string; waiting: Array<{ interactionId: string; priority: number; enqueuedAt: number }> }
-  | { type: 'refused'; commandId: string; code: string; message: string };
+  | { type: 'refused'; commandId: string; code: string; message: string }
+  | { type: 'done'; commandId: string };

@@ -20,6 +20,7 @@ import {
   type RequestId,
   type ServerEvent,
 } from '@ocs/agent-protocol';
+import { AgentRoutingLink, type AgentRoutingPorts } from './agent-routing';
 import type { AgentTokens } from './agent-tokens';
 
 export interface AgentLogger {
@@ -59,6 +60,7 @@ export class AgentConnection {
   private readonly sessions = new Map<string, JoinedSession>();
   private queue: Promise<void> = Promise.resolve();
   private dropped = false;
+  private routingLink: AgentRoutingLink | undefined;
 
   constructor(
     private readonly engine: ChatEngineApi,
@@ -68,6 +70,8 @@ export class AgentConnection {
     /** Longest nickname (`nickname-max-length`): checked at `register` already, not only when joining. */
     private readonly nicknameMaxLength: number,
     private readonly guard: RegisterGuard = NO_GUARD,
+    /** The built-in routing; absent: routing requests are refused (`[routing] mode` is manual). */
+    private readonly routing?: AgentRoutingPorts,
   ) {}
 
   get registered(): boolean {
@@ -89,7 +93,7 @@ export class AgentConnection {
    */
   drop(): Promise<void> {
     this.dropped = true;
-    this.queue = this.queue.then(() => this.leaveAll());
+    this.queue = this.queue.then(() => this.leaveAll()).then(() => this.routingLink?.lost());
     return this.queue;
   }
 
@@ -122,7 +126,16 @@ export class AgentConnection {
       }
       case 'refresh':
         return this.deliver(await this.engine.read(this.party(request.sessionId), request.fromPosition), request.requestId);
+      default:
+        return this.routingFor(identity).handle(request);
     }
+  }
+
+  /** The connection's link to routing; the agent is its `personId`, else its nickname. */
+  private routingFor(identity: AgentIdentity): AgentRoutingLink {
+    if (!this.routing) throw new AgentApiError('BAD_REQUEST', 'built-in routing is off here ([routing] mode is manual)');
+    this.routingLink ??= new AgentRoutingLink(this.routing, identity.personId ?? identity.nickname, this.scope, (event) => this.socket.send(event));
+    return this.routingLink;
   }
 
   private register(request: RegisterRequest): void {

@@ -31,6 +31,7 @@ export class AgentSockets implements OnApplicationBootstrap, OnApplicationShutdo
         heartbeatMs: agent.heartbeatMs,
         nicknameMaxLength: agent.nicknameMaxLength,
         authBackoff,
+        ...(agent.routing ? { routing: agent.routing } : {}),
       },
       { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) },
     );

@@ -6,6 +6,7 @@ import type { ChatEngineApi } from '@ocs/chat-engine';
 import { AGENT_CLOSE_CODES, errorEvent, type ServerEvent } from '@ocs/agent-protocol';
 import type { AuthBackoff } from '../auth-backoff';
 import { AgentConnection, errorForLog, type AgentLogger, type RegisterGuard } from './agent-connection';
+import type { AgentRoutingPorts } from './agent-routing';
 import { AgentTokens, type AgentToken } from './agent-tokens';
 
 export interface AgentWsOptions {
@@ -22,6 +23,8 @@ export interface AgentWsOptions {
   heartbeatMs: number;
   /** Failed registrations per remote address (shared with the customer API); none: no backoff. */
   authBackoff?: AuthBackoff;
+  /** The built-in routing (presence, offers, picks over the socket); absent: routing requests are refused. */
+  routing?: AgentRoutingPorts;
 }
 
 const CLOSE_GOING_AWAY = 1001;
@@ -106,6 +109,7 @@ export class AgentWsServer {
       logger,
       this.options.nicknameMaxLength ?? DEFAULT_RULES.nicknameMaxLength,
       guard,
+      this.options.routing,
     );
     logger.info({ remoteAddress: address }, 'agent connection opened');
 
