@@ -22,6 +22,8 @@ export interface EspGatewayOptions {
   routing?: ManualRouting;
   /** `[server] esp-secret`: what ESP clients and the router surface's users present; none: both are open. */
   secret?: string;
+  /** Modules run in the same app (the built-in routing's runtime, with its metrics). */
+  modules?: DynamicModule[];
 }
 
 /**
@@ -37,10 +39,10 @@ export class EspGatewayModule implements NestModule {
     if (this.secret) consumer.apply(requireBearerSecret(this.secret, '[server] esp-secret')).forRoutes(EspController, RouterController);
   }
 
-  static forRoot({ engine, routing, secret }: EspGatewayOptions): DynamicModule {
+  static forRoot({ engine, routing, secret, modules = [] }: EspGatewayOptions): DynamicModule {
     return {
       module: EspGatewayModule,
-      imports: [ObservabilityModule.forRoot({ service: ESP_GATEWAY_SERVICE }), ...(routing ? [RouterModule.forRoot(routing)] : [])],
+      imports: [ObservabilityModule.forRoot({ service: ESP_GATEWAY_SERVICE }), ...(routing ? [RouterModule.forRoot(routing)] : []), ...modules],
       controllers: [EspController],
       providers: [
         ...(secret ? [{ provide: ESP_SECRET, useValue: secret }] : []),

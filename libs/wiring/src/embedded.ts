@@ -17,6 +17,7 @@ import { espGateway } from './services/esp-gateway';
 import { reportingAttacher } from './services/shell-services';
 import { pushNotifier, pushNotifierOn } from './services/push-notifier';
 import { sessionEngine } from './services/session-engine';
+import { builtinRouting } from './services/routing';
 import { webapiGateway, webapiGatewayOptions } from './services/webapi-gateway';
 
 export interface Embedded {
@@ -41,13 +42,23 @@ export async function startEmbedded(
   // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
   const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'), new MemoryUcsState());
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
-  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters);
+  // Built-in routing: the chat server's interactions reach it through the bus, agents over their WebSocket; the
+  // router surface (the interactions as Interaction Server holds them) stays beside it.
+  const routing =
+    config.routing.mode === 'builtin' ? builtinRouting(config, loggerFor('routing'), { bus: adapters.bus, interactions: adapters.interactions }) : undefined;
+  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), {
+    ...adapters,
+    interactions: routing?.interactions ?? adapters.interactions,
+  });
   const { server } = config;
   const services = [
     { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks) },
-    { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
-    // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
-    { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret }) },
+    { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs, agentRouting: routing?.agentPorts })) },
+    // The router surface sits beside ESP (a person may play the router); the built-in routing runs in the same app.
+    {
+      service: espGateway,
+      module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret, modules: routing ? [routing.module] : [] }),
+    },
     { service: reportingAttacher, module: reportingAttacher.module() },
     { service: pushNotifier, module: PushNotifierModule.forRoot({ notifier: pushNotifierOn(config, adapters.bus, loggerFor(pushNotifier.name)) }) },
   ];

@@ -1,7 +1,7 @@
 import { CassandraUcs, connectCassandra } from '@ocs/adapters-cassandra';
 import { MemoryUcs } from '@ocs/adapters-memory';
 import { ConfigError, maxRequestBytes, type ChatServerConfig } from '@ocs/config';
-import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule, type AgentToken, type GatewayOptions } from '@ocs/service-webapi-gateway';
+import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule, type AgentRoutingPorts, type AgentToken, type GatewayOptions } from '@ocs/service-webapi-gateway';
 import { cassandraOptionsFromConfig } from '../config-to-options';
 import { createEngine } from '../engine';
 import { remoteEngineFromConfig } from '../remote-engine';
@@ -11,7 +11,10 @@ import type { ServiceAssembly } from '../run-service';
  * The gateway's options from `[server]`, `[services]`, `[agent-api]`, `[settings]` and `[client-file-transfer]`, on
  * the engine and UCS it is given.
  */
-export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<GatewayOptions, 'engine' | 'ucs' | 'release' | 'readiness'>): GatewayOptions {
+export function webapiGatewayOptions(
+  config: ChatServerConfig,
+  { agentRouting, ...parts }: Pick<GatewayOptions, 'engine' | 'ucs' | 'release' | 'readiness'> & { agentRouting?: AgentRoutingPorts },
+): GatewayOptions {
   const { server } = config;
   return {
     alias: server.alias,
@@ -36,6 +39,7 @@ export function webapiGatewayOptions(config: ChatServerConfig, parts: Pick<Gatew
       heartbeatMs: server.agentWsHeartbeat * 1000,
       registerTimeoutMs: config.settings.userRegisterTimeout * 1000,
       nicknameMaxLength: config.settings.nicknameMaxLength,
+      ...(agentRouting ? { routing: agentRouting } : {}),
     },
     ...parts,
   };
