@@ -125,5 +125,11 @@ describe('built-in routing in the all-in-one, over the agent WebSocket and the c
       queue: 'pick_queue',
     });
     expect(await properties(offer1.interactionId)).toMatchObject({ RoutingQueue: 'pick_queue', RTargetAgentSelected: 'ann' });
+
+    const metrics = await (await fetch(`${product.esp}/metrics`)).text();
+    expect(metrics).toMatch(/ocs_routing_offers_total\{tenant="1",queue="chat_inbound",outcome="redirected-no-answer"\} 1/);
+    expect(metrics).toMatch(/ocs_routing_offers_total\{tenant="1",queue="chat_inbound",outcome="declined"\} 1/);
+    expect(metrics).toMatch(/ocs_routing_wait_seconds_count\{tenant="1",queue="chat_inbound"\} 2/);
+    expect(metrics).toMatch(/ocs_routing_queue_depth\{tenant="1",queue="pick_queue"\} 0/);
   });
 });

@@ -65,7 +65,7 @@ export async function kafkaBusFromConfig(config: ChatServerConfig, logger: Logge
     logger,
   });
   try {
-    await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands, TOPICS.interactionEvents]);
+    await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands, TOPICS.interactionEvents, TOPICS.routingCommands]);
   } catch (error) {
     await bus.close();
     throw error;

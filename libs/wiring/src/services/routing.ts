@@ -84,6 +84,15 @@ export interface BuiltinRoutingParts {
   interactions: InteractionServer;
   store?: RoutingStore;
   fanOut?: FanOut;
+  /** Releases the parts once the runtime stopped (cluster mode). */
+  close?: () => Promise<void>;
+}
+
+/** The Interaction Server the bridge submits to: with `[routing] mode` builtin, new and ended interactions reach routing. */
+export function routedInteractions(config: ChatServerConfig, bus: EventBus, interactions: InteractionServer): InteractionServer {
+  if (config.routing.mode !== 'builtin') return interactions;
+  const tenants = new Set(Object.keys(config.endpoints).map(Number));
+  return new RoutedInteractions(interactions, bus, systemClock, (tenant) => tenants.has(tenant));
 }
 
 /** The built-in routing on the given parts: embedded, the memory bus, store and fan-out of the process. */
@@ -107,10 +116,9 @@ export function builtinRouting(config: ChatServerConfig, logger: Logger, parts: 
     if (error instanceof RoutingError) throw new ConfigError([`invalid routing options: ${error.message}`]);
     throw error;
   }
-  const routed = new Set(Object.keys(options.tenants).map(Number));
   return {
-    interactions: new RoutedInteractions(parts.interactions, parts.bus, systemClock, (tenant) => routed.has(tenant)),
+    interactions: routedInteractions(config, parts.bus, parts.interactions),
     agentPorts: { bus: parts.bus, fanOut, now: () => systemClock.now() },
-    module: RoutingModule.forRoot({ runtime, metrics }),
+    module: RoutingModule.forRoot({ runtime, metrics, ...(parts.close ? { close: parts.close } : {}) }),
   };
 }

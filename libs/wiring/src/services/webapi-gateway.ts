@@ -6,6 +6,10 @@ import { cassandraOptionsFromConfig } from '../config-to-options';
 import { createEngine } from '../engine';
 import { remoteEngineFromConfig } from '../remote-engine';
 import type { ServiceAssembly } from '../run-service';
+import { kafkaBusFromConfig } from '../cluster-adapters';
+import { RedisFanOut } from '@ocs/adapters-redis';
+import type { Logger } from '@ocs/observability';
+import { hostname } from 'node:os';
 
 /**
  * The gateway's options from `[server]`, `[services]`, `[agent-api]`, `[settings]` and `[client-file-transfer]`, on
@@ -64,6 +68,22 @@ export function agentTokens(config: ChatServerConfig): AgentToken[] {
   });
 }
 
+/** Where a cluster gateway's agents reach the built-in routing: commands on Kafka, routing's messages through Redis. */
+async function agentRoutingPorts(config: ChatServerConfig, logger: Logger): Promise<{ ports: AgentRoutingPorts; close: () => Promise<void> }> {
+  const bus = await kafkaBusFromConfig(config, logger, `${hostname()}-${process.pid}-gateway`);
+  const fanOut = new RedisFanOut({
+    url: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
+    onError: (err) => logger.error({ err }, 'fan-out handler failed'),
+  });
+  return {
+    ports: { bus, fanOut, now: () => Date.now() },
+    close: async () => {
+      await Promise.all([bus.close(), fanOut.close()]);
+    },
+  };
+}
+
 /**
  * A webapi-gateway process. Embedded: its own engine and UCS in memory. Cluster: the session engines through Redis,
  * the documents of file transfer in the UCS every gateway shares (Cassandra).
@@ -77,13 +97,16 @@ export const webapiGateway: ServiceAssembly = {
     }
     const remote = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'remote engine failed'));
     const cassandra = await connectCassandra(cassandraOptionsFromConfig(config));
+    const routing = config.routing.mode === 'builtin' ? await agentRoutingPorts(config, logger) : undefined;
     return WebapiGatewayModule.forRoot(
       webapiGatewayOptions(config, {
         engine: remote.engine,
         ucs: new CassandraUcs(cassandra),
         readiness: remote.readiness,
+        ...(routing ? { agentRouting: routing.ports } : {}),
         release: async () => {
           await remote.close();
+          await routing?.close();
           await cassandra.client.shutdown();
         },
       }),
