@@ -13,6 +13,7 @@ import {
   type NoticeRequest,
 } from '@ocs/chat-domain';
 import { errorEvent, type ErrorEvent, type RequestId } from './events';
+import { routingRequestSchemas } from './routing-requests';
 
 /**
  * Client → server requests of the agent WebSocket API: the Genesys basic chat protocol as JSON. Objects are
@@ -111,6 +112,7 @@ const requestSchemas = [
   releasePartyRequestSchema,
   refreshRequestSchema,
   setVisibilityRequestSchema,
+  ...routingRequestSchemas,
 ] as const;
 
 export const AGENT_REQUEST_TYPES = requestSchemas.map((s) => s.shape.type.value);

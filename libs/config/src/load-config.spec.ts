@@ -87,6 +87,8 @@ describe('loadConfig', () => {
         includeNotices: 'major',
       },
       languages: [],
+      queues: [],
+      routing: { mode: 'builtin', agentGracePeriod: 30, flapLimit: 10, flapWindow: 60, flapQuietTime: 30, timerInterval: 1 },
       clientFileTransfer: {
         uploadMaxFiles: 3,
         uploadMaxFileSize: 2097152,

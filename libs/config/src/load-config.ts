@@ -58,12 +58,14 @@ function readDocument(path: string): Record<string, unknown> {
 /**
  * `OCS__settings__flex-disconnect-timeout=60` sets that option; a name without option part replaces the section.
  * Shells do not allow `-` or `:` in variable names, so `_` may stand for them: `OCS__settings__flex_disconnect_timeout`,
- * `OCS__agent_api__tokens`, `OCS__endpoints_1__default`, `OCS__language_Spanish__message_alert`. Names in open sections
- * (services, endpoints) and language names stay as written. GMS's dotted `[push]` names take `_` for the dot too:
+ * `OCS__agent_api__tokens`, `OCS__endpoints_1__default`, `OCS__language_Spanish__message_alert`, `OCS__queue_sales__offer_timeout`. Names in open
+ * sections (services, endpoints), language and queue names stay as written. GMS's dotted `[push]` names take `_` for the dot too:
  * `OCS__push__customhttp_url` sets `customhttp.url`.
  */
 /** `language:<name>` or `language_<name>`: the section of a language, its name as written. */
 const LANGUAGE_ENV = /^language[:_](.+)$/;
+/** `queue:<name>` or `queue_<name>`: the section of a routing queue, its name as written. */
+const QUEUE_ENV = /^queue[:_](.+)$/;
 
 function applyEnvOverrides(document: Record<string, unknown>, env: Env) {
   const result = { ...document };
@@ -71,7 +73,12 @@ function applyEnvOverrides(document: Record<string, unknown>, env: Env) {
     if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
     const [rawSection, rawOption] = splitOnce(name.slice(ENV_PREFIX.length), '__');
     const language = LANGUAGE_ENV.exec(rawSection);
-    const section = language ? `language:${language[1]}` : rawSection.replace(/^endpoints_(\d+)$/, 'endpoints:$1').replaceAll('_', '-');
+    const queue = QUEUE_ENV.exec(rawSection);
+    const section = language
+      ? `language:${language[1]}`
+      : queue
+        ? `queue:${queue[1]}`
+        : rawSection.replace(/^endpoints_(\d+)$/, 'endpoints:$1').replaceAll('_', '-');
     const option = rawOption === undefined || OPEN_SECTION.test(section) ? rawOption : optionName(section, rawOption);
     const current = result[section];
     result[section] = option === undefined ? value : { ...(isMap(current) ? current : {}), [option]: value };

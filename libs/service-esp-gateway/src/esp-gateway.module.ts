@@ -25,6 +25,8 @@ export interface EspGatewayOptions {
   secret?: string;
   /** The app's metrics registry, when the wiring made it (its engine client reports there too); default: a new one. */
   registry?: MetricsRegistry;
+  /** Modules run in the same app (the built-in routing's runtime, with its metrics). */
+  modules?: DynamicModule[];
 }
 
 /**
@@ -40,13 +42,14 @@ export class EspGatewayModule implements NestModule {
     if (this.secret) consumer.apply(requireBearerSecret(this.secret, '[server] esp-secret')).forRoutes(EspController, RouterController);
   }
 
-  static forRoot({ engine, routing, secret, registry }: EspGatewayOptions): DynamicModule {
+  static forRoot({ engine, routing, secret, registry, modules = [] }: EspGatewayOptions): DynamicModule {
     const esp = new ChatEsp(engine, systemClock);
     return {
       module: EspGatewayModule,
       imports: [
         ObservabilityModule.forRoot({ service: ESP_GATEWAY_SERVICE, registry, classify: espRequests(esp.methodNames) }),
         ...(routing ? [RouterModule.forRoot(routing)] : []),
+        ...modules,
       ],
       controllers: [EspController],
       providers: [

@@ -3,6 +3,7 @@ import type { ChatEngineApi } from '@ocs/chat-engine';
 import type { ReplyLimits } from '@ocs/gms-chat-v2';
 import { ReadinessChecks, type ReadinessCheck, type MetricsRegistry } from '@ocs/observability';
 import type { UniversalContactServer } from '@ocs/ports';
+import type { AgentRoutingPorts } from './agent/agent-routing';
 import type { AgentToken } from './agent/agent-tokens';
 import type { AuthBackoffOptions } from './auth-backoff';
 
@@ -53,6 +54,8 @@ export interface GatewayOptions {
     registerTimeoutMs: number;
     /** Longest nickname at `register` (`nickname-max-length`). */
     nicknameMaxLength: number;
+    /** The built-in routing the agents reach over the socket (`[routing] mode` builtin); absent: refused. */
+    routing?: AgentRoutingPorts;
   };
   /** Where the built web console is (`console/` of the build output); absent: no console pages. */
   consoleDir?: string;

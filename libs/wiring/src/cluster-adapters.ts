@@ -2,6 +2,7 @@ import {
   CassandraHealth,
   CassandraInteractionServer,
   CassandraOwnershipStore,
+  CassandraRoutingStore,
   CassandraTranscriptStore,
   CassandraUcs,
   connectCassandra,
@@ -10,6 +11,7 @@ import { KafkaEventBus } from '@ocs/adapters-kafka';
 import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
 import type { ChatServerConfig } from '@ocs/config';
 import type { AppMetrics, Logger, ReadinessCheck } from '@ocs/observability';
+import type { RoutingStore } from '@ocs/ports';
 import { hostname } from 'node:os';
 import { cassandraOptionsFromConfig } from './config-to-options';
 import { remoteEngineFromConfig } from './remote-engine';
@@ -26,6 +28,8 @@ export interface ClusterParts {
   wiring: ClusterWiring;
   membership: RedisMembership;
   fanOut: RedisFanOut;
+  /** The built-in routing's state, saved on the revision read (lightweight transactions). */
+  routingStore: RoutingStore;
   cassandraHealth: CassandraHealth;
   /** What `/health/ready` checks on this node: `cassandra`, `kafka`, `redis` (see `clusterReadiness`). */
   readiness: Record<string, ReadinessCheck>;
@@ -66,7 +70,7 @@ export async function kafkaBusFromConfig(config: ChatServerConfig, logger: Logge
     ...(metrics ? { metrics } : {}),
   });
   try {
-    await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands, TOPICS.interactionEvents]);
+    await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands, TOPICS.interactionEvents, TOPICS.routingCommands]);
   } catch (error) {
     await bus.close();
     throw error;
@@ -113,6 +117,7 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger, 
     },
     membership,
     fanOut,
+    routingStore: new CassandraRoutingStore(context),
     cassandraHealth,
     readiness: clusterReadiness({ cassandra: context.client, bus, membership }),
     close: async () => {

@@ -18,6 +18,7 @@ import { espGateway } from './services/esp-gateway';
 import { createAttacher, reportingAttacher } from './services/reporting-attacher';
 import { pushNotifier, pushNotifierOn } from './services/push-notifier';
 import { sessionEngine } from './services/session-engine';
+import { builtinRouting } from './services/routing';
 import { webapiGateway, webapiGatewayOptions } from './services/webapi-gateway';
 
 export interface Embedded {
@@ -44,17 +45,27 @@ export async function startEmbedded(
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
   const attacherLogger = loggerFor(reportingAttacher.name);
   const attacher = createAttacher(config, attacherLogger, { ...adapters, checkpoints: new MemoryStatisticsCheckpoints() });
+  // Built-in routing: the chat server's interactions reach it through the bus, agents over their WebSocket; the
+  // router surface (the interactions as Interaction Server holds them) stays beside it.
+  const routing =
+    config.routing.mode === 'builtin' ? builtinRouting(config, loggerFor('routing'), { bus: adapters.bus, interactions: adapters.interactions }) : undefined;
   const engineRegistry = createMetricsRegistry();
-  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters, undefined, {
-    metrics: appMetrics(engineRegistry),
-    attacherRuns: attacher !== undefined,
-  });
+  const { engine, tasks, ucs } = wireSessionEngine(
+    config,
+    loggerFor(sessionEngine.name),
+    { ...adapters, interactions: routing?.interactions ?? adapters.interactions },
+    undefined,
+    { metrics: appMetrics(engineRegistry), attacherRuns: attacher !== undefined },
+  );
   const { server } = config;
   const services = [
     { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks, undefined, engineRegistry) },
-    { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
-    // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
-    { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret }) },
+    { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs, agentRouting: routing?.agentPorts })) },
+    // The router surface sits beside ESP (a person may play the router); the built-in routing runs in the same app.
+    {
+      service: espGateway,
+      module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret, modules: routing ? [routing.module] : [] }),
+    },
     { service: reportingAttacher, module: ReportingAttacherModule.forRoot(attacher) },
     { service: pushNotifier, module: PushNotifierModule.forRoot({ notifier: pushNotifierOn(config, adapters.bus, loggerFor(pushNotifier.name)) }) },
   ];

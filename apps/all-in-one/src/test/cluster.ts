@@ -100,6 +100,8 @@ export class TestCluster {
       OCS__log__level: 'warn',
       OCS__language_Spanish__language: 'es',
       OCS__agent_api__tokens: JSON.stringify([{ name: 'desk', secret: AGENT_TOKEN, 'user-types': ['AGENT', 'SUPERVISOR'] }]),
+      // Agents join by session id as the workflows route them, unless a test asks for the built-in routing.
+      OCS__routing__mode: 'manual',
       ...this.options,
       ...extra,
     };

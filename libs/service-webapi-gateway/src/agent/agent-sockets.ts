@@ -34,6 +34,7 @@ export class AgentSockets implements OnApplicationBootstrap, OnApplicationShutdo
         nicknameMaxLength: agent.nicknameMaxLength,
         authBackoff,
         onRequest: (type, ok, seconds) => metrics.request('agent-ws', type, ok ? 'ok' : 'error', seconds),
+        ...(agent.routing ? { routing: agent.routing } : {}),
       },
       { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) },
     );

@@ -6,6 +6,7 @@ import type { ChatEngineApi } from '@ocs/chat-engine';
 import { AGENT_CLOSE_CODES, errorEvent, type ServerEvent } from '@ocs/agent-protocol';
 import type { AuthBackoff } from '../auth-backoff';
 import { AgentConnection, errorForLog, type AgentLogger, type AgentRequestObserver, type RegisterGuard } from './agent-connection';
+import type { AgentRoutingPorts } from './agent-routing';
 import { AgentTokens, type AgentToken } from './agent-tokens';
 
 export interface AgentWsOptions {
@@ -24,6 +25,8 @@ export interface AgentWsOptions {
   authBackoff?: AuthBackoff;
   /** Told of each request handled: its type, whether it succeeded, how long it took; none: nothing measured. */
   onRequest?: AgentRequestObserver;
+  /** The built-in routing (presence, offers, picks over the socket); absent: routing requests are refused. */
+  routing?: AgentRoutingPorts;
 }
 
 const CLOSE_GOING_AWAY = 1001;
@@ -113,7 +116,7 @@ export class AgentWsServer {
       logger,
       this.options.nicknameMaxLength ?? DEFAULT_RULES.nicknameMaxLength,
       guard,
-      this.options.onRequest,
+      { onRequest: this.options.onRequest, routing: this.options.routing },
     );
     logger.info({ remoteAddress: address }, 'agent connection opened');
 

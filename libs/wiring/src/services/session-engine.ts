@@ -7,6 +7,7 @@ import { internalSecret } from '../remote-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { listenAddress, type ServiceAssembly } from '../run-service';
 import { memoryAdapters, wireSessionEngine } from '../session-engine-parts';
+import { routedInteractions } from './routing';
 
 /** Where this node tells gateways to reach its engine: `[server] engine-host` (else `host`; an IPv6 address in brackets) and `engine-port`. */
 export function engineRpcUrl(server: ChatServerConfig['server']): string {
@@ -30,7 +31,9 @@ export const sessionEngine: ServiceAssembly = {
       return SessionEngineModule.forRoot(engine, tasks, undefined, registry);
     }
     const cluster = await clusterAdapters(config, logger, metrics);
-    const { engine, tasks } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring, { metrics });
+    const { bus, interactions } = cluster.adapters;
+    const adapters = { ...cluster.adapters, interactions: routedInteractions(config, bus, interactions) };
+    const { engine, tasks } = wireSessionEngine(config, logger, adapters, cluster.wiring, { metrics });
     const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId, (problem, key) =>
       logger.error({ key, problem }, 'malformed node command skipped'),
     );

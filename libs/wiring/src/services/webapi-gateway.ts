@@ -1,14 +1,17 @@
 import { CassandraUcs, connectCassandra } from '@ocs/adapters-cassandra';
 import { MemoryUcs } from '@ocs/adapters-memory';
 import { ConfigError, maxRequestBytes, type ChatServerConfig } from '@ocs/config';
-import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule, type AgentToken, type GatewayOptions } from '@ocs/service-webapi-gateway';
+import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule, type AgentRoutingPorts, type AgentToken, type GatewayOptions } from '@ocs/service-webapi-gateway';
 import { cassandraOptionsFromConfig } from '../config-to-options';
 import { createEngine } from '../engine';
 import { remoteEngineFromConfig } from '../remote-engine';
 import type { ServiceAssembly } from '../run-service';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { appMetrics, createMetricsRegistry } from '@ocs/observability';
+import { RedisFanOut } from '@ocs/adapters-redis';
+import { appMetrics, createMetricsRegistry, type AppMetrics, type Logger } from '@ocs/observability';
+import { kafkaBusFromConfig } from '../cluster-adapters';
 
 /**
  * The gateway's options from `[server]`, `[services]`, `[agent-api]`, `[settings]` and `[client-file-transfer]`, on
@@ -16,7 +19,7 @@ import { appMetrics, createMetricsRegistry } from '@ocs/observability';
  */
 export function webapiGatewayOptions(
   config: ChatServerConfig,
-  parts: Pick<GatewayOptions, 'engine' | 'ucs' | 'release' | 'readiness' | 'registry'>,
+  { agentRouting, ...parts }: Pick<GatewayOptions, 'engine' | 'ucs' | 'release' | 'readiness' | 'registry'> & { agentRouting?: AgentRoutingPorts },
 ): GatewayOptions {
   const { server } = config;
   return {
@@ -43,6 +46,7 @@ export function webapiGatewayOptions(
       heartbeatMs: server.agentWsHeartbeat * 1000,
       registerTimeoutMs: config.settings.userRegisterTimeout * 1000,
       nicknameMaxLength: config.settings.nicknameMaxLength,
+      ...(agentRouting ? { routing: agentRouting } : {}),
     },
     ...parts,
   };
@@ -67,6 +71,26 @@ export function agentTokens(config: ChatServerConfig): AgentToken[] {
   });
 }
 
+/** Where a cluster gateway's agents reach the built-in routing: commands on Kafka, routing's messages through Redis. */
+async function agentRoutingPorts(
+  config: ChatServerConfig,
+  logger: Logger,
+  metrics: AppMetrics,
+): Promise<{ ports: AgentRoutingPorts; close: () => Promise<void> }> {
+  const bus = await kafkaBusFromConfig(config, logger, `${hostname()}-${process.pid}-gateway`, metrics);
+  const fanOut = new RedisFanOut({
+    url: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
+    onError: (err) => logger.error({ err }, 'fan-out handler failed'),
+  });
+  return {
+    ports: { bus, fanOut, now: () => Date.now() },
+    close: async () => {
+      await Promise.all([bus.close(), fanOut.close()]);
+    },
+  };
+}
+
 /**
  * A webapi-gateway process. Embedded: its own engine and UCS in memory. Cluster: the session engines through Redis,
  * the documents of file transfer in the UCS every gateway shares (Cassandra).
@@ -83,14 +107,17 @@ export const webapiGateway: ServiceAssembly = {
     const metrics = appMetrics(registry);
     const remote = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'remote engine failed'), undefined, metrics);
     const cassandra = await connectCassandra({ ...cassandraOptionsFromConfig(config), metrics });
+    const routing = config.routing.mode === 'builtin' ? await agentRoutingPorts(config, logger, metrics) : undefined;
     return WebapiGatewayModule.forRoot(
       webapiGatewayOptions(config, {
         registry,
         engine: remote.engine,
         ucs: new CassandraUcs(cassandra),
         readiness: remote.readiness,
+        ...(routing ? { agentRouting: routing.ports } : {}),
         release: async () => {
           await remote.close();
+          await routing?.close();
           await cassandra.client.shutdown();
         },
       }),
