@@ -68,11 +68,13 @@ describe('parseAgentRequest', () => {
       type: 'error',
       requestId: 'a',
       code: 'BAD_REQUEST',
-      message: 'field type: missing request type; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
+      message:
+        'field type: missing request type; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
     });
     expect(refused('{"type":"teleport","requestId":3}')).toMatchObject({
       requestId: 3,
-      message: 'field type: unknown request type "teleport"; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
+      message:
+        'field type: unknown request type "teleport"; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
     });
   });
 
