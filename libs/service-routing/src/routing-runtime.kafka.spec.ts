@@ -58,11 +58,13 @@ describeOnServers('routing runtime on Kafka and Redis', () => {
       onError: (_t, e) => void errors.push(e),
     });
     await runtime.start();
-    const close = async () => {
-      await runtime.stop();
-      await b.close();
-      await fanOut.close();
-    };
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await runtime.stop();
+        await b.close();
+        await fanOut.close();
+      })());
     closers.push(close);
     return close;
   };

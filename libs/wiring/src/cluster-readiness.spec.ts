@@ -31,6 +31,26 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
   const kafkaAdmin = new Kafka({ clientId: 'ocs-test-admin', brokers: (needed.kafka ?? '').split(','), logLevel: logLevel.NOTHING }).admin();
   let parts: ClusterParts | undefined;
   let app: BootstrappedApp | undefined;
+  const clusterConfig = (nodeId: string, redis: string, redisPrefix: string, extra: Record<string, string> = {}) =>
+    loadConfig({
+      argv: [],
+      env: {
+        OCS__cluster__mode: 'cluster',
+        ...TEST_CLUSTER_SECRETS,
+        OCS__cluster__node_id: nodeId,
+        OCS__cassandra__contact_points: cassandraHost,
+        OCS__cassandra__port: cassandraPort,
+        OCS__cassandra__keyspace: keyspace,
+        OCS__cassandra__read_consistency: 'ONE',
+        OCS__cassandra__write_consistency: 'ONE',
+        OCS__kafka__brokers: needed.kafka ?? '',
+        OCS__kafka__partitions: '1',
+        OCS__kafka__name_prefix: prefix,
+        OCS__redis__url: redis,
+        OCS__redis__key_prefix: redisPrefix,
+        ...extra,
+      },
+    });
 
   beforeAll(async () => {
     const admin = await connectCassandra({ contactPoints: [cassandraHost], port: Number(cassandraPort), keyspace });
@@ -52,24 +72,7 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
   }, 60_000);
 
   it('is ready while Cassandra, Kafka and Redis answer, 503 naming redis while Redis is unreachable, ready again once it is back', async () => {
-    const config = loadConfig({
-      argv: [],
-      env: {
-        OCS__cluster__mode: 'cluster',
-        ...TEST_CLUSTER_SECRETS,
-        OCS__cluster__node_id: 'ready-node',
-        OCS__cassandra__contact_points: cassandraHost,
-        OCS__cassandra__port: cassandraPort,
-        OCS__cassandra__keyspace: keyspace,
-        OCS__cassandra__read_consistency: 'ONE',
-        OCS__cassandra__write_consistency: 'ONE',
-        OCS__kafka__brokers: needed.kafka ?? '',
-        OCS__kafka__partitions: '1',
-        OCS__kafka__name_prefix: prefix,
-        OCS__redis__url: `redis://127.0.0.1:${proxy.port}`,
-        OCS__redis__key_prefix: `${keyspace}:`,
-      },
-    });
+    const config = clusterConfig('ready-node', `redis://127.0.0.1:${proxy.port}`, `${keyspace}:`);
     parts = await clusterAdapters(config, logger);
     const { engine, bridge } = wireSessionEngine(config, logger, parts.adapters, parts.wiring);
     app = await bootstrapApp(
@@ -100,26 +103,7 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
   }, 120_000);
 
   it('serves the cluster metrics of the session-engine service as it runs: Cassandra statements timed, alive engines counted', async () => {
-    const config = loadConfig({
-      argv: [],
-      env: {
-        OCS__cluster__mode: 'cluster',
-        ...TEST_CLUSTER_SECRETS,
-        OCS__cluster__node_id: 'metrics-node',
-        OCS__server__host: '127.0.0.1',
-        OCS__server__engine_port: '0',
-        OCS__cassandra__contact_points: cassandraHost,
-        OCS__cassandra__port: cassandraPort,
-        OCS__cassandra__keyspace: keyspace,
-        OCS__cassandra__read_consistency: 'ONE',
-        OCS__cassandra__write_consistency: 'ONE',
-        OCS__kafka__brokers: needed.kafka ?? '',
-        OCS__kafka__partitions: '1',
-        OCS__kafka__name_prefix: prefix,
-        OCS__redis__url: needed.redis ?? '',
-        OCS__redis__key_prefix: `${keyspace}-metrics:`,
-      },
-    });
+    const config = clusterConfig('metrics-node', needed.redis ?? '', `${keyspace}-metrics:`, { OCS__server__host: '127.0.0.1', OCS__server__engine_port: '0' });
     const service = await bootstrapApp(await sessionEngine.module(config, logger), { service: SESSION_ENGINE_SERVICE, host: '127.0.0.1', port: 0, logger });
     try {
       await probeReadiness(service.url);
