@@ -1,8 +1,10 @@
-import { createLogger } from '@ocs/observability';
-import { loadConfigOrExit, startEmbedded } from '@ocs/wiring';
+import { withTracing } from '@ocs/wiring/tracing';
 
 /** `npm start`: every service in one process, in memory, printing what it serves. */
 async function main(): Promise<void> {
+  // Loaded once tracing has started, so that what tracing instruments is loaded after it.
+  const { createLogger } = await import('@ocs/observability');
+  const { loadConfigOrExit, startEmbedded } = await import('@ocs/wiring');
   const config = loadConfigOrExit('all-in-one');
   const logger = createLogger({ service: 'all-in-one', level: config.log.level });
   try {
@@ -28,4 +30,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+void withTracing('all-in-one', main);

@@ -1,3 +1,7 @@
-import { runService, espGateway } from '@ocs/wiring';
+import { withTracing } from '@ocs/wiring/tracing';
 
-void runService(espGateway);
+// The product is loaded once tracing has started, so that what tracing instruments is loaded after it.
+void withTracing('esp-gateway', async () => {
+  const { runService, espGateway } = await import('@ocs/wiring');
+  await runService(espGateway);
+});

@@ -1,3 +1,7 @@
-import { runService, pushNotifier } from '@ocs/wiring';
+import { withTracing } from '@ocs/wiring/tracing';
 
-void runService(pushNotifier);
+// The product is loaded once tracing has started, so that what tracing instruments is loaded after it.
+void withTracing('push-notifier', async () => {
+  const { runService, pushNotifier } = await import('@ocs/wiring');
+  await runService(pushNotifier);
+});

@@ -1,3 +1,7 @@
-import { runService, reportingAttacher } from '@ocs/wiring';
+import { withTracing } from '@ocs/wiring/tracing';
 
-void runService(reportingAttacher);
+// The product is loaded once tracing has started, so that what tracing instruments is loaded after it.
+void withTracing('reporting-attacher', async () => {
+  const { runService, reportingAttacher } = await import('@ocs/wiring');
+  await runService(reportingAttacher);
+});

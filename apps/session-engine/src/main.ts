@@ -1,3 +1,7 @@
-import { runService, sessionEngine } from '@ocs/wiring';
+import { withTracing } from '@ocs/wiring/tracing';
 
-void runService(sessionEngine);
+// The product is loaded once tracing has started, so that what tracing instruments is loaded after it.
+void withTracing('session-engine', async () => {
+  const { runService, sessionEngine } = await import('@ocs/wiring');
+  await runService(sessionEngine);
+});

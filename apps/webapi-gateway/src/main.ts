@@ -1,3 +1,7 @@
-import { runService, webapiGateway } from '@ocs/wiring';
+import { withTracing } from '@ocs/wiring/tracing';
 
-void runService(webapiGateway);
+// The product is loaded once tracing has started, so that what tracing instruments is loaded after it.
+void withTracing('webapi-gateway', async () => {
+  const { runService, webapiGateway } = await import('@ocs/wiring');
+  await runService(webapiGateway);
+});

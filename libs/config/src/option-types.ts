@@ -41,6 +41,13 @@ export function integer(min: number, max: number) {
   return z.preprocess(integerFromText, z.int(refused).min(min, refused).max(max, refused));
 }
 
+/** A fraction from 0 to 1, e.g. a sampling ratio. */
+export function fraction() {
+  const refused = refusal('expected a number from 0 to 1');
+  const fromText = (value: unknown) => (typeof value === 'string' && /^\s*\d*\.?\d+\s*$/.test(value) ? Number(value) : value);
+  return z.preprocess(fromText, z.number(refused).min(0, refused).max(1, refused));
+}
+
 export function boolean() {
   return z.preprocess(booleanFromText, z.boolean(refusal('expected true or false')));
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { isChatError, type ChatError, type ChatErrorCode } from '@ocs/chat-domain';
 import { toWireError } from '@ocs/contracts';
@@ -39,6 +40,8 @@ const STATUS: Partial<Record<ChatErrorCode, number>> = {
   LIMIT_REACHED: 503,
 };
 
+const tracer = trace.getTracer('ocs-engine-rpc');
+
 /** Longest part of an unknown method name quoted back. */
 const MAX_QUOTED = 40;
 
@@ -62,13 +65,22 @@ export class EngineRpcServer {
     const parsed = RPC_METHODS[method].safeParse(args);
     if (!parsed.success) return badRequest(`malformed arguments of ${method}: ${z.prettifyError(parsed.error).replace(/\s*\n\s*/g, ' ')}`);
     this.served.set(method, (this.served.get(method) ?? 0) + 1);
-    try {
-      return { status: 200, body: { result: await this.call(method, parsed.data) } };
-    } catch (error) {
-      if (isChatError(error)) return refusal(error);
-      this.report(error);
-      return { status: 500, body: { error: { message: 'internal error' } } };
-    }
+    // A span of the engine call under the request's (a no-op without tracing).
+    return tracer.startActiveSpan(`engine ${method}`, { attributes: { 'rpc.system': 'ocs-engine', 'rpc.method': method } }, async (span) => {
+      try {
+        return { status: 200, body: { result: await this.call(method, parsed.data) } };
+      } catch (error) {
+        if (isChatError(error)) {
+          span.setAttribute('ocs.refusal', error.code);
+          return refusal(error);
+        }
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        this.report(error);
+        return { status: 500, body: { error: { message: 'internal error' } } };
+      } finally {
+        span.end();
+      }
+    });
   }
 
   /** Well-formed calls taken so far, by method (refused ones included). */

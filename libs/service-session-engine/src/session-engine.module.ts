@@ -13,10 +13,11 @@ import {
 } from '@nestjs/common';
 import { EngineRpcServer, rpcRequestListener } from '@ocs/engine-rpc';
 import { ChatEngine } from '@ocs/chat-engine';
-import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ReadinessCheck } from '@ocs/observability';
+import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ClassifiedRequest, type ReadinessCheck } from '@ocs/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
 import { healthProviders, type HealthServiceOptions, type ReplyDelaySampling } from './health/health-service';
+import { HeldSessionsController } from './held-sessions.controller';
 import { DrainController, HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
 
 export const SESSION_ENGINE_SERVICE = 'session-engine';
@@ -57,8 +58,14 @@ export interface ClusterRuntime {
 
 const CLUSTER_RUNTIME = Symbol('ClusterRuntime');
 
-/** The node's KPI counters (`[health-service]`, the health port) and the sampling `limit-for-reply-delay` needs. */
+const RPC_PATH = '/engine/rpc';
+/** The engine RPC requests this node serves, as the request metrics count them (by method: `ocs_engine_rpc_calls_total`). */
+const RPC_REQUEST: ClassifiedRequest = { api: 'engine-rpc', operation: 'call' };
+
+/** The node's metrics registry, its KPI counters (`[health-service]`, the health port) and the sampling `limit-for-reply-delay` needs. */
 export interface NodeHealth {
+  /** The registry of the app's metrics (`/metrics`); none: a registry of its own. */
+  registry?: Registry;
   health?: HealthServiceOptions;
   replyDelay?: ReplyDelaySampling;
 }
@@ -141,7 +148,7 @@ export class SessionEngineModule implements NestModule {
     if (!this.cluster) return;
     const secret = requireBearerSecret(this.cluster.secret, '[cluster] internal-secret');
     consumer.apply(secret, rpcRequestListener(this.cluster.rpc)).forRoutes({ path: 'engine/rpc', method: RequestMethod.POST });
-    consumer.apply(secret).forRoutes(DrainController);
+    consumer.apply(secret).forRoutes(DrainController, HeldSessionsController);
   }
 
   /**
@@ -149,10 +156,13 @@ export class SessionEngineModule implements NestModule {
    * `readiness` checks pass.
    */
   static forRoot(engine: ChatEngine, tasks: readonly BackgroundTask[], cluster?: ClusterRuntime, node: NodeHealth = {}): DynamicModule {
+    const { registry } = node;
     return {
       module: SessionEngineModule,
-      imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
-      controllers: cluster ? [DrainController] : [],
+      imports: [
+        ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE, registry, classify: (req) => (req.path === RPC_PATH ? RPC_REQUEST : undefined) }),
+      ],
+      controllers: cluster ? [DrainController, HeldSessionsController] : [],
       providers: [
         { provide: ChatEngine, useValue: engine },
         { provide: BACKGROUND_TASKS, useValue: tasks },

@@ -2,7 +2,7 @@ import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import type { PiiRules } from '@ocs/chat-domain';
 import { ChatEngine, type ChatEngineDeps, type KpiCounters, type OwnershipPolicy } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
-import { CryptoIds, systemClock, type EventBus, type TranscriptStore } from '@ocs/ports';
+import { CryptoIds, systemClock, type EventBus, type SessionMetrics, type TranscriptStore } from '@ocs/ports';
 import { durabilityFromConfig, rulesFromConfig } from './config-to-options';
 import { limitsFromConfig } from './node-health';
 
@@ -19,6 +19,8 @@ export interface EngineWiring {
   tenantPiiRules?: PiiRules['tenantRules'];
   /** The node's KPI counters, when something reads them. */
   counters?: KpiCounters;
+  /** Where sessions created, closed and restored and messages are counted (`ocs_sessions_*`, `ocs_messages_total`). */
+  metrics?: SessionMetrics;
 }
 
 /**
@@ -55,5 +57,6 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     ...(wiring.interactions ? { interactions: wiring.interactions } : {}),
     ...(limits ? { limits } : {}),
     ...(wiring.counters ? { counters: wiring.counters } : {}),
+    ...(wiring.metrics ? { metrics: wiring.metrics } : {}),
   });
 }

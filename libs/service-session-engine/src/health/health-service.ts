@@ -3,7 +3,7 @@ import { ChatEngine, type KpiContent, type KpiCounters } from '@ocs/chat-engine'
 import { LOGGER, type Logger } from '@ocs/observability';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
 import { answerCounters, countersQuery, type GmsInfo } from './counters-query';
 
 /** `[health-service]` and the health port of one session-engine node. */
@@ -121,7 +121,7 @@ export class CountersLogOutput implements OnApplicationBootstrap, OnApplicationS
 /** Samples the event-loop delay (how long a request waits to be served: it grows as the process nears a full core). */
 @Injectable()
 export class ReplyDelaySampler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private histogram: IntervalHistogram | undefined;
+  private histogram: ELDHistogram | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(

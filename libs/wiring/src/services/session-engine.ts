@@ -1,12 +1,14 @@
 import { followNodeCommands } from '@ocs/chat-engine';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
+import { appMetrics, createMetricsRegistry } from '@ocs/observability';
 import { clusterAdapters } from '../cluster-adapters';
 import { internalSecret } from '../remote-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { listenAddress, type ServiceAssembly } from '../run-service';
 import { nodeHealth } from '../node-health';
 import { memoryAdapters, wireSessionEngine } from '../session-engine-parts';
+import { routedInteractions } from './routing';
 
 /** Where this node tells gateways to reach its engine: `[server] engine-host` (else `host`; an IPv6 address in brackets) and `engine-port`. */
 export function engineRpcUrl(server: ChatServerConfig['server']): string {
@@ -21,13 +23,18 @@ export function engineRpcUrl(server: ChatServerConfig['server']): string {
 export const sessionEngine: ServiceAssembly = {
   name: SESSION_ENGINE_SERVICE,
   surface: 'engine',
+  clusterSecrets: ['internal-secret'],
   module: async (config, logger) => {
+    const registry = createMetricsRegistry();
+    const metrics = appMetrics(registry);
     if (config.cluster.mode === 'embedded') {
-      const { engine, tasks, counters } = wireSessionEngine(config, logger, memoryAdapters());
-      return SessionEngineModule.forRoot(engine, tasks, undefined, nodeHealth(config, counters, config.server.alias));
+      const { engine, tasks, counters } = wireSessionEngine(config, logger, memoryAdapters(), undefined, { metrics });
+      return SessionEngineModule.forRoot(engine, tasks, undefined, { ...nodeHealth(config, counters, config.server.alias), registry });
     }
-    const cluster = await clusterAdapters(config, logger);
-    const { engine, tasks, counters } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
+    const cluster = await clusterAdapters(config, logger, metrics);
+    const { bus, interactions } = cluster.adapters;
+    const adapters = { ...cluster.adapters, interactions: routedInteractions(config, bus, interactions) };
+    const { engine, tasks, counters } = wireSessionEngine(config, logger, adapters, cluster.wiring, { metrics });
     const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId, (problem, key) =>
       logger.error({ key, problem }, 'malformed node command skipped'),
     );
@@ -52,7 +59,7 @@ export const sessionEngine: ServiceAssembly = {
           await cluster.close();
         },
       },
-      nodeHealth(config, counters, cluster.nodeId),
+      { ...nodeHealth(config, counters, cluster.nodeId), registry },
     );
   },
 };
