@@ -1,7 +1,6 @@
 import type { ChatEvent, ChatSession, Change, Clock } from '@ocs/chat-domain';
 import type { TranscriptStore } from '@ocs/ports';
 import type { SessionSaver } from './durability';
-import type { KpiCounters } from './kpi-counters';
 import type { LiveDelivery } from './live-delivery';
 import type { SessionEvents } from './session-events';
 import type { SessionTimers } from './session-timers';
@@ -18,8 +17,6 @@ export interface ChangeCommitDeps {
   timers: SessionTimers;
   /** Lets go of a session another node took over. */
   forget(session: ChatSession): void;
-  /** The node's KPI counters, counting each committed change; absent: no counting. */
-  counters?: KpiCounters;
   /** Told of each committed change's events (the debug log); absent: no work. */
   onCommitted?: (sessionId: string, events: readonly ChatEvent[]) => void;
 }
@@ -42,7 +39,6 @@ export class ChangeCommit {
       return;
     }
     if (saver) await this.saved(saver, session, change);
-    this.deps.counters?.countChange(session, change);
     live.dispatch(session, change.events, this.deps.noticeSaves ? 'save' : undefined);
     if (change.closed && !saver) await store.save(session.state);
     await events.changed(session, change, clock.now());

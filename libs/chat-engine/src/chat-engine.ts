@@ -1,5 +1,4 @@
 import {
-  ChatError,
   ChatSession,
   type AfterAction,
   type ChatEvent,
@@ -29,7 +28,7 @@ import type {
 import type { RestoreRequest } from './restoration';
 import { engineParts, type ChatEngineDeps, type EngineParts } from './engine-parts';
 import { viewFrom } from './live-delivery';
-import { deniedIfNotFound, partyOf } from './party-access';
+import type { NodeLoad } from './node-load';
 
 /**
  * Owns live sessions: runs each command through the session's rules, then commits what changed: saved (when
@@ -52,23 +51,13 @@ export class ChatEngine implements ChatEngineApi {
     return this.parts.registry.summaries();
   }
 
-  /** Over a load limit: takes no new or restored session nor flex login (`limit-for-*`, `limits-restore-threshold`). */
-  get overLimit(): boolean {
-    return this.parts.limits?.overLimit(this.parts.load) ?? false;
-  }
-
-  /** Customers (flex users) present in the open sessions held, and those sessions (`gms_info`). */
-  customers(): { users: number; sessions: number } {
-    return this.parts.registry.customers();
-  }
-
-  /** One measured delay of the node in serving requests (ms), for `limit-for-reply-delay`. */
-  recordReplyDelay(ms: number): void {
-    this.parts.limits?.recordReplyDelay(ms);
+  /** The node's load and its limits: over a limit or not, the reply delays measured, the customers present (`gms_info`). */
+  get load(): NodeLoad {
+    return this.parts.load;
   }
 
   async createSession(request: CreateRequest): Promise<{ party: PartyCredentials; view: SessionView }> {
-    this.parts.assertUnderLimit();
+    this.parts.load.assertUnder();
     const { session, creator, change } = ChatSession.create(this.parts.context, {
       id: this.parts.context.ids.sessionId(),
       creator: request.creator,
@@ -76,7 +65,6 @@ export class ChatEngine implements ChatEngineApi {
       ...(request.service ? { service: request.service } : {}),
     });
     this.parts.registry.add(session);
-    if (this.parts.counters) this.parts.counters.session_created++;
     await this.parts.restoration?.claimNew(session);
     await this.parts.events.created(session);
     await this.commit(session, { ...change, properties: undefined });
@@ -86,7 +74,7 @@ export class ChatEngine implements ChatEngineApi {
   async join(sessionId: string, request: JoinRequest, scope?: JoinScope): Promise<{ party: PartyCredentials; view: SessionView }> {
     // An agent desktop's join restores a session of a lost node only as `session-restore-extend-by` allows.
     const session = await this.session(sessionId, request.protocol === 'BASIC' ? 'agent' : 'always');
-    if (request.protocol === 'FLEX') this.parts.assertUnderLimit();
+    if (request.protocol === 'FLEX') this.parts.load.assertUnder();
     const { participant, change } = session.join(request, scope);
     this.parts.registry.addParty(session, participant);
     await this.commit(session, change);
@@ -191,26 +179,16 @@ export class ChatEngine implements ChatEngineApi {
     await this.commit(session, session.configureSession(options));
   }
 
-  async fileLimits(actor: Actor, readFrom?: number): Promise<{ limits: Record<string, string>; view: SessionView }> {
-    const { session, party } = await this.authenticate(actor);
-    session.touch(party.userId);
-    this.reschedule(session);
-    return { limits: session.fileLimits(), view: viewFrom(session, party, readFrom) };
+  fileLimits(actor: Actor, readFrom?: number): Promise<{ limits: Record<string, string>; view: SessionView }> {
+    return this.parts.files.limits(actor, readFrom);
   }
 
-  async checkUpload(actor: Actor, file: { name: string; size: number }): Promise<{ interactionId?: string }> {
-    const { session, party } = await this.authenticate(actor);
-    session.checkUpload(party.userId, file);
-    this.reschedule(session);
-    const { interactionId } = session.state;
-    return interactionId ? { interactionId } : {};
+  checkUpload(actor: Actor, file: { name: string; size: number }): Promise<{ interactionId?: string }> {
+    return this.parts.files.checkUpload(actor, file);
   }
 
-  async download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }> {
-    const { session, party } = await this.authenticate(actor);
-    session.touch(party.userId);
-    this.reschedule(session);
-    return session.download(party.userId, fileId);
+  download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }> {
+    return this.parts.files.download(actor, fileId);
   }
 
   async attach(actor: Actor, fromPosition: number, listener: ViewListener): Promise<LiveAttachment> {
@@ -239,7 +217,8 @@ export class ChatEngine implements ChatEngineApi {
   /** Applies every timer that has expired; answers the sessions whose timer failed (tried again a little later). */
   async tick(): Promise<Array<{ sessionId: string; error: unknown }>> {
     const { clock } = this.parts.context;
-    const started = clock.now();
+    const activity = this.parts.metrics?.activity;
+    const started = activity ? clock.now() : 0;
     try {
       return await this.parts.timers.tick(
         (sessionId) => this.parts.registry.get(sessionId),
@@ -250,7 +229,7 @@ export class ChatEngine implements ChatEngineApi {
         },
       );
     } finally {
-      if (this.parts.counters) this.parts.counters.internal_activity_time += clock.now() - started;
+      activity?.call(this.parts.metrics, clock.now() - started);
     }
   }
 
@@ -279,7 +258,7 @@ export class ChatEngine implements ChatEngineApi {
     try {
       change = command(session, party.userId);
     } catch (error) {
-      throw this.failed(error);
+      throw this.parts.access.failed(error);
     }
     await this.commit(session, change);
     // A command that answers with the transcript is a refresh as well (a GMS request carrying transcriptPosition).
@@ -296,27 +275,12 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   /** The session held here, or restored here (cluster) if `by` may restore it. */
-  private async session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
-    const held = this.parts.registry.get(sessionId);
-    if (held) return held;
-    if (!this.parts.restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
-    return this.parts.restoration.restore(sessionId, by);
+  private session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
+    return this.parts.access.session(sessionId, by);
   }
 
-  /** The session and party of a party's call (see `partyOf`). */
-  private async authenticate(actor: Actor): Promise<{ session: ChatSession; party: Participant }> {
-    try {
-      const session = await this.session(actor.sessionId).catch(deniedIfNotFound);
-      return { session, party: partyOf(session, actor) };
-    } catch (error) {
-      throw this.failed(error);
-    }
-  }
-
-  /** Counts a request refused (`request_error`) and answers its error, to be thrown. */
-  private failed(error: unknown): unknown {
-    if (this.parts.counters) this.parts.counters.request_error++;
-    return error;
+  private authenticate(actor: Actor): Promise<{ session: ChatSession; party: Participant }> {
+    return this.parts.access.authenticate(actor);
   }
 
   private commit(session: ChatSession, change: Change): Promise<void> {

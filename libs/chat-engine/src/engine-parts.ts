@@ -2,9 +2,11 @@ import type { ChatEvent, ChatSession, Clock, IdSource, SessionContext, SessionRu
 import type { EventBus, SessionMetrics, TranscriptStore } from '@ocs/ports';
 import { ChangeCommit } from './change-commit';
 import { SessionSaver, type Durability } from './durability';
-import type { KpiCounters } from './kpi-counters';
-import { SessionLimits, type Load, type SessionLimitOptions } from './limits';
+import type { SessionLimitOptions } from './limits';
+import { FileTransfer } from './file-transfer';
 import { LiveDelivery } from './live-delivery';
+import { NodeLoad } from './node-load';
+import { SessionAccess } from './party-access';
 import { Restoration, type OwnershipPolicy } from './restoration';
 import { SessionEvents } from './session-events';
 import { SessionRegistry } from './session-registry';
@@ -20,7 +22,7 @@ export interface ChatEngineDeps {
   onListenerError?: (sessionId: string, error: unknown) => void;
   /** Told of the events of each committed change, as kept (masked where PII masking says): the debug log of messages. */
   onCommitted?: (sessionId: string, events: readonly ChatEvent[]) => void;
-  /** The application metrics of sessions and messages; none: nothing counted. */
+  /** Told of sessions, parties, messages, refusals (the application metrics and the KPI counters); none: nothing counted. */
   metrics?: SessionMetrics;
   /** Per-change saving of the session state (`transcript-auto-save` and its companions); off when absent. */
   durability?: Durability;
@@ -30,8 +32,6 @@ export interface ChatEngineDeps {
   sleep?: (ms: number) => Promise<void>;
   /** `limits-control-enabled`: past a limit, no new or restored session nor flex login until back to `restorePercent` of it. */
   limits?: SessionLimitOptions;
-  /** The node's KPI counters (`GET /Counters`), counted in place; absent: nothing counted. */
-  counters?: KpiCounters;
   /** The interactions of every node (cluster): finds the session of an interaction this node does not hold. */
   interactions?: { get(interactionId: string): Promise<{ sessionId: string } | undefined> };
 }
@@ -45,15 +45,16 @@ export interface EngineParts {
   events: SessionEvents;
   timers: SessionTimers;
   changes: ChangeCommit;
-  /** Load limits, when `limits-control-enabled`. */
-  limits?: SessionLimits;
-  /** What the limits measure: sessions held and, when asked, the flex users present in them. */
-  load: Load;
-  counters?: KpiCounters;
-  /** Refuses (LIMIT_REACHED, counted) a new or restored session or a flex login while over a load limit. */
-  assertUnderLimit(): void;
+  /** The node's load and its limits (`limits-control-enabled`). */
+  load: NodeLoad;
+  /** Told of what the engine does beyond committed changes (requests refused, timer work); none: nothing counted. */
+  metrics?: SessionMetrics;
   /** Restoration of sessions of lost nodes, on a cluster. */
   restoration?: Restoration;
+  /** Finds the session of a call, held or restored, and checks a party's credentials. */
+  access: SessionAccess;
+  /** A customer's file transfer. */
+  files: FileTransfer;
   /** Lets go of a session: its keys, saves in order and live listeners. */
   forget(session: ChatSession): void;
 }
@@ -70,22 +71,8 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
   const timers = new SessionTimers(clock);
   const saver =
     durability && durability.autoSave > 0 ? new SessionSaver({ store, durability, nodeId: ownership?.nodeId, sleep: deps.sleep ?? sleepFor }) : undefined;
-  const limits = deps.limits ? new SessionLimits(deps.limits, clock) : undefined;
-  const { counters } = deps;
-  const load: Load = {
-    get sessions() {
-      return registry.size;
-    },
-    flexUsers: () => registry.customers().users,
-  };
-  const assertUnderLimit = () => {
-    try {
-      limits?.assertUnder(load);
-    } catch (error) {
-      if (counters) counters.session_refused++;
-      throw error;
-    }
-  };
+  const { metrics } = deps;
+  const load = new NodeLoad(registry, deps.limits, clock, metrics?.refused?.bind(metrics));
   const forget = (session: ChatSession) => {
     registry.remove(session);
     saver?.forget(session.id);
@@ -101,7 +88,6 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
     events,
     timers,
     forget,
-    ...(counters ? { counters } : {}),
     ...(deps.onCommitted ? { onCommitted: deps.onCommitted } : {}),
   });
   const restoration =
@@ -112,12 +98,11 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
       context,
       registry,
       events,
-      assertUnderLimit,
-      commit: (session, change) => {
-        if (counters) counters.session_restored++;
-        return changes.commit(session, change);
-      },
+      assertUnderLimit: () => load.assertUnder(),
+      commit: (session, change) => changes.commit(session, change),
       forget,
     });
-  return { context, registry, live, events, timers, changes, limits, load, assertUnderLimit, counters, restoration, forget };
+  const access = new SessionAccess(registry, restoration, metrics);
+  const files = new FileTransfer(access, timers);
+  return { context, registry, live, events, timers, changes, load, ...(metrics ? { metrics } : {}), restoration, access, files, forget };
 }

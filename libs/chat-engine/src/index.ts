@@ -4,6 +4,8 @@ export type { ChatEngineDeps } from './engine-parts';
 export * from './durability';
 export * from './limits';
 export * from './kpi-counters';
+export type { NodeLoad } from './node-load';
+export { sessionMetricsOf } from './session-metrics';
 export * from './restoration';
 export * from './node-commands';
 export * from './pii-rule-book';

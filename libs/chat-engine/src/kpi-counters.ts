@@ -1,4 +1,4 @@
-import type { ChatSession, Change, ProtocolType } from '@ocs/chat-domain';
+import type { PartyApi, SessionMetrics } from '@ocs/ports';
 
 /**
  * The KPI counters of one session-engine node (Genesys "KPI counters", served at `GET /Counters` and written to the
@@ -33,8 +33,11 @@ export const KPI_COUNTER_NAMES = Object.keys(KPI_COUNTERS) as KpiCounterName[];
 /** How one counter is read out for `content=all|new|set`. */
 export type KpiContent = 'all' | 'new' | 'set';
 
-/** The counters, incremented in place; read out and reset by the health service. */
-export class KpiCounters {
+/**
+ * The counters, incremented in place by the hooks the engine tells (the same hooks as the application metrics, so
+ * each event is counted at one place); read out and reset by the health service.
+ */
+export class KpiCounters implements SessionMetrics {
   session_created = 0;
   session_closed = 0;
   session_restored = 0;
@@ -82,41 +85,43 @@ export class KpiCounters {
     return chosen;
   }
 
-  /** Counts what a committed change did: parties joined and left, messages and notices by API, a closed session. */
-  countChange(session: ChatSession, change: Change): void {
-    for (const event of change.events) {
-      switch (event.kind) {
-        case 'newParty':
-          this.joined(event.protocol);
-          break;
-        case 'partyLeft':
-          this.user_left++;
-          break;
-        case 'message':
-        case 'notice':
-          this.sent(event.kind, protocolOf(session, event.userId));
-          break;
-      }
-    }
-    if (change.closed) this.session_closed++;
+  created(): void {
+    this.session_created++;
   }
 
-  private joined(protocol: ProtocolType): void {
-    if (protocol === 'FLEX') this.user_joined_flex++;
-    else if (protocol === 'BASIC') this.user_joined_basic++;
-    else this.user_joined_esp++;
+  closed(): void {
+    this.session_closed++;
   }
 
-  private sent(kind: 'message' | 'notice', protocol: ProtocolType | undefined): void {
-    if (protocol === 'FLEX') this[`${kind}_flex`]++;
-    else if (protocol === 'BASIC') this[`${kind}_basic`]++;
-    else this[`${kind}_esp`]++;
+  restored(): void {
+    this.session_restored++;
   }
-}
 
-/** The protocol of a party of the session (a handful of parties: a loop, no allocation). */
-function protocolOf(session: ChatSession, userId: string): ProtocolType | undefined {
-  const parties = session.state.participants;
-  for (let i = 0; i < parties.length; i++) if (parties[i].userId === userId) return parties[i].protocol;
-  return undefined;
+  refused(): void {
+    this.session_refused++;
+  }
+
+  joined(api: PartyApi): void {
+    this[`user_joined_${api}`]++;
+  }
+
+  left(): void {
+    this.user_left++;
+  }
+
+  message(_direction: string, api: PartyApi): void {
+    this[`message_${api}`]++;
+  }
+
+  notice(api: PartyApi): void {
+    this[`notice_${api}`]++;
+  }
+
+  requestFailed(): void {
+    this.request_error++;
+  }
+
+  activity(ms: number): void {
+    this.internal_activity_time += ms;
+  }
 }

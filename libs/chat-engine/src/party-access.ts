@@ -1,5 +1,8 @@
 import { ChatError, sameSecret, type ChatSession, type Participant } from '@ocs/chat-domain';
+import type { SessionMetrics } from '@ocs/ports';
 import type { Actor } from './engine-api';
+import type { Restoration, RestoreRequest } from './restoration';
+import type { SessionRegistry } from './session-registry';
 
 /** Unknown session and wrong key are refused alike, so a caller learns nothing about sessions it may not see. */
 const ACCESS_DENIED = 'chat session not found, or the credentials do not match it';
@@ -22,4 +25,40 @@ export function partyOf(session: ChatSession, actor: Actor): Participant {
 export function deniedIfNotFound(error: unknown): never {
   if (error instanceof ChatError && error.code === 'SESSION_NOT_FOUND') throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
   throw error;
+}
+
+/**
+ * How the engine finds the session of a call: held here, or restored here (cluster) when the caller may restore it;
+ * a party's call also presents its credentials. A refused party call is told to `metrics` (`request_error`).
+ */
+export class SessionAccess {
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly restoration: Restoration | undefined,
+    private readonly metrics: SessionMetrics | undefined,
+  ) {}
+
+  /** The session held here, or restored here (cluster) if `by` may restore it. */
+  async session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
+    const held = this.registry.get(sessionId);
+    if (held) return held;
+    if (!this.restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
+    return this.restoration.restore(sessionId, by);
+  }
+
+  /** The session and party of a party's call (see `partyOf`). */
+  async authenticate(actor: Actor): Promise<{ session: ChatSession; party: Participant }> {
+    try {
+      const session = await this.session(actor.sessionId).catch(deniedIfNotFound);
+      return { session, party: partyOf(session, actor) };
+    } catch (error) {
+      throw this.failed(error);
+    }
+  }
+
+  /** Tells a party's request refused (`request_error`) and answers its error, to be thrown. */
+  failed(error: unknown): unknown {
+    this.metrics?.requestFailed?.();
+    return error;
+  }
 }

@@ -75,7 +75,7 @@ export class MembershipHeartbeat implements OnApplicationBootstrap, BeforeApplic
 
   private beat(): Promise<void> {
     const { membership, nodeId, url, ttlMs } = this.options;
-    return membership.heartbeat({ nodeId, url, draining: this.draining, limited: this.engine.overLimit, sessions: this.engine.sessionCount }, ttlMs);
+    return membership.heartbeat({ nodeId, url, draining: this.draining, limited: this.engine.load.overLimit, sessions: this.engine.sessionCount }, ttlMs);
   }
 }
 

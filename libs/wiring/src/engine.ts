@@ -1,6 +1,6 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import type { PiiRules } from '@ocs/chat-domain';
-import { ChatEngine, type ChatEngineDeps, type KpiCounters, type OwnershipPolicy } from '@ocs/chat-engine';
+import { ChatEngine, type ChatEngineDeps, type OwnershipPolicy } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { CryptoIds, systemClock, type EventBus, type SessionMetrics, type TranscriptStore } from '@ocs/ports';
 import { durabilityFromConfig, rulesFromConfig } from './config-to-options';
@@ -17,9 +17,7 @@ export interface EngineWiring {
   interactions?: ChatEngineDeps['interactions'];
   /** The PII rule sets UCS holds for the tenants (`apply-config` ucs or mix). */
   tenantPiiRules?: PiiRules['tenantRules'];
-  /** The node's KPI counters, when something reads them. */
-  counters?: KpiCounters;
-  /** Where sessions created, closed and restored and messages are counted (`ocs_sessions_*`, `ocs_messages_total`). */
+  /** Where sessions, parties, messages and refusals are counted (`ocs_sessions_*`, `ocs_messages_total`, the KPI counters). */
   metrics?: SessionMetrics;
 }
 
@@ -56,7 +54,6 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     ...(wiring.ownership ? { ownership: wiring.ownership } : {}),
     ...(wiring.interactions ? { interactions: wiring.interactions } : {}),
     ...(limits ? { limits } : {}),
-    ...(wiring.counters ? { counters: wiring.counters } : {}),
     ...(wiring.metrics ? { metrics: wiring.metrics } : {}),
   });
 }

@@ -1,5 +1,5 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
-import { PiiRuleBook, type ChatEngine, type ChatEngineApi, type KpiCounters, type OwnershipPolicy } from '@ocs/chat-engine';
+import { PiiRuleBook, sessionMetricsOf, type ChatEngine, type ChatEngineApi, type KpiCounters, type OwnershipPolicy } from '@ocs/chat-engine';
 import { maskText, rulesOfTenant } from '@ocs/chat-domain';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge } from '@ocs/interaction-bridge';
@@ -52,12 +52,13 @@ export function wireSessionEngine(
 ): SessionEngineParts {
   const restoring = cluster && config.settings.sessionRestorationMode === 'simple';
   const piiRules = piiRuleBook(config, logger, adapters.ucs);
+  // The KPI counters and the application metrics are told of the same events, by the same hooks.
   const counters = kpiCountersFor(config);
+  const told = [...(metrics ? [metrics] : []), ...(counters ? [counters] : [])];
   const engine = createEngine(config, {
-    ...(counters ? { counters } : {}),
     ...(piiRules ? { tenantPiiRules: piiRules.rulesFor } : {}),
     logger,
-    ...(metrics ? { metrics } : {}),
+    ...(told.length > 0 ? { metrics: sessionMetricsOf(...told) } : {}),
     store: adapters.store,
     bus: adapters.bus,
     ...(cluster ? { interactions: adapters.interactions } : {}),

@@ -75,7 +75,7 @@ export class CountersWebInterface implements OnApplicationBootstrap, OnApplicati
   }
 
   private gmsInfo(): GmsInfo {
-    const { users, sessions } = this.engine.customers();
+    const { users, sessions } = this.engine.load.customers();
     return { node: this.options.node, flexUsers: users, sessions };
   }
 }
@@ -134,7 +134,7 @@ export class ReplyDelaySampler implements OnApplicationBootstrap, OnApplicationS
     histogram.enable();
     this.histogram = histogram;
     this.timer = setInterval(() => {
-      if (histogram.count > 0) this.engine.recordReplyDelay(histogram.mean / 1e6);
+      if (histogram.count > 0) this.engine.load.recordReplyDelay(histogram.mean / 1e6);
       histogram.reset();
     }, this.sampling.everyMs);
     this.timer.unref();
