@@ -26,11 +26,17 @@ export const CLIENT_MESSAGE_ID_FIELD = 'clientMessageId';
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
-/** `value` as a client message id, or a refusal naming `field`: 1 to 64 printable ASCII characters. */
+/** What a client message id must be, as refusals say it. */
+export const CLIENT_MESSAGE_ID_RULE = `must be 1 to ${CLIENT_MESSAGE_ID_MAX} printable ASCII characters`;
+
+/** Whether `value` may be a client message id: 1 to 64 printable ASCII characters. */
+export function isClientMessageId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= CLIENT_MESSAGE_ID_MAX && PRINTABLE_ASCII.test(value);
+}
+
+/** `value` as a client message id, or a refusal naming `field`. */
 export function checkClientMessageId(value: unknown, field: string = CLIENT_MESSAGE_ID_FIELD): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > CLIENT_MESSAGE_ID_MAX || !PRINTABLE_ASCII.test(value)) {
-    throw new ChatError('INVALID_ARGUMENT', `${field} must be 1 to ${CLIENT_MESSAGE_ID_MAX} printable ASCII characters`);
-  }
+  if (!isClientMessageId(value)) throw new ChatError('INVALID_ARGUMENT', `${field} ${CLIENT_MESSAGE_ID_RULE}`);
   return value;
 }
 
