@@ -161,6 +161,39 @@ describeInBrowser(suite, () => {
     expect((await entries(carol)).filter((e) => e.includes('while away'))).toHaveLength(3);
   });
 
+  it('a message sent again after its reply was lost is stored once: the widget names both attempts by one client message id', async () => {
+    const { page: carol, sessionId } = await customer('Hal');
+    const bob = await desktop('Bob', 'AGENT', sessionId, await router.join(sessionId));
+    await waitForEntry(carol, 'Bob joined the chat');
+    // The first send reaches the server, but its reply is lost on the way back.
+    await carol.setRequestInterception(true);
+    let lost = false;
+    carol.on('request', (request) => {
+      if (lost || !request.url().endsWith('/send')) return void request.continue();
+      lost = true;
+      const forwarded = { method: 'POST', headers: { 'content-type': request.headers()['content-type'] }, body: request.postData() };
+      void fetch(request.url(), forwarded).then(() => request.abort('failed'));
+    });
+    await carol.type('#ocs-message', 'Did you get this?');
+    await carol.keyboard.press('Enter');
+    await carol.waitForFunction(() => (document.querySelector('.ocs-error')?.textContent ?? '') !== '');
+    await waitForEntry(bob, 'Did you get this?', card(sessionId));
+    // The customer sends it again, as the text is still there.
+    await carol.click('.ocs-compose button[type=submit]');
+    // Answered this time: the widget empties the box.
+    await carol.waitForFunction(() => (document.querySelector('#ocs-message') as unknown as { value: string }).value === '');
+    expect(await text(carol, '.ocs-error')).toBe('');
+    const kept = JSON.parse((await carol.evaluate(() => sessionStorage.getItem('ocs-console-chat'))) as string) as Record<string, string>;
+    const all = await GmsRestClient.post(`${product.gateway}/genesys/2/chat/customer-support/${sessionId}/refresh`, {
+      userId: kept.userId,
+      secureKey: kept.secureKey,
+      alias: kept.alias,
+    });
+    expect(all.body.messages.filter((m) => m.type === 'Message').map((m) => m.text)).toEqual(['Did you get this?']);
+    expect((await entries(bob, card(sessionId))).filter((e) => e.includes('Did you get this?'))).toHaveLength(1);
+    expect((await entries(carol)).filter((e) => e.includes('Did you get this?'))).toHaveLength(1);
+  });
+
   it('a network drop of the desktop reconnects and joins its chat again, each entry shown once', async () => {
     const { page: carol, sessionId } = await customer('Gus');
     const target = new URL(product.gateway);

@@ -89,6 +89,13 @@ describe('parseAgentRequest', () => {
     expect(refused('{"type":"join","userData":{"a":{"b":1}}}').message).toBe('field userData.a: expected a string or a nested key-value list');
   });
 
+  it('takes a client message id (our extension) of 1 to 64 printable ASCII characters, naming the field otherwise', () => {
+    expect(accepted({ type: 'message', sessionId: 'S', text: 'hi', clientMessageId: 'c-1' })).toMatchObject({ clientMessageId: 'c-1' });
+    for (const bad of ['""', JSON.stringify('x'.repeat(65)), '"tab\\t"', '7']) {
+      expect(refused(`{"type":"message","sessionId":"S","text":"hi","clientMessageId":${bad}}`).message).toMatch(/^field clientMessageId: /);
+    }
+  });
+
   it('refuses unknown fields, so a misspelled receiver cannot turn a direct message public', () => {
     expect(refused('{"type":"message","sessionId":"S","text":"psst","recieverId":"U2"}').message).toBe('Unrecognized key: "recieverId"');
   });

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import {
   AFTER_ACTIONS,
+  CLIENT_MESSAGE_ID_RULE,
   MAX_CLIENT_VERSION,
   MIN_CLIENT_VERSION,
   NOTICE_TYPES,
   USER_TYPES,
   VISIBILITIES,
+  isClientMessageId,
   type JoinRequest,
   type KvList,
   type LeaveOptions,
@@ -66,6 +68,8 @@ export const messageRequestSchema = z.strictObject({
   sessionId,
   text: z.string(),
   messageType: z.string().optional(),
+  /** Our extension: the client's own id for the message; a repeat of a recent one is answered, not stored again. */
+  clientMessageId: z.string().refine(isClientMessageId, { error: CLIENT_MESSAGE_ID_RULE }).optional(),
   ...sendOptions,
 });
 

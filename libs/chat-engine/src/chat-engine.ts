@@ -261,7 +261,8 @@ export class ChatEngine implements ChatEngineApi {
     await this.commit(session, change);
     // A command that answers with the transcript is a refresh as well (a GMS request carrying transcriptPosition).
     if (readFrom !== undefined) await this.refreshedBy(session, party.userId);
-    return { event: change.events[0], view: viewFrom(session, party, readFrom) };
+    // A repeated message (same client message id) appended nothing: its answer is the message stored the first time.
+    return { event: change.repeated ?? change.events[0], view: viewFrom(session, party, readFrom) };
   }
 
   /**

@@ -60,6 +60,17 @@ export function chatEngineApiContract(name: string, create: () => Promise<{ api:
       expect(typing.view).toMatchObject({ nextPosition: 5, events: [] });
     });
 
+    it('answers a message repeated with its client message id with the event stored the first time, appending nothing', async () => {
+      const { customer, agent } = await chat();
+      const first = await api.message(customer, { text: 'sent once', clientMessageId: 'c-1' }, 2);
+      const again = await api.message(customer, { text: 'sent once', clientMessageId: 'c-1' }, 2);
+      expect(again.event).toEqual(first.event);
+      expect(again.view).toMatchObject({ nextPosition: 3 });
+      expect(texts(again.view)).toEqual(['sent once']);
+      expect((await refusal(api.message(customer, { text: 'x', clientMessageId: '' }))).code).toBe('INVALID_ARGUMENT');
+      expect(texts(await api.read(agent, 2))).toEqual(['sent once']);
+    });
+
     it("changes a party's own visibility in place, answering the notice the others are told by, and refusing one it may not use", async () => {
       const { sessionId, customer, agent } = await chat();
       const sue = actor(
