@@ -71,7 +71,7 @@ class Desktop implements CardHost, RoutingHost, SessionListHost {
       ),
       role ? (this.sessionList = new SessionList(this)).element : (this.routingPanel = new RoutingPanel(this)).element,
       el('section', { class: 'ocs-opener', 'aria-label': 'Open a chat' }, opener, this.error),
-      el('section', { 'aria-label': role ? 'Live sessions' : 'Chats' }, el('h2', {}, role ? 'Live sessions' : 'Chats'), this.grid),
+      el('section', { 'aria-label': role ? 'Open chats' : 'Chats' }, el('h2', {}, role ? 'Open chats' : 'Chats'), this.grid),
     );
     this.link(true);
     const wanted = new URLSearchParams(location.search).get('session');

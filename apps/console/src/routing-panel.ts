@@ -53,7 +53,7 @@ export class RoutingPanel {
     const capacity = el('input', { id: 'ocs-capacity', type: 'number', min: 0, max: 20, value: 2, required: true, inputmode: 'numeric' });
     this.signIn = el(
       'form',
-      { class: 'ocs-open ocs-routing-signin', onsubmit: (e) => this.login(e, queues.value, Number(capacity.value)) },
+      { class: 'ocs-routing-signin', onsubmit: (e) => this.login(e, queues.value, Number(capacity.value)) },
       el('div', { class: 'ocs-field' }, el('label', { for: 'ocs-queues' }, 'Queues (comma-separated)'), queues),
       el('div', { class: 'ocs-field' }, el('label', { for: 'ocs-capacity' }, 'Chats at once'), capacity),
       el('button', { type: 'submit' }, 'Sign in to routing'),

@@ -52,7 +52,7 @@ export class SessionList {
         'table',
         { class: 'ocs-sessions' },
         el('caption', { class: 'ocs-visually-hidden' }, 'Live sessions you may monitor, oldest first'),
-        el('thead', {}, el('tr', {}, ...['Parties', 'Queue', 'Waited', 'Last activity', 'Join'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('thead', {}, el('tr', {}, ...['Parties', 'Endpoint', 'Waited', 'Last activity', 'Join'].map((h) => el('th', { scope: 'col' }, h)))),
         this.rows,
       ),
     );
@@ -97,7 +97,7 @@ export class SessionList {
     );
     const cells = [
       el('td', { class: 'ocs-parties', 'data-label': 'Parties' }, parties.join(', ')),
-      el('td', { 'data-label': 'Queue' }, s.endpoint),
+      el('td', { 'data-label': 'Endpoint' }, s.endpoint),
       el(
         'td',
         { 'data-label': 'Waited', class: s.waiting ? 'ocs-waiting-now' : undefined },
