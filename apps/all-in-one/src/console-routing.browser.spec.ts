@@ -4,6 +4,7 @@ import { AGENT_TOKEN, startTestProduct, type TestProduct } from './test/product'
 
 // The page's globals, as the functions evaluated in the page use them (this program has no DOM types).
 declare const document: {
+  activeElement: { id: string; className: string } | null;
   querySelector(selector: string): { textContent: string | null } | null;
   documentElement: { scrollWidth: number };
 };
@@ -31,7 +32,7 @@ describeInBrowser(suite, () => {
       'OCS__server__cometd-timeout': '2',
       OCS__routing__mode: 'builtin',
       'OCS__routing__agent-grace-period': '1',
-      'OCS__queue_chat_inbound__offer-timeout': '4',
+      'OCS__queue_chat_inbound__offer-timeout': '6',
       OCS__queue_pick_queue__strategy: 'manual',
     });
   });
@@ -64,7 +65,9 @@ describeInBrowser(suite, () => {
     await p.type('#ocs-queues', queues);
     await p.click('.ocs-routing-signin button[type=submit]');
     await waitForText(p, '#ocs-presence', 'Not ready');
-    await p.click('#ocs-ready');
+    // Signed in, the focus is on Ready: the keyboard goes on from there.
+    expect(await p.evaluate(() => document.activeElement?.id)).toBe('ocs-ready');
+    await p.keyboard.press('Enter');
     await waitForText(p, '#ocs-presence', 'Ready ·');
     return p;
   }
@@ -215,7 +218,7 @@ describeInBrowser(suite, () => {
     await ann.waitForSelector(`${open} .ocs-accept`);
     expect(await overflow(ann)).toBeLessThanOrEqual(0);
     // The offer takes the focus: Enter accepts it.
-    expect(await ann.evaluate(() => (document as unknown as { activeElement: { className: string } }).activeElement.className)).toBe('ocs-accept');
+    expect(await ann.evaluate(() => document.activeElement?.className)).toBe('ocs-accept');
     await ann.keyboard.press('Enter');
     await ann.waitForSelector('.ocs-card');
     expect(await overflow(ann)).toBeLessThanOrEqual(0);

@@ -32,7 +32,7 @@ const ENDED: Record<string, string> = {
 const ENDED_NOTE_MS = 8000;
 
 export class OfferList {
-  readonly element = el('ul', { class: 'ocs-offers', 'aria-label': 'Offers' });
+  readonly element = el('ul', { class: 'ocs-offers', 'aria-label': 'Offers', 'aria-live': 'assertive' });
   private readonly empty = el('p', { class: 'ocs-note' }, 'No offer right now.');
   private readonly offers = new Map<string, { offer: Offer; item: HTMLElement; left: HTMLElement }>();
   private ticker: ReturnType<typeof setInterval> | undefined;
@@ -64,7 +64,8 @@ export class OfferList {
     this.show();
     this.tick();
     this.ticker ??= setInterval(() => this.tick(), 1000);
-    accept.focus({ preventScroll: true });
+    // The offer takes the focus, unless the agent is writing somewhere (Enter there must not accept).
+    if (!writing(document.activeElement)) accept.focus({ preventScroll: true });
   }
 
   /** The offer of `interactionId` is no longer open (`reason` from routing; none: it was answered here). */
@@ -120,4 +121,11 @@ export class OfferList {
   private show(): void {
     this.empty.hidden = this.element.children.length > 0;
   }
+}
+
+function writing(element: Element | null): boolean {
+  if (!element) return false;
+  if (element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) return true;
+  if (element instanceof HTMLInputElement) return !['button', 'submit', 'checkbox', 'radio'].includes(element.type);
+  return (element as HTMLElement).isContentEditable;
 }

@@ -174,6 +174,7 @@ export class RoutingPanel {
 
   private show(profile: Profile, agent: { ready: boolean; notReadyReason?: string; capacity: { chat?: number } } | null): void {
     this.profile = agent ? { ...profile, ready: agent.ready, capacity: agent.capacity.chat ?? 0, reason: agent.notReadyReason } : undefined;
+    const signedIn = !this.signIn.hidden && agent !== null;
     this.signIn.hidden = agent !== null;
     this.controls.hidden = agent === null;
     this.element.dataset.ready = String(agent?.ready ?? false);
@@ -189,6 +190,8 @@ export class RoutingPanel {
     this.controls.querySelector('#ocs-not-ready')?.setAttribute('aria-pressed', String(!ready));
     this.capacity.value = String(capacity);
     this.queueView.queues = queues;
+    // The sign-in form the focus was in is gone: the next step is going ready.
+    if (signedIn) this.readyButton.focus();
   }
 
   private async logout(): Promise<void> {
