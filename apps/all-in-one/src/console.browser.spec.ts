@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { CuttableProxy, GmsRestClient } from '@ocs/testing';
-import { chromiumPath, entries, launchBrowser, newPage, screenshot, upload, waitForEntry } from './test/browser';
+import { chromiumPath, entries, launchBrowser, newPage, requestChat, screenshot, signInDesktop, upload, waitForEntry } from './test/browser';
 
 // The page's globals, as the functions evaluated in the page use them (this program has no DOM types).
 declare const document: {
@@ -50,13 +50,7 @@ describeInBrowser(suite, () => {
   /** A customer in the widget with a chat requested; answers the page and the chat's session id. */
   async function customer(nickname = 'Carol'): Promise<{ page: Page; sessionId: string }> {
     const p = await page();
-    await p.goto(`${product.gateway}/console/`);
-    await p.type('#ocs-name', nickname);
-    await p.type('#ocs-subject', 'billing');
-    await p.click('.ocs-start button[type=submit]');
-    await p.waitForSelector('.ocs-link[data-state=live]');
-    const kept = await p.evaluate(() => sessionStorage.getItem('ocs-console-chat'));
-    return { page: p, sessionId: (JSON.parse(kept as string) as { chatId: string }).chatId };
+    return { page: p, sessionId: await requestChat(p, product.gateway, nickname) };
   }
 
   /** The desktop signed in, with the chat of `sessionId` open (`join`: the join routing handed over). */
@@ -68,12 +62,7 @@ describeInBrowser(suite, () => {
     base = product.gateway,
   ): Promise<Page> {
     const p = await page();
-    await p.goto(`${base}/console/agent`);
-    await p.type('#ocs-token', AGENT_TOKEN);
-    await p.type('#ocs-nickname', nickname);
-    await p.select('#ocs-user-type', userType);
-    await p.click('.ocs-signin button[type=submit]');
-    await p.waitForSelector('#ocs-session');
+    await signInDesktop(p, base, AGENT_TOKEN, nickname, userType);
     await p.type('#ocs-session', sessionId);
     const password = (join?.userData as Record<string, string> | undefined)?.GCTI_Chat_SessionPassword;
     if (password) await p.type('#ocs-password', password);

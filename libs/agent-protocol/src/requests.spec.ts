@@ -69,12 +69,12 @@ describe('parseAgentRequest', () => {
       requestId: 'a',
       code: 'BAD_REQUEST',
       message:
-        'field type: missing request type; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
+        'field type: missing request type; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, listSessions, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
     });
     expect(refused('{"type":"teleport","requestId":3}')).toMatchObject({
       requestId: 3,
       message:
-        'field type: unknown request type "teleport"; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
+        'field type: unknown request type "teleport"; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, listSessions, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
     });
   });
 

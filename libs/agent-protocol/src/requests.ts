@@ -108,6 +108,9 @@ export const setVisibilityRequestSchema = z.strictObject({
   visibility: z.enum(VISIBILITIES),
 });
 
+/** Our extension: a supervisor's list of the live sessions its token lets it monitor. */
+export const listSessionsRequestSchema = z.strictObject({ type: z.literal('listSessions'), requestId });
+
 const requestSchemas = [
   registerRequestSchema,
   joinRequestSchema,
@@ -116,6 +119,7 @@ const requestSchemas = [
   releasePartyRequestSchema,
   refreshRequestSchema,
   setVisibilityRequestSchema,
+  listSessionsRequestSchema,
   ...routingRequestSchemas,
 ] as const;
 

@@ -8,6 +8,7 @@ import {
   type JoinScope,
   type KvList,
   type LeaveOptions,
+  type LiveSession,
   type MessageRequest,
   type NoticeRequest,
   type Participant,
@@ -50,6 +51,10 @@ export class ChatEngine implements ChatEngineApi {
   /** The sessions this node holds, for an operator (`GET /engine/sessions`). */
   heldSessions(): HeldSession[] {
     return this.parts.registry.summaries();
+  }
+
+  async liveSessions(scope: JoinScope): Promise<LiveSession[]> {
+    return this.parts.registry.supervisable(scope, this.deps.clock.now());
   }
 
   /** Over the load limit: takes no new or restored session (`limit-for-sessions`, `limits-restore-threshold`). */
