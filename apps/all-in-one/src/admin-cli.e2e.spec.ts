@@ -115,7 +115,7 @@ function admin(args: string[], env: Record<string, string> = { PATH: process.env
       expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/^admin: session no-such-session: /) });
     }, 60_000);
 
-    it('schema apply: creates the keyspace and tables of the configuration once, then refuses to touch them', async () => {
+    it('schema apply: creates the keyspace and tables of the configuration once, then refuses to touch them; schema upgrade adds what a keyspace lacks', async () => {
       const keyspace = `ocs_admin_${randomBytes(4).toString('hex')}`;
       const schemaEnv = cluster.env({ OCS__log__level: 'silent', OCS__cassandra__keyspace: keyspace });
       const [host, port] = (servers?.cassandra ?? '').split(':');
@@ -135,6 +135,17 @@ function admin(args: string[], env: Record<string, string> = { PATH: process.env
           code: 2,
           stderr: expect.stringContaining('--datacenters expects'),
         });
+        expect(await admin(['schema', 'upgrade'], schemaEnv)).toMatchObject({ code: 0, stdout: expect.stringContaining('nothing was changed') });
+        // A keyspace of the release before the built-in routing: the upgrade adds its table, and only that.
+        await cassandra.client.execute(`DROP TABLE ${keyspace}.routing_state`);
+        expect(await admin(['schema', 'upgrade'], schemaEnv)).toMatchObject({
+          code: 0,
+          stdout: `keyspace ${keyspace} upgraded:\n  CREATE TABLE ${keyspace}.routing_state (\n`,
+        });
+        const upgraded = await cassandra.client.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [keyspace]);
+        expect(upgraded.rows.map((r) => String(r.table_name))).toContain('routing_state');
+        const missing = cluster.env({ OCS__log__level: 'silent', OCS__cassandra__keyspace: `${keyspace}_none` });
+        expect(await admin(['schema', 'upgrade'], missing)).toMatchObject({ code: 2, stderr: expect.stringContaining(`${keyspace}_none does not exist`) });
       } finally {
         await cassandra.client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
         await cassandra.client.shutdown();

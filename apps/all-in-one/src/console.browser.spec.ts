@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { CuttableProxy, GmsRestClient } from '@ocs/testing';
-import { chromiumPath, entries, launchBrowser, newPage, screenshot, upload, waitForEntry } from './test/browser';
+import { chromiumPath, entries, launchBrowser, newPage, requestChat, screenshot, signInDesktop, upload, waitForEntry } from './test/browser';
 
 // The page's globals, as the functions evaluated in the page use them (this program has no DOM types).
 declare const document: {
@@ -50,13 +50,7 @@ describeInBrowser(suite, () => {
   /** A customer in the widget with a chat requested; answers the page and the chat's session id. */
   async function customer(nickname = 'Carol'): Promise<{ page: Page; sessionId: string }> {
     const p = await page();
-    await p.goto(`${product.gateway}/console/`);
-    await p.type('#ocs-name', nickname);
-    await p.type('#ocs-subject', 'billing');
-    await p.click('.ocs-start button[type=submit]');
-    await p.waitForSelector('.ocs-link[data-state=live]');
-    const kept = await p.evaluate(() => sessionStorage.getItem('ocs-console-chat'));
-    return { page: p, sessionId: (JSON.parse(kept as string) as { chatId: string }).chatId };
+    return { page: p, sessionId: await requestChat(p, product.gateway, nickname) };
   }
 
   /** The desktop signed in, with the chat of `sessionId` open (`join`: the join routing handed over). */
@@ -68,12 +62,7 @@ describeInBrowser(suite, () => {
     base = product.gateway,
   ): Promise<Page> {
     const p = await page();
-    await p.goto(`${base}/console/agent`);
-    await p.type('#ocs-token', AGENT_TOKEN);
-    await p.type('#ocs-nickname', nickname);
-    await p.select('#ocs-user-type', userType);
-    await p.click('.ocs-signin button[type=submit]');
-    await p.waitForSelector('#ocs-session');
+    await signInDesktop(p, base, AGENT_TOKEN, nickname, userType);
     await p.type('#ocs-session', sessionId);
     const password = (join?.userData as Record<string, string> | undefined)?.GCTI_Chat_SessionPassword;
     if (password) await p.type('#ocs-password', password);
@@ -159,6 +148,39 @@ describeInBrowser(suite, () => {
     const expected = all.body.messages.filter((m) => !receipt(m)).map((m) => m.index);
     expect(shown).toEqual(expected);
     expect((await entries(carol)).filter((e) => e.includes('while away'))).toHaveLength(3);
+  });
+
+  it('a message sent again after its reply was lost is stored once: the widget names both attempts by one client message id', async () => {
+    const { page: carol, sessionId } = await customer('Hal');
+    const bob = await desktop('Bob', 'AGENT', sessionId, await router.join(sessionId));
+    await waitForEntry(carol, 'Bob joined the chat');
+    // The first send reaches the server, but its reply is lost on the way back.
+    await carol.setRequestInterception(true);
+    let lost = false;
+    carol.on('request', (request) => {
+      if (lost || !request.url().endsWith('/send')) return void request.continue();
+      lost = true;
+      const forwarded = { method: 'POST', headers: { 'content-type': request.headers()['content-type'] }, body: request.postData() };
+      void fetch(request.url(), forwarded).then(() => request.abort('failed'));
+    });
+    await carol.type('#ocs-message', 'Did you get this?');
+    await carol.keyboard.press('Enter');
+    await carol.waitForFunction(() => (document.querySelector('.ocs-error')?.textContent ?? '') !== '');
+    await waitForEntry(bob, 'Did you get this?', card(sessionId));
+    // The customer sends it again, as the text is still there.
+    await carol.click('.ocs-compose button[type=submit]');
+    // Answered this time: the widget empties the box.
+    await carol.waitForFunction(() => (document.querySelector('#ocs-message') as unknown as { value: string }).value === '');
+    expect(await text(carol, '.ocs-error')).toBe('');
+    const kept = JSON.parse((await carol.evaluate(() => sessionStorage.getItem('ocs-console-chat'))) as string) as Record<string, string>;
+    const all = await GmsRestClient.post(`${product.gateway}/genesys/2/chat/customer-support/${sessionId}/refresh`, {
+      userId: kept.userId,
+      secureKey: kept.secureKey,
+      alias: kept.alias,
+    });
+    expect(all.body.messages.filter((m) => m.type === 'Message').map((m) => m.text)).toEqual(['Did you get this?']);
+    expect((await entries(bob, card(sessionId))).filter((e) => e.includes('Did you get this?'))).toHaveLength(1);
+    expect((await entries(carol)).filter((e) => e.includes('Did you get this?'))).toHaveLength(1);
   });
 
   it('a network drop of the desktop reconnects and joins its chat again, each entry shown once', async () => {

@@ -58,6 +58,14 @@ export interface AgentChannelEvents {
   /** The connection is up and registered again after a drop. */
   reconnected(): void;
   link(up: boolean): void;
+  /** What the built-in routing says of itself (offers, offers ended, chats returned): a `routing` event answering no request. */
+  routing(event: RoutingMessage): void;
+}
+
+/** A message of the built-in routing (docs/api/agent-websocket.md, the `routing` event). */
+export interface RoutingMessage {
+  type: string;
+  [key: string]: unknown;
 }
 
 export class AgentChannel {
@@ -97,6 +105,25 @@ export class AgentChannel {
       this.pending.set(requestId, { resolve, reject });
       socket.send(JSON.stringify({ ...body, requestId }));
     });
+  }
+
+  /**
+   * A request of the built-in routing: resolves with the `routing` event answering it, rejects with routing's
+   * refusal (its code and message), or when no answer came within `timeoutMs`.
+   */
+  async routing(body: Record<string, unknown>, timeoutMs = 10_000): Promise<RoutingMessage> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AgentRefusal('TIMEOUT', 'routing did not answer; try again')), timeoutMs);
+    });
+    try {
+      const reply = await Promise.race([this.request(body), late]);
+      const event = reply.event as RoutingMessage;
+      if (event.type === 'refused') throw new AgentRefusal(String(event.code), String(event.message));
+      return event;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): void {
@@ -158,5 +185,6 @@ export class AgentChannel {
       else waiting.resolve(reply);
     }
     if (reply.type === 'sessionInfo') this.on.pushed(reply as unknown as SessionInfo);
+    else if (reply.type === 'routing' && !waiting) this.on.routing(reply.event as RoutingMessage);
   }
 }

@@ -1,4 +1,5 @@
 import { AgentRefusal, type WireEvent } from './agent-channel.js';
+import { bytes, el } from './dom.js';
 
 /** The supervisor's modes, and the after-actions an agent ends a chat with. */
 export type Visibility = 'ALL' | 'INT' | 'VIP';
@@ -7,6 +8,18 @@ export const MODES: Array<{ visibility: Visibility; label: string }> = [
   { visibility: 'INT', label: 'Coach' },
   { visibility: 'ALL', label: 'Barge in' },
 ];
+/** A supervisor's buttons to switch between the modes (none for an agent), kept in `buttons` by visibility. */
+export function modeGroup(supervisor: boolean, buttons: Map<Visibility, HTMLButtonElement>, choose: (visibility: Visibility) => void): HTMLElement {
+  const group = el('div', { class: 'ocs-modes', role: 'group', 'aria-label': 'Visibility' });
+  if (!supervisor) return group;
+  for (const { visibility, label } of MODES) {
+    const attributes = { type: 'button', 'aria-pressed': 'false', 'data-visibility': visibility, onclick: () => choose(visibility) };
+    buttons.set(visibility, el('button', attributes, label));
+    group.append(buttons.get(visibility) as HTMLButtonElement);
+  }
+  return group;
+}
+
 export const AFTER_ACTIONS = [
   ['CLOSE_IF_NO_AGENTS', 'Close if no agent stays'],
   ['FORCE_CLOSE', 'Close the chat'],
@@ -39,6 +52,14 @@ export async function fetchDocument(base: string, token: string, documentId: str
 
 export function isFile(e: WireEvent): boolean {
   return e.kind === 'notice' && e.noticeType === 'SYS_COMMAND' && e.text === 'file-uploaded';
+}
+
+/** The download button of a file entry. */
+export function fileButton(e: WireEvent, download: (documentId: string, name: string) => void): HTMLElement {
+  const name = String(e.userData?.['file-name'] ?? 'file');
+  const documentId = String(e.userData?.['file-document-id'] ?? '');
+  const label = `Download ${name} (${bytes(Number(e.userData?.['file-size'] ?? 0))})`;
+  return el('button', { type: 'button', class: 'ocs-link-button', onclick: () => download(documentId, name) }, label);
 }
 
 export function describe(e: WireEvent, mine: boolean): string {

@@ -1,6 +1,6 @@
 import { type AgentChannel, type SessionInfo, type WireEvent } from './agent-channel.js';
-import { AFTER_ACTIONS, MODES, describe, fetchDocument, isFile, storeDocument, type Visibility } from './card-parts.js';
-import { TypingReporter, bytes, clock, duration, el, saveBlob } from './dom.js';
+import { AFTER_ACTIONS, describe, fetchDocument, fileButton, isFile, modeGroup, storeDocument, type Visibility } from './card-parts.js';
+import { TypingReporter, clock, duration, el, saveBlob } from './dom.js';
 
 /**
  * One chat on the desktop: its transcript (each position shown once, whatever the push, the join reply or a rejoin
@@ -22,6 +22,8 @@ let cards = 0;
 
 export class ChatCard {
   readonly element: HTMLElement;
+  /** The card's less used actions (nickname, end; transfer for a routed chat). */
+  readonly more: HTMLDetailsElement;
   private userId = '';
   private visibility: Visibility;
   private readonly seen = new Set<number>();
@@ -32,6 +34,8 @@ export class ChatCard {
   private confirmed = 0;
   private lastActivity = 0;
   private done = false;
+  /** What the card says once the party's own departure comes back (set while it leaves). */
+  private leaving: string | undefined;
   private readonly id = ++cards;
   private readonly log = el('ol', { class: 'ocs-transcript', role: 'log', 'aria-live': 'polite', tabindex: 0 });
   private readonly typing = el('p', { class: 'ocs-typing', 'aria-live': 'polite' });
@@ -64,18 +68,7 @@ export class ChatCard {
     const nick = el('input', { id: `ocs-nick-${n}`, value: host.channel.nickname });
     const after = el('select', { id: `ocs-after-${n}` }, ...AFTER_ACTIONS.map(([value, label]) => el('option', { value }, label)));
     const file = el('input', { id: `ocs-file-${n}`, type: 'file', class: 'ocs-file', onchange: () => this.sendFile(file) });
-    const modes = el('div', { class: 'ocs-modes', role: 'group', 'aria-label': 'Visibility' });
-    if (host.channel.userType === 'SUPERVISOR') {
-      for (const { visibility, label } of MODES) {
-        const button = el(
-          'button',
-          { type: 'button', 'aria-pressed': 'false', 'data-visibility': visibility, onclick: () => this.setVisibility(visibility) },
-          label,
-        );
-        this.modeButtons.set(visibility, button);
-        modes.append(button);
-      }
-    }
+    const modes = modeGroup(host.channel.userType === 'SUPERVISOR', this.modeButtons, (visibility) => this.setVisibility(visibility));
     this.element = el(
       'article',
       { class: 'ocs-card', 'aria-labelledby': `ocs-title-${n}`, 'data-session': sessionId },
@@ -96,7 +89,7 @@ export class ChatCard {
           file,
         ),
       ),
-      el(
+      (this.more = el(
         'details',
         {},
         el('summary', {}, 'More'),
@@ -114,7 +107,7 @@ export class ChatCard {
           after,
           el('button', { type: 'submit' }, 'End chat'),
         ),
-      ),
+      )),
     );
     this.title.id = `ocs-title-${n}`;
     this.showMode();
@@ -130,7 +123,8 @@ export class ChatCard {
     this.userId = info.userId;
     for (const event of info.events) if (!this.seen.has(event.position)) this.event(event);
     this.showFacts();
-    if (info.status === 'CLOSED' || info.events.some((e) => e.kind === 'partyLeft' && e.userId === this.userId)) this.finish('The chat has ended.');
+    if (info.status === 'CLOSED' || info.events.some((e) => e.kind === 'partyLeft' && e.userId === this.userId))
+      this.finish(this.leaving ?? 'The chat has ended.');
   }
 
   get closed(): boolean {
@@ -168,15 +162,9 @@ export class ChatCard {
       item.append(el('span', { class: 'ocs-from' }, mine ? 'You' : e.nickname), el('span', { class: 'ocs-text' }, e.text ?? ''));
       if (!mine) this.typing.textContent = '';
     } else if (isFile(e)) {
-      const name = String(e.userData?.['file-name'] ?? 'file');
-      const documentId = String(e.userData?.['file-document-id'] ?? '');
       item.append(
         el('span', { class: 'ocs-from' }, mine ? 'You' : e.nickname),
-        el(
-          'button',
-          { type: 'button', class: 'ocs-link-button', onclick: () => this.download(documentId, name) },
-          `Download ${name} (${bytes(Number(e.userData?.['file-size'] ?? 0))})`,
-        ),
+        fileButton(e, (documentId, name) => this.download(documentId, name)),
       );
     } else {
       item.append(el('span', { class: 'ocs-text' }, describe(e, mine)));
@@ -247,7 +235,16 @@ export class ChatCard {
 
   private async end(event: Event, afterAction: string): Promise<void> {
     event.preventDefault();
-    if (await this.attempt({ type: 'releaseParty', afterAction })) this.finish('You left the chat.');
+    await this.release(afterAction, 'You left the chat.');
+  }
+
+  /** Leaves the chat (`transferred`: it went back to a queue); answers whether it did. */
+  async release(afterAction: string, note: string, transferred = false): Promise<boolean> {
+    this.leaving = note;
+    const left = await this.attempt({ type: 'releaseParty', afterAction, ...(transferred ? { transferred } : {}) });
+    if (left) this.finish(note);
+    else this.leaving = undefined;
+    return left;
   }
 
   private async sendFile(input: HTMLInputElement): Promise<void> {

@@ -1,14 +1,17 @@
-import { AgentChannel, type Registration, type SessionInfo } from './agent-channel.js';
+import { AgentChannel, type Registration, type RoutingMessage, type SessionInfo } from './agent-channel.js';
 import { ChatCard, type CardHost } from './chat-card.js';
 import { el } from './dom.js';
+import { RoutingPanel, transferForm, type Routed, type RoutingHost } from './routing-panel.js';
+import { SessionList, type SessionListHost } from './session-list.js';
 
 /**
  * The agent and supervisor desktop (`/console/agent`): sign in with an agent token, open chats by session id (the
  * ids routing hands out, with the session password when the session has one), several side by side. A supervisor
  * opens a chat to monitor, coach or join, and switches live. The title flashes while something new waits unseen.
  *
- * Routing (presence, capacity, offers, the queue, transfer to a queue) gets its place in `#ocs-routing`, which
- * stays empty until the product's built-in routing offers it to desktops.
+ * An agent works with the built-in routing in `#ocs-routing` (routing-panel.ts): presence, capacity, offers, the
+ * queue's manual pick; a chat it took can go back to a queue. A supervisor sees the live sessions it may monitor
+ * (session-list.ts) and joins one from its row.
  */
 
 const base = location.origin;
@@ -16,8 +19,10 @@ const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.hos
 const app = document.getElementById('ocs-desktop') as HTMLElement;
 const baseTitle = document.title;
 
-class Desktop implements CardHost {
+class Desktop implements CardHost, RoutingHost, SessionListHost {
   private readonly cards = new Map<string, ChatCard>();
+  private routingPanel: RoutingPanel | undefined;
+  private sessionList: SessionList | undefined;
   private readonly grid = el('div', { class: 'ocs-cards', 'aria-label': 'Chats' });
   private readonly status = el('p', { class: 'ocs-link', role: 'status' });
   private readonly error = el('p', { class: 'ocs-error', role: 'alert' });
@@ -64,16 +69,43 @@ class Desktop implements CardHost {
         this.status,
         el('button', { type: 'button', onclick: () => this.signOut() }, 'Sign out'),
       ),
-      el('section', { id: 'ocs-routing', 'aria-label': 'Routing', hidden: true }),
+      role ? (this.sessionList = new SessionList(this)).element : (this.routingPanel = new RoutingPanel(this)).element,
       el('section', { class: 'ocs-opener', 'aria-label': 'Open a chat' }, opener, this.error),
-      el('section', { 'aria-label': role ? 'Live sessions' : 'Chats' }, el('h2', {}, role ? 'Live sessions' : 'Chats'), this.grid),
+      el('section', { 'aria-label': role ? 'Open chats' : 'Chats' }, el('h2', {}, role ? 'Open chats' : 'Chats'), this.grid),
     );
     this.link(true);
     const wanted = new URLSearchParams(location.search).get('session');
     if (wanted) void this.openChat(wanted, { sessionId: wanted }).catch(() => undefined);
     window.addEventListener('focus', () => this.seen());
     document.addEventListener('visibilitychange', () => this.seen());
+    this.sessionList?.start();
     session.focus();
+  }
+
+  routing(message: RoutingMessage): void {
+    this.routingPanel?.heard(message);
+  }
+
+  /** A chat routing handed over: opened with its join, with a way back to a queue. */
+  async openRouted(routed: Routed): Promise<void> {
+    const card = await this.openChat(routed.sessionId, routed.join);
+    const panel = this.routingPanel;
+    if (!card || !panel) return;
+    card.element.dataset.interaction = routed.interactionId;
+    card.more.append(
+      transferForm(routed, panel.queues, async (queue) => {
+        await panel.transfer(routed.interactionId, queue);
+        await card.release('KEEP_ALIVE', `You transferred the chat to queue ${queue}.`, true);
+      }),
+    );
+  }
+
+  async watch(sessionId: string, visibility: 'VIP' | 'INT'): Promise<void> {
+    await this.openChat(sessionId, { sessionId, visibility });
+  }
+
+  isOpen(sessionId: string): boolean {
+    return this.cards.has(sessionId);
   }
 
   pushed(info: SessionInfo): void {
@@ -87,6 +119,7 @@ class Desktop implements CardHost {
 
   /** Back after a drop: the drop made the party leave its chats, so each open one is joined again. */
   reconnected(): void {
+    void this.routingPanel?.reconnected();
     for (const card of this.cards.values()) if (!card.closed) card.open().catch((error: Error) => (this.error.textContent = error.message));
   }
 
@@ -103,6 +136,7 @@ class Desktop implements CardHost {
   closed(card: ChatCard): void {
     this.cards.delete(card.sessionId);
     card.element.remove();
+    void this.sessionList?.load();
   }
 
   private seen(): void {
@@ -127,14 +161,18 @@ class Desktop implements CardHost {
     }
   }
 
-  private async openChat(sessionId: string, join: Record<string, unknown>): Promise<void> {
+  /** Opens the chat in a card of its own; answers the card (none if the chat was open already). */
+  private async openChat(sessionId: string, join: Record<string, unknown>): Promise<ChatCard | undefined> {
     this.error.textContent = '';
-    if (this.cards.has(sessionId)) return;
+    const open = this.cards.get(sessionId);
+    if (open && !open.closed) return undefined;
+    if (open) this.closed(open);
     const card = new ChatCard(this, sessionId, join);
     this.cards.set(sessionId, card);
     try {
       await card.open();
       this.grid.append(card.element);
+      return card;
     } catch (error) {
       this.cards.delete(sessionId);
       this.error.textContent = `The chat could not be opened: ${(error as Error).message}`;
@@ -143,6 +181,7 @@ class Desktop implements CardHost {
   }
 
   private signOut(): void {
+    this.sessionList?.stop();
     sessionStorage.removeItem(SIGN_IN);
     this.channel.close();
     location.reload();
@@ -187,6 +226,7 @@ async function signIn(registration: Registration, error: HTMLElement): Promise<v
       pushed: (info) => desktop?.pushed(info),
       reconnected: () => desktop?.reconnected(),
       link: (up) => desktop?.link(up),
+      routing: (message) => desktop?.routing(message),
     });
     // Kept for this tab only, so a reload signs in again.
     sessionStorage.setItem(SIGN_IN, JSON.stringify(registration));

@@ -70,6 +70,11 @@ class Widget {
   );
   /** Own message entries by index, for read receipts. */
   private readonly own = new Map<number, HTMLElement>();
+  /**
+   * The client message id of the text in the compose box, once a send of it got no answer: sending the same text
+   * again names it alike, so that a message the server did store is not stored twice (docs/api/customer-chat-v2.md).
+   */
+  private unanswered: { text: string; id: string } | undefined;
   private readByAgent = 0;
   private lastAgentIndex = 0;
   private confirmed = 0;
@@ -201,8 +206,11 @@ class Widget {
     const message = this.text.value.trim();
     if (!message || !this.channel) return;
     this.problem(undefined);
+    const clientMessageId = this.unanswered?.text === message ? this.unanswered.id : newMessageId();
+    this.unanswered = { text: message, id: clientMessageId };
     try {
-      await this.channel.op('send', { message });
+      await this.channel.op('send', { message, clientMessageId });
+      this.unanswered = undefined;
       this.text.value = '';
       this.typingReporter.flush();
     } catch (error) {
@@ -276,4 +284,9 @@ function systemText(m: GmsMessage, mine: boolean): string {
     default:
       return m.text ?? m.type;
   }
+}
+
+/** A fresh client message id: 32 random hex digits (`crypto.randomUUID` is missing from pages served over plain http). */
+function newMessageId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { schemaStatements, type SchemaOptions } from './schema';
+import { randomBytes } from 'node:crypto';
+import { schemaStatements, upgradeSchema, type SchemaOptions } from './schema';
 import { withTestKeyspace } from './test/real-cassandra';
 
 const TWO_WEEKS = 1_209_600;
@@ -115,3 +116,42 @@ for (const [variant, ttlCleanup] of variants) {
     });
   });
 }
+
+withTestKeyspace('upgradeSchema on a real Cassandra', undefined, (cassandra) => {
+  const tablesOf = async (keyspace: string) =>
+    (await cassandra().client.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [keyspace])).rows
+      .map((r) => String(r.get('table_name')))
+      .sort();
+
+  it('adds to a Genesys Chat Server keyspace (the guide’s tables with cleanup) every table and column of ours, once, touching no row', async () => {
+    const { client } = cassandra();
+    const keyspace = `ocs_genesys_${randomBytes(4).toString('hex')}`;
+    const guideOnly = (await schemaStatements({ ...simple, keyspace, ttlCleanup: { defaultTimeToLive: TWO_WEEKS, gcGraceSeconds: 3_600 } })).slice(0, 4);
+    try {
+      for (const statement of guideOnly) await client.execute(statement.replace(/^CREATE TABLE (\w+)/, `CREATE TABLE ${keyspace}.$1`));
+      await client.execute(`INSERT INTO ${keyspace}.transcripts (id, creatorid, transcript) VALUES ('s1', 'node-a', 'kept')`);
+
+      const first = await upgradeSchema(client, { keyspace });
+      expect(first.ttlCleanup).toBe(true);
+      expect(first.applied.slice(0, 2)).toEqual([
+        `ALTER TABLE ${keyspace}.transcripts ADD owner text static`,
+        `ALTER TABLE ${keyspace}.transcripts ADD owner_since timestamp static`,
+      ]);
+      const full = await schemaStatements({ ...simple, keyspace });
+      const expected = full.flatMap((statement) => /^CREATE TABLE (\w+)/.exec(statement)?.[1] ?? []).sort();
+      expect(await tablesOf(keyspace)).toEqual(expected);
+      const row = await client.execute(`SELECT transcript, owner FROM ${keyspace}.transcripts WHERE id = 's1'`);
+      expect(row.rows.map((r) => [r.get('transcript'), r.get('owner')])).toEqual([['kept', null]]);
+
+      expect(await upgradeSchema(client, { keyspace })).toEqual({ applied: [], ttlCleanup: true });
+    } finally {
+      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+    }
+  }, 120_000);
+
+  it('finds nothing to do on a keyspace made by applySchema, and refuses a keyspace that does not exist', async () => {
+    const { client, keyspace } = cassandra();
+    expect(await upgradeSchema(client, { keyspace })).toEqual({ applied: [], ttlCleanup: false });
+    await expect(upgradeSchema(client, { keyspace: 'ocs_no_such_keyspace' })).rejects.toThrow('Cassandra keyspace ocs_no_such_keyspace does not exist');
+  });
+});

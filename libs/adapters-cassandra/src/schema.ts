@@ -98,3 +98,48 @@ export async function schemaStatements(options: SchemaOptions): Promise<string[]
 export async function applySchema(client: Client, options: SchemaOptions): Promise<void> {
   for (const statement of await schemaStatements(options)) await client.execute(statement);
 }
+
+/** `upgradeSchema` was given a keyspace that does not exist (create it with `applySchema`). */
+export class KeyspaceMissingError extends Error {}
+
+/** What `upgradeSchema` found and did. */
+export interface SchemaUpgrade {
+  /** The statements it ran, in order (empty when the keyspace had everything). */
+  applied: string[];
+  /** Whether the keyspace's guide tables have the cleanup procedure (a time to live), which new guide tables then get too. */
+  ttlCleanup: boolean;
+}
+
+/**
+ * Brings an existing keyspace up to this release's schema: runs the statements of `deploy/cassandra` that create a
+ * table the keyspace lacks or add a column a table lacks, and nothing else (no data is touched, no table altered
+ * otherwise). A keyspace made with the cleanup procedure gets new guide tables with the same time to live and
+ * tombstone grace. Refuses a keyspace that does not exist. Running it again finds nothing to do.
+ */
+export async function upgradeSchema(client: Client, options: Omit<SchemaOptions, 'replication' | 'ttlCleanup'>): Promise<SchemaUpgrade> {
+  const keyspace = checkKeyspaceName(options.keyspace);
+  const exists = await client.execute('SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?', [keyspace]);
+  if (exists.rowLength === 0) throw new KeyspaceMissingError(`Cassandra keyspace ${keyspace} does not exist: create it first`);
+  const tables = await client.execute('SELECT table_name, default_time_to_live, gc_grace_seconds FROM system_schema.tables WHERE keyspace_name = ?', [
+    keyspace,
+  ]);
+  const columns = await client.execute('SELECT table_name, column_name FROM system_schema.columns WHERE keyspace_name = ?', [keyspace]);
+  const haveTables = new Set(tables.rows.map((row) => String(row.get('table_name'))));
+  const haveColumns = new Set(columns.rows.map((row) => `${row.get('table_name')}.${row.get('column_name')}`));
+  const transcripts = tables.rows.find((row) => row.get('table_name') === 'transcripts');
+  const ttl = Number(transcripts?.get('default_time_to_live') ?? 0);
+  const ttlCleanup = ttl > 0 ? { defaultTimeToLive: ttl, gcGraceSeconds: Number(transcripts?.get('gc_grace_seconds')) } : undefined;
+  const all = await schemaStatements({ ...options, keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 }, ttlCleanup });
+  const missing = all
+    .filter((statement) => {
+      const created = /^CREATE TABLE (\w+)/.exec(statement);
+      if (created) return !haveTables.has(created[1]);
+      const added = /^ALTER TABLE (\w+) ADD (\w+)/.exec(statement);
+      if (added) return !haveColumns.has(`${added[1]}.${added[2]}`);
+      if (/^(CREATE KEYSPACE|USE) /.test(statement)) return false;
+      throw new Error(`The Cassandra schema has a statement an upgrade cannot judge: ${statement.split('\n')[0]}`);
+    })
+    .map((statement) => statement.replace(/^(CREATE TABLE|ALTER TABLE) (\w+)/, `$1 ${keyspace}.$2`));
+  for (const statement of missing) await client.execute(statement);
+  return { applied: missing, ttlCleanup: ttlCleanup !== undefined };
+}

@@ -4,6 +4,7 @@ import {
   type ChatEvent,
   type KvList,
   type LeaveReason,
+  type LiveSession,
   type SessionStatus,
   type UserType,
   type Visibility,
@@ -105,7 +106,16 @@ export interface ErrorEvent {
   message: string;
 }
 
-export type ServerEvent = RegisteredEvent | SessionInfoEvent | AckEvent | ErrorEvent | RoutingServerEvent;
+/** The reply to `listSessions` (our extension): the live sessions the supervisor's token lets it monitor, oldest first. */
+export interface SessionsEvent {
+  type: 'sessions';
+  requestId?: RequestId;
+  /** When the list was read (epoch ms): waits of waiting sessions are as of then. */
+  at: number;
+  sessions: LiveSession[];
+}
+
+export type ServerEvent = RegisteredEvent | SessionInfoEvent | AckEvent | ErrorEvent | RoutingServerEvent | SessionsEvent;
 
 export function toWireEvent({ event, from }: EventView): WireEvent {
   const common: WireEvent = {
@@ -172,6 +182,10 @@ export function toAck(request: { requestId?: RequestId; sessionId: string }, eve
 
 export function errorEvent(code: AgentErrorCode, message: string, requestId?: RequestId): ErrorEvent {
   return { type: 'error', ...echo(requestId), code, message };
+}
+
+export function sessionsEvent(sessions: LiveSession[], at: number, requestId?: RequestId): SessionsEvent {
+  return { type: 'sessions', ...echo(requestId), at, sessions };
 }
 
 export function registeredEvent(identity: AgentIdentity, requestId?: RequestId): RegisteredEvent {

@@ -69,12 +69,12 @@ describe('parseAgentRequest', () => {
       requestId: 'a',
       code: 'BAD_REQUEST',
       message:
-        'field type: missing request type; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
+        'field type: missing request type; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, listSessions, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
     });
     expect(refused('{"type":"teleport","requestId":3}')).toMatchObject({
       requestId: 3,
       message:
-        'field type: unknown request type "teleport"; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
+        'field type: unknown request type "teleport"; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, listSessions, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
     });
   });
 
@@ -87,6 +87,13 @@ describe('parseAgentRequest', () => {
     expect(refused('{"type":"refresh","sessionId":"S","fromPosition":-1}').message).toMatch(/^field fromPosition: /);
     expect(refused('{"type":"releaseParty","sessionId":"S","afterAction":"LATER"}').message).toMatch(/^field afterAction: /);
     expect(refused('{"type":"join","userData":{"a":{"b":1}}}').message).toBe('field userData.a: expected a string or a nested key-value list');
+  });
+
+  it('takes a client message id (our extension) of 1 to 64 printable ASCII characters, naming the field otherwise', () => {
+    expect(accepted({ type: 'message', sessionId: 'S', text: 'hi', clientMessageId: 'c-1' })).toMatchObject({ clientMessageId: 'c-1' });
+    for (const bad of ['""', JSON.stringify('x'.repeat(65)), '"tab\\t"', '7']) {
+      expect(refused(`{"type":"message","sessionId":"S","text":"hi","clientMessageId":${bad}}`).message).toMatch(/^field clientMessageId: /);
+    }
   });
 
   it('refuses unknown fields, so a misspelled receiver cannot turn a direct message public', () => {

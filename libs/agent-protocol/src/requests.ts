@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import {
   AFTER_ACTIONS,
+  CLIENT_MESSAGE_ID_RULE,
   MAX_CLIENT_VERSION,
   MIN_CLIENT_VERSION,
   NOTICE_TYPES,
   USER_TYPES,
   VISIBILITIES,
+  isClientMessageId,
   type JoinRequest,
   type KvList,
   type LeaveOptions,
@@ -66,6 +68,8 @@ export const messageRequestSchema = z.strictObject({
   sessionId,
   text: z.string(),
   messageType: z.string().optional(),
+  /** Our extension: the client's own id for the message; a repeat of a recent one is answered, not stored again. */
+  clientMessageId: z.string().refine(isClientMessageId, { error: CLIENT_MESSAGE_ID_RULE }).optional(),
   ...sendOptions,
 });
 
@@ -104,6 +108,9 @@ export const setVisibilityRequestSchema = z.strictObject({
   visibility: z.enum(VISIBILITIES),
 });
 
+/** Our extension: a supervisor's list of the live sessions its token lets it monitor. */
+export const listSessionsRequestSchema = z.strictObject({ type: z.literal('listSessions'), requestId });
+
 const requestSchemas = [
   registerRequestSchema,
   joinRequestSchema,
@@ -112,6 +119,7 @@ const requestSchemas = [
   releasePartyRequestSchema,
   refreshRequestSchema,
   setVisibilityRequestSchema,
+  listSessionsRequestSchema,
   ...routingRequestSchemas,
 ] as const;
 

@@ -99,6 +99,14 @@ export interface Participant {
   sendPace?: number;
   /** The same for its typing notices and read confirmations. */
   typingPace?: number;
+  /** Ids the party named its latest messages by, oldest first (session/client-message-ids.ts); absent until it names one. */
+  sentMessageIds?: SentMessageId[];
+}
+
+/** A message a party named by an id of its own: the id, and the transcript position the message took. */
+export interface SentMessageId {
+  id: string;
+  position: number;
 }
 
 interface EventBase {

@@ -7,6 +7,7 @@ import {
   type JoinScope,
   type KvList,
   type LeaveOptions,
+  type LiveSession,
   type MessageRequest,
   type NoticeRequest,
   type Participant,
@@ -49,6 +50,10 @@ export class ChatEngine implements ChatEngineApi {
   /** The sessions this node holds, for an operator (`GET /engine/sessions`). */
   heldSessions(): HeldSession[] {
     return this.parts.registry.summaries();
+  }
+
+  async liveSessions(scope: JoinScope): Promise<LiveSession[]> {
+    return this.parts.registry.supervisable(scope, this.deps.clock.now());
   }
 
   /** The node's load and its limits: over a limit or not, the reply delays measured, the customers present (`gms_info`). */
@@ -263,7 +268,8 @@ export class ChatEngine implements ChatEngineApi {
     await this.commit(session, change);
     // A command that answers with the transcript is a refresh as well (a GMS request carrying transcriptPosition).
     if (readFrom !== undefined) await this.refreshedBy(session, party.userId);
-    return { event: change.events[0], view: viewFrom(session, party, readFrom) };
+    // A repeated message (same client message id) appended nothing: its answer is the message stored the first time.
+    return { event: change.repeated ?? change.events[0], view: viewFrom(session, party, readFrom) };
   }
 
   /**

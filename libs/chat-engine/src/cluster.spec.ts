@@ -131,6 +131,20 @@ describe('transcript-auto-save', () => {
     expect((await a.read(customer, 0)).closed).toBe(false);
   });
 
+  it('a message sent again with its client message id after a failed save is stored once, and saved before it is answered', async () => {
+    const store = new FlakyStore();
+    const a = node('A', cluster(store));
+    const { customer } = await chat(a);
+    store.failuresLeft = 3;
+    expect((await refusal(a.message(customer, { text: 'unanswered', clientMessageId: 'm-1' }))).code).toBe('STORAGE_UNAVAILABLE');
+    store.attempts = 0;
+    const resent = await a.message(customer, { text: 'unanswered', clientMessageId: 'm-1' });
+    expect(resent.event).toMatchObject({ kind: 'message', text: 'unanswered', position: 2 });
+    expect(store.attempts).toBe(1);
+    const saved = await store.load(customer.sessionId);
+    expect(saved?.transcript.filter((e) => e.kind === 'message').map((e) => e.position)).toEqual([2]);
+  });
+
   it('closes the session when saving keeps failing and transcript-save-on-error=close, and publishes the closure', async () => {
     const store = new FlakyStore();
     const shared = cluster(store);
@@ -210,6 +224,21 @@ describe('session restoration (session-restoration-mode=simple)', () => {
     await shared.bus.subscribe(TOPICS.sessionEvents, 'test', (r) => void records.push(r.value as SessionEventRecord));
     await shared.bus.idle();
     expect(records.some((r) => r.type === 'restored' && r.nodeId === 'B')).toBe(true);
+  });
+
+  it('a message sent again with its client message id to the node that restored the session is answered as stored, not stored twice', async () => {
+    const shared = cluster();
+    const a = node('A', shared);
+    const b = node('B', shared);
+    const { sessionId, customer } = await chat(a);
+    const first = await a.message(customer, { text: 'the gateway died after forwarding this', clientMessageId: 'c-9' });
+    shared.alive.delete('A');
+
+    const resent = await b.message(customer, { text: 'the gateway died after forwarding this', clientMessageId: 'c-9' });
+    expect(resent.event).toEqual(first.event);
+    expect(await shared.ownership.owner(sessionId)).toMatchObject({ nodeId: 'B' });
+    const texts = (await shared.store.load(sessionId))?.transcript.flatMap((e) => (e.kind === 'message' ? [e.text] : []));
+    expect(texts).toEqual(['the gateway died after forwarding this']);
   });
 
   it('keeps a workflow’s idle-control parameters and the session language (saved though no event says so) on the node that restores it', async () => {

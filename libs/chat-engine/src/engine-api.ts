@@ -5,6 +5,7 @@ import type {
   JoinScope,
   KvList,
   LeaveOptions,
+  LiveSession,
   MessageRequest,
   NoticeRequest,
   ProtocolType,
@@ -152,6 +153,8 @@ export interface ChatEngineApi {
   /** Refuses a file the party may not upload; answers the session's interaction, which the stored document names. */
   checkUpload(actor: Actor, file: { name: string; size: number }): Promise<{ interactionId?: string }>;
   download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }>;
+  /** The live sessions a supervisor whose token has `scope` may monitor (the agent API's `listSessions`), oldest first. */
+  liveSessions(scope: JoinScope): Promise<LiveSession[]>;
   /** Live delivery of every later change the party may see; a live attachment keeps a customer from timing out. */
   attach(actor: Actor, fromPosition: number, listener: ViewListener): Promise<LiveAttachment>;
 }

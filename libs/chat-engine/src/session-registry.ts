@@ -1,4 +1,4 @@
-import type { ChatSession, Participant } from '@ocs/chat-domain';
+import { liveSession, supervisable, type ChatSession, type JoinScope, type LiveSession, type Participant } from '@ocs/chat-domain';
 import type { HeldSession } from './engine-api';
 
 /**
@@ -49,6 +49,13 @@ export class SessionRegistry {
         ...(state.interactionId ? { interactionId: state.interactionId } : {}),
       };
     });
+  }
+
+  /** The live sessions a supervisor of `scope` may monitor, oldest first. */
+  supervisable(scope: JoinScope, now: number): LiveSession[] {
+    const out: LiveSession[] = [];
+    for (const { state } of this.sessions.values()) if (supervisable(state, scope)) out.push(liveSession(state, now));
+    return out;
   }
 
   get(sessionId: string): ChatSession | undefined {

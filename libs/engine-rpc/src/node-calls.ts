@@ -119,6 +119,16 @@ export class NodeCalls {
     return hit?.found;
   }
 
+  /** Asks every alive node at once: the answers of those that answered; none answering is an outage. */
+  async onEveryNode<T>(ask: (node: NodeInfo) => Promise<T>): Promise<T[]> {
+    const results = await Promise.allSettled((await this.options.membership.alive()).map(ask));
+    const answered = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof Unreachable));
+    if (refused) throw refused.reason;
+    if (answered.length === 0 && results.length > 0) throw unavailable();
+    return answered;
+  }
+
   /** Caches the session's node, and says where the session is. */
   async routeTo(sessionId: string, nodeId: string): Promise<void> {
     await this.options.membership.setRoute(sessionId, nodeId, this.options.routeTtlMs).catch(this.options.report);

@@ -58,6 +58,7 @@ const ENGINE_CALLS = {
   fileLimits: z.tuple([actor, position.optional()]),
   checkUpload: z.tuple([actor, z.object({ name: z.string(), size: z.number() })]),
   download: z.tuple([actor, z.string()]),
+  liveSessions: z.tuple([object<JoinScope>()]),
 } satisfies { [M in Exclude<keyof ChatEngineApi, 'attach'>]: z.ZodType<Parameters<ChatEngineApi[M]>> };
 
 /** Where a remote attachment's views go: the gateway's channel, tagged with the gateway's id for the attachment. */

@@ -162,6 +162,16 @@ describe('RemoteEngine', () => {
     expect(await cluster.membership.route(sessionId)).toBe('A');
   });
 
+  it('lists the live sessions of the nodes that answer, leaving out a node that does not, and none answering is an outage', async () => {
+    const a = await cluster.node('A');
+    await cluster.hungNode('H');
+    const remote = cluster.gateway('g1', { requestTimeoutMs: 200 });
+    const { party } = await a.engine.createSession({ creator: CUSTOMER });
+    expect((await remote.liveSessions({})).map((s) => s.sessionId)).toEqual([party.sessionId]);
+    await a.lose();
+    expect(await refusal(remote.liveSessions({}))).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+  });
+
   it('refuses with STORAGE_UNAVAILABLE when no session engine is left', async () => {
     const a = await cluster.node('A');
     const remote = cluster.gateway('g1');

@@ -1,4 +1,15 @@
-import type { AfterAction, ChatEvent, JoinRequest, JoinScope, KvList, LeaveOptions, MessageRequest, NoticeRequest, Visibility } from '@ocs/chat-domain';
+import type {
+  AfterAction,
+  ChatEvent,
+  JoinRequest,
+  JoinScope,
+  KvList,
+  LeaveOptions,
+  LiveSession,
+  MessageRequest,
+  NoticeRequest,
+  Visibility,
+} from '@ocs/chat-domain';
 import type {
   Actor,
   ChatEngineApi,
@@ -152,6 +163,14 @@ export class RemoteEngine implements ChatEngineApi {
 
   download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }> {
     return this.onSession(actor.sessionId, 'download', [actor, fileId]);
+  }
+
+  /** Every alive node's list, gathered; a node that does not answer leaves its sessions out (it is lost or restarting). */
+  async liveSessions(scope: JoinScope): Promise<LiveSession[]> {
+    const lists = await this.calls.onEveryNode((node) => this.calls.post(node, 'liveSessions', [scope]));
+    const bySession = new Map<string, LiveSession>();
+    for (const session of lists.flat()) bySession.set(session.sessionId, session);
+    return [...bySession.values()].sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /**

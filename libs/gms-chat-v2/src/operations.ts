@@ -1,7 +1,17 @@
 import type { SessionService } from '@ocs/chat-domain';
 import type { Actor, ChatEngineApi, PartyCredentials, SessionView } from '@ocs/chat-engine';
 import { GmsApiError } from './errors';
-import { eventAttributes, optionalString, readRequestChat, requiredHttpUrl, requiredString, stringMap, transcriptPosition, type Fields } from './requests';
+import {
+  clientMessageId,
+  eventAttributes,
+  optionalString,
+  readRequestChat,
+  requiredHttpUrl,
+  requiredString,
+  stringMap,
+  transcriptPosition,
+  type Fields,
+} from './requests';
 import { firstPage, type ReplyLimits } from './reply-page';
 import { toGmsResponse, type GmsResponse } from './response';
 
@@ -114,6 +124,7 @@ export class CustomerChat {
               text: requiredString(fields, 'message'),
               ...optional('messageType', optionalString(fields, 'messageType')),
               ...optional('eventAttributes', eventAttributes(fields)),
+              ...optional('clientMessageId', clientMessageId(fields)),
             },
             from,
           )

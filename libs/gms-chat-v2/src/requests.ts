@@ -1,4 +1,4 @@
-import { ChatError, type KvList } from '@ocs/chat-domain';
+import { CLIENT_MESSAGE_ID_FIELD, ChatError, checkClientMessageId, type KvList } from '@ocs/chat-domain';
 import type { Actor } from '@ocs/chat-engine';
 import { GmsApiError } from './errors';
 
@@ -37,6 +37,24 @@ export function transcriptPosition(fields: Fields): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^-?\d{1,9}$/.test(raw)) throw badField('transcriptPosition', `must be a whole number, got "${raw.slice(0, 20)}"`);
   return Number(raw);
+}
+
+/**
+ * `clientMessageId`, our extension: the client's own id for a message (1 to 64 printable ASCII characters), so that
+ * sending the message again after an unanswered attempt stores it once. Absent: the message is stored every time.
+ */
+export function clientMessageId(fields: Fields): string | undefined {
+  const value = optionalString(fields, CLIENT_MESSAGE_ID_FIELD);
+  return value === undefined ? undefined : checkClientMessageId(value);
+}
+
+/** The REST form of the same: an `Idempotency-Key` header, which a `clientMessageId` field given too must equal. */
+export function withIdempotencyKey(fields: Fields, header: string | undefined): Fields {
+  if (header === undefined) return fields;
+  const key = checkClientMessageId(header, 'Idempotency-Key');
+  const field = optionalString(fields, CLIENT_MESSAGE_ID_FIELD);
+  if (field !== undefined && field !== key) throw badField(CLIENT_MESSAGE_ID_FIELD, 'differs from the Idempotency-Key header');
+  return { ...fields, [CLIENT_MESSAGE_ID_FIELD]: key };
 }
 
 /** `userData` as a nested object (CometD) or as flat bracket keys `userData[key]` (REST forms). */

@@ -48,6 +48,29 @@ export function chatEngineApiContract(name: string, create: () => Promise<{ api:
       expect(sue.party.partyNumber).toBe(2);
     });
 
+    it("lists the live sessions a supervisor's scope may monitor, from every node, with parties and wait", async () => {
+      const sales = { name: 'sales', tenantDbid: 1, endpoint: 'sales' };
+      const { sessionId, agent } = await chat();
+      const waiting = (await api.createSession({ creator: { ...CUSTOMER, nickname: 'Cy' }, service: sales })).party.sessionId;
+      await api.createSession({ creator: CUSTOMER, service: { name: 'acme', tenantDbid: 2, endpoint: 'default' } });
+      const closed = (await chat()).agent;
+      await api.leave(closed, 'FORCE_CLOSE');
+      // Oldest first; sessions started in the same millisecond on two nodes may come in either order.
+      const all = (await api.liveSessions({ tenants: [1] })).sort((a, b) => (a.sessionId === sessionId ? -1 : b.sessionId === sessionId ? 1 : 0));
+      expect(all.map((s) => s.sessionId)).toEqual([sessionId, waiting]);
+      expect(all[0]).toMatchObject({
+        waiting: false,
+        parties: [
+          { nickname: 'Ann', userType: 'CLIENT' },
+          { nickname: 'Bob', userType: 'AGENT' },
+        ],
+      });
+      expect(all[1]).toMatchObject({ waiting: true, endpoint: 'sales', parties: [{ nickname: 'Cy' }] });
+      expect((await api.liveSessions({ entryPoints: ['1:sales'] })).map((s) => s.sessionId)).toEqual([waiting]);
+      await api.leave(agent, 'FORCE_CLOSE');
+      expect((await api.liveSessions({ tenants: [1] })).map((s) => s.sessionId)).toEqual([waiting]);
+    });
+
     it("answers a party's command with its own event and the party's view from the position asked for", async () => {
       const { customer, agent } = await chat();
       await api.message(agent, { text: 'how can I help?' });
@@ -58,6 +81,17 @@ export function chatEngineApiContract(name: string, create: () => Promise<{ api:
       const typing = await api.notice(customer, { noticeType: 'TYPING_STARTED' });
       expect(typing.event).toMatchObject({ kind: 'notice', noticeType: 'TYPING_STARTED', position: 4 });
       expect(typing.view).toMatchObject({ nextPosition: 5, events: [] });
+    });
+
+    it('answers a message repeated with its client message id with the event stored the first time, appending nothing', async () => {
+      const { customer, agent } = await chat();
+      const first = await api.message(customer, { text: 'sent once', clientMessageId: 'c-1' }, 2);
+      const again = await api.message(customer, { text: 'sent once', clientMessageId: 'c-1' }, 2);
+      expect(again.event).toEqual(first.event);
+      expect(again.view).toMatchObject({ nextPosition: 3 });
+      expect(texts(again.view)).toEqual(['sent once']);
+      expect((await refusal(api.message(customer, { text: 'x', clientMessageId: '' }))).code).toBe('INVALID_ARGUMENT');
+      expect(texts(await api.read(agent, 2))).toEqual(['sent once']);
     });
 
     it("changes a party's own visibility in place, answering the notice the others are told by, and refusing one it may not use", async () => {

@@ -24,6 +24,8 @@ function sampleState(id: string, text: string): SessionState {
         joinPosition: 0,
         lastRequestAt: 1_700_000_000_000,
         attachments: 0,
+        // The client message ids the party named its messages by: a node restoring the session must know them.
+        sentMessageIds: [{ id: 'client-7 ~!', position: 1 }],
       },
     ],
     transcript: [

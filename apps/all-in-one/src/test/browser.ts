@@ -56,6 +56,29 @@ export async function waitForEntry(page: Page, text: string, root = '.ocs-widget
   await page.waitForFunction(`[...document.querySelectorAll(${selector})].some((li) => li.textContent.includes(${JSON.stringify(text)}))`);
 }
 
+/** Requests a chat in the widget of `base` as `nickname`; answers the chat's session id once the chat is live. */
+export async function requestChat(page: Page, base: string, nickname: string): Promise<string> {
+  await page.goto(`${base}/console/`);
+  // The widget mounts once its script loaded the rest.
+  await page.waitForSelector('#ocs-name');
+  await page.type('#ocs-name', nickname);
+  await page.type('#ocs-subject', 'billing');
+  await page.click('.ocs-start button[type=submit]');
+  await page.waitForSelector('.ocs-link[data-state=live]');
+  const kept = await page.evaluate(() => sessionStorage.getItem('ocs-console-chat'));
+  return (JSON.parse(kept as string) as { chatId: string }).chatId;
+}
+
+/** Signs in to the desktop of `base` with the agent token as `nickname`. */
+export async function signInDesktop(page: Page, base: string, token: string, nickname: string, userType: 'AGENT' | 'SUPERVISOR'): Promise<void> {
+  await page.goto(`${base}/console/agent`);
+  await page.type('#ocs-token', token);
+  await page.type('#ocs-nickname', nickname);
+  await page.select('#ocs-user-type', userType);
+  await page.click('.ocs-signin button[type=submit]');
+  await page.waitForSelector('#ocs-session');
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) as `${string}.png`, fullPage: true });
 }

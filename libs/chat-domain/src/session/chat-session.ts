@@ -4,6 +4,7 @@ import type { JoinScope } from './access';
 import { asyncProperties } from './async-status';
 import { transcriptBytes } from './budget';
 import { activeParty, checkUserData } from './checks';
+import { repeatedMessage } from './client-message-ids';
 import { Command } from './command';
 import * as files from './file-transfer';
 import { configureIdleControl } from './inactivity-control';
@@ -100,7 +101,12 @@ export class ChatSession {
     return { participant: participant as Participant, change };
   }
 
+  /** A message naming a client message id the party used for a recent one is a repeat: see client-message-ids.ts. */
   message(userId: string, request: MessageRequest): Change {
+    if (request.clientMessageId !== undefined) {
+      const repeat = repeatedMessage(this.state, userId, request.clientMessageId);
+      if (repeat) return repeat;
+    }
     return this.run((command) => messaging.sendMessage(command, userId, request));
   }
 

@@ -3,6 +3,14 @@ export { ChatSession } from './chat-session';
 export { OUTBOUND_ENTRY, checkTenant, type JoinScope } from './access';
 export { ASYNC_CHECK_AT_KEY, ASYNC_MODE_KEY, ASYNC_STATUS_KEY, asyncCheckAt, isAsyncActivity } from './async-status';
 export { checkNickname } from './checks';
+export {
+  CLIENT_MESSAGE_ID_FIELD,
+  CLIENT_MESSAGE_ID_MAX,
+  CLIENT_MESSAGE_ID_RULE,
+  REMEMBERED_MESSAGE_IDS,
+  checkClientMessageId,
+  isClientMessageId,
+} from './client-message-ids';
 export { SYSTEM_USER_ID } from './event-pipeline';
 export { FILE_DELETED, FILE_KEYS, FILE_UPLOADED, NO_FILES_USED, checkCustomerUpload, checkUploadNotice, fileLimitsView, findFile } from './file-transfer';
 export { MAX_IDLE_TIMEOUT_S } from './inactivity-control';
@@ -13,6 +21,7 @@ export type { PushDecision } from './push-notifications';
 export { DELIVERED_TYPES, PUSH_KEYS, type PushSubscription } from './push-subscription';
 export { LAST_EVENT_ID_KEY, READ_CONFIRM } from './read-confirmations';
 export { VISIBILITY_CHANGE_KEYS } from './visibility-change';
+export { liveSession, supervisable, type LiveParty, type LiveSession } from './supervision';
 export type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
 export {
   ASYNC_STATUS,

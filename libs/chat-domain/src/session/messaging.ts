@@ -2,6 +2,7 @@ import { ChatError } from '../errors';
 import { NOTICE_TYPES, type MessageEvent, type NoticeEvent, type NoticeType, type Participant } from '../types';
 import { checkRate, eventBytes, spend, type RateBucket } from './budget';
 import { activeParty, checkRoom, checkText, delivery } from './checks';
+import { rememberMessageId } from './client-message-ids';
 import type { Command } from './command';
 import { SESSION_EVENTS, type EventInput } from './event-pipeline';
 import { FILE_DELETED, FILE_UPLOADED, acceptUpload, checkDelete } from './file-transfer';
@@ -33,8 +34,9 @@ export function sendMessage(command: Command, userId: string, request: MessageRe
   };
   const pace = checkRate(ctx.rules.input, sender, ctx.clock.now(), 'send');
   checkRoom(state, ctx.rules, eventBytes(input));
-  SESSION_EVENTS.append<MessageEvent>(command, sender, input);
+  const stored = SESSION_EVENTS.append<MessageEvent>(command, sender, input);
   spend(sender, 'send', pace);
+  if (request.clientMessageId !== undefined) rememberMessageId(sender, request.clientMessageId, stored.position);
 }
 
 export function sendNotice(command: Command, userId: string, request: NoticeRequest): void {

@@ -28,6 +28,8 @@ export interface SendOptions {
 export interface MessageRequest extends SendOptions {
   text: string;
   messageType?: string;
+  /** The client's own id for the message (our extension): a repeat of a recent one is not stored again (client-message-ids.ts). */
+  clientMessageId?: string;
 }
 
 export interface NoticeRequest extends SendOptions {
@@ -55,6 +57,8 @@ export interface Change {
   configured?: boolean;
   /** Push notifications the change decided for the subscribed customer; absent for a session without one. */
   pushes?: PushDecision[];
+  /** The command repeated a message the party already sent with the same client message id: the message stored then. */
+  repeated?: ChatEvent;
 }
 
 export interface CreateSessionRequest {

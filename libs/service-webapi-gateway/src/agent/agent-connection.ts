@@ -6,6 +6,7 @@ import {
   errorEvent,
   parseAgentRequest,
   registeredEvent,
+  sessionsEvent,
   toAck,
   toIdentity,
   toJoinRequest,
@@ -138,6 +139,9 @@ export class AgentConnection {
         return this.socket.send(toAck(request, (await this.engine.changeVisibility(this.party(request.sessionId), request.visibility)).event));
       case 'refresh':
         return this.deliver(await this.engine.read(this.party(request.sessionId), request.fromPosition), request.requestId);
+      case 'listSessions':
+        if (identity.userType !== 'SUPERVISOR') throw new ChatError('FORBIDDEN', 'only a supervisor lists the live sessions');
+        return this.socket.send(sessionsEvent(await this.engine.liveSessions(this.scope), Date.now(), request.requestId));
       default:
         return this.routingFor(identity).handle(request);
     }

@@ -548,6 +548,19 @@ describe('AgentWsServer', () => {
       expect(await sue.request({ ...acme.routedJoin, visibility: 'VIP' })).toMatchObject({ code: 'FORBIDDEN' });
     });
 
+    it('lists to a supervisor the live sessions its token lets it monitor, and refuses the list to an agent', async () => {
+      const sales = await chat(SALES);
+      await chat(SUPPORT);
+      await chat(ACME);
+      const sue = await scoped.agent('Sue', 'SUPERVISOR', SALES_SUP);
+      const listed = await sue.expect('sessions', { type: 'listSessions' });
+      expect(listed.sessions.map((s) => s.sessionId)).toEqual([sales.sessionId]);
+      expect(listed.sessions[0]).toMatchObject({ endpoint: SALES.endpoint, waiting: true, parties: [{ nickname: 'Carol', userType: 'CLIENT' }] });
+      expect(JSON.stringify(listed)).not.toMatch(/GCTI_Chat_SessionPassword|card number/);
+      const ann = await scoped.agent('Ann');
+      expect(await ann.request({ type: 'listSessions' })).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    });
+
     it('a token of tenant 1 reaches no tenant-2 session, even with its password, and creates no outbound session elsewhere', async () => {
       const acme = await chat(ACME);
       const ann = await scoped.agent('Ann', 'AGENT', TENANT1);

@@ -41,8 +41,12 @@ export class GmsRestClient {
     private readonly service = 'customer-support',
   ) {}
 
-  static async post(url: string, fields: Record<string, string>): Promise<HttpReply> {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+  static async post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpReply> {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(fields),
+    });
     return { status: response.status, body: (await response.json()) as ChatV2Reply };
   }
 

@@ -4,7 +4,7 @@ import { PiiRulesCommandError, runPiiRulesCommand } from '../pii-rules-command';
 import { AdminCommandError, type AdminOutput } from './admin-output';
 import { drainNode, listSessions, sessionCommand } from './cluster-commands';
 import { checkConfigFile, importGenesysFile } from './config-commands';
-import { applySchemaCommand } from './schema-command';
+import { applySchemaCommand, upgradeSchemaCommand } from './schema-command';
 
 export { AdminCommandError, type AdminOutput } from './admin-output';
 
@@ -17,6 +17,7 @@ export const ADMIN_USAGE = `usage: admin <command> [--config <file>]
   drain <node id>                               the node takes no new session (before scaling it down)
   schema apply [--replication-factor <n> | --datacenters <dc>=<n>,...]
                                                 create the Cassandra keyspace and tables of the configuration
+  schema upgrade                                add to the existing keyspace the tables and columns this release needs
   pii-rules show|put|remove <tenant> [file]     the PII rule sets in UCS
 Commands on a running cluster read its configuration (--config / OCS_CONFIG / OCS__*): [cluster] mode=cluster,
 [redis] url and key-prefix, [cluster] internal-secret.`;
@@ -75,6 +76,7 @@ export async function runAdminCommand(argv: readonly string[], cwd = process.cwd
       throw new AdminCommandError(`drain needs one node id\n${ADMIN_USAGE}`);
     case 'schema':
       if (sub === 'apply' && arg === undefined) return applySchemaCommand(productConfig(values.config, []), values['replication-factor'], values.datacenters);
+      if (sub === 'upgrade' && arg === undefined) return upgradeSchemaCommand(productConfig(values.config, []));
       break;
     case 'pii-rules':
       try {

@@ -1,5 +1,6 @@
-import { applySchema, connectCassandra, type Replication } from '@ocs/adapters-cassandra';
+import { applySchema, connectCassandra, KeyspaceMissingError, upgradeSchema, type Replication } from '@ocs/adapters-cassandra';
 import type { ChatServerConfig } from '@ocs/config';
+import type { Client } from 'cassandra-driver';
 import { cassandraOptionsFromConfig } from '../config-to-options';
 import { AdminCommandError, type AdminOutput } from './admin-output';
 
@@ -11,12 +12,37 @@ import { AdminCommandError, type AdminOutput } from './admin-output';
 export async function applySchemaCommand(config: ChatServerConfig, factor: string | undefined, datacenters: string | undefined): Promise<AdminOutput> {
   const replication = replicationOf(factor, datacenters);
   const { keyspace } = config.cassandra;
+  return withCassandra(config, async (client) => {
+    const existing = await client.execute('SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?', [keyspace]);
+    if (existing.rowLength > 0) throw new AdminCommandError(`keyspace ${keyspace} exists already: nothing was changed`);
+    await applySchema(client, { keyspace, replication });
+    return { text: `created keyspace ${keyspace} (${JSON.stringify(replication)}) and its tables` };
+  });
+}
+
+/**
+ * `schema upgrade`: adds to the configuration's existing keyspace (this product's, or a Genesys Chat Server's) the
+ * tables and columns of this release it lacks, touching nothing else; prints each statement it ran.
+ */
+export async function upgradeSchemaCommand(config: ChatServerConfig): Promise<AdminOutput> {
+  const { keyspace } = config.cassandra;
+  return withCassandra(config, async (client) => {
+    let upgrade;
+    try {
+      upgrade = await upgradeSchema(client, { keyspace });
+    } catch (error) {
+      if (error instanceof KeyspaceMissingError) throw new AdminCommandError(`${error.message} (schema apply)`);
+      throw error;
+    }
+    if (upgrade.applied.length === 0) return { text: `keyspace ${keyspace} has every table and column of this release: nothing was changed` };
+    return { text: [`keyspace ${keyspace} upgraded:`, ...upgrade.applied.map((statement) => `  ${statement.split('\n')[0]}`)].join('\n') };
+  });
+}
+
+async function withCassandra(config: ChatServerConfig, use: (client: Client) => Promise<AdminOutput>): Promise<AdminOutput> {
   const cassandra = await connectCassandra(cassandraOptionsFromConfig(config));
   try {
-    const existing = await cassandra.client.execute('SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?', [keyspace]);
-    if (existing.rowLength > 0) throw new AdminCommandError(`keyspace ${keyspace} exists already: nothing was changed`);
-    await applySchema(cassandra.client, { keyspace, replication });
-    return { text: `created keyspace ${keyspace} (${JSON.stringify(replication)}) and its tables` };
+    return await use(cassandra.client);
   } finally {
     await cassandra.client.shutdown();
   }

@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { CustomerChat, GmsApiError, customerActor, isChatOperation, type Fields } from '@ocs/gms-chat-v2';
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CustomerChat, GmsApiError, customerActor, isChatOperation, withIdempotencyKey, type Fields } from '@ocs/gms-chat-v2';
 import type { Response } from 'express';
 import { CustomerReplies } from '../customer-replies';
 
@@ -28,13 +28,15 @@ export class CustomerRestController {
     @Param('chatId') chatId: string,
     @Param('operation') operation: string,
     @Body() body: Fields | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
     await this.replies.send(
       res,
       async () => {
         if (!isChatOperation(operation)) throw new GmsApiError(404, 404, `unknown chat operation "${operation.slice(0, 40)}"`);
-        const fields = body ?? {};
+        // `send` takes its client message id (our extension) from the form or from an `Idempotency-Key` header.
+        const fields = operation === 'send' ? withIdempotencyKey(body ?? {}, idempotencyKey) : (body ?? {});
         this.chat.requireService(serviceName);
         const actor = customerActor(chatId, fields, ['userId', 'secureKey', 'alias']);
         return this.chat.operate(operation, actor, fields);
