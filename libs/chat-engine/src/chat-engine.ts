@@ -29,6 +29,7 @@ import type {
 import type { RestoreRequest } from './restoration';
 import { engineParts, type ChatEngineDeps, type EngineParts } from './engine-parts';
 import { viewFrom } from './live-delivery';
+import { credentials } from './party-access';
 import type { NodeLoad } from './node-load';
 
 /**
@@ -153,7 +154,7 @@ export class ChatEngine implements ChatEngineApi {
   async closeSession(sessionId: string, options: { closeIfNoAgents?: boolean; purge?: boolean } = {}): Promise<{ closed: boolean }> {
     const session = await this.session(sessionId);
     if (options.purge) {
-      this.forget(session);
+      this.parts.forget(session);
       await this.parts.events.purged(sessionId);
       return { closed: true };
     }
@@ -229,7 +230,7 @@ export class ChatEngine implements ChatEngineApi {
         (sessionId) => this.parts.registry.get(sessionId),
         async (session) => {
           const { drop, ...change } = session.expire();
-          if (drop) this.forget(session);
+          if (drop) this.parts.forget(session);
           else await this.commit(session, change);
         },
       );
@@ -241,10 +242,6 @@ export class ChatEngine implements ChatEngineApi {
   /** Drops this node's copy of a session another node has taken over (`session-restore-do-purge`). */
   async purgeTakenOver(sessionId: string): Promise<boolean> {
     return (await this.parts.restoration?.purgeTakenOver(sessionId)) ?? false;
-  }
-
-  private forget(session: ChatSession): void {
-    this.parts.forget(session);
   }
 
   /** A workflow's message or notice (trusted caller): answers the last event appended (after the workflow party's join, if it joined). */
@@ -296,8 +293,4 @@ export class ChatEngine implements ChatEngineApi {
   private reschedule(session: ChatSession): void {
     this.parts.timers.schedule(session);
   }
-}
-
-function credentials(session: ChatSession, party: Participant): PartyCredentials {
-  return { sessionId: session.id, userId: party.userId, secureKey: party.secureKey, partyNumber: party.partyNumber };
 }

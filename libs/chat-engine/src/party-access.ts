@@ -1,6 +1,6 @@
 import { ChatError, sameSecret, type ChatSession, type Participant } from '@ocs/chat-domain';
 import type { SessionMetrics } from '@ocs/ports';
-import type { Actor } from './engine-api';
+import type { Actor, PartyCredentials } from './engine-api';
 import type { Restoration, RestoreRequest } from './restoration';
 import type { SessionRegistry } from './session-registry';
 
@@ -19,6 +19,11 @@ export function partyOf(session: ChatSession, actor: Actor): Participant {
     throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
   }
   return party;
+}
+
+/** What a party is given to make its calls with. */
+export function credentials(session: ChatSession, party: Participant): PartyCredentials {
+  return { sessionId: session.id, userId: party.userId, secureKey: party.secureKey, partyNumber: party.partyNumber };
 }
 
 /** A session that cannot be found is refused to a party with the same words as a wrong key. */
