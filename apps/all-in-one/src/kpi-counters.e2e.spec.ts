@@ -71,6 +71,10 @@ describe('KPI counters over HTTP', () => {
     );
     expect(Number(samples.message_flex)).toBe(3);
     expect(prometheus.text).toContain('# TYPE process_memory gauge');
+    // The application metrics are told of the same events by the same hooks: they agree with the counters.
+    const metrics = await (await fetch(`${embedded.urls['session-engine']}/metrics`)).text();
+    expect(metrics).toMatch(/^ocs_sessions_created_total 1$/m);
+    expect(metrics).toMatch(/^ocs_messages_total\{direction="customer-to-agent"\} 3$/m);
 
     const meta = JSON.parse((await counters('?metadata=true&content=set')).text) as { counters: Array<{ name: string }> };
     expect(meta.counters.map((c) => c.name)).toContain('session_closed');
