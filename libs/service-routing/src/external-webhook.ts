@@ -2,6 +2,7 @@ import type { Clock } from '@ocs/chat-domain';
 import { routingDecisionChannel, TOPICS, webhookSignature, type RoutingCommandRecord, type RoutingDecisionOutcome } from '@ocs/contracts';
 import type { EventBus, FanOut, InteractionServer } from '@ocs/ports';
 import type { RoutingEvent } from '@ocs/routing';
+import { awaitAnswer } from './await-answer';
 
 export const EXTERNAL_REQUEST_HEADER = 'x-routing-request-id';
 export const EXTERNAL_SIGNATURE_HEADER = 'x-routing-signature';
@@ -121,32 +122,18 @@ export class ExternalWebhook {
   }
 }
 
-/**
- * Listens for the outcome of the decision `command`, runs `publish` (the command), and resolves with the outcome,
- * or undefined if none is heard within `waitMs` (or once `abandon` aborts).
- */
-export async function awaitOutcome(
+/** Sends the decision `command` and resolves with routing's outcome of it, or undefined if none is heard in time. */
+export function awaitOutcome(
   fanOut: FanOut,
   command: Extract<RoutingCommandRecord, { type: 'external-decision' }>,
   waitMs: number,
   publish: () => Promise<void>,
   abandon?: AbortSignal,
 ): Promise<RoutingDecisionOutcome | undefined> {
-  let settle: (outcome: RoutingDecisionOutcome | undefined) => void = () => undefined;
-  const heard = new Promise<RoutingDecisionOutcome | undefined>((resolve) => (settle = resolve));
-  const unsubscribe = await fanOut.subscribe(routingDecisionChannel(command.tenant, command.requestId), (message) => {
-    const outcome = JSON.parse(message) as RoutingDecisionOutcome;
-    if (outcome.commandId === command.commandId) settle(outcome);
-  });
-  const timer = setTimeout(() => settle(undefined), waitMs);
-  abandon?.addEventListener('abort', () => settle(undefined));
-  try {
-    await publish();
-    return await heard;
-  } finally {
-    clearTimeout(timer);
-    await unsubscribe();
-  }
+  const channel = routingDecisionChannel(command.tenant, command.requestId);
+  const match = (m: unknown): RoutingDecisionOutcome | undefined =>
+    (m as RoutingDecisionOutcome).commandId === command.commandId ? (m as RoutingDecisionOutcome) : undefined;
+  return awaitAnswer(fanOut, channel, match, waitMs, publish, abandon);
 }
 
 type Decision = { targetAgentId: string } | { queue: string };

@@ -1,11 +1,12 @@
 import { MemoryFanOut, MemoryRoutingStore } from '@ocs/adapters-memory';
 import { ConfigError, type ChatServerConfig, type QueueSectionConfig } from '@ocs/config';
 import type { Logger } from '@ocs/observability';
-import { systemClock, type EventBus, type FanOut, type InteractionServer, type RoutingStore } from '@ocs/ports';
+import { systemClock, type EventBus, type FanOut, type InteractionServer, type ManualRouting, type RoutingStore } from '@ocs/ports';
 import { RoutingError, type QueueConfigInput, validateQueues } from '@ocs/routing';
 import {
   ExternalWebhook,
   RoutedInteractions,
+  RoutedManualRouting,
   RoutingMetricsSink,
   RoutingModule,
   RoutingRuntime,
@@ -16,7 +17,7 @@ import type { AgentRoutingPorts } from '@ocs/service-webapi-gateway';
 import type { DynamicModule } from '@nestjs/common';
 
 const SECOND = 1000;
-/** How long the decision endpoint waits for routing to apply a decision before answering 202. */
+/** How long the decision endpoint (and the router surface's take) waits for routing to apply a command. */
 const DECISION_WAIT_MS = 10 * SECOND;
 
 /** A `[queue:<name>]` section as the routing core takes it (seconds to milliseconds). */
@@ -85,6 +86,8 @@ export interface BuiltinRouting {
   agentPorts: AgentRoutingPorts;
   /** The runtime with its metrics, for the app it runs in (the esp-gateway's). */
   module: DynamicModule;
+  /** The router surface over `inner` with this routing: a take is the manual pick of the agent it is taken for. */
+  routerSurface(inner: ManualRouting): ManualRouting;
 }
 
 export interface BuiltinRoutingParts {
@@ -144,5 +147,6 @@ export function builtinRouting(config: ChatServerConfig, logger: Logger, parts: 
     interactions: routedInteractions(config, parts.bus, parts.interactions),
     agentPorts: { bus: parts.bus, fanOut, now: () => systemClock.now() },
     module: RoutingModule.forRoot({ runtime, metrics, close, decisions, ...(secret ? { secret } : {}) }),
+    routerSurface: (inner) => new RoutedManualRouting(inner, parts.bus, fanOut, systemClock, DECISION_WAIT_MS),
   };
 }
