@@ -16,7 +16,9 @@ interface Desk {
   name: string;
   client: AgentTestClient;
   offers: Map<string, string>;
+  /** Sessions routed to this agent, and the interactions. */
   routed: Set<string>;
+  routedIds: Set<string>;
   ended: string[];
 }
 
@@ -26,7 +28,7 @@ interface Desk {
  */
 async function desk(gateway: ServiceProcess, name: string): Promise<Desk> {
   const client = await AgentTestClient.connect(`${gateway.url.replace(/^http/, 'ws')}/agent/ws`);
-  const d: Desk = { name, client, offers: new Map(), routed: new Set(), ended: [] };
+  const d: Desk = { name, client, offers: new Map(), routed: new Set(), routedIds: new Set(), ended: [] };
   await client.expect('registered', { type: 'register', token: AGENT_TOKEN, nickname: name, userType: 'AGENT' });
   client.ws.on('message', (data) => {
     const e = JSON.parse(data.toString()) as ServerEvent;
@@ -35,8 +37,10 @@ async function desk(gateway: ServiceProcess, name: string): Promise<Desk> {
     if (m.type === 'offer' && !d.offers.has(m.offerId)) {
       d.offers.set(m.offerId, m.interactionId);
       setTimeout(() => client.ws.send(JSON.stringify({ type: 'routingAccept', offerId: m.offerId })), Math.floor(Math.random() * 300));
-    } else if (m.type === 'routed') d.routed.add(m.sessionId);
-    else if (m.type === 'offer-ended' || m.type === 'returned') d.ended.push(m.interactionId);
+    } else if (m.type === 'routed') {
+      d.routed.add(m.sessionId);
+      d.routedIds.add(m.interactionId);
+    } else if (m.type === 'offer-ended' || m.type === 'returned') d.ended.push(m.interactionId);
   });
   const presence = await client.expect('routing', { type: 'routingLogin', capacity: { chat: CAPACITY }, queues: ['chat_inbound'], ready: true });
   expect(presence.event).toMatchObject({ type: 'presence', agent: { agentId: name, ready: true } });
@@ -110,6 +114,8 @@ function offersMade(replicas: readonly ServiceProcess[]): Promise<number[]> {
     // An offer id is made to one agent only; an offer not accepted ended (and its chat went to someone).
     expect(killedWithOpenOffers.some((n) => n > 0)).toBe(true);
     const offerIds = desks.flatMap((d) => [...d.offers.keys()]);
+    const unsettled = desks.flatMap((d) => [...d.offers].filter(([, id]) => !d.routedIds.has(id) && !d.ended.includes(id)).map(([offerId]) => offerId));
+    expect(unsettled).toEqual([]);
     expect(new Set(offerIds).size).toBe(offerIds.length);
   }, 300_000);
 });
