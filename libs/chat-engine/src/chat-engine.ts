@@ -27,9 +27,10 @@ import type {
   WorkflowRequest,
 } from './engine-api';
 import type { RestoreRequest } from './restoration';
+import type { LeaseRenewal } from './membership-lease';
 import { engineParts, type ChatEngineDeps, type EngineParts } from './engine-parts';
 import { viewFrom } from './live-delivery';
-import { deniedIfNotFound, partyOf } from './party-access';
+import { credentials, deniedIfNotFound, partyOf } from './party-access';
 
 /**
  * Owns live sessions: runs each command through the session's rules, then commits what changed: saved (when
@@ -224,8 +225,9 @@ export class ChatEngine implements ChatEngineApi {
     return this.parts.timers.next();
   }
 
-  /** Applies every timer that has expired; answers the sessions whose timer failed (tried again a little later). */
-  tick(): Promise<Array<{ sessionId: string; error: unknown }>> {
+  /** Applies expired timers (not while the membership lease is in doubt); answers those that failed (tried again later). */
+  async tick(): Promise<Array<{ sessionId: string; error: unknown }>> {
+    if (this.parts.lease?.inDoubt()) return [];
     return this.parts.timers.tick(
       (sessionId) => this.parts.registry.get(sessionId),
       async (session) => {
@@ -234,6 +236,11 @@ export class ChatEngine implements ChatEngineApi {
         else await this.commit(session, change);
       },
     );
+  }
+
+  /** One membership heartbeat (`beat`, alive for `ttlMs`); after a lapse, sessions taken over meanwhile are let go. */
+  renewMembership(ttlMs: number, beat: () => Promise<void>): Promise<LeaseRenewal> {
+    return this.parts.lease ? this.parts.lease.renew(ttlMs, beat) : beat().then(() => ({ lapsed: false, forgotten: 0 }));
   }
 
   /** Drops this node's copy of a session another node has taken over (`session-restore-do-purge`). */
@@ -272,12 +279,13 @@ export class ChatEngine implements ChatEngineApi {
     if (session.refreshed(userId)) await this.commit(session, { events: [], closed: false, configured: true });
   }
 
-  /** The session held here, or restored here (cluster) if `by` may restore it. */
+  /** The session held here (after a membership lapse, only if still this node's), or restored here if `by` may. */
   private async session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
-    const held = this.parts.registry.get(sessionId);
-    if (held) return held;
-    if (!this.parts.restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
-    return this.parts.restoration.restore(sessionId, by);
+    const { registry, lease, restoration } = this.parts;
+    const held = registry.get(sessionId);
+    if (held && (!lease?.inDoubt() || (await lease.stillOwned(held)))) return held;
+    if (!restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
+    return restoration.restore(sessionId, by);
   }
 
   /** The session and party of a party's call (see `partyOf`). */
@@ -293,8 +301,4 @@ export class ChatEngine implements ChatEngineApi {
   private reschedule(session: ChatSession): void {
     this.parts.timers.schedule(session);
   }
-}
-
-function credentials(session: ChatSession, party: Participant): PartyCredentials {
-  return { sessionId: session.id, userId: party.userId, secureKey: party.secureKey, partyNumber: party.partyNumber };
 }
