@@ -121,8 +121,10 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async findParty(secureKey: string): Promise<Actor | undefined> {
-    const found = this.parts.registry.byKey(secureKey);
-    return found && { sessionId: found.session.id, userId: found.party.userId, secureKey };
+    const { registry, lease } = this.parts;
+    const found = registry.byKey(secureKey);
+    if (!found || (lease?.inDoubt() && !(await lease.stillOwned(found.session)))) return undefined;
+    return { sessionId: found.session.id, userId: found.party.userId, secureKey };
   }
 
   async bindInteraction(sessionId: string, interactionId: string): Promise<void> {
@@ -149,7 +151,7 @@ export class ChatEngine implements ChatEngineApi {
   async closeSession(sessionId: string, options: { closeIfNoAgents?: boolean; purge?: boolean } = {}): Promise<{ closed: boolean }> {
     const session = await this.session(sessionId);
     if (options.purge) {
-      this.forget(session);
+      this.parts.forget(session);
       await this.parts.events.purged(sessionId);
       return { closed: true };
     }
@@ -232,7 +234,7 @@ export class ChatEngine implements ChatEngineApi {
       (sessionId) => this.parts.registry.get(sessionId),
       async (session) => {
         const { drop, ...change } = session.expire();
-        if (drop) this.forget(session);
+        if (drop) this.parts.forget(session);
         else await this.commit(session, change);
       },
     );
@@ -246,10 +248,6 @@ export class ChatEngine implements ChatEngineApi {
   /** Drops this node's copy of a session another node has taken over (`session-restore-do-purge`). */
   async purgeTakenOver(sessionId: string): Promise<boolean> {
     return (await this.parts.restoration?.purgeTakenOver(sessionId)) ?? false;
-  }
-
-  private forget(session: ChatSession): void {
-    this.parts.forget(session);
   }
 
   /** A workflow's message or notice (trusted caller): answers the last event appended (after the workflow party's join, if it joined). */

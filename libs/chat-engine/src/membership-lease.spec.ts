@@ -78,11 +78,12 @@ describe('membership lease (a node back from a pause longer than node-ttl)', () 
     const { moved, kept } = await pausedWhileMoved(nodes);
     const { a } = nodes;
 
+    expect(await a.findParty(moved.customer.secureKey)).toBeUndefined();
+    expect(a.sessionCount).toBe(1);
     const refused = (await refusal(a.sessionInfo(moved.sessionId))) as NotOwnerError;
     expect(refused).toMatchObject({ code: 'NOT_OWNER', owner: 'B' });
     expect((await refusal(a.read(moved.customer, 0))).code).toBe('NOT_OWNER');
-    expect(await a.findParty(moved.customer.secureKey)).toBeUndefined();
-    expect(a.sessionCount).toBe(1);
+    expect(await a.findParty(kept.customer.secureKey)).toMatchObject({ sessionId: kept.sessionId });
     // A session still its own is served, after the check.
     expect((await a.sessionInfo(kept.sessionId)).closed).toBe(false);
   });
