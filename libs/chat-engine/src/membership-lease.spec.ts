@@ -88,7 +88,7 @@ describe('membership lease (a node back from a pause longer than node-ttl)', () 
     expect((await a.sessionInfo(kept.sessionId)).closed).toBe(false);
   });
 
-  it('at the first heartbeat after the lapse, lets go of every session taken over, then serves from memory again', async () => {
+  it('at the heartbeats after the lapse, lets go of every session taken over, then serves from memory again', async () => {
     const nodes = twoNodes();
     const { moved, kept } = await pausedWhileMoved(nodes);
     const { a, ownership } = nodes;
@@ -96,6 +96,8 @@ describe('membership lease (a node back from a pause longer than node-ttl)', () 
     expect(await a.renewMembership(TTL_MS, beat)).toEqual({ lapsed: true, forgotten: 1 });
     expect(a.heldSessions().map((s) => s.sessionId)).toEqual([kept.sessionId]);
     expect((await refusal(a.sessionInfo(moved.sessionId))).code).toBe('NOT_OWNER');
+    // The heartbeat after checks again (a restoration under way when the node came back), then the lease is sound.
+    expect(await a.renewMembership(TTL_MS, beat)).toEqual({ lapsed: false, forgotten: 0 });
 
     const lookups = ownership.lookups;
     await a.read(kept.customer, 0);
@@ -103,6 +105,30 @@ describe('membership lease (a node back from a pause longer than node-ttl)', () 
     expect(ownership.lookups).toBe(lookups);
     expect((await a.message(kept.agent, { text: 'still here' })).event.kind).toBe('message');
     expect(await a.renewMembership(TTL_MS, beat)).toEqual({ lapsed: false, forgotten: 0 });
+  });
+
+  it('catches a restoration elsewhere that was under way when the node came back, at the heartbeat after', async () => {
+    const nodes = twoNodes();
+    const { kept } = await pausedWhileMoved(nodes);
+    const { a, ownership } = nodes;
+    expect(await a.renewMembership(TTL_MS, beat)).toEqual({ lapsed: true, forgotten: 1 });
+
+    // Another node saw A gone just before A's heartbeat went through, and claims one more session of A's.
+    await ownership.claim(kept.sessionId, 'B', 'A');
+    expect((await refusal(a.read(kept.customer, 0))).code).toBe('NOT_OWNER');
+    expect(a.sessionCount).toBe(0);
+    expect(await a.renewMembership(TTL_MS, beat)).toEqual({ lapsed: false, forgotten: 0 });
+  });
+
+  it('lets go, at the heartbeat after, of a session taken over in the moment after the first check', async () => {
+    const nodes = twoNodes();
+    const { kept } = await pausedWhileMoved(nodes);
+    const { a, ownership } = nodes;
+    expect(await a.renewMembership(TTL_MS, beat)).toEqual({ lapsed: true, forgotten: 1 });
+    await ownership.claim(kept.sessionId, 'B', 'A');
+
+    expect(await a.renewMembership(TTL_MS, beat)).toEqual({ lapsed: false, forgotten: 1 });
+    expect(a.sessionCount).toBe(0);
   });
 
   it('asks no owner while heartbeats go through in time', async () => {
@@ -168,6 +194,7 @@ describe('membership lease (a node back from a pause longer than node-ttl)', () 
     expect(await a.tick()).toEqual([]);
     expect(a.sessionCount).toBe(1);
     expect(await a.renewMembership(TTL_MS, beat)).toEqual({ lapsed: true, forgotten: 0 });
+    expect(await a.renewMembership(TTL_MS, beat)).toEqual({ lapsed: false, forgotten: 0 });
     expect(await a.tick()).toEqual([]);
     expect(a.sessionCount).toBe(0);
   });

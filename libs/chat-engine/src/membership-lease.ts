@@ -4,6 +4,11 @@ import type { SessionRegistry } from './session-registry';
 
 /** Owners asked at once while the sessions held are checked after a lapse. */
 const CHECKS_AT_ONCE = 32;
+/**
+ * Heartbeats after a lapse that check every session held: the second one catches a restoration elsewhere that was
+ * under way when the node came back (its owner looked gone just before the first heartbeat went through).
+ */
+const CHECKS_AFTER_LAPSE = 2;
 
 export interface MembershipLeaseDeps {
   clock: Clock;
@@ -23,33 +28,45 @@ export interface LeaseRenewal {
 /**
  * The node's standing in the cluster's membership. Each successful heartbeat announces the node alive for `node-ttl`
  * from its start; past that (the process was paused, or cut off from the membership), other nodes count it as gone and
- * may have restored its sessions. Until the next heartbeat has gone through and every session held has had its owner
- * checked, the lease is in doubt: a copy held here is served only after its owner is found to still be this node, and
- * timers wait. A copy whose session another node owns is let go, so the caller is sent to that owner.
+ * may have restored its sessions. Until two heartbeats have gone through, each followed by a check of the owner of every
+ * session held, the lease is in doubt: a copy held here is served only after its owner is found to still be this node,
+ * and timers wait. A copy whose session another node owns is let go, so the caller is sent to that owner.
  */
 export class MembershipLease {
   /** Start of the last heartbeat that went through, and the time it announced; none before the first. */
   private renewed: { at: number; ttlMs: number } | undefined;
-  private recheck: Promise<number> | undefined;
+  /** Heartbeats that must still check every session held before the lease is sound again. */
+  private checksLeft = 0;
+  private renewing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: MembershipLeaseDeps) {}
 
-  /** Whether copies held here may be stale: the membership lapsed, or the check after a lapse is under way. */
+  /** Whether copies held here may be stale: the membership lapsed, and the checks after it are not all done. */
   inDoubt(): boolean {
-    return this.recheck !== undefined || this.lapsed(this.deps.clock.now());
+    return this.checksLeft > 0 || this.lapsed(this.deps.clock.now());
   }
 
   /**
    * One heartbeat: `beat` announces the node alive for `ttlMs`. When the last one that went through is older than
-   * its time to live, every session held then has its owner checked (after `beat`, so no other node takes one over
-   * meanwhile) and those this node no longer owns are let go; only then is the lease sound again. A beat or a check
-   * that fails leaves the lease in doubt, to be tried again at the next heartbeat.
+   * its time to live, this heartbeat and the next check the owner of every session held (after `beat`, so that no
+   * other node starts taking one over meanwhile) and let go of those this node no longer owns; only then is the lease
+   * sound again. A beat or a check that fails leaves the lease in doubt, to be tried again at the next heartbeat.
    */
-  async renew(ttlMs: number, beat: () => Promise<void>): Promise<LeaseRenewal> {
+  renew(ttlMs: number, beat: () => Promise<void>): Promise<LeaseRenewal> {
+    // One heartbeat at a time (the timer's and a drain's), so that each counts as one of the checks after a lapse.
+    const renewal = this.renewing.then(() => this.renewOnce(ttlMs, beat));
+    this.renewing = renewal.catch(() => undefined);
+    return renewal;
+  }
+
+  private async renewOnce(ttlMs: number, beat: () => Promise<void>): Promise<LeaseRenewal> {
     const startedAt = this.deps.clock.now();
-    const lapsed = this.inDoubt();
+    const lapsed = this.lapsed(startedAt);
+    if (lapsed) this.checksLeft = CHECKS_AFTER_LAPSE;
+    const check = this.inDoubt();
     await beat();
-    const forgotten = lapsed ? await this.recheckAll() : 0;
+    const forgotten = check ? await this.checkEach() : 0;
+    if (check) this.checksLeft = Math.max(0, this.checksLeft - 1);
     if (!this.renewed || startedAt > this.renewed.at) this.renewed = { at: startedAt, ttlMs };
     return { lapsed, forgotten };
   }
@@ -72,12 +89,7 @@ export class MembershipLease {
     return this.renewed !== undefined && now - this.renewed.at > this.renewed.ttlMs;
   }
 
-  /** Checks the owner of every session held (one check at a time for the node); answers how many were let go. */
-  private recheckAll(): Promise<number> {
-    this.recheck ??= this.checkEach().finally(() => (this.recheck = undefined));
-    return this.recheck;
-  }
-
+  /** Checks the owner of every session held; answers how many were let go. */
   private async checkEach(): Promise<number> {
     const held = [...this.deps.registry.all()];
     let forgotten = 0;

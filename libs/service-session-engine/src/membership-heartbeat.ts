@@ -75,7 +75,8 @@ export class MembershipHeartbeat implements OnApplicationBootstrap, BeforeApplic
 
   /**
    * Announces the node. When the last announcement that went through is older than `node-ttl` (the process was paused,
-   * or the membership out of reach), the engine first lets go of the sessions other nodes took over meanwhile.
+   * or the membership out of reach), the engine lets go of the sessions other nodes took over meanwhile (checked at
+   * this heartbeat and the next).
    */
   private async beat(): Promise<void> {
     const { membership, nodeId, url, ttlMs } = this.options;
@@ -83,7 +84,7 @@ export class MembershipHeartbeat implements OnApplicationBootstrap, BeforeApplic
     const renewal = await engine.renewMembership(ttlMs, () =>
       membership.heartbeat({ nodeId, url, draining: this.draining, limited: engine.overLimit, sessions: engine.sessionCount }, ttlMs),
     );
-    if (renewal.lapsed) {
+    if (renewal.lapsed || renewal.forgotten > 0) {
       this.logger.warn({ nodeId, forgotten: renewal.forgotten }, 'membership had lapsed: sessions other nodes took over meanwhile are no longer served here');
     }
   }
