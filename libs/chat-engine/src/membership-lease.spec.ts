@@ -2,7 +2,7 @@ import { DEFAULT_RULES } from '@ocs/chat-domain';
 import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { MemoryEventBus, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import type { Ownership } from '@ocs/ports';
-import { actor, refusal } from '@ocs/testing';
+import { customerWithAgent as chat, refusal } from '@ocs/testing';
 import { ChatEngine } from './chat-engine';
 import type { NotOwnerError } from '@ocs/contracts';
 
@@ -49,12 +49,6 @@ function twoNodes() {
       sleep: async () => undefined,
     });
   return { a: make('A', clock), b: make('B', new ManualClock()), clock, ownership, alive, bus };
-}
-
-async function chat(engine: ChatEngine) {
-  const customer = await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
-  const agent = await engine.join(customer.party.sessionId, { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 });
-  return { sessionId: customer.party.sessionId, customer: actor(customer.party), agent: actor(agent.party) };
 }
 
 const beat = async () => undefined;
