@@ -28,9 +28,10 @@ import type {
   WorkflowRequest,
 } from './engine-api';
 import type { RestoreRequest } from './restoration';
+import type { LeaseRenewal } from './membership-lease';
 import { engineParts, type ChatEngineDeps, type EngineParts } from './engine-parts';
 import { viewFrom } from './live-delivery';
-import { deniedIfNotFound, partyOf } from './party-access';
+import { credentials, deniedIfNotFound, partyOf } from './party-access';
 
 /**
  * Owns live sessions: runs each command through the session's rules, then commits what changed: saved (when
@@ -125,8 +126,10 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   async findParty(secureKey: string): Promise<Actor | undefined> {
-    const found = this.parts.registry.byKey(secureKey);
-    return found && { sessionId: found.session.id, userId: found.party.userId, secureKey };
+    const { registry, lease } = this.parts;
+    const found = registry.byKey(secureKey);
+    if (!found || (lease?.inDoubt() && !(await lease.stillOwned(found.session)))) return undefined;
+    return { sessionId: found.session.id, userId: found.party.userId, secureKey };
   }
 
   async bindInteraction(sessionId: string, interactionId: string): Promise<void> {
@@ -153,7 +156,7 @@ export class ChatEngine implements ChatEngineApi {
   async closeSession(sessionId: string, options: { closeIfNoAgents?: boolean; purge?: boolean } = {}): Promise<{ closed: boolean }> {
     const session = await this.session(sessionId);
     if (options.purge) {
-      this.forget(session);
+      this.parts.forget(session);
       await this.parts.events.purged(sessionId);
       return { closed: true };
     }
@@ -229,25 +232,27 @@ export class ChatEngine implements ChatEngineApi {
     return this.parts.timers.next();
   }
 
-  /** Applies every timer that has expired; answers the sessions whose timer failed (tried again a little later). */
-  tick(): Promise<Array<{ sessionId: string; error: unknown }>> {
+  /** Applies expired timers (not while the membership lease is in doubt); answers those that failed (tried again later). */
+  async tick(): Promise<Array<{ sessionId: string; error: unknown }>> {
+    if (this.parts.lease?.inDoubt()) return [];
     return this.parts.timers.tick(
       (sessionId) => this.parts.registry.get(sessionId),
       async (session) => {
         const { drop, ...change } = session.expire();
-        if (drop) this.forget(session);
+        if (drop) this.parts.forget(session);
         else await this.commit(session, change);
       },
     );
   }
 
+  /** One membership heartbeat (`beat`, alive for `ttlMs`); after a lapse, sessions taken over meanwhile are let go. */
+  renewMembership(ttlMs: number, beat: () => Promise<void>): Promise<LeaseRenewal> {
+    return this.parts.lease ? this.parts.lease.renew(ttlMs, beat) : beat().then(() => ({ lapsed: false, forgotten: 0 }));
+  }
+
   /** Drops this node's copy of a session another node has taken over (`session-restore-do-purge`). */
   async purgeTakenOver(sessionId: string): Promise<boolean> {
     return (await this.parts.restoration?.purgeTakenOver(sessionId)) ?? false;
-  }
-
-  private forget(session: ChatSession): void {
-    this.parts.forget(session);
   }
 
   /** A workflow's message or notice (trusted caller): answers the last event appended (after the workflow party's join, if it joined). */
@@ -278,12 +283,13 @@ export class ChatEngine implements ChatEngineApi {
     if (session.refreshed(userId)) await this.commit(session, { events: [], closed: false, configured: true });
   }
 
-  /** The session held here, or restored here (cluster) if `by` may restore it. */
+  /** The session held here (after a membership lapse, only if still this node's), or restored here if `by` may. */
   private async session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
-    const held = this.parts.registry.get(sessionId);
-    if (held) return held;
-    if (!this.parts.restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
-    return this.parts.restoration.restore(sessionId, by);
+    const { registry, lease, restoration } = this.parts;
+    const held = registry.get(sessionId);
+    if (held && (!lease?.inDoubt() || (await lease.stillOwned(held)))) return held;
+    if (!restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
+    return restoration.restore(sessionId, by);
   }
 
   /** The session and party of a party's call (see `partyOf`). */
@@ -299,8 +305,4 @@ export class ChatEngine implements ChatEngineApi {
   private reschedule(session: ChatSession): void {
     this.parts.timers.schedule(session);
   }
-}
-
-function credentials(session: ChatSession, party: Participant): PartyCredentials {
-  return { sessionId: session.id, userId: party.userId, secureKey: party.secureKey, partyNumber: party.partyNumber };
 }

@@ -4,6 +4,7 @@ import { ChangeCommit } from './change-commit';
 import { SessionSaver, type Durability } from './durability';
 import { SessionLimits, type SessionLimitOptions } from './limits';
 import { LiveDelivery } from './live-delivery';
+import { MembershipLease } from './membership-lease';
 import { Restoration, type OwnershipPolicy } from './restoration';
 import { SessionEvents } from './session-events';
 import { SessionRegistry } from './session-registry';
@@ -46,6 +47,8 @@ export interface EngineParts {
   limits?: SessionLimits;
   /** Restoration of sessions of lost nodes, on a cluster. */
   restoration?: Restoration;
+  /** The node's standing in the membership, on a cluster: copies held are checked after it lapsed. */
+  lease?: MembershipLease;
   /** Lets go of a session: its keys, saves in order and live listeners. */
   forget(session: ChatSession): void;
 }
@@ -92,5 +95,6 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
       commit: (session, change) => changes.commit(session, change),
       forget,
     });
-  return { context, registry, live, events, timers, changes, limits, restoration, forget };
+  const lease = ownership && new MembershipLease({ clock, nodeId: ownership.nodeId, ownership: ownership.store, registry, forget });
+  return { context, registry, live, events, timers, changes, limits, restoration, lease, forget };
 }

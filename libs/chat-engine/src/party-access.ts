@@ -1,5 +1,5 @@
 import { ChatError, sameSecret, type ChatSession, type Participant } from '@ocs/chat-domain';
-import type { Actor } from './engine-api';
+import type { Actor, PartyCredentials } from './engine-api';
 
 /** Unknown session and wrong key are refused alike, so a caller learns nothing about sessions it may not see. */
 const ACCESS_DENIED = 'chat session not found, or the credentials do not match it';
@@ -22,4 +22,9 @@ export function partyOf(session: ChatSession, actor: Actor): Participant {
 export function deniedIfNotFound(error: unknown): never {
   if (error instanceof ChatError && error.code === 'SESSION_NOT_FOUND') throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
   throw error;
+}
+
+/** What a party presents on its later calls. */
+export function credentials(session: ChatSession, party: Participant): PartyCredentials {
+  return { sessionId: session.id, userId: party.userId, secureKey: party.secureKey, partyNumber: party.partyNumber };
 }
