@@ -774,6 +774,19 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
       expect(policyOf(render({ networkPolicy: { egress: { enabled: false } } }), 'session-engine').spec).not.toHaveProperty('egress');
     });
 
+    it('lets the esp-gateway reach the deciders of the external routing queues, on their ports, to the peers given', () => {
+      const config = {
+        'queue:vip': { strategy: 'external', 'external-url': 'https://decider.example/route' },
+        'queue:gold': { strategy: 'external', 'external-url': 'http://decider.internal:8090/route' },
+        'queue:sales': { strategy: 'least-busy' },
+      };
+      const peers = [{ ipBlock: { cidr: '198.51.100.0/24' } }];
+      const esp = policyOf(render({ config, networkPolicy: { egress: { externalDeciders: peers } } }), 'esp-gateway').spec.egress ?? [];
+      const deciders = esp.filter((rule) => JSON.stringify(rule.to) === JSON.stringify(peers));
+      expect(deciders.flatMap(ports).sort()).toEqual(['443/TCP', '8090/TCP']);
+      expect(policyOf(render({ config }), 'webapi-gateway').spec.egress?.flatMap(ports)).not.toContain('8090/TCP');
+    });
+
     it('renders the production-like values into objects every app starts from', () => {
       const objects = renderProduction();
       for (const app of APPS) {

@@ -64,6 +64,23 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
     expect(got).toMatchObject({ text: 'Let me check, Ann.', from: { nickname: 'Bob', participantId: 2 } });
   });
 
+  it("acknowledges an agent's message with the position the transcript gives it (the customer API's index is that plus 1)", async () => {
+    const ann = await customer();
+    const bob = await agent('Bob');
+    await bob.expect('sessionInfo', await router.join(ann.chatId));
+    expect((await ann.op('send', { message: 'first' })).body.statusCode).toBe(0);
+
+    const ack = await bob.expect('ack', { type: 'message', sessionId: ann.chatId, text: 'second' });
+    const own = await bob.pushed(ann.chatId, (e) => e.kind === 'message' && e.text === 'second', 'its own message pushed');
+    expect(own.events.find((e) => e.text === 'second')).toMatchObject({ position: ack.position, eventId: ack.eventId });
+    const refreshed = await bob.expect('sessionInfo', { type: 'refresh', sessionId: ann.chatId, fromPosition: 0 });
+    expect(refreshed.events.map((e) => e.position)).toEqual(refreshed.events.map((_, i) => i));
+    expect(refreshed.events.find((e) => e.text === 'second')?.position).toBe(ack.position);
+    expect(refreshed.nextPosition).toBe(ack.position + 1);
+    const read = await ann.waitFor((m) => m.type === 'Message' && m.text === 'second', 'the agent message');
+    expect(read.index).toBe(ack.position + 1);
+  });
+
   it('by default an agent joins only the session routing handed it: by session id alone it is refused', async () => {
     const ann = await customer();
     const mallory = await agent('Mallory');

@@ -75,10 +75,13 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
       }
       chat.acknowledged.push(text);
     };
+    /** The position each agent message's acknowledgement named, by text. */
+    const ackedAt = new Map<string, number>();
     const agentSays = async (chat: Chat, text: string) => {
       const reply = await chat.agent.request({ type: 'message', sessionId: chat.sessionId, text });
       if (reply.type !== 'ack') throw new Error(`agent message refused: ${JSON.stringify(reply)}`);
       chat.acknowledged.push(text);
+      ackedAt.set(text, reply.position);
     };
 
     for (const [i, chat] of chats.entries()) {
@@ -190,6 +193,10 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
       const transcript = state?.transcript ?? [];
       expect(transcript.map((e) => e.position)).toEqual(transcript.map((_, i) => i));
       for (const text of chat.acknowledged) expect(transcript.filter((e) => e.kind === 'message' && e.text === text)).toHaveLength(1);
+      // An agent's acknowledgement names the position its message is stored at (two per chat).
+      const agentAcked = chat.acknowledged.filter((text) => ackedAt.has(text));
+      expect(agentAcked).toHaveLength(2);
+      for (const text of agentAcked) expect(transcript.find((e) => e.kind === 'message' && e.text === text)?.position).toBe(ackedAt.get(text));
       expect(state?.status).toBe('ALIVE');
       const i = chats.indexOf(chat);
       expect(state).toMatchObject({ idleControl: { alertMs: (3000 + i) * 1000, messageClose: `Adiós ${i}` }, language: 'Spanish' });

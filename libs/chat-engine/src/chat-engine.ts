@@ -27,6 +27,7 @@ import type {
   WorkflowRequest,
 } from './engine-api';
 import type { RestoreRequest } from './restoration';
+import type { LeaseRenewal } from './membership-lease';
 import { engineParts, type ChatEngineDeps, type EngineParts } from './engine-parts';
 import { viewFrom } from './live-delivery';
 import { credentials } from './party-access';
@@ -125,9 +126,8 @@ export class ChatEngine implements ChatEngineApi {
     await this.commit(session, session.removeBySystem(party.userId, '3'));
   }
 
-  async findParty(secureKey: string): Promise<Actor | undefined> {
-    const found = this.parts.registry.byKey(secureKey);
-    return found && { sessionId: found.session.id, userId: found.party.userId, secureKey };
+  findParty(secureKey: string): Promise<Actor | undefined> {
+    return this.parts.access.findParty(secureKey);
   }
 
   async bindInteraction(sessionId: string, interactionId: string): Promise<void> {
@@ -220,8 +220,9 @@ export class ChatEngine implements ChatEngineApi {
     return this.parts.timers.next();
   }
 
-  /** Applies every timer that has expired; answers the sessions whose timer failed (tried again a little later). */
+  /** Applies expired timers (not while the membership lease is in doubt); answers those that failed (tried again later). */
   async tick(): Promise<Array<{ sessionId: string; error: unknown }>> {
+    if (this.parts.lease?.inDoubt()) return [];
     const { clock } = this.parts.context;
     const activity = this.parts.metrics?.activity;
     const started = activity ? clock.now() : 0;
@@ -237,6 +238,11 @@ export class ChatEngine implements ChatEngineApi {
     } finally {
       activity?.call(this.parts.metrics, clock.now() - started);
     }
+  }
+
+  /** One membership heartbeat (`beat`, alive for `ttlMs`); after a lapse, sessions taken over meanwhile are let go. */
+  renewMembership(ttlMs: number, beat: () => Promise<void>): Promise<LeaseRenewal> {
+    return this.parts.lease ? this.parts.lease.renew(ttlMs, beat) : beat().then(() => ({ lapsed: false, forgotten: 0 }));
   }
 
   /** Drops this node's copy of a session another node has taken over (`session-restore-do-purge`). */
@@ -277,7 +283,7 @@ export class ChatEngine implements ChatEngineApi {
     if (session.refreshed(userId)) await this.commit(session, { events: [], closed: false, configured: true });
   }
 
-  /** The session held here, or restored here (cluster) if `by` may restore it. */
+  /** The session held here (after a membership lapse, only if still this node's), or restored here if `by` may. */
   private session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
     return this.parts.access.session(sessionId, by);
   }

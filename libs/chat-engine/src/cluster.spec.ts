@@ -4,7 +4,7 @@ import { MemoryEventBus, MemoryOwnershipStore, MemoryTranscriptStore } from '@oc
 import { ChatEngine } from './chat-engine';
 import { followNodeCommands } from './node-commands';
 import type { SessionView } from './engine-api';
-import { actor, refusal } from '@ocs/testing';
+import { customerWithAgent as chat, refusal } from '@ocs/testing';
 import { TOPICS, type SessionEventRecord, type NodeCommandRecord } from '@ocs/contracts';
 import type { Durability } from './durability';
 import type { RestoreExtension } from './restoration';
@@ -88,12 +88,6 @@ function cluster(flaky?: FlakyStore) {
     skipped,
     malformed: (problem: string, key: string) => void skipped.push({ problem, key }),
   };
-}
-
-async function chat(engine: ChatEngine) {
-  const customer = await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
-  const agent = await engine.join(customer.party.sessionId, { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 });
-  return { sessionId: customer.party.sessionId, customer: actor(customer.party), agent: actor(agent.party) };
 }
 
 describe('transcript-auto-save', () => {

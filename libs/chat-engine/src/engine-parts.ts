@@ -5,6 +5,7 @@ import { SessionSaver, type Durability } from './durability';
 import type { SessionLimitOptions } from './limits';
 import { FileTransfer } from './file-transfer';
 import { LiveDelivery } from './live-delivery';
+import { MembershipLease } from './membership-lease';
 import { NodeLoad } from './node-load';
 import { SessionAccess } from './party-access';
 import { Restoration, type OwnershipPolicy } from './restoration';
@@ -55,6 +56,8 @@ export interface EngineParts {
   access: SessionAccess;
   /** A customer's file transfer. */
   files: FileTransfer;
+  /** The node's standing in the membership, on a cluster: copies held are checked after it lapsed. */
+  lease?: MembershipLease;
   /** Lets go of a session: its keys, saves in order and live listeners. */
   forget(session: ChatSession): void;
 }
@@ -102,7 +105,8 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
       commit: (session, change) => changes.commit(session, change),
       forget,
     });
-  const access = new SessionAccess(registry, restoration, metrics);
+  const lease = ownership && new MembershipLease({ clock, nodeId: ownership.nodeId, ownership: ownership.store, registry, forget });
+  const access = new SessionAccess(registry, restoration, lease, metrics);
   const files = new FileTransfer(access, timers);
-  return { context, registry, live, events, timers, changes, load, ...(metrics ? { metrics } : {}), restoration, access, files, forget };
+  return { context, registry, live, events, timers, changes, load, ...(metrics ? { metrics } : {}), restoration, lease, access, files, forget };
 }

@@ -7,5 +7,6 @@ export * from './kpi-counters';
 export type { NodeLoad } from './node-load';
 export { sessionMetricsOf } from './session-metrics';
 export * from './restoration';
+export type { LeaseRenewal } from './membership-lease';
 export * from './node-commands';
 export * from './pii-rule-book';

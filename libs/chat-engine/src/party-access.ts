@@ -1,6 +1,7 @@
 import { ChatError, sameSecret, type ChatSession, type Participant } from '@ocs/chat-domain';
 import type { SessionMetrics } from '@ocs/ports';
 import type { Actor, PartyCredentials } from './engine-api';
+import type { MembershipLease } from './membership-lease';
 import type { Restoration, RestoreRequest } from './restoration';
 import type { SessionRegistry } from './session-registry';
 
@@ -40,15 +41,24 @@ export class SessionAccess {
   constructor(
     private readonly registry: SessionRegistry,
     private readonly restoration: Restoration | undefined,
+    /** The node's membership lease (cluster): after a lapse, a copy held is served only if still this node's. */
+    private readonly lease: MembershipLease | undefined,
     private readonly metrics: SessionMetrics | undefined,
   ) {}
 
-  /** The session held here, or restored here (cluster) if `by` may restore it. */
+  /** The session held here (after a membership lapse, only if still this node's), or restored here if `by` may. */
   async session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
     const held = this.registry.get(sessionId);
-    if (held) return held;
+    if (held && (await this.stillOurs(held))) return held;
     if (!this.restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
     return this.restoration.restore(sessionId, by);
+  }
+
+  /** The party of a secure key, in a session held here (after a membership lapse, only if still this node's). */
+  async findParty(secureKey: string): Promise<Actor | undefined> {
+    const found = this.registry.byKey(secureKey);
+    if (!found || !(await this.stillOurs(found.session))) return undefined;
+    return { sessionId: found.session.id, userId: found.party.userId, secureKey };
   }
 
   /** The session and party of a party's call (see `partyOf`). */
@@ -65,5 +75,10 @@ export class SessionAccess {
   failed(error: unknown): unknown {
     this.metrics?.requestFailed?.();
     return error;
+  }
+
+  /** A copy held is this node's to serve: always, but after a membership lapse only once the ownership records say so. */
+  private async stillOurs(held: ChatSession): Promise<boolean> {
+    return !this.lease?.inDoubt() || this.lease.stillOwned(held);
   }
 }

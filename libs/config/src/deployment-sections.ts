@@ -7,8 +7,8 @@ import { boolean, camelKeys, fraction, integer, jsonFromText, openSection, refus
  * (`[services]`).
  */
 
-const receiverRefused = refusal('expected an http:// or https:// URL');
-const isReceiverUrl = (value: string): boolean => /^https?:\/\/[^\s/?#]+\S*$/.test(value) && URL.canParse(value);
+export const receiverRefused = refusal('expected an http:// or https:// URL');
+export const isReceiverUrl = (value: string): boolean => /^https?:\/\/[^\s/?#]+\S*$/.test(value) && URL.canParse(value);
 /** `*`, or origins as a browser sends them: scheme, host, optional port, nothing after. */
 const CORS_ORIGINS = /^\s*(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\s*,\s*https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*)?\s*$/;
 const SERVICE_TARGET = /^\d+:[^\s:]+$/;
@@ -18,7 +18,7 @@ const serviceTarget = text(SERVICE_TARGET, 'expected "<tenant dbid>:<endpoint na
 });
 
 const USER_TYPES = ['AGENT', 'SUPERVISOR'] as const;
-const secretRefused = refusal('expected a secret of at least 16 characters', false);
+export const secretRefused = refusal('expected a secret of at least 16 characters', false);
 /** A shared secret of at least 32 characters, never shown in a refusal. */
 const internalSecret = () => {
   const refused = refusal('expected a secret of at least 32 characters', false);

@@ -92,7 +92,16 @@ describe('loadConfig', () => {
       },
       languages: [],
       queues: [],
-      routing: { mode: 'builtin', agentGracePeriod: 30, flapLimit: 10, flapWindow: 60, flapQuietTime: 30, timerInterval: 1 },
+      routing: {
+        mode: 'builtin',
+        agentGracePeriod: 30,
+        flapLimit: 10,
+        flapWindow: 60,
+        flapQuietTime: 30,
+        timerInterval: 1,
+        externalRequestTimeout: 5,
+        externalSigningSecret: '',
+      },
       clientFileTransfer: {
         uploadMaxFiles: 3,
         uploadMaxFileSize: 2097152,

@@ -15,7 +15,16 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 describe('routing options', () => {
   it('routes built-in by default, with no queue section', () => {
     const config = load({});
-    expect(config.routing).toEqual({ mode: 'builtin', agentGracePeriod: 30, flapLimit: 10, flapWindow: 60, flapQuietTime: 30, timerInterval: 1 });
+    expect(config.routing).toEqual({
+      mode: 'builtin',
+      agentGracePeriod: 30,
+      flapLimit: 10,
+      flapWindow: 60,
+      flapQuietTime: 30,
+      timerInterval: 1,
+      externalRequestTimeout: 5,
+      externalSigningSecret: '',
+    });
     expect(config.queues).toEqual([]);
   });
 
@@ -60,6 +69,28 @@ describe('routing options', () => {
       'invalid option [queue:sales] required-skills: expected a comma-separated list of skill:level with levels from 0 to 10 (french:5, billing:3), got "french:11"',
       'invalid option [queue:sales] offer-timeout: expected an integer from 1 to 3600, got 0',
       'unknown option [queue:sales] colour',
+    ]);
+  });
+
+  it('reads an external queue’s decider, and refuses one without a decider or with a bad URL or a short secret', () => {
+    const config = load({
+      OCS__queue_vip__strategy: 'external',
+      OCS__queue_vip__external_url: 'https://decider.example/route',
+      OCS__routing__external_signing_secret: 's'.repeat(16),
+      OCS__routing__external_request_timeout: '2',
+    });
+    expect(config.queues[0]).toMatchObject({ name: 'vip', strategy: 'external', externalUrl: 'https://decider.example/route' });
+    expect(config.routing).toMatchObject({ externalRequestTimeout: 2, externalSigningSecret: 's'.repeat(16) });
+    expect(
+      problemsOf({
+        OCS__queue_vip__strategy: 'external',
+        OCS__queue_bad__external_url: 'ftp://decider.example',
+        OCS__routing__external_signing_secret: 'short',
+      }),
+    ).toEqual([
+      'invalid option [routing] external-signing-secret: expected a secret of at least 16 characters',
+      'invalid option [queue:vip] external-url: strategy external asks a decider: external-url must name it',
+      'invalid option [queue:bad] external-url: expected an http:// or https:// URL, got "ftp://decider.example"',
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isReceiverUrl, receiverRefused, secretRefused } from './deployment-sections';
 import { integer, refusal, section, text } from './option-types';
 
 /** The built-in routing's sections: `[routing]`, and one `[queue:<name>]` per queue that needs more than the defaults. */
@@ -28,6 +29,12 @@ export const routingSections = {
     'flap-window': integer(1, 3_600).default(60),
     'flap-quiet-time': integer(0, 3_600).default(30),
     'timer-interval': integer(1, 60).default(1),
+    // How the deciders of `external` queues are asked (each queue's `external-url`).
+    'external-request-timeout': integer(1, 300).default(5),
+    'external-signing-secret': z
+      .string(secretRefused)
+      .refine((secret) => secret === '' || secret.length >= 16, secretRefused)
+      .default(''),
   }),
 };
 
@@ -46,4 +53,8 @@ export const queueSchema = section({
   'redirect-skip': integer(0, DAY).default(60),
   'park-time': integer(0, DAY).default(60),
   'external-timeout': integer(1, 3_600).default(30),
+  'external-url': z.string(receiverRefused).refine(isReceiverUrl, receiverRefused).optional(),
+}).refine((queue) => queue.strategy !== 'external' || queue.externalUrl !== undefined, {
+  message: 'strategy external asks a decider: external-url must name it',
+  path: ['external-url'],
 });

@@ -7,3 +7,4 @@ export * from './bus/push-notices';
 export * from './bus/node-commands';
 export * from './bus/interaction-events';
 export * from './bus/routing-commands';
+export * from './webhook-signature';

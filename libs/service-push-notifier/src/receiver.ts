@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { webhookSignature } from '@ocs/contracts';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
@@ -29,13 +29,8 @@ const RETRIED_STATUSES = new Set([408, 429]);
 /** The longest `Retry-After` honoured. */
 const MAX_RETRY_AFTER_MS = 300_000;
 
-/**
- * The signature of a request: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<notification id>.<body>">`, the key
- * the signing secret as UTF-8.
- */
-export function signature(secret: string, seconds: number, id: string, body: string): string {
-  return `t=${seconds},v1=${createHmac('sha256', secret).update(`${seconds}.${id}.${body}`).digest('hex')}`;
-}
+/** The signature of a request (the project's webhook signature over the notification id and the body). */
+export const signature = webhookSignature;
 
 /** Posts notifications to the receiver over one pool of kept-alive connections. */
 export class Receiver {

@@ -1,5 +1,12 @@
 import type { Clock } from '@ocs/chat-domain';
-import { readRoutingCommand, routingAgentChannel, TOPICS, type RoutingCommandRecord } from '@ocs/contracts';
+import {
+  readRoutingCommand,
+  routingAgentChannel,
+  routingDecisionChannel,
+  TOPICS,
+  type RoutingCommandRecord,
+  type RoutingDecisionOutcome,
+} from '@ocs/contracts';
 import type { BusRecord, BusSubscription, EventBus, FanOut, InteractionServer, RoutingStore } from '@ocs/ports';
 import { Router, RoutingError, type QueueConfigInput, type RouterOptions, type RoutingEvent } from '@ocs/routing';
 import { commandReply, eventMessages, openOffers, type AgentMessage } from './agent-replies';
@@ -29,6 +36,11 @@ export interface RoutingRuntimeDeps {
   onError?: (tenant: number | undefined, error: unknown) => void;
   /** Told of the events of every saved step, and of the queue depths after it (metrics). */
   observe?: (tenant: number, events: readonly RoutingEvent[], depths: Readonly<Record<string, number>>) => void;
+  /**
+   * Told of every `ask-external` request a saved step made, to deliver to the queue's decider (a webhook); the
+   * answer comes back as an `external-decision` command. Not awaited: a slow decider holds up no step.
+   */
+  askExternal?: (tenant: number, ask: Extract<RoutingEvent, { type: 'ask-external' }>) => void;
   /** Called after a step is applied and before it is saved (tests pause a replica here). */
   beforeSave?: (tenant: number) => Promise<void>;
 }
@@ -144,6 +156,7 @@ export class RoutingRuntime {
       this.known.set(tenant, revision + 1);
       this.deps.observe?.(tenant, events, router.depths());
       await this.tell(tenant, eventMessages(events));
+      for (const e of events) if (e.type === 'ask-external') this.deps.askExternal?.(tenant, e);
       await this.updateProperties(tenant, router, events);
       if (command) await this.reply(tenant, command, router, refusal);
       return this.schedule(tenant, router.nextDeadline());
@@ -152,6 +165,13 @@ export class RoutingRuntime {
   }
 
   private async reply(tenant: number, command: RoutingCommandRecord, router: Router, refusal: RoutingError | undefined): Promise<void> {
+    if (command.type === 'external-decision') {
+      const { requestId, commandId } = command;
+      const outcome: RoutingDecisionOutcome = refusal
+        ? { type: 'refused', commandId, requestId, code: refusal.code, message: refusal.message }
+        : { type: 'decided', commandId, requestId };
+      return this.deps.fanOut.publish(routingDecisionChannel(tenant, requestId), JSON.stringify(outcome));
+    }
     if (refusal) {
       if ('agentId' in command) await this.tell(tenant, [{ agentId: command.agentId, message: refused(command.commandId, refusal.code, refusal.message) }]);
       return;
@@ -237,6 +257,10 @@ function applyCommand(router: Router, c: RoutingCommandRecord): RoutingEvent[] {
       return router.enqueue({ interactionId: c.interactionId, queue: c.queue, mediaType: c.mediaType });
     case 'remove':
       return router.remove(c.interactionId, c.cause);
+    case 'external-decision':
+      if ((c.queue === undefined) === (c.targetAgentId === undefined))
+        throw new RoutingError('INVALID_ARGUMENT', 'an external decision names either a targetAgentId or a queue');
+      return router.externalDecision(c.requestId, c.queue !== undefined ? { queue: c.queue } : { agentId: c.targetAgentId as string });
   }
 }
 

@@ -1,7 +1,19 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { METRICS_REGISTRY } from '@ocs/observability';
+import {
+  Inject,
+  Injectable,
+  Module,
+  Optional,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { METRICS_REGISTRY, requireBearerSecret } from '@ocs/observability';
 import type { RoutingEvent } from '@ocs/routing';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { EXTERNAL_DECISION_PORTS, ExternalDecisionsController, type ExternalDecisionPorts } from './external-decisions.controller';
 import type { RoutingRuntime } from './routing-runtime';
 
 /** Where the runtime's steps are told to the metrics (the wiring passes `observe` of this sink to the runtime). */
@@ -19,9 +31,14 @@ export interface RoutingServiceRuntime {
   metrics: RoutingMetricsSink;
   /** Releases what the runtime was wired with, after it stopped. */
   close?(): Promise<void>;
+  /** The decision endpoint of `external` queues (`POST /routing/decisions`). */
+  decisions: ExternalDecisionPorts;
+  /** `[server] esp-secret`: what a decider presents at the decision endpoint, as ESP clients do; none: open. */
+  secret?: string;
 }
 
 const RUNTIME = Symbol('RoutingServiceRuntime');
+const SECRET = Symbol('RoutingSecret');
 const OUTCOMES: Partial<Record<RoutingEvent['type'], string>> = { offered: 'offered', accepted: 'accepted', declined: 'declined', redirected: 'redirected' };
 
 /** Routing's figures on `/metrics` (`ocs_routing_*`): queue depth, offers by outcome, wait until accepted, abandons in queue. */
@@ -82,12 +99,28 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 
 /**
  * The built-in routing inside a service's app (the esp-gateway's): the runtime runs while the app runs and its
- * figures are on the app's `/metrics`. It serves no HTTP of its own: agents reach it over their WebSocket, the chat
- * server through the bus.
+ * figures are on the app's `/metrics`. Agents reach it over their WebSocket, the chat server through the bus; its
+ * one HTTP surface is the decision endpoint of `external` queues, behind the same secret as ESP.
  */
 @Module({})
-export class RoutingModule {
+export class RoutingModule implements NestModule {
+  constructor(@Optional() @Inject(SECRET) private readonly secret?: string) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.secret) consumer.apply(requireBearerSecret(this.secret, '[server] esp-secret')).forRoutes(ExternalDecisionsController);
+  }
+
   static forRoot(service: RoutingServiceRuntime): DynamicModule {
-    return { module: RoutingModule, providers: [{ provide: RUNTIME, useValue: service }, RoutingMetrics, RoutingLifecycle] };
+    return {
+      module: RoutingModule,
+      controllers: [ExternalDecisionsController],
+      providers: [
+        { provide: RUNTIME, useValue: service },
+        { provide: EXTERNAL_DECISION_PORTS, useValue: service.decisions },
+        ...(service.secret ? [{ provide: SECRET, useValue: service.secret }] : []),
+        RoutingMetrics,
+        RoutingLifecycle,
+      ],
+    };
   }
 }

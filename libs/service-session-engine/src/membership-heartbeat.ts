@@ -73,9 +73,20 @@ export class MembershipHeartbeat implements OnApplicationBootstrap, BeforeApplic
     return { nodeId: this.options.nodeId, draining: this.draining, sessions: this.engine.sessionCount };
   }
 
-  private beat(): Promise<void> {
+  /**
+   * Announces the node. When the last announcement that went through is older than `node-ttl` (the process was paused,
+   * or the membership out of reach), the engine lets go of the sessions other nodes took over meanwhile (checked at
+   * this heartbeat and the next).
+   */
+  private async beat(): Promise<void> {
     const { membership, nodeId, url, ttlMs } = this.options;
-    return membership.heartbeat({ nodeId, url, draining: this.draining, limited: this.engine.load.overLimit, sessions: this.engine.sessionCount }, ttlMs);
+    const { engine } = this;
+    const renewal = await engine.renewMembership(ttlMs, () =>
+      membership.heartbeat({ nodeId, url, draining: this.draining, limited: engine.load.overLimit, sessions: engine.sessionCount }, ttlMs),
+    );
+    if (renewal.lapsed || renewal.forgotten > 0) {
+      this.logger.warn({ nodeId, forgotten: renewal.forgotten }, 'membership had lapsed: sessions other nodes took over meanwhile are no longer served here');
+    }
   }
 }
 

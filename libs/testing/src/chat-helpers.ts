@@ -19,6 +19,13 @@ export async function refusal(work: Promise<unknown>): Promise<ChatError> {
   throw new Error('expected a refusal');
 }
 
+/** A chat on `engine`: a customer (Ann) created it and an agent (Bob) joined; their actors. */
+export async function customerWithAgent(engine: ChatEngine): Promise<{ sessionId: string; customer: Actor; agent: Actor }> {
+  const customer = await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
+  const agent = await engine.join(customer.party.sessionId, { userType: 'AGENT', nickname: 'Bob', protocol: 'BASIC', clientVersion: 106 });
+  return { sessionId: customer.party.sessionId, customer: actor(customer.party), agent: actor(agent.party) };
+}
+
 /** A session engine on in-memory adapters with the system clock, as gateway tests put behind their HTTP servers. */
 export function memoryEngine(rules: SessionRules = DEFAULT_RULES, bus: EventBus = new MemoryEventBus()): ChatEngine {
   return new ChatEngine({ clock: systemClock, ids: new CryptoIds(), rules, store: new MemoryTranscriptStore(), bus });

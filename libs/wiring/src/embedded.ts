@@ -47,7 +47,7 @@ export async function startEmbedded(
   const attacherLogger = loggerFor(reportingAttacher.name);
   const attacher = createAttacher(config, attacherLogger, { ...adapters, checkpoints: new MemoryStatisticsCheckpoints() });
   // Built-in routing: the chat server's interactions reach it through the bus, agents over their WebSocket; the
-  // router surface (the interactions as Interaction Server holds them) stays beside it.
+  // router surface stays beside it, its take being the manual pick of the agent a chat is taken for.
   const routing =
     config.routing.mode === 'builtin' ? builtinRouting(config, loggerFor('routing'), { bus: adapters.bus, interactions: adapters.interactions }) : undefined;
   const engineRegistry = createMetricsRegistry();
@@ -68,7 +68,12 @@ export async function startEmbedded(
     // The router surface sits beside ESP (a person may play the router); the built-in routing runs in the same app.
     {
       service: espGateway,
-      module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret, modules: routing ? [routing.module] : [] }),
+      module: EspGatewayModule.forRoot({
+        engine,
+        routing: routing ? routing.routerSurface(adapters.interactions) : adapters.interactions,
+        secret: config.server.espSecret,
+        modules: routing ? [routing.module] : [],
+      }),
     },
     { service: reportingAttacher, module: ReportingAttacherModule.forRoot(attacher) },
     { service: pushNotifier, module: PushNotifierModule.forRoot({ notifier: pushNotifierOn(config, adapters.bus, loggerFor(pushNotifier.name)) }) },

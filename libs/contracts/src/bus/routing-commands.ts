@@ -3,7 +3,8 @@ import { readRecord, type Read } from './record-contract';
 
 /**
  * A record of `TOPICS.routingCommands` (schema version 1), keyed by tenant dbid: what the built-in routing is asked
- * to do, by agents (presence, offers, picks, transfers) and by the chat server (a new interaction, one that left).
+ * to do, by agents (presence, offers, picks, transfers), by the chat server (a new interaction, one that left) and by
+ * the decider of an `external` queue (its decision on a request: offer to `targetAgentId`, or move to `queue`).
  * Keyed by tenant so that one member of the routing consumer group applies a tenant's commands in order.
  * `commandId` is unique per command and stable across redeliveries: routing remembers the ids it applied, so a
  * replayed record changes nothing. `agentId` on an agent's command is the agent it comes from (the gateway sets it
@@ -38,6 +39,7 @@ export const routingCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('transfer'), ...agent, interactionId: id, queue: id.optional(), targetAgentId: id.optional() }),
   z.object({ type: z.literal('enqueue'), ...base, interactionId: id, queue: id, mediaType: id }),
   z.object({ type: z.literal('remove'), ...base, interactionId: id, cause: z.enum(['abandoned', 'stopped']) }),
+  z.object({ type: z.literal('external-decision'), ...base, requestId: id, targetAgentId: id.optional(), queue: id.optional() }),
 ]);
 
 export const ROUTING_COMMAND_TYPES = routingCommandSchema.options.map((o) => o.shape.type.value);
@@ -50,6 +52,15 @@ export function readRoutingCommand(value: unknown): Read<RoutingCommandRecord> {
 export function routingAgentChannel(tenant: number, agentId: string): string {
   return `ocs.routing.agent.${tenant}.${agentId}`;
 }
+
+/** The fan-out channel on which routing tells the outcome of the decision on one `external` request. */
+export function routingDecisionChannel(tenant: number, requestId: string): string {
+  return `ocs.routing.decision.${tenant}.${requestId}`;
+}
+
+/** The outcome of an `external-decision` command: applied (the interaction offered or moved), or refused naming why. */
+export type RoutingDecisionOutcome =
+  { type: 'decided'; commandId: string; requestId: string } | { type: 'refused'; commandId: string; requestId: string; code: string; message: string };
 
 /**
  * What routing tells an agent (JSON on its fan-out channel; the gateway passes it on as a `routing` event):

@@ -14,7 +14,14 @@ import {
 } from '@nestjs/common';
 import { describeIssues, type AgentJoinRequest } from '@ocs/agent-protocol';
 import { SESSION_PASSWORD_KEY, type KvList } from '@ocs/chat-domain';
-import { InteractionStateError, UnknownInteractionError, type InteractionInfo, type InteractionProperties, type ManualRouting } from '@ocs/ports';
+import {
+  InteractionStateError,
+  ManualRoutingRefusal,
+  UnknownInteractionError,
+  type InteractionInfo,
+  type InteractionProperties,
+  type ManualRouting,
+} from '@ocs/ports';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { MANUAL_ROUTING } from './manual-routing.token';
@@ -22,6 +29,7 @@ import { MANUAL_ROUTING } from './manual-routing.token';
 /** The interaction property in which the chat server hands the session password to the agent who takes the chat. */
 const INTERACTION_PASSWORD_KEY = 'ChatServerSessionPassword';
 
+const takeBody = z.strictObject({ agentId: z.string().min(1, { error: 'expected a non-empty agent id' }).max(256).optional() });
 const requeueBody = z.strictObject({ queue: z.string().min(1, { error: 'expected a non-empty queue name' }).optional() });
 
 type Waiting = Pick<InteractionInfo, 'interactionId' | 'sessionId' | 'submittedAt' | 'properties'>;
@@ -35,10 +43,17 @@ interface Taken {
 }
 
 /** Refusals as `{error}`: 404 for an unknown interaction, 409 for one in the wrong state, 400 for a bad body. */
-@Catch(UnknownInteractionError, InteractionStateError, BadRequestException)
+@Catch(UnknownInteractionError, InteractionStateError, ManualRoutingRefusal, BadRequestException)
 class RouterErrorsFilter implements ExceptionFilter {
   catch(exception: Error, host: ArgumentsHost): void {
-    const status = exception instanceof UnknownInteractionError ? 404 : exception instanceof InteractionStateError ? 409 : 400;
+    const status =
+      exception instanceof UnknownInteractionError
+        ? 404
+        : exception instanceof InteractionStateError
+          ? 409
+          : exception instanceof ManualRoutingRefusal
+            ? exception.status
+            : 400;
     host.switchToHttp().getResponse<Response>().status(status).json({ error: exception.message });
   }
 }
@@ -68,8 +83,10 @@ export class RouterController {
 
   @Post('interactions/:id/take')
   @HttpCode(200)
-  take(@Param('id') id: string): Taken {
-    const { interactionId, sessionId, properties } = this.routing.take(id);
+  async take(@Param('id') id: string, @Body() body: unknown): Promise<Taken> {
+    const parsed = takeBody.safeParse(body ?? {});
+    if (!parsed.success) throw new BadRequestException(`bad take body: ${describeIssues(parsed.error)}`);
+    const { interactionId, sessionId, properties } = await this.routing.take(id, parsed.data.agentId);
     const password = properties[INTERACTION_PASSWORD_KEY];
     const userData: KvList = password === undefined ? {} : { [SESSION_PASSWORD_KEY]: password };
     return { interactionId, sessionId, properties, join: { type: 'join', sessionId, userData } };

@@ -1,13 +1,24 @@
 import { MemoryFanOut, MemoryRoutingStore } from '@ocs/adapters-memory';
 import { ConfigError, type ChatServerConfig, type QueueSectionConfig } from '@ocs/config';
 import type { Logger } from '@ocs/observability';
-import { systemClock, type EventBus, type FanOut, type InteractionServer, type RoutingStore } from '@ocs/ports';
+import { systemClock, type EventBus, type FanOut, type InteractionServer, type ManualRouting, type RoutingStore } from '@ocs/ports';
 import { RoutingError, type QueueConfigInput, validateQueues } from '@ocs/routing';
-import { RoutedInteractions, RoutingMetricsSink, RoutingModule, RoutingRuntime, type RoutingRuntimeOptions } from '@ocs/service-routing';
+import {
+  ExternalWebhook,
+  RoutedInteractions,
+  RoutedManualRouting,
+  RoutingMetricsSink,
+  RoutingModule,
+  RoutingRuntime,
+  type ExternalWebhookOptions,
+  type RoutingRuntimeOptions,
+} from '@ocs/service-routing';
 import type { AgentRoutingPorts } from '@ocs/service-webapi-gateway';
 import type { DynamicModule } from '@nestjs/common';
 
 const SECOND = 1000;
+/** How long the decision endpoint (and the router surface's take) waits for routing to apply a command. */
+const DECISION_WAIT_MS = 10 * SECOND;
 
 /** A `[queue:<name>]` section as the routing core takes it (seconds to milliseconds). */
 function queueInput(q: QueueSectionConfig): QueueConfigInput {
@@ -61,6 +72,13 @@ export function routingOptionsFromConfig(config: ChatServerConfig): RoutingRunti
   };
 }
 
+/** How the deciders of `external` queues are reached: `[queue:<name>] external-url`, `[routing] external-*`. */
+export function externalWebhookOptions(config: ChatServerConfig): ExternalWebhookOptions {
+  const urls = Object.fromEntries(config.queues.flatMap((q) => (q.externalUrl !== undefined ? [[q.name, q.externalUrl]] : [])));
+  const { externalRequestTimeout, externalSigningSecret } = config.routing;
+  return { urls, timeoutMs: externalRequestTimeout * SECOND, ...(externalSigningSecret ? { signingSecret: externalSigningSecret } : {}) };
+}
+
 export interface BuiltinRouting {
   /** The Interaction Server the chat server's bridge submits to: new and ended interactions reach routing. */
   interactions: InteractionServer;
@@ -68,6 +86,8 @@ export interface BuiltinRouting {
   agentPorts: AgentRoutingPorts;
   /** The runtime with its metrics, for the app it runs in (the esp-gateway's). */
   module: DynamicModule;
+  /** The router surface over `inner` with this routing: a take is the manual pick of the agent it is taken for. */
+  routerSurface(inner: ManualRouting): ManualRouting;
 }
 
 export interface BuiltinRoutingParts {
@@ -92,6 +112,14 @@ export function builtinRouting(config: ChatServerConfig, logger: Logger, parts: 
   const options = routingOptionsFromConfig(config);
   const fanOut = parts.fanOut ?? new MemoryFanOut((channel, err) => logger.error({ err }, 'routing fan-out handler failed'));
   const metrics = new RoutingMetricsSink();
+  const webhook = new ExternalWebhook({
+    bus: parts.bus,
+    fanOut,
+    interactions: parts.interactions,
+    clock: systemClock,
+    options: externalWebhookOptions(config),
+    onProblem: (tenantDbid, message) => logger.warn({ tenantDbid }, message),
+  });
   let runtime: RoutingRuntime;
   try {
     runtime = new RoutingRuntime({
@@ -103,14 +131,22 @@ export function builtinRouting(config: ChatServerConfig, logger: Logger, parts: 
       options,
       onError: (tenantDbid, err) => logger.error({ tenantDbid, err }, 'routing step failed'),
       observe: metrics.observe,
+      askExternal: webhook.ask,
     });
   } catch (error) {
     if (error instanceof RoutingError) throw new ConfigError([`invalid routing options: ${error.message}`]);
     throw error;
   }
+  const close = async (): Promise<void> => {
+    await webhook.close();
+    await parts.close?.();
+  };
+  const decisions = { bus: parts.bus, fanOut, clock: systemClock, tenants: new Set(Object.keys(options.tenants).map(Number)), waitMs: DECISION_WAIT_MS };
+  const secret = config.server.espSecret;
   return {
     interactions: routedInteractions(config, parts.bus, parts.interactions),
     agentPorts: { bus: parts.bus, fanOut, now: () => systemClock.now() },
-    module: RoutingModule.forRoot({ runtime, metrics, ...(parts.close ? { close: parts.close } : {}) }),
+    module: RoutingModule.forRoot({ runtime, metrics, close, decisions, ...(secret ? { secret } : {}) }),
+    routerSurface: (inner) => new RoutedManualRouting(inner, parts.bus, fanOut, systemClock, DECISION_WAIT_MS),
   };
 }
