@@ -8,8 +8,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import YAML from 'yaml';
-import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
-import { engineRpcUrl, espGateway, memoryAdapters, pushNotifier, reportingAttacher, sessionEngine, webapiGateway, wireSessionEngine, type ServiceAssembly } from '@ocs/wiring';
+import { CountersWebInterface, SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
+import {
+  engineRpcUrl,
+  espGateway,
+  memoryAdapters,
+  nodeHealth,
+  pushNotifier,
+  reportingAttacher,
+  sessionEngine,
+  webapiGateway,
+  wireSessionEngine,
+  type ServiceAssembly,
+} from '@ocs/wiring';
 
 /**
  * The Helm chart, linted and rendered by a real helm (deploy/local/helm.sh builds it once from the Go module
@@ -300,11 +311,14 @@ function alertScenarios(rulesFile: string, descriptions: Record<string, string>)
   };
 }
 
-/** A session-engine app as main.ts starts it in cluster mode, on memory adapters (no Cassandra, Kafka, Redis). */
+/**
+ * A session-engine app as main.ts starts it in cluster mode, on memory adapters (no Cassandra, Kafka, Redis), with
+ * its health port (GET /Counters) on a free port.
+ */
 async function startSessionEngine() {
   const logger = createLogger({ service: 'chart-test', level: 'silent' });
-  const config = configOf({});
-  const { engine, tasks } = wireSessionEngine(config, logger, memoryAdapters());
+  const config = configOf({ OCS__server__health_port: '0', OCS__server__health_host: '127.0.0.1' });
+  const { engine, tasks, counters } = wireSessionEngine(config, logger, memoryAdapters());
   const membership = new MemoryMembership();
   const app: BootstrappedApp = await bootstrapApp(
     SessionEngineModule.forRoot(engine, tasks, {
@@ -313,11 +327,12 @@ async function startSessionEngine() {
       rpc: new EngineRpcServer({ engine, fanOut: new MemoryFanOut() }),
       secret: ENGINE_SECRET,
       close: async () => undefined,
-    }),
+    }, nodeHealth(config, counters, POD_NAME)),
     { service: SESSION_ENGINE_SERVICE, host: '127.0.0.1', port: 0, logger },
   );
   await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
-  return { app, membership, port: Number(new URL(app.url).port) };
+  const health = app.app.get(CountersWebInterface, { strict: false }).url;
+  return { app, membership, port: Number(new URL(app.url).port), health };
 }
 
 interface SchemaNode {
@@ -363,11 +378,14 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
       expect(c.command).toBeUndefined();
       expect(c.args).toEqual(['node', `dist/apps/${app.component}/src/main.js`]);
       expect(existsSync(join(ROOT, 'apps', app.component, 'src/main.ts'))).toBe(true);
-      expect(c.ports).toEqual([{ name: 'http', containerPort: app.port, protocol: 'TCP' }]);
+      // The session engine also opens its health port (GET /Counters).
+      const health = app.component === 'session-engine' ? [{ name: 'health', containerPort: 8085, protocol: 'TCP' }] : [];
+      expect(c.ports).toEqual([{ name: 'http', containerPort: app.port, protocol: 'TCP' }, ...health]);
       expect(app.portOption(appConfig(defaults, app.component).server)).toBe(app.port);
       const service = services.find((s) => s.metadata.name === d.metadata.name);
       expect(service?.spec.selector).toEqual(d.spec.template.metadata.labels);
-      expect(service?.spec.ports).toEqual([{ name: 'http', port: app.port, targetPort: 'http', protocol: 'TCP' }]);
+      const healthPort = health.map(() => ({ name: 'health', port: 8085, targetPort: 'health', protocol: 'TCP' }));
+      expect(service?.spec.ports).toEqual([{ name: 'http', port: app.port, targetPort: 'http', protocol: 'TCP' }, ...healthPort]);
     }
     const headless = services.find((s) => s.metadata.name === 'r-open-chat-server-esp-gateway-headless');
     expect(headless?.spec).toMatchObject({ clusterIP: 'None', selector: deployment(defaults, 'esp-gateway').spec.template.metadata.labels });
@@ -421,6 +439,7 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
     expect(refusal({ config: { cluster: { mode: 'embedded' } } })).toContain('config.cluster.mode is set by the chart');
     expect(refusal({ config: { server: { 'engine-port': 9000 } } })).toContain('config.server.engine-port is set by the chart');
     expect(refusal({ config: { cassandra: { password: 'x' } } })).toContain('config.cassandra.password is set by the chart');
+    expect(refusal({ config: { server: { 'health-port': 9000 } } })).toContain('config.server.health-port is set by the chart');
   });
 
   it('references secrets from Secrets, never inlines them, and gives each only to the app that reads it', () => {
@@ -514,6 +533,22 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
         expect((await fetch(`${engine.app.url}${path}`)).status).toBe(200);
       }
       expect(await (await fetch(`${engine.app.url}/metrics`)).text()).toMatch(/^ocs_sessions_held 1$/m);
+    });
+
+    it('serves the KPI counters on the health port the chart gives the engine, bound where the Service reaches it', async () => {
+      const c = container(deployment(defaults, 'session-engine'));
+      expect(configOf(environment(defaults, c)).server).toMatchObject({ healthPort: 8085, healthHost: '0.0.0.0' });
+      for (const app of APPS.filter((a) => a.component !== 'session-engine')) {
+        expect(appConfig(defaults, app.component).server.healthPort).toBeUndefined();
+      }
+      const reply = await fetch(`${engine.health}/Counters?content=set`);
+      expect(reply.status).toBe(200);
+      expect(await reply.json()).toMatchObject({ session_created: 1, user_joined_flex: 1 });
+      // Without a health port: no port on the pod or the Service, nothing for the engine to serve.
+      const none = render({ ports: { health: null } });
+      const bare = container(deployment(none, 'session-engine'));
+      expect(bare.ports).toEqual([{ name: 'http', containerPort: 8082, protocol: 'TCP' }]);
+      expect(configOf(environment(none, bare)).server.healthPort).toBeUndefined();
     });
 
     it('drains the node before it stops: the preStop hook posts /engine/drain on the engine port, then waits', async () => {
@@ -704,6 +739,21 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
       expect(ofKind(render({ networkPolicy: { enabled: false } }), 'NetworkPolicy')).toEqual([]);
     });
 
+    it('admits the health port (GET /Counters) only from the metrics scrapers and countersSources', () => {
+      const healthRules = (objects: K8sObject[]) => (policyOf(objects, 'session-engine').spec.ingress ?? []).filter((r) => ports(r).includes('8085/TCP'));
+      // By default nobody from outside the pod; the production values admit Prometheus as they do for /metrics.
+      expect(healthRules(defaults)).toEqual([]);
+      const monitoring = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+      expect(healthRules(renderProduction())).toEqual([{ ports: [{ port: 8085, protocol: 'TCP' }], from: [monitoring] }]);
+      const operators = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'chat-operators' } } };
+      expect(healthRules(renderProduction({ networkPolicy: { countersSources: [operators] } }))).toEqual([
+        { ports: [{ port: 8085, protocol: 'TCP' }], from: [monitoring, operators] },
+      ]);
+      // The gateways' policies never open it.
+      const opened = renderProduction({ networkPolicy: { countersSources: [operators] } });
+      for (const name of ['webapi-gateway', 'esp-gateway']) expect((policyOf(opened, name).spec.ingress ?? []).flatMap(ports)).not.toContain('8085/TCP');
+    });
+
     it('lets the apps connect only to DNS, Cassandra, Kafka and Redis on their configured ports, the engines, and the push receiver', () => {
       const egress = (objects: K8sObject[], name: string) => policyOf(objects, name).spec.egress ?? [];
       const defaultPorts = ['53/UDP', '53/TCP', '9042/TCP', '9092/TCP', '6379/TCP'];
@@ -785,6 +835,8 @@ describeWithHelm(`helm chart open-chat-server${helm ? '' : ` (not tested: ${prob
         [{ sessionEngine: { replicas: 'three' } }, "at '/sessionEngine/replicas'"],
         [{ image: { pullPolicy: 'Sometimes' } }, "at '/image/pullPolicy'"],
         [{ ports: { engine: 70000 } }, "at '/ports/engine'"],
+        [{ ports: { health: 0 } }, "at '/ports/health'"],
+        [{ networkPolicy: { countersSources: [{ ipBlock: {} }] } }, "at '/networkPolicy/countersSources/0/ipBlock'"],
         [{ webapiGateway: { service: { type: 'Ingress' } } }, "at '/webapiGateway/service/type'"],
         [{ networkPolicy: { espSources: [{ ipBlock: { cidr: '10.0.0.0' } }] } }, "at '/networkPolicy/espSources/0/ipBlock/cidr'"],
         [{ networkPolicy: { enabled: 'always' } }, "at '/networkPolicy/enabled'"],

@@ -1,5 +1,4 @@
 import {
-  ChatError,
   ChatSession,
   type AfterAction,
   type ChatEvent,
@@ -31,7 +30,8 @@ import type { RestoreRequest } from './restoration';
 import type { LeaseRenewal } from './membership-lease';
 import { engineParts, type ChatEngineDeps, type EngineParts } from './engine-parts';
 import { viewFrom } from './live-delivery';
-import { credentials, deniedIfNotFound, partyOf } from './party-access';
+import { credentials } from './party-access';
+import type { NodeLoad } from './node-load';
 
 /**
  * Owns live sessions: runs each command through the session's rules, then commits what changed: saved (when
@@ -58,13 +58,13 @@ export class ChatEngine implements ChatEngineApi {
     return this.parts.registry.supervisable(scope, this.deps.clock.now());
   }
 
-  /** Over the load limit: takes no new or restored session (`limit-for-sessions`, `limits-restore-threshold`). */
-  get overLimit(): boolean {
-    return this.parts.limits?.overLimit(this.parts.registry.size) ?? false;
+  /** The node's load and its limits: over a limit or not, the reply delays measured, the customers present (`gms_info`). */
+  get load(): NodeLoad {
+    return this.parts.load;
   }
 
   async createSession(request: CreateRequest): Promise<{ party: PartyCredentials; view: SessionView }> {
-    this.parts.limits?.assertUnder(this.parts.registry.size);
+    this.parts.load.assertUnder();
     const { session, creator, change } = ChatSession.create(this.parts.context, {
       id: this.parts.context.ids.sessionId(),
       creator: request.creator,
@@ -81,6 +81,7 @@ export class ChatEngine implements ChatEngineApi {
   async join(sessionId: string, request: JoinRequest, scope?: JoinScope): Promise<{ party: PartyCredentials; view: SessionView }> {
     // An agent desktop's join restores a session of a lost node only as `session-restore-extend-by` allows.
     const session = await this.session(sessionId, request.protocol === 'BASIC' ? 'agent' : 'always');
+    if (request.protocol === 'FLEX') this.parts.load.assertUnder();
     const { participant, change } = session.join(request, scope);
     this.parts.registry.addParty(session, participant);
     await this.commit(session, change);
@@ -125,11 +126,8 @@ export class ChatEngine implements ChatEngineApi {
     await this.commit(session, session.removeBySystem(party.userId, '3'));
   }
 
-  async findParty(secureKey: string): Promise<Actor | undefined> {
-    const { registry, lease } = this.parts;
-    const found = registry.byKey(secureKey);
-    if (!found || (lease?.inDoubt() && !(await lease.stillOwned(found.session)))) return undefined;
-    return { sessionId: found.session.id, userId: found.party.userId, secureKey };
+  findParty(secureKey: string): Promise<Actor | undefined> {
+    return this.parts.access.findParty(secureKey);
   }
 
   async bindInteraction(sessionId: string, interactionId: string): Promise<void> {
@@ -187,26 +185,16 @@ export class ChatEngine implements ChatEngineApi {
     await this.commit(session, session.configureSession(options));
   }
 
-  async fileLimits(actor: Actor, readFrom?: number): Promise<{ limits: Record<string, string>; view: SessionView }> {
-    const { session, party } = await this.authenticate(actor);
-    session.touch(party.userId);
-    this.reschedule(session);
-    return { limits: session.fileLimits(), view: viewFrom(session, party, readFrom) };
+  fileLimits(actor: Actor, readFrom?: number): Promise<{ limits: Record<string, string>; view: SessionView }> {
+    return this.parts.files.limits(actor, readFrom);
   }
 
-  async checkUpload(actor: Actor, file: { name: string; size: number }): Promise<{ interactionId?: string }> {
-    const { session, party } = await this.authenticate(actor);
-    session.checkUpload(party.userId, file);
-    this.reschedule(session);
-    const { interactionId } = session.state;
-    return interactionId ? { interactionId } : {};
+  checkUpload(actor: Actor, file: { name: string; size: number }): Promise<{ interactionId?: string }> {
+    return this.parts.files.checkUpload(actor, file);
   }
 
-  async download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }> {
-    const { session, party } = await this.authenticate(actor);
-    session.touch(party.userId);
-    this.reschedule(session);
-    return session.download(party.userId, fileId);
+  download(actor: Actor, fileId: string): Promise<{ documentId: string; name: string }> {
+    return this.parts.files.download(actor, fileId);
   }
 
   async attach(actor: Actor, fromPosition: number, listener: ViewListener): Promise<LiveAttachment> {
@@ -235,14 +223,21 @@ export class ChatEngine implements ChatEngineApi {
   /** Applies expired timers (not while the membership lease is in doubt); answers those that failed (tried again later). */
   async tick(): Promise<Array<{ sessionId: string; error: unknown }>> {
     if (this.parts.lease?.inDoubt()) return [];
-    return this.parts.timers.tick(
-      (sessionId) => this.parts.registry.get(sessionId),
-      async (session) => {
-        const { drop, ...change } = session.expire();
-        if (drop) this.parts.forget(session);
-        else await this.commit(session, change);
-      },
-    );
+    const { clock } = this.parts.context;
+    const activity = this.parts.metrics?.activity;
+    const started = activity ? clock.now() : 0;
+    try {
+      return await this.parts.timers.tick(
+        (sessionId) => this.parts.registry.get(sessionId),
+        async (session) => {
+          const { drop, ...change } = session.expire();
+          if (drop) this.parts.forget(session);
+          else await this.commit(session, change);
+        },
+      );
+    } finally {
+      activity?.call(this.parts.metrics, clock.now() - started);
+    }
   }
 
   /** One membership heartbeat (`beat`, alive for `ttlMs`); after a lapse, sessions taken over meanwhile are let go. */
@@ -267,7 +262,12 @@ export class ChatEngine implements ChatEngineApi {
   private async act(actor: Actor, readFrom: number | undefined, command: (session: ChatSession, userId: string) => Change): Promise<Outcome> {
     const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
-    const change = command(session, party.userId);
+    let change: Change;
+    try {
+      change = command(session, party.userId);
+    } catch (error) {
+      throw this.parts.access.failed(error);
+    }
     await this.commit(session, change);
     // A command that answers with the transcript is a refresh as well (a GMS request carrying transcriptPosition).
     if (readFrom !== undefined) await this.refreshedBy(session, party.userId);
@@ -284,18 +284,12 @@ export class ChatEngine implements ChatEngineApi {
   }
 
   /** The session held here (after a membership lapse, only if still this node's), or restored here if `by` may. */
-  private async session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
-    const { registry, lease, restoration } = this.parts;
-    const held = registry.get(sessionId);
-    if (held && (!lease?.inDoubt() || (await lease.stillOwned(held)))) return held;
-    if (!restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
-    return restoration.restore(sessionId, by);
+  private session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
+    return this.parts.access.session(sessionId, by);
   }
 
-  /** The session and party of a party's call (see `partyOf`). */
-  private async authenticate(actor: Actor): Promise<{ session: ChatSession; party: Participant }> {
-    const session = await this.session(actor.sessionId).catch(deniedIfNotFound);
-    return { session, party: partyOf(session, actor) };
+  private authenticate(actor: Actor): Promise<{ session: ChatSession; party: Participant }> {
+    return this.parts.access.authenticate(actor);
   }
 
   private commit(session: ChatSession, change: Change): Promise<void> {

@@ -404,7 +404,7 @@ describe('load limits (limits-control-enabled)', () => {
     });
     const held = [];
     for (let i = 0; i < 3; i++) held.push((await engine.createSession({ creator: CUSTOMER })).party.sessionId);
-    expect(engine.overLimit).toBe(true);
+    expect(engine.load.overLimit).toBe(true);
     const refused = await refusal(engine.createSession({ creator: CUSTOMER }));
     expect(refused.code).toBe('LIMIT_REACHED');
     expect(refused.message).toContain('limit-for-sessions of 3');
@@ -414,7 +414,7 @@ describe('load limits (limits-control-enabled)', () => {
     clock.advance(DEFAULT_RULES.closedRetainMs + 1);
     await engine.tick();
     expect(engine.sessionCount).toBe(1);
-    expect(engine.overLimit).toBe(false);
+    expect(engine.load.overLimit).toBe(false);
     expect((await engine.createSession({ creator: CUSTOMER })).party.sessionId).toBeDefined();
   });
 
@@ -430,12 +430,12 @@ describe('load limits (limits-control-enabled)', () => {
     });
     const first = await engine.createSession({ creator: CUSTOMER });
     await engine.createSession({ creator: CUSTOMER });
-    expect(engine.overLimit).toBe(true);
+    expect(engine.load.overLimit).toBe(true);
     await engine.closeSession(first.party.sessionId);
     clock.advance(DEFAULT_RULES.closedRetainMs + 1);
     await engine.tick();
     expect(engine.sessionCount).toBe(1);
-    expect(engine.overLimit).toBe(false);
+    expect(engine.load.overLimit).toBe(false);
   });
 
   it('a node at its limit restores no session', async () => {

@@ -2,9 +2,12 @@ import type { ChatEvent, ChatSession, Clock, IdSource, SessionContext, SessionRu
 import type { EventBus, SessionMetrics, TranscriptStore } from '@ocs/ports';
 import { ChangeCommit } from './change-commit';
 import { SessionSaver, type Durability } from './durability';
-import { SessionLimits, type SessionLimitOptions } from './limits';
+import type { SessionLimitOptions } from './limits';
+import { FileTransfer } from './file-transfer';
 import { LiveDelivery } from './live-delivery';
 import { MembershipLease } from './membership-lease';
+import { NodeLoad } from './node-load';
+import { SessionAccess } from './party-access';
 import { Restoration, type OwnershipPolicy } from './restoration';
 import { SessionEvents } from './session-events';
 import { SessionRegistry } from './session-registry';
@@ -20,7 +23,7 @@ export interface ChatEngineDeps {
   onListenerError?: (sessionId: string, error: unknown) => void;
   /** Told of the events of each committed change, as kept (masked where PII masking says): the debug log of messages. */
   onCommitted?: (sessionId: string, events: readonly ChatEvent[]) => void;
-  /** The application metrics of sessions and messages; none: nothing counted. */
+  /** Told of sessions, parties, messages, refusals (the application metrics and the KPI counters); none: nothing counted. */
   metrics?: SessionMetrics;
   /** Per-change saving of the session state (`transcript-auto-save` and its companions); off when absent. */
   durability?: Durability;
@@ -28,7 +31,7 @@ export interface ChatEngineDeps {
   ownership?: OwnershipPolicy;
   /** Waits between save attempts; tests pass one that does not sleep. */
   sleep?: (ms: number) => Promise<void>;
-  /** `limits-control-enabled`: past `sessions` held, no new or restored session until back to `restorePercent` of it. */
+  /** `limits-control-enabled`: past a limit, no new or restored session nor flex login until back to `restorePercent` of it. */
   limits?: SessionLimitOptions;
   /** The interactions of every node (cluster): finds the session of an interaction this node does not hold. */
   interactions?: { get(interactionId: string): Promise<{ sessionId: string } | undefined> };
@@ -43,10 +46,16 @@ export interface EngineParts {
   events: SessionEvents;
   timers: SessionTimers;
   changes: ChangeCommit;
-  /** Load limits, when `limits-control-enabled`. */
-  limits?: SessionLimits;
+  /** The node's load and its limits (`limits-control-enabled`). */
+  load: NodeLoad;
+  /** Told of what the engine does beyond committed changes (requests refused, timer work); none: nothing counted. */
+  metrics?: SessionMetrics;
   /** Restoration of sessions of lost nodes, on a cluster. */
   restoration?: Restoration;
+  /** Finds the session of a call, held or restored, and checks a party's credentials. */
+  access: SessionAccess;
+  /** A customer's file transfer. */
+  files: FileTransfer;
   /** The node's standing in the membership, on a cluster: copies held are checked after it lapsed. */
   lease?: MembershipLease;
   /** Lets go of a session: its keys, saves in order and live listeners. */
@@ -65,7 +74,8 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
   const timers = new SessionTimers(clock);
   const saver =
     durability && durability.autoSave > 0 ? new SessionSaver({ store, durability, nodeId: ownership?.nodeId, sleep: deps.sleep ?? sleepFor }) : undefined;
-  const limits = deps.limits ? new SessionLimits(deps.limits) : undefined;
+  const { metrics } = deps;
+  const load = new NodeLoad(registry, deps.limits, clock, metrics?.refused?.bind(metrics));
   const forget = (session: ChatSession) => {
     registry.remove(session);
     saver?.forget(session.id);
@@ -91,10 +101,12 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
       context,
       registry,
       events,
-      assertUnderLimit: () => limits?.assertUnder(registry.size),
+      assertUnderLimit: () => load.assertUnder(),
       commit: (session, change) => changes.commit(session, change),
       forget,
     });
   const lease = ownership && new MembershipLease({ clock, nodeId: ownership.nodeId, ownership: ownership.store, registry, forget });
-  return { context, registry, live, events, timers, changes, limits, restoration, lease, forget };
+  const access = new SessionAccess(registry, restoration, lease, metrics);
+  const files = new FileTransfer(access, timers);
+  return { context, registry, live, events, timers, changes, load, ...(metrics ? { metrics } : {}), restoration, lease, access, files, forget };
 }

@@ -4,6 +4,9 @@ import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import type { SessionMetrics } from '@ocs/ports';
 import { actor } from '@ocs/testing';
 import { ChatEngine } from './chat-engine';
+import type { ChatEngineDeps } from './engine-parts';
+import { KpiCounters } from './kpi-counters';
+import { sessionMetricsOf } from './session-metrics';
 
 /** What the engine told its metrics, in order. */
 function recorder(): { metrics: SessionMetrics; told: string[] } {
@@ -19,7 +22,7 @@ function recorder(): { metrics: SessionMetrics; told: string[] } {
   };
 }
 
-async function chat(metrics: SessionMetrics) {
+async function chat(metrics: SessionMetrics, more: Partial<ChatEngineDeps> = {}) {
   const engine = new ChatEngine({
     clock: new ManualClock(),
     ids: new SequentialIds(),
@@ -27,6 +30,7 @@ async function chat(metrics: SessionMetrics) {
     store: new MemoryTranscriptStore(),
     bus: new MemoryEventBus(),
     metrics,
+    ...more,
   });
   const created = await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Ann', protocol: 'FLEX', clientVersion: 106 } });
   const customer = actor(created.party);
@@ -62,5 +66,39 @@ describe('the session metrics the engine tells', () => {
     const two = await chat(second.metrics);
     await two.engine.closeSession(two.customer.sessionId);
     expect(second.told).toEqual(['created', 'closed FORCE']);
+  });
+
+  it('feeds the KPI counters by the same hooks as the metrics: parties (the workflow joining through ESP), messages and notices by API, the close', async () => {
+    const { metrics, told } = recorder();
+    const counters = new KpiCounters();
+    const { engine, customer, join } = await chat(sessionMetricsOf(metrics, counters));
+    const agent = await join('Bob');
+    await engine.message(customer, { text: 'hello' });
+    await engine.message(agent, { text: 'hi Ann' });
+    await engine.notice(customer, { noticeType: 'TYPING_STARTED' });
+    await engine.externalMessage(customer.sessionId, 'Workflow', { text: 'from the workflow' });
+    await engine.leave(agent, 'FORCE_CLOSE');
+    expect(told).toEqual(['created', 'message customer-to-agent', 'message agent-to-customer', 'message system', 'closed FORCE']);
+    expect(counters.read('set')).toEqual({
+      session_created: 1,
+      user_joined_flex: 1,
+      user_joined_basic: 1,
+      user_joined_esp: 1,
+      user_left: 3,
+      message_flex: 1,
+      message_basic: 1,
+      message_esp: 1,
+      notice_flex: 1,
+      session_closed: 1,
+    });
+  });
+
+  it('tells the KPI counters of a session refused at a load limit and of a party request refused', async () => {
+    const counters = new KpiCounters();
+    const { engine, customer } = await chat(counters, { limits: { sessions: 1, restorePercent: 50 } });
+    const creator = { userType: 'CLIENT', nickname: 'Eve', protocol: 'FLEX', clientVersion: 106 } as const;
+    await expect(engine.createSession({ creator })).rejects.toMatchObject({ code: 'LIMIT_REACHED' });
+    await expect(engine.message({ ...customer, secureKey: 'wrong' }, { text: 'hi' })).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    expect(counters.read('set')).toMatchObject({ session_created: 1, session_refused: 1, request_error: 1 });
   });
 });

@@ -1,5 +1,5 @@
-import type { ChatEvent, ChatSession, PartyLeftEvent } from '@ocs/chat-domain';
-import type { MessageDirection, SessionEndReason, SessionMetrics } from '@ocs/ports';
+import type { ChatEvent, ChatSession, PartyLeftEvent, ProtocolType } from '@ocs/chat-domain';
+import type { MessageDirection, PartyApi, SessionEndReason, SessionMetrics } from '@ocs/ports';
 import type { EventSender } from '@ocs/contracts';
 
 const REMOVED = 4;
@@ -37,7 +37,16 @@ export function closingReason(session: ChatSession, events: readonly ChatEvent[]
   return quit === '3' || quit === '8' ? 'DISCONNECT' : 'FORCE';
 }
 
-/** Tells the metrics of one committed change: its messages, and its close with the end reason. */
+/** The API of a protocol: flex (customers), basic (agents), anything else through ESP. */
+export function partyApi(protocol: ProtocolType | undefined): PartyApi {
+  return protocol === 'FLEX' ? 'flex' : protocol === 'BASIC' ? 'basic' : 'esp';
+}
+
+/**
+ * Tells the metrics of one committed change: its messages (by direction and API), and, to a listener that takes
+ * them, its parties joined and left and its notices; then its close with the end reason. The one place a change is
+ * counted, whoever listens.
+ */
 export function countChange(
   metrics: SessionMetrics,
   session: ChatSession,
@@ -46,6 +55,35 @@ export function countChange(
   closed: boolean,
   saveFailed: boolean,
 ): void {
-  for (let i = 0; i < events.length; i++) if (events[i].kind === 'message') metrics.message(messageDirection(senders[i]));
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    if (event.kind === 'message') metrics.message(messageDirection(senders[i]), partyApi(session.participant(event.userId)?.protocol));
+    else if (event.kind === 'notice') metrics.notice?.(partyApi(session.participant(event.userId)?.protocol));
+    else if (event.kind === 'newParty') metrics.joined?.(partyApi(event.protocol));
+    else if (event.kind === 'partyLeft') metrics.left?.();
+  }
   if (closed) metrics.closed(closingReason(session, events, saveFailed));
+}
+
+type Hook = keyof SessionMetrics;
+const HOOKS: readonly Hook[] = ['created', 'message', 'closed', 'restored', 'joined', 'left', 'notice', 'refused', 'requestFailed', 'activity'];
+
+/**
+ * One listener made of several (the application metrics and the KPI counters): each hook tells those that have it,
+ * and is left out when none has it, so an optional hook nobody takes costs nothing.
+ */
+export function sessionMetricsOf(...listeners: readonly SessionMetrics[]): SessionMetrics {
+  if (listeners.length === 1) return listeners[0];
+  const all: Partial<Record<Hook, (...args: never[]) => void>> = {};
+  for (const hook of HOOKS) {
+    const told = listeners.flatMap((listener) => {
+      const tell = listener[hook] as ((...args: never[]) => void) | undefined;
+      return tell ? [tell.bind(listener)] : [];
+    });
+    if (told.length > 0)
+      all[hook] = (...args: never[]) => {
+        for (const tell of told) tell(...args);
+      };
+  }
+  return all as SessionMetrics;
 }

@@ -14,6 +14,22 @@ export class SessionRegistry {
     return this.sessions.size;
   }
 
+  /**
+   * Flex users (customers) present in the open sessions held, and the sessions they are in: counted when
+   * `limit-for-flex-users` is checked or `gms_info` asked for, never per message.
+   */
+  customers(): { users: number; sessions: number } {
+    let users = 0;
+    let sessions = 0;
+    for (const session of this.sessions.values()) {
+      if (session.isClosed) continue;
+      const before = users;
+      for (const p of session.state.participants) if (p.present && p.protocol === 'FLEX') users++;
+      if (users > before) sessions++;
+    }
+    return { users, sessions };
+  }
+
   /** Every session held, in the order they came. */
   all(): IterableIterator<ChatSession> {
     return this.sessions.values();

@@ -78,7 +78,14 @@ export const chatSections = {
     'session-restore-extend-by': z.enum(RESTORE_EXTENSIONS, refusal(`expected one of ${RESTORE_EXTENSIONS.join(', ')}`)).default('none'),
     'limits-control-enabled': boolean().default(false),
     'limit-for-sessions': integer(1, 100_000_000).default(10_000),
+    'limit-for-flex-users': integer(1, 100_000_000).default(10_001),
+    // Milliseconds; 0: no limit on the reply delay.
+    'limit-for-reply-delay': integer(0, 3_600_000).default(0),
+    // Seconds over which the reply delay is averaged.
+    'limit-average-interval': integer(1, 3_600).default(15),
     'limits-restore-threshold': integer(1, 100).default(80),
+    // Accepted for Genesys configurations: there is no Solution Control Server to report to.
+    'limits-reached-report-scs': boolean().default(true),
     // Customer API request and reply limits.
     'request-max-fields': integer(10, 100_000).default(200),
     'refresh-max-events': integer(10, 1_000_000).default(1_000),

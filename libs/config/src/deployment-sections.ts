@@ -50,6 +50,8 @@ const URL_PATH = /^\/\S*$/;
  */
 const KAFKA_NAME_PREFIX_MAX = 100;
 const KAFKA_NAME_PREFIX = new RegExp(`^[A-Za-z0-9._-]{0,${KAFKA_NAME_PREFIX_MAX}}$`);
+const LOG_OUTPUT_PROVISOS = ['always', 'update'] as const;
+const COUNTER_CONTENTS = ['all', 'new', 'set'] as const;
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 export const deploymentSections = {
@@ -67,6 +69,7 @@ export const deploymentSections = {
     'engine-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
     'reporting-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
     'push-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
+    'health-host': text(/^\S+$/, 'expected a host name or IP address').optional(),
     alias: text(/^[A-Za-z0-9_-]{1,32}$/, 'expected 1 to 32 characters from A-Z a-z 0-9 _ -').default('1'),
     'app-name': text(/^\S{1,64}$/, 'expected a name without spaces').default('ChatServer'),
     'data-dir': text(/^\S+$/, 'expected a directory path').default('var'),
@@ -75,6 +78,8 @@ export const deploymentSections = {
     'engine-port': port().default(8082),
     'reporting-port': port().default(8083),
     'push-port': port().default(8084),
+    // The Genesys application's port with the id `health`: `GET /Counters` of the session engine; absent: none.
+    'health-port': port().optional(),
     'cometd-path': text(URL_PATH, 'expected a path starting with /').default('/genesys/cometd'),
     'cometd-timeout': integer(1, 300).default(25),
     'cometd-max-batch': integer(1, 1_000).default(50),
@@ -96,6 +101,11 @@ export const deploymentSections = {
     'auth-failure-limit': integer(0, 1_000_000).default(20),
     'auth-failure-interval': integer(1, 86_400).default(60),
     'auth-failure-backoff': integer(1, 86_400).default(30),
+  }),
+  'health-service': section({
+    'log-output-timeout': integer(0, 86_400).default(0),
+    'log-output-proviso': z.enum(LOG_OUTPUT_PROVISOS, refusal(`expected one of ${LOG_OUTPUT_PROVISOS.join(', ')}`)).default('update'),
+    'log-output-content': z.enum(COUNTER_CONTENTS, refusal(`expected one of ${COUNTER_CONTENTS.join(', ')}`)).default('set'),
   }),
   cluster: section({
     mode: z.enum(CLUSTER_MODES, refusal(`expected one of ${CLUSTER_MODES.join(', ')}`)).default('embedded'),

@@ -69,7 +69,11 @@ describe('loadConfig', () => {
         sessionRestoreExtendBy: 'none',
         limitsControlEnabled: false,
         limitForSessions: 10000,
+        limitForFlexUsers: 10001,
+        limitForReplyDelay: 0,
+        limitAverageInterval: 15,
         limitsRestoreThreshold: 80,
+        limitsReachedReportScs: true,
         requestMaxFields: 200,
         refreshMaxEvents: 1000,
         refreshMaxTextSize: 1048576,
@@ -108,6 +112,7 @@ describe('loadConfig', () => {
       },
       services: { 'customer-support': { tenantDbid: 1, endpoint: 'default' } },
       endpoints: { 1: { default: 'chat_inbound' } },
+      healthService: { logOutputTimeout: 0, logOutputProviso: 'update', logOutputContent: 'set' },
       agentApi: { tokens: [] },
       server: {
         host: '127.0.0.1',
@@ -610,5 +615,19 @@ describe('loadConfig', () => {
       expect(problemsOf({ argv: ['--config', path], env: { 'OCS__server__cometd-timeout': '301' } })).toEqual(problems);
       expect(() => load({ argv: ['--config', path], env: { 'OCS__server__cometd-timeout': '301' } })).toThrow(problems.join('\n'));
     });
+  });
+});
+
+describe('load limits and [health-service]', () => {
+  it('refuses limit-for-sessions above limit-for-flex-users when the limits are on, and bad values naming the option', () => {
+    const on = { 'OCS__settings__limits-control-enabled': 'true', 'OCS__settings__limit-for-flex-users': '100' };
+    expect(envProblems({ ...on, 'OCS__settings__limit-for-sessions': '200' })).toEqual([
+      expect.stringContaining('invalid option [settings] limit-for-sessions: 200 is larger than limit-for-flex-users (100)'),
+    ]);
+    expect(load({ env: { 'OCS__settings__limit-for-sessions': '200', 'OCS__settings__limit-for-flex-users': '100' } }).settings.limitForSessions).toBe(200);
+    expect(envProblems({ 'OCS__settings__limit-average-interval': '0' })).toEqual([expect.stringContaining('[settings] limit-average-interval')]);
+    expect(envProblems({ 'OCS__settings__limits-reached-report-scs': 'maybe' })).toEqual([expect.stringContaining('[settings] limits-reached-report-scs')]);
+    expect(envProblems({ 'OCS__health-service__log-output-proviso': 'never' })).toEqual([expect.stringContaining('[health-service] log-output-proviso')]);
+    expect(envProblems({ 'OCS__server__health-port': '70000' })).toEqual([expect.stringContaining('[server] health-port')]);
   });
 });

@@ -61,7 +61,7 @@ export function parseConfig(document: Readonly<Record<string, unknown>>, cluster
   if (!sections.success || !endpoints.success || !languages.success || !queues.success) {
     throw new ConfigError([sections, endpoints, languages, queues].flatMap((result) => result.error?.issues ?? []).flatMap(describe));
   }
-  const missing = clusterSecretsMissing(sections.data, clusterSecrets);
+  const missing = [...clusterSecretsMissing(sections.data, clusterSecrets), ...limitsInconsistent(sections.data)];
   if (missing.length > 0) throw new ConfigError(missing);
   const languageList = Object.entries(languages.data).map(([section, language]) => ({ ...language, name: section.slice('language:'.length) }));
   const queueList = Object.entries(queues.data).map(([section, queue]) => ({ ...queue, name: section.slice('queue:'.length) }));
@@ -78,6 +78,14 @@ function clusterSecretsMissing(config: z.output<typeof sectionsSchema>, used: re
     used.includes('esp-secret') && config.server.espSecret === undefined && '[server] esp-secret (ESP; OCS__server__esp-secret)',
   ];
   return needed.filter((name) => name !== false).map((name) => `missing option ${name}: required in cluster mode, a secret of at least 32 characters`);
+}
+
+/** Genesys: `limit-for-sessions` must not be larger than `limit-for-flex-users` (each session has a customer). */
+function limitsInconsistent({ settings }: z.output<typeof sectionsSchema>): string[] {
+  if (!settings.limitsControlEnabled || settings.limitForSessions <= settings.limitForFlexUsers) return [];
+  return [
+    `invalid option [settings] limit-for-sessions: ${settings.limitForSessions} is larger than limit-for-flex-users (${settings.limitForFlexUsers}); raise limit-for-flex-users or lower limit-for-sessions`,
+  ];
 }
 
 function describe(issue: Issue): string[] {

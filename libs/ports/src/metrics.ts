@@ -10,13 +10,31 @@ export type MessageDirection = 'customer-to-agent' | 'agent-to-customer' | 'bot'
 /** The end reason codes of the guide (`csg_SessionEndedReason`), as `ocs_sessions_closed_total{reason}` counts them. */
 export type SessionEndReason = 'DISCONNECT' | 'QUIT' | 'FORCE' | 'INACTIVE' | 'DB_ERROR';
 
-/** The engine's sessions and messages (told by the engine where a change is committed). */
+/** The API a party came through: the customer API (`flex`: GMS REST, CometD), the agent API (`basic`), ESP. */
+export type PartyApi = 'flex' | 'basic' | 'esp';
+
+/**
+ * The engine's sessions and messages (told by the engine where a change is committed). The optional hooks are told
+ * only to a listener that has them (the node's KPI counters of `GET /Counters`); the application metrics leave them out.
+ */
 export interface SessionMetrics {
   created(): void;
-  message(direction: MessageDirection): void;
+  message(direction: MessageDirection, api: PartyApi): void;
   closed(reason: SessionEndReason): void;
   /** A session of a lost node restored on this one. */
   restored(): void;
+  /** A party joined, through `api`. */
+  joined?(api: PartyApi): void;
+  /** A party left or was removed. */
+  left?(): void;
+  /** A notice (typing, push URL, custom, ...) committed, sent through `api`. */
+  notice?(api: PartyApi): void;
+  /** A new or restored session, or a flex login, refused at a load limit. */
+  refused?(): void;
+  /** A party's request refused with an error (unknown session, bad credentials, bad input). */
+  requestFailed?(): void;
+  /** Milliseconds spent on the sessions' expired timers. */
+  activity?(ms: number): void;
 }
 
 /** How an engine RPC call from a gateway to a node failed. */

@@ -82,7 +82,7 @@ export class MembershipHeartbeat implements OnApplicationBootstrap, BeforeApplic
     const { membership, nodeId, url, ttlMs } = this.options;
     const { engine } = this;
     const renewal = await engine.renewMembership(ttlMs, () =>
-      membership.heartbeat({ nodeId, url, draining: this.draining, limited: engine.overLimit, sessions: engine.sessionCount }, ttlMs),
+      membership.heartbeat({ nodeId, url, draining: this.draining, limited: engine.load.overLimit, sessions: engine.sessionCount }, ttlMs),
     );
     if (renewal.lapsed || renewal.forgotten > 0) {
       this.logger.warn({ nodeId, forgotten: renewal.forgotten }, 'membership had lapsed: sessions other nodes took over meanwhile are no longer served here');

@@ -16,6 +16,7 @@ import { ChatEngine } from '@ocs/chat-engine';
 import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ClassifiedRequest, type ReadinessCheck } from '@ocs/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
+import { healthProviders, type HealthServiceOptions, type ReplyDelaySampling } from './health/health-service';
 import { HeldSessionsController } from './held-sessions.controller';
 import { DrainController, HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
 
@@ -60,6 +61,14 @@ const CLUSTER_RUNTIME = Symbol('ClusterRuntime');
 const RPC_PATH = '/engine/rpc';
 /** The engine RPC requests this node serves, as the request metrics count them (by method: `ocs_engine_rpc_calls_total`). */
 const RPC_REQUEST: ClassifiedRequest = { api: 'engine-rpc', operation: 'call' };
+
+/** The node's metrics registry, its KPI counters (`[health-service]`, the health port) and the sampling `limit-for-reply-delay` needs. */
+export interface NodeHealth {
+  /** The registry of the app's metrics (`/metrics`); none: a registry of its own. */
+  registry?: Registry;
+  health?: HealthServiceOptions;
+  replyDelay?: ReplyDelaySampling;
+}
 
 /**
  * `ocs_cassandra_available`: 1 while Cassandra can be reached (Genesys log ids 59520 / 59521 mark the changes);
@@ -146,7 +155,8 @@ export class SessionEngineModule implements NestModule {
    * `cluster`: the node announces itself in the membership, reports Cassandra's availability and is ready while its
    * `readiness` checks pass.
    */
-  static forRoot(engine: ChatEngine, tasks: readonly BackgroundTask[], cluster?: ClusterRuntime, registry?: Registry): DynamicModule {
+  static forRoot(engine: ChatEngine, tasks: readonly BackgroundTask[], cluster?: ClusterRuntime, node: NodeHealth = {}): DynamicModule {
+    const { registry } = node;
     return {
       module: SessionEngineModule,
       imports: [
@@ -159,6 +169,7 @@ export class SessionEngineModule implements NestModule {
         EngineTimer,
         EngineMetrics,
         BackgroundTasks,
+        ...healthProviders(node.health, node.replyDelay),
         ...(cluster
           ? [
               { provide: HEARTBEAT_OPTIONS, useValue: cluster.heartbeat },

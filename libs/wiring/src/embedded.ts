@@ -8,10 +8,11 @@ import type { EventBus, UniversalContactServer } from '@ocs/ports';
 import { EspGatewayModule } from '@ocs/service-esp-gateway';
 import { PushNotifierModule } from '@ocs/service-push-notifier';
 import { ReportingAttacherModule } from '@ocs/service-reporting-attacher';
-import { SessionEngineModule } from '@ocs/service-session-engine';
+import { CountersWebInterface, SessionEngineModule } from '@ocs/service-session-engine';
 import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
 import { resolve } from 'node:path';
 import { logHygieneFromConfig } from './config-to-options';
+import { nodeHealth } from './node-health';
 import { listenAddress } from './run-service';
 import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
 import { espGateway } from './services/esp-gateway';
@@ -27,7 +28,7 @@ export interface Embedded {
   ucs: UniversalContactServer;
   /** The bus the services share in the process (session events, push notifications). */
   bus: EventBus;
-  /** Base URL of each service, by service name. */
+  /** Base URL of each service, by service name; `health`: the health port's, when `[server] health-port` is set. */
   urls: Record<string, string>;
   close(): Promise<void>;
 }
@@ -50,7 +51,7 @@ export async function startEmbedded(
   const routing =
     config.routing.mode === 'builtin' ? builtinRouting(config, loggerFor('routing'), { bus: adapters.bus, interactions: adapters.interactions }) : undefined;
   const engineRegistry = createMetricsRegistry();
-  const { engine, tasks, ucs } = wireSessionEngine(
+  const { engine, tasks, ucs, counters } = wireSessionEngine(
     config,
     loggerFor(sessionEngine.name),
     { ...adapters, interactions: routing?.interactions ?? adapters.interactions },
@@ -59,7 +60,10 @@ export async function startEmbedded(
   );
   const { server } = config;
   const services = [
-    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks, undefined, engineRegistry) },
+    {
+      service: sessionEngine,
+      module: SessionEngineModule.forRoot(engine, tasks, undefined, { ...nodeHealth(config, counters, server.alias), registry: engineRegistry }),
+    },
     { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs, agentRouting: routing?.agentPorts })) },
     // The router surface sits beside ESP (a person may play the router); the built-in routing runs in the same app.
     {
@@ -87,6 +91,8 @@ export async function startEmbedded(
       });
       apps.push(app);
       urls[service.name] = url;
+      const health = service === sessionEngine ? healthUrl(app) : undefined;
+      if (health) urls.health = health;
     }
   } catch (error) {
     await Promise.all(apps.map((a) => a.close()));
@@ -103,4 +109,13 @@ export async function startEmbedded(
       await fileUcs.close();
     },
   };
+}
+
+/** The health port's URL, when the session engine serves one. */
+function healthUrl(app: INestApplication): string | undefined {
+  try {
+    return app.get(CountersWebInterface, { strict: false }).url;
+  } catch {
+    return undefined;
+  }
 }

@@ -4,6 +4,7 @@ import { ChatEngine, type ChatEngineDeps, type OwnershipPolicy } from '@ocs/chat
 import type { ChatServerConfig } from '@ocs/config';
 import { CryptoIds, systemClock, type EventBus, type SessionMetrics, type TranscriptStore } from '@ocs/ports';
 import { durabilityFromConfig, rulesFromConfig } from './config-to-options';
+import { limitsFromConfig } from './node-health';
 
 export interface EngineWiring {
   store?: TranscriptStore;
@@ -16,7 +17,7 @@ export interface EngineWiring {
   interactions?: ChatEngineDeps['interactions'];
   /** The PII rule sets UCS holds for the tenants (`apply-config` ucs or mix). */
   tenantPiiRules?: PiiRules['tenantRules'];
-  /** Where sessions created, closed and restored and messages are counted (`ocs_sessions_*`, `ocs_messages_total`). */
+  /** Where sessions, parties, messages and refusals are counted (`ocs_sessions_*`, `ocs_messages_total`, the KPI counters). */
   metrics?: SessionMetrics;
 }
 
@@ -40,6 +41,7 @@ function eventLog(logger: EngineWiring['logger']): Pick<ChatEngineDeps, 'onCommi
 
 /** An engine on the given adapters; by default (embedded) everything stays in memory. */
 export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}): ChatEngine {
+  const limits = limitsFromConfig(config);
   return new ChatEngine({
     clock: systemClock,
     ids: new CryptoIds(),
@@ -51,9 +53,7 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     durability: durabilityFromConfig(config),
     ...(wiring.ownership ? { ownership: wiring.ownership } : {}),
     ...(wiring.interactions ? { interactions: wiring.interactions } : {}),
+    ...(limits ? { limits } : {}),
     ...(wiring.metrics ? { metrics: wiring.metrics } : {}),
-    ...(config.settings.limitsControlEnabled
-      ? { limits: { sessions: config.settings.limitForSessions, restorePercent: config.settings.limitsRestoreThreshold } }
-      : {}),
   });
 }

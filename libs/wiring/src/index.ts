@@ -12,3 +12,4 @@ export * from './services/push-notifier';
 export * from './embedded';
 export * from './pii-rules-command';
 export * from './admin/admin-command';
+export * from './node-health';

@@ -1,5 +1,5 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
-import { PiiRuleBook, type ChatEngine, type ChatEngineApi, type OwnershipPolicy } from '@ocs/chat-engine';
+import { PiiRuleBook, sessionMetricsOf, type ChatEngine, type ChatEngineApi, type KpiCounters, type OwnershipPolicy } from '@ocs/chat-engine';
 import { maskText, rulesOfTenant } from '@ocs/chat-domain';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge } from '@ocs/interaction-bridge';
@@ -8,6 +8,7 @@ import type { EventBus, InteractionServer, SessionMetrics, TranscriptStore, Univ
 import type { BackgroundTask } from '@ocs/service-session-engine';
 import { bridgeOptionsFromConfig, piiDefaults, piiRuleSets } from './config-to-options';
 import { createEngine } from './engine';
+import { kpiCountersFor } from './node-health';
 import { statisticsFold } from './statistics-fold';
 
 export interface SessionEngineAdapters {
@@ -22,6 +23,8 @@ export interface SessionEngineParts extends SessionEngineAdapters {
   bridge: InteractionBridge;
   /** What runs beside the engine while the service runs: the PII rule book where rules come from UCS (read first), the bridge. */
   tasks: BackgroundTask[];
+  /** The node's KPI counters, when the health port or the periodic log output reads them. */
+  counters?: KpiCounters;
 }
 
 /** The in-memory adapters of the embedded mode. */
@@ -49,10 +52,13 @@ export function wireSessionEngine(
 ): SessionEngineParts {
   const restoring = cluster && config.settings.sessionRestorationMode === 'simple';
   const piiRules = piiRuleBook(config, logger, adapters.ucs);
+  // The KPI counters and the application metrics are told of the same events, by the same hooks.
+  const counters = kpiCountersFor(config);
+  const told = [...(metrics ? [metrics] : []), ...(counters ? [counters] : [])];
   const engine = createEngine(config, {
     ...(piiRules ? { tenantPiiRules: piiRules.rulesFor } : {}),
     logger,
-    ...(metrics ? { metrics } : {}),
+    ...(told.length > 0 ? { metrics: sessionMetricsOf(...told) } : {}),
     store: adapters.store,
     bus: adapters.bus,
     ...(cluster ? { interactions: adapters.interactions } : {}),
@@ -74,7 +80,7 @@ export function wireSessionEngine(
       ? { onTranscriptSaved: (interactionId: string, transcript: string) => logger.debug({ interactionId, transcript }, 'transcript saved to UCS') }
       : {}),
   });
-  return { ...adapters, engine, bridge, tasks: [...(piiRules ? [piiRules] : []), bridge] };
+  return { ...adapters, engine, bridge, tasks: [...(piiRules ? [piiRules] : []), bridge], ...(counters ? { counters } : {}) };
 }
 
 /**

@@ -6,6 +6,7 @@ import { clusterAdapters } from '../cluster-adapters';
 import { internalSecret } from '../remote-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { listenAddress, type ServiceAssembly } from '../run-service';
+import { nodeHealth } from '../node-health';
 import { memoryAdapters, wireSessionEngine } from '../session-engine-parts';
 import { routedInteractions } from './routing';
 
@@ -27,13 +28,13 @@ export const sessionEngine: ServiceAssembly = {
     const registry = createMetricsRegistry();
     const metrics = appMetrics(registry);
     if (config.cluster.mode === 'embedded') {
-      const { engine, tasks } = wireSessionEngine(config, logger, memoryAdapters(), undefined, { metrics });
-      return SessionEngineModule.forRoot(engine, tasks, undefined, registry);
+      const { engine, tasks, counters } = wireSessionEngine(config, logger, memoryAdapters(), undefined, { metrics });
+      return SessionEngineModule.forRoot(engine, tasks, undefined, { ...nodeHealth(config, counters, config.server.alias), registry });
     }
     const cluster = await clusterAdapters(config, logger, metrics);
     const { bus, interactions } = cluster.adapters;
     const adapters = { ...cluster.adapters, interactions: routedInteractions(config, bus, interactions) };
-    const { engine, tasks } = wireSessionEngine(config, logger, adapters, cluster.wiring, { metrics });
+    const { engine, tasks, counters } = wireSessionEngine(config, logger, adapters, cluster.wiring, { metrics });
     const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId, (problem, key) =>
       logger.error({ key, problem }, 'malformed node command skipped'),
     );
@@ -58,7 +59,7 @@ export const sessionEngine: ServiceAssembly = {
           await cluster.close();
         },
       },
-      registry,
+      { ...nodeHealth(config, counters, cluster.nodeId), registry },
     );
   },
 };
