@@ -1,5 +1,6 @@
 import {
-  ChatError,
+  CredentialsRefused,
+  sameSecret,
   ChatSession,
   type AfterAction,
   type ChatEvent,
@@ -119,9 +120,14 @@ export class ChatEngine implements ChatEngineApi {
     await this.commit(session, session.removeBySystem(party.userId, '3'));
   }
 
-  async findParty(secureKey: string): Promise<Actor | undefined> {
-    const found = this.parts.registry.byKey(secureKey);
-    return found && { sessionId: found.session.id, userId: found.party.userId, secureKey };
+  async findParty(secureKey: string, sessionId?: string): Promise<Actor | undefined> {
+    if (sessionId === undefined) {
+      const found = this.parts.registry.byKey(secureKey);
+      return found && { sessionId: found.session.id, userId: found.party.userId, secureKey };
+    }
+    const session = await this.session(sessionId).catch(deniedIfNotFound);
+    const party = session.state.participants.find((p) => sameSecret(secureKey, p.secureKey));
+    return party && { sessionId: session.id, userId: party.userId, secureKey };
   }
 
   async bindInteraction(sessionId: string, interactionId: string): Promise<void> {
@@ -276,7 +282,8 @@ export class ChatEngine implements ChatEngineApi {
   private async session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
     const held = this.parts.registry.get(sessionId);
     if (held) return held;
-    if (!this.parts.restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
+    // Without restoration (one node) what this node does not hold does not exist.
+    if (!this.parts.restoration) throw new CredentialsRefused(`chat session ${sessionId} not found`);
     return this.parts.restoration.restore(sessionId, by);
   }
 

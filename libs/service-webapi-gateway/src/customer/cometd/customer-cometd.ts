@@ -122,7 +122,7 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
   /** The reply to one operation: one response, or, for a long transcript, its pages (`replyLimits`) in order. */
   private async operate(clientId: string, serviceName: string, fields: Fields): Promise<[GmsResponse, ...GmsResponse[]]> {
     const operation = optionalString(fields, 'operation') ?? '';
-    const actor = await secureKeyActor(fields, (key) => this.options.engine.findParty(key));
+    const actor = await secureKeyActor(fields, (key, sessionId) => this.options.engine.findParty(key, sessionId));
     if (operation === 'requestNotifications') {
       this.detach(clientId, actor.secureKey);
       const from = Math.max(1, transcriptPosition(fields) ?? 1);
