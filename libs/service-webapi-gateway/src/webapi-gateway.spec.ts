@@ -152,15 +152,19 @@ describe('webapi-gateway backoff after wrong chat credentials', () => {
 
 /**
  * A real engine in the middle of a failover while `away()`: every call but starting a chat is refused with the passing
- * SESSION_NOT_FOUND of a session whose node is gone and that is not restored yet.
+ * SESSION_NOT_FOUND of a session whose node is gone and that is not restored yet. With `restored`, a call naming the
+ * session restores it (it is served), and a secure key alone is held by no node (not found).
  */
-function failingOver(engine: ChatEngineApi, away: () => boolean): ChatEngineApi {
+function failingOver(engine: ChatEngineApi, away: () => boolean, restored = false): ChatEngineApi {
   return new Proxy(engine, {
     get(target, name, receiver) {
       const value: unknown = Reflect.get(target, name, receiver);
       if (typeof value !== 'function' || name === 'createSession') return value;
-      return (...args: unknown[]) =>
-        away() ? Promise.reject(new ChatError('SESSION_NOT_FOUND', 'chat session S1 could not be restored now; try again')) : value.apply(target, args);
+      return (...args: unknown[]) => {
+        if (!away()) return value.apply(target, args);
+        if (restored) return name === 'findParty' && args[1] === undefined ? Promise.resolve(undefined) : value.apply(target, args);
+        return Promise.reject(new ChatError('SESSION_NOT_FOUND', 'chat session S1 could not be restored now; try again'));
+      };
     },
   });
 }
@@ -202,6 +206,28 @@ describe('webapi-gateway during a failover', () => {
         chatEnded: false,
         messages: [{ index: 1, type: 'ParticipantJoined' }],
       });
+    } finally {
+      away = false;
+      await new Promise((resolve) => cometd.cometd.disconnect(resolve));
+    }
+  });
+});
+
+describe('webapi-gateway: a CometD customer whose session was just restored on another node', () => {
+  let away = false;
+  const served = gatewayPerSuite(
+    ['*'],
+    failingOver(memoryEngine(), () => away, true),
+  );
+
+  it('is found in the chat its Bayeux client is attached to, though it sends its secure key alone', async () => {
+    const cometd = await GmsCometdClient.connect(`${served().url}/genesys/cometd`, 'long-polling');
+    try {
+      await cometd.requestChat({ nickname: 'Ann' });
+      away = true;
+      await cometd.publish({ operation: 'sendMessage', message: 'still here' });
+      expect(await cometd.message((m) => m.text === 'still here', 'the message, pushed')).toMatchObject({ index: 2 });
+      expect(cometd.inbox.history.every((r) => r.statusCode === 0 && !r.chatEnded)).toBe(true);
     } finally {
       away = false;
       await new Promise((resolve) => cometd.cometd.disconnect(resolve));
