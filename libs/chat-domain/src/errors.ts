@@ -45,3 +45,20 @@ export class ChatError extends Error {
 export function isChatError(e: unknown): e is ChatError {
   return e instanceof ChatError;
 }
+
+/**
+ * SESSION_NOT_FOUND that is an answer about the credentials: a node holding the session refused the party's key, or no
+ * node owns a session of that id. A SESSION_NOT_FOUND without it is passing (the session is between nodes, its owner
+ * gone and not restored yet) and says nothing about the credentials: a gateway counts only this one against the address.
+ */
+export class CredentialsRefused extends ChatError {
+  constructor(message: string) {
+    super('SESSION_NOT_FOUND', message);
+    this.name = 'CredentialsRefused';
+  }
+}
+
+/** Whether `e` refuses a party's credentials (see `CredentialsRefused`). */
+export function isCredentialsRefusal(e: unknown): e is CredentialsRefused {
+  return e instanceof CredentialsRefused;
+}

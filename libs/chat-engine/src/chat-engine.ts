@@ -126,8 +126,8 @@ export class ChatEngine implements ChatEngineApi {
     await this.commit(session, session.removeBySystem(party.userId, '3'));
   }
 
-  findParty(secureKey: string): Promise<Actor | undefined> {
-    return this.parts.access.findParty(secureKey);
+  findParty(secureKey: string, sessionId?: string): Promise<Actor | undefined> {
+    return this.parts.access.findParty(secureKey, sessionId);
   }
 
   async bindInteraction(sessionId: string, interactionId: string): Promise<void> {

@@ -132,8 +132,11 @@ export interface ChatEngineApi {
   leave(actor: Actor, afterAction: AfterAction, options?: LeaveOptions, readFrom?: number): Promise<Outcome>;
   /** The party's connection dropped: it is removed at once (reason: disconnect). */
   disconnect(actor: Actor): Promise<void>;
-  /** The session and party a secure key belongs to (clients that present only their key). */
-  findParty(secureKey: string): Promise<Actor | undefined>;
+  /**
+   * The session and party a secure key belongs to (clients that present only their key). With `sessionId` (the
+   * client named its chat too) it is looked for in that session only, which is restored if its owner is gone.
+   */
+  findParty(secureKey: string, sessionId?: string): Promise<Actor | undefined>;
   /** The Interaction Server interaction that stands for the session (set once routing submitted it). */
   bindInteraction(sessionId: string, interactionId: string): Promise<void>;
   findByInteraction(interactionId: string): Promise<string | undefined>;

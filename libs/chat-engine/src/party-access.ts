@@ -1,4 +1,4 @@
-import { ChatError, sameSecret, type ChatSession, type Participant } from '@ocs/chat-domain';
+import { ChatError, CredentialsRefused, sameSecret, type ChatSession, type Participant } from '@ocs/chat-domain';
 import type { SessionMetrics } from '@ocs/ports';
 import type { Actor, PartyCredentials } from './engine-api';
 import type { MembershipLease } from './membership-lease';
@@ -17,7 +17,7 @@ export function partyOf(session: ChatSession, actor: Actor): Participant {
     !sameSecret(actor.secureKey, party.secureKey) ||
     (actor.via !== undefined && actor.via !== party.protocol)
   ) {
-    throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
+    throw new CredentialsRefused(ACCESS_DENIED);
   }
   return party;
 }
@@ -27,8 +27,12 @@ export function credentials(session: ChatSession, party: Participant): PartyCred
   return { sessionId: session.id, userId: party.userId, secureKey: party.secureKey, partyNumber: party.partyNumber };
 }
 
-/** A session that cannot be found is refused to a party with the same words as a wrong key. */
+/**
+ * A session that cannot be found is refused to a party with the same words as a wrong key; whether it was an answer
+ * about the credentials (`CredentialsRefused`) or a passing one is kept.
+ */
 export function deniedIfNotFound(error: unknown): never {
+  if (error instanceof CredentialsRefused) throw new CredentialsRefused(ACCESS_DENIED);
   if (error instanceof ChatError && error.code === 'SESSION_NOT_FOUND') throw new ChatError('SESSION_NOT_FOUND', ACCESS_DENIED);
   throw error;
 }
@@ -50,12 +54,21 @@ export class SessionAccess {
   async session(sessionId: string, by: RestoreRequest = 'always'): Promise<ChatSession> {
     const held = this.registry.get(sessionId);
     if (held && (await this.stillOurs(held))) return held;
-    if (!this.restoration) throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} not found`);
+    // Without restoration (one node) what this node does not hold does not exist.
+    if (!this.restoration) throw new CredentialsRefused(`chat session ${sessionId} not found`);
     return this.restoration.restore(sessionId, by);
   }
 
-  /** The party of a secure key, in a session held here (after a membership lapse, only if still this node's). */
-  async findParty(secureKey: string): Promise<Actor | undefined> {
+  /**
+   * The party of a secure key: with the session named, in that session wherever it is (restored here if its owner is
+   * gone); without, in a session held here (after a membership lapse, only if still this node's).
+   */
+  async findParty(secureKey: string, sessionId?: string): Promise<Actor | undefined> {
+    if (sessionId !== undefined) {
+      const session = await this.session(sessionId).catch(deniedIfNotFound);
+      const party = session.state.participants.find((p) => sameSecret(secureKey, p.secureKey));
+      return party && { sessionId: session.id, userId: party.userId, secureKey };
+    }
     const found = this.registry.byKey(secureKey);
     if (!found || !(await this.stillOurs(found.session))) return undefined;
     return { sessionId: found.session.id, userId: found.party.userId, secureKey };

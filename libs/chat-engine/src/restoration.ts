@@ -1,4 +1,4 @@
-import { ChatError, ChatSession, type Change, type SessionContext } from '@ocs/chat-domain';
+import { ChatError, ChatSession, CredentialsRefused, type Change, type SessionContext } from '@ocs/chat-domain';
 import { NotOwnerError } from '@ocs/contracts';
 import type { OwnershipStore, TranscriptStore } from '@ocs/ports';
 import type { SessionEvents } from './session-events';
@@ -96,7 +96,8 @@ export class Restoration {
   private async claimAndLoad(sessionId: string, by: RestoreRequest): Promise<ChatSession> {
     const { policy, store, registry, events } = this.deps;
     const owner = await policy.store.owner(sessionId);
-    if (!owner) throw notFound(sessionId);
+    // Nobody owns a session of that id: it never was, or it ended and was removed.
+    if (!owner) throw new CredentialsRefused(`chat session ${sessionId} not found`);
     if (owner.nodeId !== policy.nodeId && (await policy.isAlive(owner.nodeId))) throw NotOwnerError.of(sessionId, owner.nodeId);
     if (!mayRestore(by, policy.extendBy ?? 'none')) {
       throw new ChatError('SESSION_NOT_FOUND', `chat session ${sessionId} is not held by this node; this request does not restore it`);

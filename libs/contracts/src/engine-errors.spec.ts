@@ -1,4 +1,4 @@
-import { ChatError } from '@ocs/chat-domain';
+import { ChatError, CredentialsRefused, isCredentialsRefusal } from '@ocs/chat-domain';
 import { fromWireError, NotOwnerError, toWireError, wireErrorSchema } from './engine-errors';
 
 describe('engine errors on the wire', () => {
@@ -20,6 +20,15 @@ describe('engine errors on the wire', () => {
     const back = fromWireError(toWireError(new ChatError('TEXT_TOO_LONG', 'message text is 20 bytes, more than message-max-size (10)')));
     expect(back).toBeInstanceOf(ChatError);
     expect(back).toMatchObject({ code: 'TEXT_TOO_LONG', message: 'message text is 20 bytes, more than message-max-size (10)' });
+  });
+
+  it('tell a refusal of the credentials from a passing SESSION_NOT_FOUND', () => {
+    const refused = fromWireError(wireErrorSchema.parse(JSON.parse(JSON.stringify(toWireError(new CredentialsRefused('no such chat'))))));
+    expect(refused).toBeInstanceOf(CredentialsRefused);
+    expect(refused).toMatchObject({ code: 'SESSION_NOT_FOUND', message: 'no such chat' });
+    const passing = fromWireError(toWireError(new ChatError('SESSION_NOT_FOUND', 'not restored yet')));
+    expect(passing).toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    expect(isCredentialsRefusal(passing)).toBe(false);
   });
 
   it('are no refusal without a known code', () => {

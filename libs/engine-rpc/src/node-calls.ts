@@ -103,8 +103,12 @@ export class NodeCalls {
     if (node) await this.post(node, method, args);
   }
 
-  /** Asks every alive node at once; the first hit wins and routes its session. */
-  async findOnAnyNode<T>(ask: (node: NodeInfo) => Promise<T | undefined>, sessionOf: (found: T) => string): Promise<T | undefined> {
+  /**
+   * Asks every alive node at once; the first hit wins and routes its session. None found while every node failed to
+   * answer is STORAGE_UNAVAILABLE (try again); with `everyNode` (only nodes' memory knows the answer), so is none
+   * found while any node failed to answer: it may hold it, or its sessions are not restored elsewhere yet.
+   */
+  async findOnAnyNode<T>(ask: (node: NodeInfo) => Promise<T | undefined>, sessionOf: (found: T) => string, everyNode = false): Promise<T | undefined> {
     const nodes = await this.options.membership.alive();
     const asked = nodes.map(async (node) => {
       const found = await ask(node);
@@ -112,7 +116,8 @@ export class NodeCalls {
       return { found, nodeId: node.nodeId };
     });
     const hit = await Promise.any(asked).catch((error: AggregateError) => {
-      if (error.errors.every((e) => e instanceof Unreachable)) throw unavailable();
+      const unanswered = error.errors.filter((e) => e instanceof Unreachable).length;
+      if (unanswered === error.errors.length || (everyNode && unanswered > 0)) throw unavailable();
       return undefined;
     });
     if (hit) await this.routeTo(sessionOf(hit.found), hit.nodeId);

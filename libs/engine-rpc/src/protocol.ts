@@ -45,7 +45,7 @@ const ENGINE_CALLS = {
     position.optional(),
   ]),
   disconnect: z.tuple([actor]),
-  findParty: z.tuple([z.string()]),
+  findParty: z.tuple([z.string(), sessionId.optional()]),
   bindInteraction: z.tuple([sessionId, z.string()]),
   findByInteraction: z.tuple([z.string()]),
   externalMessage: z.tuple([sessionId, z.string(), object<MessageRequest>()]),

@@ -239,6 +239,22 @@ describe('RemoteEngine', () => {
       await expectShownOnceInOrder();
     });
 
+    it('finds the customer by key: "try again" while the node is away, then in its session wherever it is restored', async () => {
+      await attachedOnA(60_000);
+      await a.crash();
+      // A still a member: by the key alone nobody can say the key is wrong (A may hold it); named with its session,
+      // it is A's and A does not answer. Both are passing, neither a refusal of the credentials.
+      expect(await refusal(remote.findParty(session.customer.secureKey))).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+      const passing = await refusal(remote.findParty(session.customer.secureKey, session.sessionId));
+      expect(passing.code).toBe('NOT_OWNER');
+      await cluster.membership.leave('A');
+      const { sessionId, userId, secureKey } = session.customer;
+      expect(await remote.findParty(secureKey, sessionId)).toEqual({ sessionId, userId, secureKey });
+      expect(await cluster.ownership.owner(sessionId)).toMatchObject({ nodeId: 'B' });
+      expect(await remote.findParty(secureKey)).toEqual({ sessionId, userId, secureKey });
+      expect(await remote.findParty('a wrong key', sessionId)).toBeUndefined();
+    });
+
     it('re-attaches the live attachment on its own once the node leaves membership', async () => {
       await attachedOnA(POLL_INTERVAL_MS);
       await a.lose();

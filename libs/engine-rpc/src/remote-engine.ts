@@ -105,11 +105,17 @@ export class RemoteEngine implements ChatEngineApi {
     return this.onSession(actor.sessionId, 'disconnect', [actor]);
   }
 
-  /** Asks every alive node; the first that holds the key answers. */
-  findParty(secureKey: string): Promise<Actor | undefined> {
+  /**
+   * With the session named: asks its owner (restoring it where the owner is gone, as any call about the session).
+   * By the key alone: asks every alive node; the first that holds the key answers (none, while a node did not answer:
+   * STORAGE_UNAVAILABLE, as that node may hold it).
+   */
+  findParty(secureKey: string, sessionId?: string): Promise<Actor | undefined> {
+    if (sessionId !== undefined) return this.onSession(sessionId, 'findParty', [secureKey, sessionId]);
     return this.calls.findOnAnyNode(
       (node) => this.calls.post(node, 'findParty', [secureKey]),
       (actor) => actor.sessionId,
+      true,
     );
   }
 

@@ -103,7 +103,7 @@ describe('EngineRpcServer over HTTP', () => {
     const { customer } = await chat(a);
     expect(await post(a.url, { method: 'read', args: [{ ...customer, secureKey: 'wrong' }, 0] })).toEqual({
       status: 404,
-      body: { error: { code: 'SESSION_NOT_FOUND', message: 'chat session not found, or the credentials do not match it' } },
+      body: { error: { code: 'SESSION_NOT_FOUND', message: 'chat session not found, or the credentials do not match it', credentials: 'refused' } },
     });
     const invisible = await post(a.url, { method: 'message', args: [customer, { text: 'x', visibility: 'SECRET' }] });
     expect(invisible.status).toBe(422);

@@ -1,4 +1,4 @@
-import { isChatError, type ChatErrorCode } from '@ocs/chat-domain';
+import { isChatError, isCredentialsRefusal, type ChatErrorCode } from '@ocs/chat-domain';
 import type { GmsResponse } from './response';
 
 /**
@@ -57,7 +57,10 @@ export interface GmsFailure {
 export function toGmsFailure(error: unknown, alias: string): GmsFailure {
   let failure: GmsApiError;
   if (error instanceof GmsApiError) failure = error;
-  else if (isChatError(error)) {
+  else if (isChatError(error) && error.code === 'SESSION_NOT_FOUND' && !isCredentialsRefusal(error)) {
+    // Not an answer about the chat: its node is gone and the session is not restored elsewhere yet.
+    failure = new GmsApiError(503, 503, 'the chat session is moving to another server after a failure; try again');
+  } else if (isChatError(error)) {
     const m = BY_DOMAIN_CODE[error.code];
     failure = new GmsApiError(m.http, m.code, error.message, m.ended ?? false);
   } else {

@@ -1,5 +1,5 @@
 import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
-import { ChatError, DEFAULT_RULES } from '@ocs/chat-domain';
+import { ChatError, CredentialsRefused, DEFAULT_RULES } from '@ocs/chat-domain';
 import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { ChatEngine, type Actor } from '@ocs/chat-engine';
 import { GmsApiError, toGmsFailure } from './errors';
@@ -217,7 +217,7 @@ describe('operations', () => {
 
 describe('failures', () => {
   it('answer in the response shape with GMS codes', () => {
-    expect(toGmsFailure(new ChatError('SESSION_NOT_FOUND', 'gone'), '7')).toEqual({
+    expect(toGmsFailure(new CredentialsRefused('gone'), '7')).toEqual({
       httpStatus: 404,
       internal: false,
       body: { statusCode: 2, alias: '7', chatEnded: true, messages: [], errors: [{ code: 404, message: 'gone' }] },
@@ -233,6 +233,20 @@ describe('failures', () => {
       httpStatus: 503,
       internal: false,
       body: { statusCode: 1, alias: '7', chatEnded: false, messages: [], errors: [{ code: 503, message: 'try again' }] },
+    });
+  });
+
+  it('a SESSION_NOT_FOUND that does not refuse the credentials (the session between nodes) is a passing 503, the chat not ended', () => {
+    expect(toGmsFailure(new ChatError('SESSION_NOT_FOUND', 'chat session S1 could not be restored now'), '7')).toEqual({
+      httpStatus: 503,
+      internal: false,
+      body: {
+        statusCode: 1,
+        alias: '7',
+        chatEnded: false,
+        messages: [],
+        errors: [{ code: 503, message: 'the chat session is moving to another server after a failure; try again' }],
+      },
     });
   });
 });

@@ -1,4 +1,4 @@
-import { CLIENT_MESSAGE_ID_FIELD, ChatError, checkClientMessageId, type KvList } from '@ocs/chat-domain';
+import { CLIENT_MESSAGE_ID_FIELD, CredentialsRefused, checkClientMessageId, type KvList } from '@ocs/chat-domain';
 import type { Actor } from '@ocs/chat-engine';
 import { GmsApiError } from './errors';
 
@@ -168,15 +168,16 @@ export function customerActor(sessionId: string, fields: Fields, required: reado
 }
 
 /**
- * The customer a CometD-mode request names by its `secureKey` alone; a `userId` or `chatId` sent along must
- * match the party the key belongs to. A mismatch is refused like an unknown key.
+ * The customer a CometD-mode request names by its `secureKey` (Genesys Widgets send its `chatId` too, and the session
+ * is then looked for there, restored if its node is gone); a `userId` or `chatId` sent along must match the party the
+ * key belongs to. A mismatch is refused like an unknown key, as a refusal of the credentials.
  */
-export async function secureKeyActor(fields: Fields, findParty: (secureKey: string) => Promise<Actor | undefined>): Promise<Actor> {
-  const found = await findParty(requiredString(fields, 'secureKey'));
+export async function secureKeyActor(fields: Fields, findParty: (secureKey: string, sessionId?: string) => Promise<Actor | undefined>): Promise<Actor> {
   const userId = optionalString(fields, 'userId');
   const chatId = optionalString(fields, 'chatId');
+  const found = await findParty(requiredString(fields, 'secureKey'), chatId);
   if (!found || (userId && userId !== found.userId) || (chatId && chatId !== found.sessionId)) {
-    throw new ChatError('SESSION_NOT_FOUND', 'chat session not found, or the credentials do not match it');
+    throw new CredentialsRefused('chat session not found, or the credentials do not match it');
   }
   return { ...found, via: 'FLEX' };
 }

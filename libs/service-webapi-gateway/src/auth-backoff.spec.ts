@@ -1,3 +1,5 @@
+import { ChatError, CredentialsRefused } from '@ocs/chat-domain';
+import { NotOwnerError } from '@ocs/contracts';
 import { AuthBackoff } from './auth-backoff';
 
 function tracker(limit = 3, maxAddresses = 100) {
@@ -19,6 +21,21 @@ describe('AuthBackoff', () => {
     expect(backoff.waitMs('10.0.0.1')).toBe(1);
     advance(1);
     expect(backoff.waitMs('10.0.0.1')).toBe(0);
+  });
+
+  it('counts only refusals of the credentials, not the passing refusals of a failover', () => {
+    const { backoff } = tracker();
+    const passing = [
+      new ChatError('SESSION_NOT_FOUND', 'chat session S1 is not restored yet'),
+      NotOwnerError.of('S1', 'node-b'),
+      new ChatError('STORAGE_UNAVAILABLE', 'no session engine available; try again'),
+      new Error('internal'),
+    ];
+    for (let i = 0; i < 5; i++) for (const error of passing) expect(backoff.refused('10.0.0.1', error)).toBe(false);
+    expect(backoff.waitMs('10.0.0.1')).toBe(0);
+    expect(backoff.size).toBe(0);
+    for (let i = 0; i < 3; i++) expect(backoff.refused('10.0.0.1', new CredentialsRefused('chat session not found'))).toBe(true);
+    expect(backoff.waitMs('10.0.0.1')).toBe(30_000);
   });
 
   it('counts failures within the interval only', () => {

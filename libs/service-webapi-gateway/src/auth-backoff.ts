@@ -1,3 +1,5 @@
+import { isCredentialsRefusal } from '@ocs/chat-domain';
+
 /** `[server] auth-failure-*`: how many failed authentications an address may make before it waits. */
 export interface AuthBackoffOptions {
   /** Failures from one address within `intervalMs` that start its backoff; 0 disables the backoff. */
@@ -50,6 +52,18 @@ export class AuthBackoff {
     if (entry.until > now) return entry.until - now;
     if (now - entry.since >= this.options.intervalMs) this.entries.delete(address);
     return 0;
+  }
+
+  /**
+   * Counts a customer request's refusal against the address when it refuses the chat credentials
+   * (`CredentialsRefused`: a node holding the session refused the key, or no node owns a session of that id). A
+   * session between nodes (SESSION_NOT_FOUND while its owner is gone and it is not restored yet, NOT_OWNER,
+   * STORAGE_UNAVAILABLE) says nothing about the credentials and is not counted. Answers whether it counted.
+   */
+  refused(address: string, error: unknown): boolean {
+    if (!isCredentialsRefusal(error)) return false;
+    this.failed(address);
+    return true;
   }
 
   /** Counts a failed authentication of the address. */

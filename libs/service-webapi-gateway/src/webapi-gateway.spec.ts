@@ -1,4 +1,5 @@
-import { DEFAULT_RULES } from '@ocs/chat-domain';
+import { ChatError, DEFAULT_RULES } from '@ocs/chat-domain';
+import type { ChatEngineApi } from '@ocs/chat-engine';
 import { MemoryUcs } from '@ocs/adapters-memory';
 import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
 import { GmsCometdClient, GmsRestClient, memoryEngine } from '@ocs/testing';
@@ -7,9 +8,8 @@ import { WEBAPI_GATEWAY_SERVICE, WebapiGatewayModule } from './webapi-gateway.mo
 const SHOP = 'https://shop.example';
 const LIMIT = 3;
 
-/** The gateway module on a real engine behind a loopback HTTP server. */
-async function gateway(corsOrigins: string[]): Promise<BootstrappedApp> {
-  const engine = memoryEngine();
+/** The gateway module on a real engine (unless given another) behind a loopback HTTP server. */
+async function gateway(corsOrigins: string[], engine: ChatEngineApi = memoryEngine()): Promise<BootstrappedApp> {
   return bootstrapApp(
     WebapiGatewayModule.forRoot({
       alias: '1',
@@ -30,10 +30,10 @@ async function gateway(corsOrigins: string[]): Promise<BootstrappedApp> {
 }
 
 /** A gateway started before the suite's tests and closed after them; the getter gives it to the tests. */
-function gatewayPerSuite(corsOrigins: string[]): () => BootstrappedApp {
+function gatewayPerSuite(corsOrigins: string[], engine?: ChatEngineApi): () => BootstrappedApp {
   let app: BootstrappedApp | undefined;
   beforeAll(async () => {
-    app = await gateway(corsOrigins);
+    app = await gateway(corsOrigins, engine);
   });
   afterAll(async () => {
     await app?.app.close();
@@ -145,6 +145,91 @@ describe('webapi-gateway backoff after wrong chat credentials', () => {
       // Starting a chat presents no credentials: still served.
       expect((await new GmsRestClient(app.url).requestChat({ nickname: 'Bea' })).status).toBe(200);
     } finally {
+      await new Promise((resolve) => cometd.cometd.disconnect(resolve));
+    }
+  });
+});
+
+/**
+ * A real engine in the middle of a failover while `away()`: every call but starting a chat is refused with the passing
+ * SESSION_NOT_FOUND of a session whose node is gone and that is not restored yet. With `restored`, a call naming the
+ * session restores it (it is served), and a secure key alone is held by no node (not found).
+ */
+function failingOver(engine: ChatEngineApi, away: () => boolean, restored = false): ChatEngineApi {
+  return new Proxy(engine, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function' || name === 'createSession') return value;
+      return (...args: unknown[]) => {
+        if (!away()) return value.apply(target, args);
+        if (restored) return name === 'findParty' && args[1] === undefined ? Promise.resolve(undefined) : value.apply(target, args);
+        return Promise.reject(new ChatError('SESSION_NOT_FOUND', 'chat session S1 could not be restored now; try again'));
+      };
+    },
+  });
+}
+
+describe('webapi-gateway during a failover', () => {
+  let away = false;
+  const served = gatewayPerSuite(
+    ['*'],
+    failingOver(memoryEngine(), () => away),
+  );
+
+  it(`answers a session between nodes with 503 "try again", more than ${LIMIT} times, without holding it against the address`, async () => {
+    const app = served();
+    const ann = new GmsRestClient(app.url);
+    await ann.requestChat({ nickname: 'Ann' });
+    away = true;
+    for (let i = 0; i < LIMIT * 2; i++) {
+      const reply = await ann.op('refresh');
+      expect(reply.status).toBe(503);
+      expect(reply.body).toMatchObject({
+        statusCode: 1,
+        chatEnded: false,
+        errors: [{ code: 503, message: 'the chat session is moving to another server after a failure; try again' }],
+      });
+    }
+    const cometd = await GmsCometdClient.connect(`${app.url}/genesys/cometd`, 'long-polling');
+    try {
+      cometd.secureKey = ann.secureKey;
+      await cometd.publish({ operation: 'requestNotifications', chatId: ann.chatId, transcriptPosition: 1 });
+      expect(await cometd.inbox.next((r) => (r.errors?.length ?? 0) > 0, 'the refusal')).toMatchObject({
+        statusCode: 1,
+        chatEnded: false,
+        errors: [{ code: 503 }],
+      });
+      away = false;
+      expect((await ann.op('refresh')).status).toBe(200);
+      await cometd.publish({ operation: 'requestNotifications', chatId: ann.chatId, transcriptPosition: 1 });
+      expect(await cometd.inbox.next((r) => r.statusCode === 0, 'the chat back')).toMatchObject({
+        chatEnded: false,
+        messages: [{ index: 1, type: 'ParticipantJoined' }],
+      });
+    } finally {
+      away = false;
+      await new Promise((resolve) => cometd.cometd.disconnect(resolve));
+    }
+  });
+});
+
+describe('webapi-gateway: a CometD customer whose session was just restored on another node', () => {
+  let away = false;
+  const served = gatewayPerSuite(
+    ['*'],
+    failingOver(memoryEngine(), () => away, true),
+  );
+
+  it('is found in the chat its Bayeux client is attached to, though it sends its secure key alone', async () => {
+    const cometd = await GmsCometdClient.connect(`${served().url}/genesys/cometd`, 'long-polling');
+    try {
+      await cometd.requestChat({ nickname: 'Ann' });
+      away = true;
+      await cometd.publish({ operation: 'sendMessage', message: 'still here' });
+      expect(await cometd.message((m) => m.text === 'still here', 'the message, pushed')).toMatchObject({ index: 2 });
+      expect(cometd.inbox.history.every((r) => r.statusCode === 0 && !r.chatEnded)).toBe(true);
+    } finally {
+      away = false;
       await new Promise((resolve) => cometd.cometd.disconnect(resolve));
     }
   });

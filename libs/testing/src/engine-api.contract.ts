@@ -1,3 +1,4 @@
+import { isCredentialsRefusal } from '@ocs/chat-domain';
 import type { Actor, ChatEngineApi, SessionView } from '@ocs/chat-engine';
 import { actor, refusal } from './chat-helpers';
 import { Inbox } from './clients/inbox';
@@ -134,6 +135,8 @@ export function chatEngineApiContract(name: string, create: () => Promise<{ api:
         refusal(api.message({ ...agent, via: 'FLEX' }, { text: 'x' })),
       ]);
       expect(refusals.map((r) => r.code)).toEqual(['SESSION_NOT_FOUND', 'SESSION_NOT_FOUND', 'SESSION_NOT_FOUND']);
+      // Answers about the credentials (a gateway counts them against the address), not passing ones.
+      expect(refusals.map(isCredentialsRefusal)).toEqual([true, true, true]);
       expect(new Set(refusals.map((r) => r.message)).size).toBe(1);
       expect(refusals[0].message).not.toContain(customer.sessionId);
     });
@@ -150,6 +153,10 @@ export function chatEngineApiContract(name: string, create: () => Promise<{ api:
       const { sessionId, customer } = await chat();
       expect(await api.findParty(customer.secureKey)).toEqual(customer);
       expect(await api.findParty('no such key')).toBeUndefined();
+      // Named with its session (a client that sends its chatId), the key is looked for in that session only.
+      expect(await api.findParty(customer.secureKey, sessionId)).toEqual(customer);
+      expect(await api.findParty('no such key', sessionId)).toBeUndefined();
+      expect(isCredentialsRefusal(await refusal(api.findParty(customer.secureKey, 'FFFFFFFFFFFFFFFF')))).toBe(true);
       await api.bindInteraction(sessionId, 'IXN-contract-1');
       expect(await api.findByInteraction('IXN-contract-1')).toBe(sessionId);
       expect(await api.findByInteraction('IXN-unknown')).toBeUndefined();

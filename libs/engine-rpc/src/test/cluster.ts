@@ -21,6 +21,8 @@ export interface TestNode {
   beat(options?: { draining?: boolean; limited?: boolean; sessions?: number }): Promise<void>;
   /** The node is lost: its HTTP server goes and it leaves membership (its engine lingers, as a crashed process's would not). */
   lose(): Promise<void>;
+  /** The node crashed: its HTTP server goes, membership still lists it (until its heartbeat would expire). */
+  crash(): Promise<void>;
 }
 
 /** Ids of one node: sessions and secure keys carry the node's prefix, so nodes never hand out the same ones. */
@@ -69,7 +71,7 @@ export class TestCluster {
       await stop(server);
       await this.membership.leave(nodeId);
     };
-    return { nodeId, engine, rpc, url, beat, lose };
+    return { nodeId, engine, rpc, url, beat, lose, crash: () => stop(server) };
   }
 
   gateway(gatewayId: string, options: Partial<RemoteEngineOptions> = {}): RemoteEngine {

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isChatError } from '@ocs/chat-domain';
 import { CustomerChat, GmsApiError, toGmsFailure, type GmsResponse } from '@ocs/gms-chat-v2';
 import { LOGGER, type Logger } from '@ocs/observability';
 import type { Response } from 'express';
@@ -26,7 +25,7 @@ export class CustomerReplies {
   /**
    * `address`: the remote address of a request that presents a chat's credentials. While the address backs off after
    * repeated wrong credentials (`AuthBackoff`) the request is refused with 429 before anything is checked; a refusal
-   * of its credentials counts as a failure of the address.
+   * of its credentials counts as a failure of the address (`AuthBackoff.refused`), a passing one of failover does not.
    */
   async attempt(work: () => Promise<GmsResponse>, address?: string): Promise<{ httpStatus: number; body: GmsResponse }> {
     const wait = address === undefined ? 0 : this.backoff.waitMs(address);
@@ -37,8 +36,9 @@ export class CustomerReplies {
     try {
       return { httpStatus: 200, body: await work() };
     } catch (error) {
-      // Unknown chat and wrong credentials are refused alike (SESSION_NOT_FOUND): both are guesses.
-      if (address !== undefined && isChatError(error) && error.code === 'SESSION_NOT_FOUND') this.backoff.failed(address);
+      // Unknown chat and wrong credentials are refused alike (SESSION_NOT_FOUND): both are guesses. A session between
+      // nodes is not: it is answered "try again" (toGmsFailure) and not held against the address.
+      if (address !== undefined) this.backoff.refused(address, error);
       const failure = toGmsFailure(error, this.chat.alias);
       if (failure.internal) this.logger.error({ err: error }, 'customer request failed');
       return failure;

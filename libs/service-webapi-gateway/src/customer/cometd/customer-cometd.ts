@@ -122,7 +122,7 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
   /** The reply to one operation: one response, or, for a long transcript, its pages (`replyLimits`) in order. */
   private async operate(clientId: string, serviceName: string, fields: Fields): Promise<[GmsResponse, ...GmsResponse[]]> {
     const operation = optionalString(fields, 'operation') ?? '';
-    const actor = await secureKeyActor(fields, (key) => this.options.engine.findParty(key));
+    const actor = await secureKeyActor(this.withChat(clientId, fields), (key, sessionId) => this.options.engine.findParty(key, sessionId));
     if (operation === 'requestNotifications') {
       this.detach(clientId, actor.secureKey);
       const from = Math.max(1, transcriptPosition(fields) ?? 1);
@@ -138,6 +138,17 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
     // Transcript increments reach this client through its live attachment, so replies carry none.
     const { transcriptPosition: _ignored, ...rest } = fields;
     return [await this.chat.operate(name, actor, name === 'refresh' ? fields : rest)];
+  }
+
+  /**
+   * The fields, naming the chat this Bayeux client is attached to for that key when the client did not name it: the
+   * key is then looked for in that chat, on whichever node holds it now, not on every node (where a chat whose node
+   * was just lost is held by none until restored).
+   */
+  private withChat(clientId: string, fields: Fields): Fields {
+    const key = optionalString(fields, 'secureKey');
+    const chatId = key === undefined ? undefined : this.live.get(clientId)?.get(key)?.view.sessionId;
+    return chatId === undefined || optionalString(fields, 'chatId') !== undefined ? fields : { ...fields, chatId };
   }
 
   /**

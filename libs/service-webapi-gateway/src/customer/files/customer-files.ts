@@ -32,7 +32,7 @@ export class CustomerFiles {
 
   /** The customer a CometD-mode request names by its secure key. */
   identify(fields: Fields): Promise<Actor> {
-    return secureKeyActor(fields, (secureKey) => this.options.engine.findParty(secureKey));
+    return secureKeyActor(fields, (secureKey, sessionId) => this.options.engine.findParty(secureKey, sessionId));
   }
 
   async limits(actor: Actor): Promise<GmsResponse> {
