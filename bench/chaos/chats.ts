@@ -1,0 +1,126 @@
+import { AGENT_TOKEN } from '../load/servers';
+import { ChaosAgent } from './agents';
+import { ASYNC_SERVICE, CHAT_SERVICE, type ChaosCluster } from './cluster';
+import { CometdChaosCustomer, RestChaosCustomer, type ChaosCustomer } from './customers';
+import { newRecord, retry, type ChatRecord, type Sender, type Timeline } from './records';
+
+export interface ChatPlan {
+  chats: number;
+  /** Each chat's script lasts this long: its messages spread over it, then the agent closes it. */
+  sessionMs: number;
+  messagesPerSide: number;
+  chatsPerAgent: number;
+  pollMs: number;
+}
+
+/** Sends an ESP `Message` of a workflow to the session's interaction; resolves once the esp-gateway answered it. */
+export type EspSender = (record: ChatRecord, text: string) => Promise<void>;
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, Math.max(0, ms)));
+
+/**
+ * Which client a chat has: 7 in 10 REST customers, 3 in 10 CometD; every 10th on the async service; every 4th REST
+ * customer subscribed to push notifications (it does not poll); every 5th chat gets a workflow's ESP message.
+ */
+function kindOf(i: number): { customer: 'rest' | 'cometd'; service: string; push: boolean; esp: boolean } {
+  const customer = i % 10 < 7 ? 'rest' : 'cometd';
+  return { customer, service: i % 10 === 9 ? ASYNC_SERVICE : CHAT_SERVICE, push: customer === 'rest' && i % 4 === 1, esp: i % 5 === 0 };
+}
+
+/**
+ * Runs every chat's reference conversation (customer and agent taking turns, `messagesPerSide` each, a workflow
+ * message in some, then the agent closes the chat), each client retrying with backoff through the faults.
+ * Resolves once every script ended.
+ */
+export async function runChats(
+  cluster: ChaosCluster,
+  plan: ChatPlan,
+  timeline: Timeline,
+  esp: EspSender,
+  rampMs: number,
+  /** Filled as the chats start, so the fault line sees them. */
+  records: ChatRecord[],
+): Promise<void> {
+  const gateways = cluster.names('gateway').map((name) => cluster.url(name));
+  const agents: ChaosAgent[] = [];
+  const scripts: Array<Promise<void>> = [];
+  for (let i = 0; i < plan.chats; i++) {
+    const kind = kindOf(i);
+    const record = newRecord(i, kind.customer, kind.service, kind.push ? `chaos-device-${i}` : undefined);
+    records.push(record);
+    if (i % plan.chatsPerAgent === 0) {
+      const urls = [1, 0].map((k) => `${gateways[(i + k) % gateways.length].replace(/^http/, 'ws')}/agent/ws`);
+      agents.push(new ChaosAgent(urls, AGENT_TOKEN, `Agent ${agents.length}`));
+    }
+    const agent = agents[agents.length - 1];
+    const base = gateways[i % gateways.length];
+    const customer: ChaosCustomer =
+      kind.customer === 'rest' ? new RestChaosCustomer(() => base, kind.service, record) : new CometdChaosCustomer(base, kind.service, record);
+    scripts.push(
+      sleep((rampMs * i) / plan.chats)
+        .then(() => script(record, customer, agent, plan, timeline, kind.esp ? esp : undefined))
+        .finally(() => (record.current = undefined)),
+    );
+  }
+  await Promise.all(scripts);
+  for (const agent of agents) agent.close();
+}
+
+function fieldsOf(record: ChatRecord): Record<string, string> {
+  const fields: Record<string, string> = { nickname: `Customer ${record.index}`, subject: 'chaos' };
+  if (record.pushDevice) {
+    Object.assign(fields, {
+      'userData[GCTI_Chat_PushSubscribe]': 'true',
+      'userData[GCTI_GMS_PushDeviceId]': record.pushDevice,
+      'userData[GCTI_GMS_PushDeviceType]': 'customhttp',
+      'userData[GCTI_GMS_PushIncludePayload]': 'true',
+    });
+  }
+  return fields;
+}
+
+async function script(record: ChatRecord, customer: ChaosCustomer, agent: ChaosAgent, plan: ChatPlan, timeline: Timeline, esp?: EspSender): Promise<void> {
+  const step = (op: string, attempt: () => Promise<unknown>) => retry(record, timeline, op, attempt);
+  const started = await step('requestChat', () => customer.start(fieldsOf(record)));
+  if (!started) return;
+  record.sessionId = started.value as string;
+  const joined = await step('agent join', async () => {
+    await agent.ensure();
+    await agent.join(record);
+  });
+  if (!joined) return customer.close();
+  const acknowledge = (from: Sender, text: string, ambiguous: boolean, position?: number) =>
+    record.acked.push({ from, text, at: Date.now(), ambiguous: ambiguous || undefined, position });
+  const poller = record.pushDevice ? undefined : setInterval(() => void customer.refresh().catch(() => undefined), plan.pollMs);
+  const turnMs = plan.sessionMs / (2 * plan.messagesPerSide + 1);
+  for (let n = 0; n < plan.messagesPerSide; n++) {
+    await sleep(turnMs);
+    const text = `c${record.index} customer ${n}`;
+    const sent = await step('customer send', () => customer.send(text));
+    if (sent) acknowledge('customer', text, sent.ambiguous);
+    await sleep(turnMs);
+    const reply = `c${record.index} agent ${n}`;
+    const said = await step('agent send', async () => {
+      await agent.ensure();
+      return agent.send(record.sessionId, reply);
+    });
+    if (said) acknowledge('agent', reply, said.ambiguous, said.value as number | undefined);
+    if (esp && n === Math.floor(plan.messagesPerSide / 2)) {
+      const text = `c${record.index} workflow`;
+      const told = await step('esp message', () => esp(record, text));
+      if (told) acknowledge('esp', text, told.ambiguous);
+    }
+  }
+  clearInterval(poller);
+  await step('customer refresh', () => customer.refresh());
+  record.scriptClosedAt = Date.now();
+  await step('agent release', async () => {
+    await agent.ensure();
+    await agent.release(record.sessionId);
+  });
+  await step('customer sees the end', async () => {
+    await customer.refresh().catch(() => undefined);
+    if (!record.closeSeen) throw new Error('timeout: chat not ended yet');
+  });
+  customer.close();
+}
