@@ -36,7 +36,7 @@ function take(record: ChatRecord, reply: Reply): void {
   for (const m of reply.messages ?? []) {
     record.customerPositions.push(m.index);
     if (m.type === 'Message' && m.text !== undefined) {
-      if (m.from.type === 'Agent' || m.from.type === 'External') record.customerRead.add(m.text);
+      record.customerRead.add(m.text);
       const acked = record.acked.find((a) => a.text === m.text);
       if (acked) acked.position = m.index;
     }
@@ -124,11 +124,6 @@ export class CometdChaosCustomer implements ChaosCustomer {
   }
 
   async start(fields: Record<string, string>): Promise<string> {
-    // A retried start: the handshake (and the subscription) of an earlier attempt may stand.
-    if (this.cometd.isDisconnected()) {
-      await this.meta((done) => this.cometd.handshake(done), 'handshake');
-      await this.subscribe();
-    }
     const reply = await this.operation({ operation: 'requestChat', ...fields });
     this.secureKey = reply.secureKey ?? '';
     return reply.chatId ?? '';
@@ -173,6 +168,12 @@ export class CometdChaosCustomer implements ChaosCustomer {
 
   /** Publishes an operation and resolves with the reply pushed back on the channel (one operation at a time). */
   private async operation(data: Record<string, unknown>): Promise<Reply> {
+    // The first operation, or one after a handshake that failed (its gateway was down): a handshake first. A retried
+    // start keeps the handshake of an earlier attempt.
+    if (this.cometd.isDisconnected()) {
+      await this.meta((done) => this.cometd.handshake(done), 'handshake');
+      await this.subscribe();
+    }
     const reply = new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Refusal('timeout', true)), TIMEOUT_MS);
       this.waiting = (r) => {

@@ -39,7 +39,7 @@ export interface ChatRecord {
   agentLive: number[];
   /** Positions of the join replies (a rejoin after a restoration or a reconnection resumes the attachment). */
   agentJoins: Array<{ at: number; from: number; to: number }>;
-  /** Texts of agent messages the customer read in a reply (no push is owed for them). */
+  /** Texts of messages the customer read in a reply (no push is owed for them; its own: taken, not to be resent). */
   customerRead: Set<string>;
   scriptClosedAt?: number;
   closeSeen: boolean;
