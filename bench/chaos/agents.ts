@@ -155,7 +155,8 @@ export class ChaosAgent {
     }
   }
 
-  private async rejoin(sessionId: string): Promise<void> {
+  /** Joins again until it is in (or the chat is released), e.g. after it learns its party was removed. */
+  async rejoin(sessionId: string): Promise<void> {
     for (let delay = 200; !this.closed && this.chats.has(sessionId); delay = Math.min(delay * 2, 3_000)) {
       try {
         return await this.joinOne(sessionId);

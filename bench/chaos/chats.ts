@@ -2,7 +2,7 @@ import { AGENT_TOKEN } from '../load/servers';
 import { ChaosAgent } from './agents';
 import { ASYNC_SERVICE, CHAT_SERVICE, type ChaosCluster } from './cluster';
 import { CometdChaosCustomer, RestChaosCustomer, type ChaosCustomer } from './customers';
-import { newRecord, retry, type ChatRecord, type Sender, type Timeline } from './records';
+import { newRecord, Refusal, retry, type ChatRecord, type Sender, type Timeline } from './records';
 
 export interface ChatPlan {
   chats: number;
@@ -109,7 +109,11 @@ async function script(record: ChatRecord, customer: ChaosCustomer, agent: ChaosA
     const reply = `c${record.index} agent ${n}`;
     const said = await step('agent send', async () => {
       await agent.ensure();
-      return agent.send(record.sessionId, reply);
+      return agent.send(record.sessionId, reply).catch(async (error: unknown) => {
+        // Removed while its connection was away (a restoration elsewhere, its gateway gone): it joins again.
+        if (error instanceof Refusal && error.status === 'agent PARTICIPANT_LEFT') await agent.rejoin(record.sessionId);
+        throw error;
+      });
     });
     if (said) acknowledge('agent', reply, said.ambiguous, said.value as number | undefined);
     if (esp && n === Math.floor(plan.messagesPerSide / 2)) {
