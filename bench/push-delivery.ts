@@ -9,9 +9,8 @@
 import { MemoryEventBus } from '@ocs/adapters-memory';
 import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
 import { PushNotifier } from '@ocs/service-push-notifier';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Latency, type LatencySummary } from './load/latency';
+import { startPushReceiver } from './load/push-figures';
 
 const quick = process.argv.includes('--quick');
 const DEVICES = quick ? 200 : 1_000;
@@ -44,16 +43,8 @@ function record(n: number, device: number): { topic: string; key: string; value:
 }
 
 async function main(): Promise<void> {
-  let received = 0;
-  const receiver = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      received += 1;
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/push`;
+  const pushReceiver = await startPushReceiver();
+  const { url } = pushReceiver;
   const bus = new MemoryEventBus();
   const logger = { debug: () => undefined, warn: () => undefined };
   const notifier = new PushNotifier(
@@ -95,14 +86,14 @@ async function main(): Promise<void> {
   const steady = latency.summary();
 
   await notifier.stop();
-  await new Promise((resolve) => receiver.close(resolve));
+  await pushReceiver.close();
   const lines = [
     `| Push delivery to a local receiver (${DEVICES} devices, concurrency 32) | figure |`,
     '|---|---|',
     `| burst of ${BURST}: notifications/s | ${Math.round(BURST / burstSeconds)} |`,
     `| burst: latency p50 / p99 / max (ms, queueing included) | ${burst.p50} / ${burst.p99} / ${burst.max} |`,
     `| steady ${STEADY_PER_SECOND}/s for ${STEADY_SECONDS} s: latency p50 / p95 / p99 / max (ms) | ${steady.p50} / ${steady.p95} / ${steady.p99} / ${steady.max} |`,
-    `| requests the receiver got | ${received} |`,
+    `| requests the receiver got | ${pushReceiver.received()} |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -4,17 +4,8 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { applySchema } from '@ocs/adapters-cassandra';
-import {
-  ASYNC_SERVICE,
-  CHAT_SERVICE,
-  cassandraAdmin,
-  configFolder,
-  deleteKafkaNames,
-  freePorts,
-  productConfig,
-  realServers,
-  startService,
-} from '../load/servers';
+import { ASYNC_SERVICE, CHAT_SERVICE, cassandraAdmin, configFolder, deleteKafkaNames, productConfig, realServers, startService } from '../load/servers';
+import { freePorts } from '../load/free-ports';
 
 const run = promisify(execFile);
 /** Built (dist/bench/chaos), or run from the sources by jest (bench/chaos): the apps are always the built ones. */

@@ -31,6 +31,8 @@ export interface ChatTask {
   pollMs: number;
   /** How long a session waits, after its last message was due, for the messages still on their way. */
   graceMs: number;
+  /** Every this many sessions, the customer subscribes to push notifications at Request Chat (absent or 0: none). */
+  pushEvery?: number;
 }
 
 /** Async sessions with a customer present, no agent and rare messages, held until the worker stops. */

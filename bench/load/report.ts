@@ -1,3 +1,4 @@
+import { lagGrows } from './attach-lag';
 import type { Options } from './options';
 import type { RpcCost } from './rpc-cost';
 import type { CeilingResult } from './ceilings';
@@ -97,6 +98,8 @@ export function verdict(r: ScenarioResult): Verdict {
     const offered = Number(r.parameters.sessionsPerSecond) * Number(r.parameters.churnSeconds);
     const { created, closed } = r.clients.counters;
     if (created < offered || closed < offered) reasons.push(`${n(created)} created and ${n(closed)} closed of ${n(offered)} offered`);
+    if (r.attachLag && lagGrows(r.attachLag))
+      reasons.push(`attacher lag grows: p99 ${n(r.attachLag.firstHalf.p99Ms, 1)} ms in the first half, ${n(r.attachLag.secondHalf.p99Ms, 1)} ms in the second`);
     const low = Math.min(r.steady.createdPerSecond, r.steady.closedPerSecond);
     if (low < 0.95 * Number(r.parameters.sessionsPerSecond)) reasons.push(`only ${n(low)}/s sustained of ${r.parameters.sessionsPerSecond}/s offered`);
   }
@@ -152,6 +155,22 @@ export function markdown(run: RunResults): string {
         '',
         'REST customers learn of an agent message at their next refresh: agent → customer latency is bounded by the poll interval, so the REST target is judged on customer → agent and on the request round trip.',
       );
+    for (const r of run.scenarios)
+      if (r.attachLag) {
+        const { whole, firstHalf, secondHalf } = r.attachLag;
+        lines.push(
+          '',
+          `Reporting statistics (${r.title}): ${n(whole.count)} sessions' statistics attached; lag from close to attached p50 ${n(whole.p50Ms, 1)} ms, p99 ${n(whole.p99Ms, 1)} ms (first half of the run p50 ${n(firstHalf.p50Ms, 1)} / p99 ${n(firstHalf.p99Ms, 1)} ms over ${n(firstHalf.count)}, second half p50 ${n(secondHalf.p50Ms, 1)} / p99 ${n(secondHalf.p99Ms, 1)} ms over ${n(secondHalf.count)}; from the attacher's histogram, as precise as its buckets).`,
+        );
+      }
+    for (const r of run.scenarios)
+      if (r.push) {
+        const p = r.push;
+        lines.push(
+          '',
+          `Push notifications (${r.title}, a quarter of the customers subscribed at Request Chat): ${n(p.produced)} produced, ${n(p.delivered)} delivered, ${n(p.failed)} failed, ${n(p.received)} received by the local custom-http receiver; delivery latency from decided to accepted p50 ${n(p.p50Ms, 1)} ms, p99 ${n(p.p99Ms, 1)} ms (from the notifier's histogram, as precise as its buckets).`,
+        );
+      }
     for (const r of run.scenarios)
       if (r.dormant)
         lines.push(

@@ -1,4 +1,6 @@
 import { httpJson, keepAlive } from './clients/http';
+import { quantiles, readLag, type AttachLag } from './attach-lag';
+import { measurePush, type PushFigures } from './push-figures';
 import { onProduct, steadyOf, withPool, type Harness, type RunContext, type Steady } from './harness';
 import type { Mode, Options, Scenario } from './options';
 import { share, type Merged } from './pool';
@@ -9,6 +11,8 @@ import { ASYNC_QUEUE, ASYNC_SERVICE, CHAT_SERVICE } from './servers';
 
 /** REST customers of the churn refresh this often, so that a session lasts about a second. */
 const CHURN_POLL_MS = 500;
+/** Every this many churn customers subscribes to push notifications at Request Chat (a quarter of them). */
+const CHURN_PUSH_EVERY = 4;
 /** Pause before and after creating dormant sessions, so that the memory samples are of a settled server. */
 const SETTLE_MS = 3000;
 /** Longest wait for the interactions of the dormant sessions to reach their queue. */
@@ -31,6 +35,10 @@ export interface ScenarioResult {
     queuedAfterSeconds?: number;
   };
   routing: { taken: number; errors: number };
+  /** Churn, where the attacher runs: its lag from a session's close to its statistics attached, over the run and each half. */
+  attachLag?: AttachLag;
+  /** Churn, embedded: the push notifications its subscribed customers caused, delivered to a local receiver. */
+  push?: PushFigures;
   /** Cluster, REST: engine RPC calls per customer REST operation, probed before the load. */
   rpcCost?: RpcCost;
   samples: Sample[];
@@ -116,11 +124,18 @@ export async function churn(ctx: RunContext): Promise<ScenarioResult> {
     sessionMs: 0,
     messagesPerSide: 1,
     pollMs: CHURN_POLL_MS,
+    pushEvery: CHURN_PUSH_EVERY,
   };
   return withPool(ctx, (pool) =>
     onProduct(ctx, pool, async (h) => {
+      const lag = h.product.reportingMetrics ? measureAttachLag(h.product.reportingMetrics, (1 + o.churnSeconds / 2) * 1000) : undefined;
+      const push = h.product.push ? measurePush(h.product.push.metrics, h.product.push.receiver) : undefined;
       const { clients, steady } = await runChatTask(h, task, (start) => [start + 1, start + 1 + o.churnSeconds]);
+      const attachLag = await lag?.();
+      const pushed = await push?.();
       return {
+        ...(attachLag ? { attachLag } : {}),
+        ...(pushed ? { push: pushed } : {}),
         scenario: 'churn',
         mode: o.mode,
         title: `Session churn (REST), ${o.churnRate}/s for ${o.churnSeconds} s${modeNote(o)}`,
@@ -135,6 +150,32 @@ export async function churn(ctx: RunContext): Promise<ScenarioResult> {
 }
 
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Longest wait after the churn for the attacher to attach the statistics of the last sessions. */
+const ATTACH_SETTLE_MS = 15_000;
+
+/**
+ * Starts reading the attacher's lag histogram now and `midMs` later; the returned function, called after the run,
+ * waits until the statistics attached stop growing (or `ATTACH_SETTLE_MS`) and gives the lag of each half.
+ */
+function measureAttachLag(url: string, midMs: number): () => Promise<AttachLag | undefined> {
+  const start = readLag(url).catch(() => undefined);
+  const mid = pause(midMs).then(() => readLag(url).catch(() => undefined));
+  return async () => {
+    const until = Date.now() + ATTACH_SETTLE_MS;
+    let end = await readLag(url).catch(() => undefined);
+    for (;;) {
+      await pause(500);
+      const next = await readLag(url).catch(() => undefined);
+      const settled = next?.at(-1)?.[1] === end?.at(-1)?.[1];
+      end = next;
+      if (settled || Date.now() > until) break;
+    }
+    const [first, middle] = [await start, await mid];
+    if (!first || !middle || !end) return undefined;
+    return { whole: quantiles(first, end), firstHalf: quantiles(first, middle), secondHalf: quantiles(middle, end) };
+  };
+}
 
 /**
  * Seconds until `count` interactions wait in `queue` (the interaction bridge has submitted them all), read from the

@@ -3,10 +3,11 @@ import { Kafka, logLevel } from 'kafkajs';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePorts } from './free-ports';
 import type { Target } from './protocol';
+import { startPushReceiver, type PushReceiver } from './push-figures';
 
 /** The built apps (the embedded product, the cluster's services) and the repository root, from dist/bench/load. */
 const APPS = resolve(__dirname, '../../apps');
@@ -38,22 +39,9 @@ export interface Product extends ServerProcess {
   metrics: string;
   /** Cluster: the metrics of every session-engine node (their engine RPC counters). */
   engineMetrics?: string[];
-}
-
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((done) => {
-          const server = createServer();
-          server.listen(0, '127.0.0.1', () => done(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
-  return ports;
+  /** Embedded: the reporting attacher's metrics (its lag), the `[push]` receiver and the push-notifier's metrics. */
+  reportingMetrics?: string;
+  push?: { receiver: PushReceiver; metrics: string };
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
@@ -74,7 +62,7 @@ function stopper(child: ChildProcess, graceMs: number, signal: NodeJS.Signals = 
  * agent token, async chats in a queue of their own, and interactions stopped by the chat server when their session
  * closes (there is no workflow in the bench to stop them); `settings` adds to its settings.
  */
-export function productConfig(ports: number[], dataDir: string, settings: Record<string, unknown> = {}): Record<string, unknown> {
+export function productConfig(ports: number[], dataDir: string, settings: Record<string, unknown> = {}, pushUrl?: string): Record<string, unknown> {
   const [webapi, esp, engine, reporting, push] = ports;
   return {
     server: {
@@ -88,11 +76,21 @@ export function productConfig(ports: number[], dataDir: string, settings: Record
       'cometd-handshake-limit': 100_000_000,
     },
     log: { level: 'warn' },
-    // Both limits are still checked on every request (so their cost is measured), never reached.
-    settings: { 'stop-abandoned-interaction': 'always', 'message-rate-limit': 100_000, 'message-rate-interval': 1, ...settings },
+    // Both limits are still checked on every request (so their cost is measured), never reached; every statistic attached;
+    // REST customers may subscribe to push notifications at Request Chat.
+    settings: {
+      'stop-abandoned-interaction': 'always',
+      'message-rate-limit': 100_000,
+      'message-rate-interval': 1,
+      'attach-session-statistics': 'all',
+      'flex-push-on-join': true,
+      ...settings,
+    },
     services: { [CHAT_SERVICE]: '1:default', [ASYNC_SERVICE]: '1:async' },
     'endpoints:1': { default: CHAT_QUEUE, async: ASYNC_QUEUE },
     'agent-api': { tokens: [{ name: 'bench', secret: AGENT_TOKEN, 'user-types': ['AGENT'] }] },
+    // Customers who subscribe at Request Chat are notified through the bench's own receiver.
+    ...(pushUrl ? { push: { 'customhttp.url': pushUrl, pushEnabled: 'customhttp' } } : {}),
   };
 }
 
@@ -159,8 +157,9 @@ export function configFolder(config: (dataDir: string) => Record<string, unknown
  */
 export async function startProduct(nodeOptions: string[], logFile: string, cpuProfDir?: string): Promise<Product> {
   const ports = await freePorts(5);
-  const { dataDir, configFile } = configFolder((dir) => productConfig(ports, dir));
-  const removeData = () => rmSync(dataDir, { recursive: true, force: true });
+  const receiver = await startPushReceiver();
+  const { dataDir, configFile } = configFolder((dir) => productConfig(ports, dir, {}, receiver.url));
+  const removeData = () => (rmSync(dataDir, { recursive: true, force: true }), void receiver.close());
   const service = await startService({ main: 'all-in-one/src/main.js', nodeOptions, configFile, port: ports[0], logFile, cpuProfDir }).catch(
     (error: unknown) => {
       removeData();
@@ -172,6 +171,8 @@ export async function startProduct(nodeOptions: string[], logFile: string, cpuPr
     targets: [{ http: `http://127.0.0.1:${ports[0]}`, ws: `ws://127.0.0.1:${ports[0]}/agent/ws`, agentToken: AGENT_TOKEN }],
     esp: `http://127.0.0.1:${ports[1]}`,
     metrics: `http://127.0.0.1:${ports[4]}/metrics`,
+    reportingMetrics: `http://127.0.0.1:${ports[3]}/metrics`,
+    push: { receiver, metrics: `http://127.0.0.1:${ports[4]}/metrics` },
     stop: async () => {
       await service.stop();
       removeData();

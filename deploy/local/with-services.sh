@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command on the supported Node.js (node.sh) with the cluster's servers up (Redis, Kafka, Cassandra; see
-# services.sh) and helm installed (helm.sh),
-# the servers' addresses in OCS_TEST_* variables, and OCS_REQUIRE_SERVICES=1 so real-server test suites cannot be
-# skipped. Servers this script started are stopped afterwards; ones already running are left as they were.
+# services.sh), helm, promtool and Chromium installed (helm.sh, promtool.sh, chromium.sh), the servers' addresses in
+# OCS_TEST_* variables, and OCS_REQUIRE_SERVICES=1 so real-server test suites cannot be skipped. Servers this script
+# started are stopped afterwards; ones already running are left as they were.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 started=()
@@ -16,6 +16,11 @@ while IFS= read -r line; do export "${line?}"; done < <(bash "$HERE/services.sh"
 # The chart tests render helm/ with helm, built once from the Go module proxy (minutes the first time): before
 # the tests start, not while they run.
 bash "$HERE/helm.sh" >/dev/null
+# promtool likewise, for the chart's alert rules; if it cannot be built the chart test says why.
+bash "$HERE/promtool.sh" >/dev/null || true
+# The web console's tests drive Chromium (puppeteer-core), installed once from Debian packages.
+OCS_CHROMIUM="$(bash "$HERE/chromium.sh")"
+export OCS_CHROMIUM
 # The tests run on the Node.js release the product supports, fetched once if the machine's node is another one;
 # processes the tests spawn (process.execPath) run on it too.
 PATH="$(bash "$HERE/node.sh"):$PATH"

@@ -104,6 +104,54 @@ describe('all-in-one over real HTTP, WebSocket and CometD', () => {
     expect((await ann.op('refresh')).body.monitored).toBe(false);
   });
 
+  it('a monitoring supervisor coaches, barges in and goes back without leaving; each party sees what its visibility allows', async () => {
+    const ann = await customer();
+    const bob = await agent('Bob');
+    await bob.expect('sessionInfo', await router.join(ann.chatId));
+    const sue = await agent('Sue', 'SUPERVISOR');
+    await sue.expect('sessionInfo', { type: 'join', sessionId: ann.chatId, visibility: 'VIP' });
+
+    await sue.expect('ack', { type: 'setVisibility', sessionId: ann.chatId, visibility: 'INT' });
+    const coaching = await bob.pushed(ann.chatId, (e) => e.kind === 'notice' && e.nickname === 'Sue', 'coaching notice');
+    expect(coaching.events.at(-1)).toMatchObject({
+      noticeType: 'USER_CUSTOM',
+      text: 'Sue is coaching',
+      visibility: 'INT',
+      userData: { visibility: 'INT', 'previous-visibility': 'VIP' },
+    });
+    expect(coaching.monitored).toBe(false);
+    expect((await ann.op('refresh')).body.monitored).toBe(false);
+
+    await sue.expect('ack', { type: 'setVisibility', sessionId: ann.chatId, visibility: 'ALL' });
+    await sue.expect('ack', { type: 'message', sessionId: ann.chatId, text: 'Sue here, the supervisor.' });
+    await ann.waitFor((m) => m.text === 'Sue here, the supervisor.', 'supervisor message after barging in');
+    await sue.expect('ack', { type: 'setVisibility', sessionId: ann.chatId, visibility: 'VIP' });
+    await sue.expect('ack', { type: 'message', sessionId: ann.chatId, text: 'back to watching' });
+    await sue.expect('error', { type: 'setVisibility', sessionId: ann.chatId, visibility: 'VIP' });
+    await bob.expect('error', { type: 'setVisibility', sessionId: ann.chatId, visibility: 'VIP' });
+
+    const seen = (
+      await GmsRestClient.post(`${gateway}/genesys/2/chat/customer-support/${ann.chatId}/refresh`, {
+        userId: ann.userId,
+        secureKey: ann.secureKey,
+        alias: ann.alias,
+      })
+    ).body;
+    expect(seen.messages.filter((m) => m.from.nickname === 'Sue').map((m) => `${m.type}:${m.text}`)).toEqual([
+      'CustomNotice:Sue joined the conversation',
+      'Message:Sue here, the supervisor.',
+      'CustomNotice:Sue left the conversation',
+    ]);
+    expect(seen.monitored).toBe(true);
+    const agentView = await bob.expect('sessionInfo', { type: 'refresh', sessionId: ann.chatId, fromPosition: 0 });
+    expect(agentView.events.filter((e) => e.nickname === 'Sue').map((e) => e.text)).toEqual([
+      'Sue is coaching',
+      'Sue joined the conversation',
+      'Sue here, the supervisor.',
+      'Sue left the conversation',
+    ]);
+  });
+
   it('a bot hands over to an agent', async () => {
     const ann = await customer();
     const bot = await agent('HelpBot');
@@ -265,15 +313,17 @@ describe('customer API details', () => {
     expect(body.errors[0].message).toBe('request refused: Unexpected file field: attachment');
   });
 
-  it('answers cross-origin requests from any web page by default (CORS preflight), without credentials', async () => {
-    const response = await fetch(`${gateway}/genesys/2/chat/customer-support/`, {
-      method: 'OPTIONS',
-      headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
-    });
-    expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
-    expect(response.headers.get('x-powered-by')).toBeNull();
+  it('gives web pages of other origins no cross-origin access by default (CORS preflight and request)', async () => {
+    const url = `${gateway}/genesys/2/chat/customer-support/`;
+    const preflight = await fetch(url, { method: 'OPTIONS', headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' } });
+    const request = await fetch(url, { method: 'POST', headers: { Origin: 'https://shop.example' }, body: new URLSearchParams({ nickname: 'Ann' }) });
+    for (const response of [preflight, request]) {
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
+    // Same-origin and server-to-server callers (GMS) send no Origin and are served as before.
+    expect(request.status).toBe(200);
   });
 });
 

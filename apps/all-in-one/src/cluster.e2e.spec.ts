@@ -1,15 +1,9 @@
-import {
-  CassandraInteractionServer,
-  CassandraOwnershipStore,
-  CassandraTranscriptStore,
-  connectCassandra,
-  type CassandraContext,
-} from '@ocs/adapters-cassandra';
+import { CassandraInteractionServer, CassandraOwnershipStore, CassandraTranscriptStore } from '@ocs/adapters-cassandra';
 import { MemoryEventBus } from '@ocs/adapters-memory';
 import { NODE_PROPERTY } from '@ocs/interaction-bridge';
-import { AgentTestClient, GmsCometdClient, GmsRestClient, TEST_ESP_AUTHORIZATION, until, type ChatV2Reply } from '@ocs/testing';
+import { GmsCometdClient, GmsRestClient, TEST_ESP_AUTHORIZATION, until, type AgentTestClient, type ChatV2Reply } from '@ocs/testing';
 import { AGENT_TOKEN } from './test/product';
-import { TestCluster, realServers, type ServiceProcess } from './test/cluster';
+import { agentJoins, clusterFixture, realServers, type ServiceProcess } from './test/cluster';
 
 const servers = realServers();
 /** Concurrent chats: two of three with a REST customer, the third with a CometD one; each with an agent. */
@@ -31,37 +25,16 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
 }
 
 (servers ? describe : describe.skip)('cluster: 3 session-engine processes, 2 gateways, real Cassandra, Kafka and Redis', () => {
-  const cluster = new TestCluster(servers ?? { cassandra: '', kafka: '', redis: '' });
   const engines: ServiceProcess[] = [];
   const gateways: ServiceProcess[] = [];
-  const clients: Array<{ close(): Promise<unknown> }> = [];
-  let cassandra: CassandraContext;
   let esp: ServiceProcess;
-
-  beforeAll(async () => {
-    await TestCluster.build();
-    await cluster.schema();
+  const fixture = clusterFixture(servers, {}, async (cluster) => {
     for (const id of ['e1', 'e2', 'e3']) engines.push(await cluster.engine(id));
     for (const id of ['g1', 'g2']) gateways.push(await cluster.gateway(id));
     esp = await cluster.esp('x1');
-    const [host, port] = (servers?.cassandra ?? '').split(':');
-    cassandra = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace: cluster.keyspace });
-  }, 360_000);
-
-  afterAll(async () => {
-    for (const c of clients) await c.close().catch(() => undefined);
-    await cluster.stop();
-    await cassandra?.client.shutdown();
-    await cluster.dropSchema();
-  }, 120_000);
-
-  async function agentOn(gateway: ServiceProcess, sessionId: string, nickname: string): Promise<AgentTestClient> {
-    const agent = await AgentTestClient.connect(`${gateway.url.replace(/^http/, 'ws')}/agent/ws`);
-    clients.push(agent);
-    await agent.expect('registered', { type: 'register', token: AGENT_TOKEN, nickname, userType: 'AGENT' });
-    await agent.expect('sessionInfo', { type: 'join', sessionId });
-    return agent;
-  }
+  });
+  const { cluster, clients } = fixture;
+  const agentOn = (gateway: ServiceProcess, sessionId: string, nickname: string) => agentJoins(fixture, gateway, sessionId, nickname);
 
   it('keeps every session going when the owner of live sessions is killed with SIGKILL, losing no acknowledged message', async () => {
     const chats: Chat[] = [];
@@ -113,6 +86,7 @@ async function acknowledged<T>(attempt: () => Promise<T | undefined>, what: stri
       await agentSays(chat, `welcome ${i}`);
     }
 
+    const { cassandra } = fixture;
     const owners = new CassandraOwnershipStore(cassandra);
     const ownerOf = async (chat: Chat) => (await owners.owner(chat.sessionId))?.nodeId;
     // Where the interaction says its session is served (the bridge consumes the session events from Kafka).

@@ -1,9 +1,7 @@
-import { connectCassandra, type CassandraContext } from '@ocs/adapters-cassandra';
 import { TOPICS } from '@ocs/contracts';
-import { AgentTestClient, GmsRestClient, until } from '@ocs/testing';
+import { GmsRestClient, until } from '@ocs/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { AGENT_TOKEN } from './test/product';
-import { TestCluster, realServers, type ServiceProcess } from './test/cluster';
+import { agentJoins, clusterFixture, realServers, type ServiceProcess } from './test/cluster';
 
 const servers = realServers();
 const CARD = '4111 1111 1111 1111';
@@ -18,40 +16,25 @@ const CLEAR = ['4111', SSN, PHONE];
  */
 (servers ? describe : describe.skip)('planted PII in a cluster run', () => {
   const prefix = `pii${Date.now().toString(36)}.`;
-  const cluster = new TestCluster(servers ?? { cassandra: '', kafka: '', redis: '' }, {
-    'OCS__transcript-cleanup__apply-area': 'always',
-    OCS__log__level: 'debug',
-    'OCS__settings__message-log-print-size': '7000',
-    'OCS__log-filter-data__Transcript': 'copy',
-    OCS__kafka__name_prefix: prefix,
-  });
-  const clients: Array<{ close(): Promise<unknown> }> = [];
-  let cassandra: CassandraContext;
   let processes: ServiceProcess[] = [];
-
-  beforeAll(async () => {
-    await TestCluster.build();
-    await cluster.schema();
-    processes = [await cluster.engine('e1'), await cluster.engine('e2'), await cluster.gateway('g1'), await cluster.esp('x1')];
-    const [host, port] = (servers?.cassandra ?? '').split(':');
-    cassandra = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace: cluster.keyspace });
-  }, 360_000);
-
-  afterAll(async () => {
-    for (const c of clients) await c.close().catch(() => undefined);
-    await cluster.stop();
-    await cassandra?.client.shutdown();
-    await cluster.dropSchema();
-  }, 120_000);
+  const fixture = clusterFixture(
+    servers,
+    {
+      'OCS__transcript-cleanup__apply-area': 'always',
+      OCS__log__level: 'debug',
+      'OCS__settings__message-log-print-size': '7000',
+      'OCS__log-filter-data__Transcript': 'copy',
+      OCS__kafka__name_prefix: prefix,
+    },
+    async (cluster) => void (processes = [await cluster.engine('e1'), await cluster.engine('e2'), await cluster.gateway('g1'), await cluster.esp('x1')]),
+  );
 
   it('logs, Kafka records, Cassandra rows and the UCS transcript hold only masked values', async () => {
+    const { cassandra, cluster } = fixture;
     const gateway = processes[2];
     const ann = new GmsRestClient(gateway.url);
     expect((await ann.requestChat({ nickname: 'Ann' })).body.statusCode).toBe(0);
-    const agent = await AgentTestClient.connect(`${gateway.url.replace(/^http/, 'ws')}/agent/ws`);
-    clients.push(agent);
-    await agent.expect('registered', { type: 'register', token: AGENT_TOKEN, nickname: 'Bob', userType: 'AGENT' });
-    await agent.expect('sessionInfo', { type: 'join', sessionId: ann.chatId });
+    const agent = await agentJoins(fixture, gateway, ann.chatId, 'Bob');
     expect((await ann.op('send', { message: `card ${CARD} ssn ${SSN} phone ${PHONE}` })).body.statusCode).toBe(0);
     const seen = await agent.pushed(ann.chatId, (e) => e.kind === 'message', 'the planted message');
     expect(seen.events.find((e) => e.kind === 'message')?.text).toBe('card **** **** **** **** ssn ***-**-**** phone ***-***-****');

@@ -67,6 +67,15 @@ export class DeskPool {
   }
 }
 
+/** The Request Chat keys that subscribe a customer to custom-http push notifications (docs/push-notifications.md). */
+function pushSubscription(nickname: string): Record<string, string> {
+  return {
+    'userData[GCTI_Chat_PushSubscribe]': 'true',
+    'userData[GCTI_GMS_PushDeviceId]': `device-${nickname.replace(/\W/g, '-')}`,
+    'userData[GCTI_GMS_PushDeviceType]': 'customhttp',
+  };
+}
+
 export interface ChatSetup {
   transport: CustomerTransport;
   cometdTransport: CometdTransport;
@@ -107,8 +116,8 @@ export class Chat {
   }
 
   /** Requests the chat and has an agent of `desks` join it once routed. */
-  async open(nickname: string, desks: DeskPool): Promise<void> {
-    this.chatId = await this.customer.start({ nickname });
+  async open(nickname: string, desks: DeskPool, push = false): Promise<void> {
+    this.chatId = await this.customer.start({ nickname, ...(push ? pushSubscription(nickname) : {}) });
     this.m.counters.created += 1;
     const join = await this.env.route(this.chatId);
     this.slot = desks.acquire();
@@ -190,7 +199,8 @@ export async function runChat(task: ChatTask, target: Target, env: WorkerEnv, m:
     const due = start + (n * 1000) / task.ratePerSecond;
     if (due - start >= task.openMs) break;
     await sleepUntil(due);
-    const session: Promise<void> = referenceSession(task, target, env, m, desks, `Customer ${env.index}-${n}`).finally(() => live.delete(session));
+    const push = (task.pushEvery ?? 0) > 0 && n % (task.pushEvery ?? 1) === 0;
+    const session: Promise<void> = referenceSession(task, target, env, m, desks, `Customer ${env.index}-${n}`, push).finally(() => live.delete(session));
     live.add(session);
   }
   while (live.size > 0) await Promise.all(live);
@@ -198,14 +208,14 @@ export async function runChat(task: ChatTask, target: Target, env: WorkerEnv, m:
   return { elapsedMs: performance.now() - start };
 }
 
-async function referenceSession(task: ChatTask, target: Target, env: WorkerEnv, m: Measure, desks: DeskPool, nickname: string): Promise<void> {
+async function referenceSession(task: ChatTask, target: Target, env: WorkerEnv, m: Measure, desks: DeskPool, nickname: string, push = false): Promise<void> {
   const base = performance.now();
   const arrivals = new Arrivals();
   const chat = new Chat(task, target, env, m, (toAgent) => toAgent && arrivals.arrived());
   m.counters.held += 1;
   let held = true;
   try {
-    await chat.open(nickname, desks);
+    await chat.open(nickname, desks, push);
     const steps = 2 * task.messagesPerSide;
     for (let k = 1; k <= steps; k++) {
       await sleepUntil(base + (k * task.sessionMs) / (steps + 1));

@@ -124,3 +124,33 @@ const status = async (method) => (await fetch(url, { method, headers })).json();
   process.stderr.write('drain failed: ' + err + '\n');
 });
 {{- end }}
+
+{{/* The ServiceAccount of the pods: the chart's own, or the one named in serviceAccount.name. */}}
+{{- define "ocs.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- .Values.serviceAccount.name | default (include "ocs.fullname" .) }}
+{{- else }}
+{{- .Values.serviceAccount.name | default "default" }}
+{{- end }}
+{{- end }}
+
+{{/* `[server] cometd-timeout` as configured (the product's default 25): the longest a CometD long-poll is held. */}}
+{{- define "ocs.cometdTimeout" -}}
+{{- $server := .Values.config.server | default dict }}
+{{- get $server "cometd-timeout" | default 25 | int }}
+{{- end }}
+
+{{/* A gateway's preStop wait: shutdown.preStopSeconds, default cometd-timeout + 5. (dict "root" $ "shutdown" s) */}}
+{{- define "ocs.gatewayPreStopSeconds" -}}
+{{- .shutdown.preStopSeconds | default (add (include "ocs.cometdTimeout" .root | int) 5) | int }}
+{{- end }}
+
+{{/* A gateway's grace period: shutdown.terminationGracePeriodSeconds, default the preStop wait + 15. */}}
+{{- define "ocs.gatewayGracePeriod" -}}
+{{- $preStop := include "ocs.gatewayPreStopSeconds" . | int }}
+{{- $grace := .shutdown.terminationGracePeriodSeconds | default (add $preStop 15) | int }}
+{{- if le $grace $preStop }}
+{{- fail (printf "terminationGracePeriodSeconds %d of a gateway must be longer than its preStop wait of %d s" $grace $preStop) }}
+{{- end }}
+{{- $grace }}
+{{- end }}

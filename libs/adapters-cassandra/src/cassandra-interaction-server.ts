@@ -109,6 +109,11 @@ export class CassandraInteractionServer implements InteractionServer {
       });
   }
 
+  async interactionOf(sessionId: string): Promise<string | undefined> {
+    const id: unknown = (await this.read(this.cql.bySession, sessionId))?.get('interaction_id');
+    return typeof id === 'string' ? id : undefined;
+  }
+
   async get(interactionId: string): Promise<InteractionInfo | undefined> {
     const row = await this.read(this.cql.select, interactionId);
     return (

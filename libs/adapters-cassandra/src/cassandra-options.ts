@@ -1,9 +1,10 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import { Client, policies, types, type ClientOptions, type QueryOptions } from 'cassandra-driver';
+import { Client, policies, tracker, types, type ClientOptions, type QueryOptions } from 'cassandra-driver';
 import { shutDownReplacedHosts } from './replaced-hosts';
 import { checkKeyspaceName } from './schema';
+import type { StoreMetrics } from '@ocs/ports';
 
 /**
  * The `[encryption]` section of the Genesys Chat Server Cassandra RAP object. Empty strings count as not set,
@@ -41,6 +42,8 @@ export interface CassandraOptions {
   username?: string;
   password?: string;
   encryption?: CassandraEncryption;
+  /** Told of each statement's time or failure; none: nothing measured. */
+  metrics?: StoreMetrics;
 }
 
 /** A connected client and what the stores need from the options. Shut it down with `client.shutdown()`. */
@@ -117,6 +120,7 @@ export async function cassandraClientOptions(options: CassandraOptions): Promise
     policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(1000, RECONNECT_MAX_DELAY_MS, false) },
     ...(username && { credentials: { username, password: options.password ?? '' } }),
     sslOptions: await sslOptions(options.encryption),
+    ...(options.metrics && { requestTracker: new StatementTracker(options.metrics) }),
   };
 }
 
@@ -132,4 +136,29 @@ export async function connectCassandra(options: CassandraOptions): Promise<Cassa
   shutDownReplacedHosts(client);
   await client.connect();
   return { client, keyspace, readConsistency, writeConsistency };
+}
+
+/** `[seconds, nanoseconds]` as the driver measures a request. */
+function seconds([whole, nanos]: number[]): number {
+  return whole + nanos / 1e9;
+}
+
+/** The driver's base class of request trackers: its typings declare only an interface, but it checks for the class. */
+const RequestTrackerBase = (tracker as unknown as { RequestTracker: new () => object }).RequestTracker;
+
+/** The driver's request tracker, telling the metrics of every statement. */
+class StatementTracker extends RequestTrackerBase implements tracker.RequestTracker {
+  constructor(private readonly metrics: StoreMetrics) {
+    super();
+  }
+
+  onSuccess(...args: Parameters<tracker.RequestTracker['onSuccess']>): void {
+    this.metrics.query(seconds(args[6]));
+  }
+
+  onError(): void {
+    this.metrics.queryFailed();
+  }
+
+  shutdown(): void {}
 }

@@ -5,3 +5,4 @@ export * from './cassandra-ownership-store';
 export * from './cassandra-health';
 export * from './cassandra-ucs';
 export * from './cassandra-interaction-server';
+export * from './cassandra-routing-store';

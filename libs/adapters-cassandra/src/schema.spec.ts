@@ -20,11 +20,13 @@ describe('schemaStatements: the deploy/cassandra scripts, filled in', () => {
     ]);
   });
 
-  it('then adds ours: the owner fence on transcripts, the UCS tables and the interaction tables, without cleanup', async () => {
+  it('then adds ours: the owner fence on transcripts, the UCS, interaction and routing tables, without cleanup', async () => {
     const ours = (await schemaStatements({ ...simple, ttlCleanup: { defaultTimeToLive: TWO_WEEKS, gcGraceSeconds: 864_000 } })).slice(4);
     expect(ours.slice(0, 2)).toEqual(['ALTER TABLE transcripts ADD owner text static', 'ALTER TABLE transcripts ADD owner_since timestamp static']);
     const created = ours.slice(2).map((statement) => /^CREATE TABLE (\w+)/.exec(statement)?.[1]);
-    expect(created).toEqual(expect.arrayContaining(['ucs_contacts', 'ucs_contact_emails', 'ucs_interactions', 'ucs_documents']));
+    expect(created).toEqual(
+      expect.arrayContaining(['ucs_contacts', 'ucs_contact_emails', 'ucs_interactions', 'ucs_documents', 'interactions', 'routing_state']),
+    );
     expect(created.every((table) => table !== undefined)).toBe(true);
     for (const statement of ours) expect(statement).not.toContain('default_time_to_live');
   });
@@ -54,7 +56,8 @@ describe('schemaStatements: the deploy/cassandra scripts, filled in', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ocs-cql-'));
     try {
       writeFileSync(join(dir, 'keyspace.cql'), '-- ${UNKNOWN} in a comment is ignored\nCREATE KEYSPACE ${KEYSPACE} WITH REPLICATION = ${REPLICATION};');
-      for (const ours of ['session-fence.cql', 'ucs-tables.cql', 'interaction-tables.cql']) writeFileSync(join(dir, ours), '-- nothing of ours\n');
+      for (const ours of ['session-fence.cql', 'ucs-tables.cql', 'interaction-tables.cql', 'routing-tables.cql'])
+        writeFileSync(join(dir, ours), '-- nothing of ours\n');
       writeFileSync(join(dir, 'tables.cql'), 'CREATE TABLE t (id text PRIMARY KEY) WITH comment = ${UNKNOWN};');
       await expect(schemaStatements({ ...simple, scriptsDir: dir })).rejects.toThrow('No value for the placeholder ${UNKNOWN} of the Cassandra schema');
       writeFileSync(join(dir, 'tables.cql'), 'CREATE TABLE t (id text PRIMARY KEY);\n\n');

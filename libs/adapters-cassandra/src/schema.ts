@@ -23,7 +23,7 @@ export interface SchemaOptions {
 
 const SCRIPT_MARKER = 'keyspace.cql';
 /** Our additions for the cluster mode (not in the guide), applied after the guide's tables; no cleanup procedure. */
-const CLUSTER_SCRIPTS = ['session-fence.cql', 'ucs-tables.cql', 'interaction-tables.cql'];
+const CLUSTER_SCRIPTS = ['session-fence.cql', 'ucs-tables.cql', 'interaction-tables.cql', 'routing-tables.cql'];
 
 /** Accepts a keyspace name that CQL takes unquoted (so it needs no escaping in statements) and answers it. */
 export function checkKeyspaceName(keyspace: string): string {

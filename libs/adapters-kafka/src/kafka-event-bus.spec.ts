@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BusRecord } from '@ocs/ports';
+import type { BusMetrics, BusRecord } from '@ocs/ports';
 import { eventBusContract, eventually, until } from '@ocs/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { KafkaEventBus, type KafkaClientLogger, type KafkaEventBusOptions } from './kafka-event-bus';
@@ -116,6 +116,16 @@ describeOnBroker(brokers.length > 0 ? `KafkaEventBus on ${brokers.join(',')}` : 
       await second.close();
     });
 
+    it("reports a group's lag per partition: every record before it consumed, none once its commits caught up", async () => {
+      await bus.publish(records(9, 3));
+      const total = async () => (await bus.lag(topic, group)).reduce((sum, p) => sum + p.lag, 0);
+      expect((await bus.lag(topic, group)).map((p) => p.partition).sort()).toEqual([0, 1, 2]);
+      expect(await total()).toBe(9);
+      const sub = await bus.subscribe(topic, group, () => undefined);
+      await until(async () => ((await total()) === 0 ? true : undefined), 'the lag back to 0', WAIT_MS);
+      await sub.close();
+    });
+
     it('delivers a record again when its member stopped before its handler settled (at least once)', async () => {
       const stuck: unknown[] = [];
       const crashing = await bus.subscribe(topic, group, (r) => {
@@ -198,6 +208,31 @@ describeOnBroker(brokers.length > 0 ? `KafkaEventBus on ${brokers.join(',')}` : 
     });
   });
 
+  describe('metrics', () => {
+    it('tells its metrics of each acknowledged publish and of the lag of a group after each batch it handled', async () => {
+      const published: number[] = [];
+      const lags: Array<[string, number, number]> = [];
+      const metrics: BusMetrics = {
+        published: (seconds) => void published.push(seconds),
+        publishFailed: () => undefined,
+        lag: (group, partition, records) => void lags.push([group, partition, records]),
+      };
+      const measured = await connect({ metrics });
+      const topic = newTopic();
+      await measured.ensureTopics([topic], 1);
+      await measured.publish([1, 2, 3].map((n) => ({ topic, key: `session-${n}`, value: { n } })));
+      expect(published).toHaveLength(1);
+      expect(published[0]).toBeGreaterThan(0);
+      const got: BusRecord[] = [];
+      const sub = await measured.subscribe(topic, 'measured-group', (record) => void got.push(record));
+      await eventually(() => got.length === 3 && lags.length > 0, WAIT_MS);
+      // One partition, read to its end: nothing behind.
+      expect(lags.at(-1)).toEqual(['measured-group', 0, 0]);
+      await sub.close();
+      await measured.close();
+    });
+  });
+
   describe('name prefix', () => {
     const buses: KafkaEventBus[] = [];
     afterEach(async () => {
@@ -228,9 +263,10 @@ describeOnBroker(brokers.length > 0 ? `KafkaEventBus on ${brokers.join(',')}` : 
       await eventually(() => got.a.length >= 1 && got.b.length >= 2, WAIT_MS);
       // Time for a stray record to arrive, had it crossed over.
       await new Promise((r) => setTimeout(r, 1000));
-      expect(got.a).toEqual([{ topic, key: 'session-1', value: { from: 'a' } }]);
+      const plain = ({ topic, key, value }: BusRecord) => ({ topic, key, value });
+      expect(got.a.map(plain)).toEqual([{ topic, key: 'session-1', value: { from: 'a' } }]);
       // Two keys may sit in two partitions: no order between them.
-      expect([...got.b].sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+      expect(got.b.map(plain).sort((x, y) => x.key.localeCompare(y.key))).toEqual([
         { topic, key: 'session-1', value: { from: 'b', n: 1 } },
         { topic, key: 'session-2', value: { from: 'b', n: 2 } },
       ]);

@@ -1,4 +1,4 @@
-import { isTakenRecord, type BusHandler, type BusRecord, type BusSubscription, type EventBus, type TakenRecord } from '@ocs/ports';
+import { isTakenRecord, type BusHandler, type BusMetrics, type BusRecord, type BusSubscription, type EventBus, type TakenRecord } from '@ocs/ports';
 import { Commits } from './commits';
 import { Kafka, logLevel, Partitioners, type Admin, type ConsumerConfig, type KafkaMessage, type logCreator, type Producer } from 'kafkajs';
 
@@ -33,6 +33,8 @@ export interface KafkaEventBusOptions {
    * handed to handlers carry the plain topic, and `onError` the plain group. Default empty (the plain names).
    */
   namePrefix?: string;
+  /** Told of each publish request's time to acknowledgement or failure, and of each group's lag; none: nothing measured. */
+  metrics?: BusMetrics;
 }
 
 /** Characters Kafka allows in a topic name, and its longest topic name. */
@@ -165,10 +167,13 @@ export class KafkaEventBus implements EventBus {
         byTopic.set(topic, messages);
         messages.push({ key, value });
       }
+      const start = performance.now();
       try {
         await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        this.options.metrics?.published((performance.now() - start) / 1000);
         for (const call of calls) call.resolve();
       } catch (error) {
+        this.options.metrics?.publishFailed();
         for (const call of calls) call.reject(error);
       }
     }
@@ -199,6 +204,9 @@ export class KafkaEventBus implements EventBus {
     };
     this.subscriptions.add(subscription);
     consumer.on(consumer.events.GROUP_JOIN, () => commits.reset());
+    const { metrics } = this.options;
+    // The lag after each batch handled: records of the partition behind the batch's last one.
+    if (metrics) consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => metrics.lag(group, payload.partition, Number(payload.offsetLag)));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.options.onError(group, payload.error);
     });
@@ -212,7 +220,7 @@ export class KafkaEventBus implements EventBus {
           const beating = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
           let outcome: Awaited<ReturnType<KafkaEventBus['deliver']>> | typeof ABANDONED;
           try {
-            outcome = await Promise.race([this.deliver(topic, group, message, handler), abandoned]);
+            outcome = await Promise.race([this.deliver(topic, group, partition, message, handler), abandoned]);
           } finally {
             clearInterval(beating);
           }
@@ -237,6 +245,23 @@ export class KafkaEventBus implements EventBus {
     await this.admin.describeCluster();
   }
 
+  /**
+   * How far consumer group `group` is behind on `topic`: per partition, the records between its committed offset (the
+   * partition's first record when it has committed none) and the partition's end. One admin round trip per call.
+   */
+  async lag(topic: string, group: string): Promise<Array<{ partition: number; lag: number }>> {
+    const kafkaTopic = this.topicName(topic);
+    const [ends, [committed]] = await Promise.all([
+      this.admin.fetchTopicOffsets(kafkaTopic),
+      this.admin.fetchOffsets({ groupId: this.prefix + group, topics: [kafkaTopic] }),
+    ]);
+    const at = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+    return ends.map(({ partition, high, low }) => {
+      const from = at.get(partition) ?? -1;
+      return { partition, lag: Math.max(0, Number(high) - (from >= 0 ? from : Number(low))) };
+    });
+  }
+
   /** The name of `topic` on Kafka: with the prefix. */
   topicName(topic: string): string {
     const name = this.prefix + topic;
@@ -253,9 +278,9 @@ export class KafkaEventBus implements EventBus {
   }
 
   /** The record taken in to finish later, if the handler says so; otherwise the handler settled. */
-  private async deliver(topic: string, group: string, message: KafkaMessage, handler: BusHandler): Promise<TakenRecord | undefined> {
+  private async deliver(topic: string, group: string, partition: number, message: KafkaMessage, handler: BusHandler): Promise<TakenRecord | undefined> {
     try {
-      const result = await handler({ topic, key: message.key?.toString() ?? '', value: JSON.parse(String(message.value)) });
+      const result = await handler({ topic, key: message.key?.toString() ?? '', value: JSON.parse(String(message.value)), partition, offset: message.offset });
       return isTakenRecord(result) ? result : undefined;
     } catch (error) {
       this.options.onError(group, error);

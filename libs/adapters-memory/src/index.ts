@@ -5,4 +5,5 @@ export * from './memory-interaction-server';
 export * from './memory-ownership-store';
 export * from './memory-membership';
 export * from './packed-records';
+export * from './memory-statistics-checkpoints';
 export * from './memory-routing-store';

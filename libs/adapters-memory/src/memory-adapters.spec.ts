@@ -1,7 +1,8 @@
-import { eventBusContract, fencedTranscriptStoreContract, routingStoreContract, transcriptStoreContract } from '@ocs/testing';
+import { eventBusContract, fencedTranscriptStoreContract, routingStoreContract, statisticsCheckpointsContract, transcriptStoreContract } from '@ocs/testing';
 import { MemoryEventBus } from './memory-event-bus';
 import { MemoryOwnershipStore } from './memory-ownership-store';
 import { MemoryRoutingStore } from './memory-routing-store';
+import { MemoryStatisticsCheckpoints } from './memory-statistics-checkpoints';
 import { MemoryTranscriptStore } from './memory-transcript-store';
 
 transcriptStoreContract('memory', async () => ({ store: new MemoryTranscriptStore() }));
@@ -11,6 +12,7 @@ fencedTranscriptStoreContract('memory', async () => {
   return { store: () => store, ownership };
 });
 eventBusContract('memory', async () => ({ bus: new MemoryEventBus(), topic: 'contract-test' }));
+statisticsCheckpointsContract('memory', async () => ({ checkpoints: new MemoryStatisticsCheckpoints() }));
 routingStoreContract('memory', async () => ({ store: new MemoryRoutingStore() }));
 
 describe('MemoryEventBus delivery', () => {

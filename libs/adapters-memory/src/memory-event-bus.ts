@@ -14,7 +14,8 @@ const MAX_IN_FLIGHT = 64;
 /**
  * In-process bus with consumer-group semantics: each record goes to one member of each group (round robin).
  * Records of one key reach a group in publish order, one after the other; records of different keys are handled
- * concurrently (as a broker's partitions are), up to a bound. Like a real broker it decouples the publisher:
+ * concurrently (as a broker's partitions are), up to a bound. Records are delivered with partition 0 and an offset
+ * numbering the topic's records from 0. Like a real broker it decouples the publisher:
  * `publish` returns once the records are queued. A failing handler is reported and does not stop delivery. A record
  * a handler took in to finish later (`TakenRecord`) lets the next record of its key go once the handler returned; a
  * rejected `handled` is reported. (Nothing is delivered again: the process holds the bus and its handlers alike.)
@@ -27,11 +28,17 @@ export class MemoryEventBus implements EventBus {
   private inFlight = 0;
   private readonly settled = new Set<() => void>();
   private scheduled = false;
+  /** The offset of the next record of each topic (one partition per topic, numbered from 0). */
+  private readonly offsets = new Map<string, number>();
 
   constructor(private readonly onError: (group: string, error: unknown) => void = () => undefined) {}
 
   async publish(records: readonly BusRecord[]): Promise<void> {
-    for (const record of records) this.queue.push(record);
+    for (const { topic, key, value } of records) {
+      const offset = this.offsets.get(topic) ?? 0;
+      this.offsets.set(topic, offset + 1);
+      this.queue.push({ topic, key, value, partition: 0, offset: String(offset) });
+    }
     this.schedule();
   }
 

@@ -81,6 +81,10 @@ export class MemoryInteractionServer implements InteractionServer, ManualRouting
     this.handlers.push(handler);
   }
 
+  async interactionOf(sessionId: string): Promise<string | undefined> {
+    return this.bySession.get(sessionId);
+  }
+
   async get(interactionId: string): Promise<InteractionInfo | undefined> {
     const info = this.interactions.get(interactionId);
     return info && this.copy(info);

@@ -1,7 +1,8 @@
-import { fanOutContract, membershipContract } from '@ocs/testing';
+import { fanOutContract, membershipContract, statisticsCheckpointsContract } from '@ocs/testing';
 import Redis from 'ioredis';
 import { RedisFanOut } from './redis-fan-out';
 import { RedisMembership } from './redis-membership';
+import { RedisStatisticsCheckpoints } from './redis-statistics-checkpoints';
 
 const server = process.env.OCS_TEST_REDIS;
 if (!server && (process.env.CI || process.env.OCS_REQUIRE_SERVICES)) {
@@ -24,6 +25,11 @@ function redisSuites(url: string): void {
   membershipContract('redis', async () => {
     const membership = new RedisMembership({ url, keyPrefix: nextPrefix() });
     return { membership, close: () => membership.close() };
+  });
+
+  statisticsCheckpointsContract('redis', async () => {
+    const checkpoints = new RedisStatisticsCheckpoints({ url, keyPrefix: nextPrefix() });
+    return { checkpoints, close: () => checkpoints.close() };
   });
 
   fanOutContract('redis', async () => {

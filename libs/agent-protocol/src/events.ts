@@ -10,6 +10,7 @@ import {
 } from '@ocs/chat-domain';
 import type { EventView, SessionView, TranscriptNotice } from '@ocs/chat-engine';
 import type { AgentIdentity } from './requests';
+import type { RoutingServerEvent } from './routing-requests';
 
 /** The client's own correlation id of a request, echoed in the reply. */
 export type RequestId = string | number;
@@ -104,7 +105,7 @@ export interface ErrorEvent {
   message: string;
 }
 
-export type ServerEvent = RegisteredEvent | SessionInfoEvent | AckEvent | ErrorEvent;
+export type ServerEvent = RegisteredEvent | SessionInfoEvent | AckEvent | ErrorEvent | RoutingServerEvent;
 
 export function toWireEvent({ event, from }: EventView): WireEvent {
   const common: WireEvent = {

@@ -51,6 +51,7 @@ describe('parseAgentRequest', () => {
       { type: 'notify', sessionId: 'S1', noticeType: 'SYS_COMMAND', text: 'read-confirm', userData: { 'last-event-id': '5' } },
       { type: 'releaseParty', sessionId: 'S1', afterAction: 'CLOSE_IF_NO_AGENTS', text: 'bye' },
       { type: 'refresh', sessionId: 'S1', fromPosition: 0 },
+      { type: 'setVisibility', sessionId: 'S1', visibility: 'INT' },
     ];
     for (const request of requests) expect(accepted(request)).toEqual(expect.objectContaining(request));
   });
@@ -67,11 +68,13 @@ describe('parseAgentRequest', () => {
       type: 'error',
       requestId: 'a',
       code: 'BAD_REQUEST',
-      message: 'field type: missing request type; expected one of register, join, message, notify, releaseParty, refresh',
+      message:
+        'field type: missing request type; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
     });
     expect(refused('{"type":"teleport","requestId":3}')).toMatchObject({
       requestId: 3,
-      message: 'field type: unknown request type "teleport"; expected one of register, join, message, notify, releaseParty, refresh',
+      message:
+        'field type: unknown request type "teleport"; expected one of register, join, message, notify, releaseParty, refresh, setVisibility, routingLogin, routingReady, routingNotReady, routingLogout, routingAccept, routingDecline, routingQueue, routingPick, routingTransfer',
     });
   });
 

@@ -13,6 +13,7 @@ import {
   type NoticeRequest,
 } from '@ocs/chat-domain';
 import { errorEvent, type ErrorEvent, type RequestId } from './events';
+import { routingRequestSchemas } from './routing-requests';
 
 /**
  * Client → server requests of the agent WebSocket API: the Genesys basic chat protocol as JSON. Objects are
@@ -95,6 +96,14 @@ export const refreshRequestSchema = z.strictObject({
   fromPosition: z.number().int().min(0),
 });
 
+/** Our extension: the party changes its own visibility in the session without leaving (monitor, coach, barge in). */
+export const setVisibilityRequestSchema = z.strictObject({
+  type: z.literal('setVisibility'),
+  requestId,
+  sessionId,
+  visibility: z.enum(VISIBILITIES),
+});
+
 const requestSchemas = [
   registerRequestSchema,
   joinRequestSchema,
@@ -102,6 +111,8 @@ const requestSchemas = [
   notifyRequestSchema,
   releasePartyRequestSchema,
   refreshRequestSchema,
+  setVisibilityRequestSchema,
+  ...routingRequestSchemas,
 ] as const;
 
 export const AGENT_REQUEST_TYPES = requestSchemas.map((s) => s.shape.type.value);
@@ -121,6 +132,7 @@ export type AgentMessageRequest = z.infer<typeof messageRequestSchema>;
 export type AgentNotifyRequest = z.infer<typeof notifyRequestSchema>;
 export type ReleasePartyRequest = z.infer<typeof releasePartyRequestSchema>;
 export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
+export type SetVisibilityRequest = z.infer<typeof setVisibilityRequestSchema>;
 
 export type ParseResult = { ok: true; request: AgentRequest } | { ok: false; error: ErrorEvent };
 

@@ -33,7 +33,8 @@ export class ChangeCommit {
     const { saver, live, store, events, clock, timers } = this.deps;
     timers.schedule(session);
     if (change.events.length === 0 && !change.closed && !change.properties && !change.pushes) {
-      // A configuration change alone (idle control, language) is saved, so that a restored session keeps it.
+      // A change without events (idle control, language, a refresh that stopped push resends) is saved, so that a
+      // restored session keeps it.
       if (change.configured && saver) await this.saved(saver, session, change);
       return;
     }

@@ -136,6 +136,23 @@ describe('ChatEngine', () => {
     expect(engine.sessionCount).toBe(0);
   });
 
+  it('lists the sessions it holds for an operator: parties present by type, no name or key', async () => {
+    const { engine, clock } = setup();
+    expect(engine.heldSessions()).toEqual([]);
+    const started = clock.now();
+    const { sessionId, customer, agent } = await startChat(engine);
+    clock.advance(1000);
+    const alone = await engine.createSession({ creator: { userType: 'CLIENT', nickname: 'Cy', protocol: 'FLEX', clientVersion: 106 } });
+    await engine.bindInteraction(sessionId, 'interaction-7');
+    expect(engine.heldSessions()).toEqual([
+      { sessionId, createdAt: started, isRestored: false, closed: false, parties: { CLIENT: 1, AGENT: 1 }, interactionId: 'interaction-7' },
+      { sessionId: alone.party.sessionId, createdAt: started + 1000, isRestored: false, closed: false, parties: { CLIENT: 1 } },
+    ]);
+    await engine.leave(agent, 'KEEP_ALIVE');
+    expect(engine.heldSessions()[0].parties).toEqual({ CLIENT: 1 });
+    expect(JSON.stringify(engine.heldSessions())).not.toMatch(new RegExp(`Ann|Bob|${customer.secureKey}`));
+  });
+
   it('publishes the creation, every event and the close, in order, keyed by session', async () => {
     const { engine, bus } = setup();
     const records: BusRecord[] = [];

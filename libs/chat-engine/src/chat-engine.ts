@@ -11,6 +11,7 @@ import {
   type MessageRequest,
   type NoticeRequest,
   type Participant,
+  type Visibility,
 } from '@ocs/chat-domain';
 import type {
   Actor,
@@ -19,6 +20,7 @@ import type {
   LiveAttachment,
   Outcome,
   PartyCredentials,
+  HeldSession,
   SessionInfo,
   SessionView,
   ViewListener,
@@ -43,6 +45,11 @@ export class ChatEngine implements ChatEngineApi {
 
   get sessionCount(): number {
     return this.parts.registry.size;
+  }
+
+  /** The sessions this node holds, for an operator (`GET /engine/sessions`). */
+  heldSessions(): HeldSession[] {
+    return this.parts.registry.summaries();
   }
 
   /** Over the load limit: takes no new or restored session (`limit-for-sessions`, `limits-restore-threshold`). */
@@ -77,8 +84,8 @@ export class ChatEngine implements ChatEngineApi {
   async read(actor: Actor, fromPosition: number): Promise<SessionView> {
     const { session, party } = await this.authenticate(actor);
     session.touch(party.userId);
-    session.refreshed(party.userId);
     this.reschedule(session);
+    await this.refreshedBy(session, party.userId);
     return viewFrom(session, party, fromPosition);
   }
 
@@ -88,6 +95,10 @@ export class ChatEngine implements ChatEngineApi {
 
   notice(actor: Actor, request: NoticeRequest, readFrom?: number): Promise<Outcome> {
     return this.act(actor, readFrom, (session, userId) => session.notice(userId, request));
+  }
+
+  changeVisibility(actor: Actor, visibility: Visibility, readFrom?: number): Promise<Outcome> {
+    return this.act(actor, readFrom, (session, userId) => session.changeVisibility(userId, visibility));
   }
 
   async updateUserData(actor: Actor, userData: KvList, readFrom?: number): Promise<SessionView> {
@@ -249,8 +260,16 @@ export class ChatEngine implements ChatEngineApi {
     const change = command(session, party.userId);
     await this.commit(session, change);
     // A command that answers with the transcript is a refresh as well (a GMS request carrying transcriptPosition).
-    if (readFrom !== undefined && session.refreshed(party.userId)) this.reschedule(session);
+    if (readFrom !== undefined) await this.refreshedBy(session, party.userId);
     return { event: change.events[0], view: viewFrom(session, party, readFrom) };
+  }
+
+  /**
+   * A customer's refresh. One that stops a pending push resend is committed as a change with no event: saved where
+   * changes are, so that a node restoring the session does not resend; its timers are looked at again.
+   */
+  private async refreshedBy(session: ChatSession, userId: string): Promise<void> {
+    if (session.refreshed(userId)) await this.commit(session, { events: [], closed: false, configured: true });
   }
 
   /** The session held here, or restored here (cluster) if `by` may restore it. */

@@ -9,6 +9,7 @@ import type {
   NoticeRequest,
   ProtocolType,
   SessionService,
+  Visibility,
 } from '@ocs/chat-domain';
 import type { EventSender } from '@ocs/contracts';
 
@@ -85,6 +86,12 @@ export interface SessionInfo {
   nextPosition: number;
 }
 
+/** One session a node holds, as an operator lists them: no party's name, key or message. */
+export interface HeldSession extends Omit<SessionInfo, 'nextPosition'> {
+  /** Parties present, by user type (CLIENT, AGENT, SUPERVISOR…). */
+  parties: Record<string, number>;
+}
+
 /**
  * What a party's command answers: the event it appended (the party's own) and the party's view afterwards, with the
  * events from the position the caller asked for (`readFrom`; none when it asked for none), so that a customer's
@@ -116,6 +123,8 @@ export interface ChatEngineApi {
   // carries the session's state and no events.
   message(actor: Actor, request: MessageRequest, readFrom?: number): Promise<Outcome>;
   notice(actor: Actor, request: NoticeRequest, readFrom?: number): Promise<Outcome>;
+  /** The party changes its own visibility (monitor, coach, conference) without leaving; the event is the notice telling the others. */
+  changeVisibility(actor: Actor, visibility: Visibility, readFrom?: number): Promise<Outcome>;
   /** Merges into the session's user data (the transcript does not change); answers the party's view. */
   updateUserData(actor: Actor, userData: KvList, readFrom?: number): Promise<SessionView>;
   /** The outcome's event is the party's own party-left event. */

@@ -1,5 +1,5 @@
 import type { ChatEvent, ChatSession, Clock, IdSource, SessionContext, SessionRules } from '@ocs/chat-domain';
-import type { EventBus, TranscriptStore } from '@ocs/ports';
+import type { EventBus, SessionMetrics, TranscriptStore } from '@ocs/ports';
 import { ChangeCommit } from './change-commit';
 import { SessionSaver, type Durability } from './durability';
 import { SessionLimits, type SessionLimitOptions } from './limits';
@@ -19,6 +19,8 @@ export interface ChatEngineDeps {
   onListenerError?: (sessionId: string, error: unknown) => void;
   /** Told of the events of each committed change, as kept (masked where PII masking says): the debug log of messages. */
   onCommitted?: (sessionId: string, events: readonly ChatEvent[]) => void;
+  /** The application metrics of sessions and messages; none: nothing counted. */
+  metrics?: SessionMetrics;
   /** Per-change saving of the session state (`transcript-auto-save` and its companions); off when absent. */
   durability?: Durability;
   /** Session ownership and restoration on a cluster; without it the engine serves only what it created. */
@@ -56,7 +58,7 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
   const context: SessionContext = { clock, ids: deps.ids, rules: deps.rules };
   const registry = new SessionRegistry();
   const live = new LiveDelivery(deps.onListenerError);
-  const events = new SessionEvents(deps.bus, ownership?.nodeId);
+  const events = new SessionEvents(deps.bus, ownership?.nodeId, deps.metrics);
   const timers = new SessionTimers(clock);
   const saver =
     durability && durability.autoSave > 0 ? new SessionSaver({ store, durability, nodeId: ownership?.nodeId, sleep: deps.sleep ?? sleepFor }) : undefined;

@@ -71,6 +71,20 @@ describe('push records the engine publishes', () => {
     expect(pushes).toHaveLength(4);
   });
 
+  it('a refresh that stops the resends is saved: the node restoring the session does not resend', async () => {
+    const { clock, bus, alive, pushes, a, b } = cluster({ push: { ...PUSH, restoreSend: true } });
+    const { customer, agent } = await subscribedChat(a, RELIABLE);
+    await a.leave(agent, 'KEEP_ALIVE');
+    await a.read(customer, 0);
+    alive.delete('A');
+    clock.advance(1000);
+    expect((await b.sessionInfo(customer.sessionId)).isRestored).toBe(true);
+    clock.advance(10 * DELAY);
+    await b.tick();
+    await bus.idle();
+    expect(pushes.map((p) => p.attempt)).toEqual([0, 0]);
+  });
+
   it('without session-restore-push-send the restored session sends no more notices', async () => {
     const { clock, bus, alive, pushes, a, b } = cluster({ push: PUSH });
     const { customer, agent } = await subscribedChat(a, RELIABLE);

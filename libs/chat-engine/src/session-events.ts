@@ -1,6 +1,7 @@
 import type { ChatSession, Change } from '@ocs/chat-domain';
 import { TOPICS, type NodeCommandRecord, type SessionEventRecord } from '@ocs/contracts';
-import type { BusRecord, EventBus } from '@ocs/ports';
+import type { BusRecord, EventBus, SessionMetrics } from '@ocs/ports';
+import { countChange } from './session-metrics';
 import { sender } from './live-delivery';
 import { pushRecords } from './push-records';
 
@@ -15,6 +16,8 @@ export class SessionEvents {
     private readonly bus: EventBus,
     /** This node (cluster mode): named in `created` records. */
     private readonly nodeId?: string,
+    /** Told of sessions created, restored and closed and of messages; none: nothing counted. */
+    private readonly metrics?: SessionMetrics,
   ) {}
 
   created(session: ChatSession): Promise<void> {
@@ -29,6 +32,7 @@ export class SessionEvents {
       ...(state.password !== undefined ? { password: state.password } : {}),
       ...(this.nodeId !== undefined ? { nodeId: this.nodeId } : {}),
     };
+    this.metrics?.created();
     return this.publish(session.id, [record]);
   }
 
@@ -36,10 +40,12 @@ export class SessionEvents {
   changed(session: ChatSession, change: Change, closedAt: number, closing: { saveFailed?: true } = {}): Promise<void> {
     const { interactionId } = session.state;
     const about = interactionId ? { interactionId } : {};
-    const records: SessionEventRecord[] = change.events.map((event) => ({ type: 'event', sessionId: session.id, event, from: sender(session, event) }));
+    const senders = change.events.map((event) => sender(session, event));
+    const records: SessionEventRecord[] = change.events.map((event, i) => ({ type: 'event', sessionId: session.id, event, from: senders[i] }));
     if (change.pushes) records.push(...pushRecords(session, change.pushes));
     if (change.properties) records.push({ type: 'properties', sessionId: session.id, properties: change.properties, ...about });
     if (change.closed) records.push({ type: 'closed', sessionId: session.id, at: closedAt, ...about, ...closing });
+    if (this.metrics) countChange(this.metrics, session, change.events, senders, change.closed, closing.saveFailed === true);
     return this.publish(session.id, records);
   }
 
@@ -57,6 +63,7 @@ export class SessionEvents {
       previousNodeId,
       ...(interactionId ? { interactionId } : {}),
     };
+    this.metrics?.restored();
     return this.publish(session.id, [record]);
   }
 

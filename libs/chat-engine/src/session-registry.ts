@@ -1,4 +1,5 @@
 import type { ChatSession, Participant } from '@ocs/chat-domain';
+import type { HeldSession } from './engine-api';
 
 /**
  * The sessions this node holds, with the two ways callers find one without its id: a party's secure key (the party
@@ -11,6 +12,27 @@ export class SessionRegistry {
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** Every session held, in the order they came. */
+  all(): IterableIterator<ChatSession> {
+    return this.sessions.values();
+  }
+
+  /** What an operator may see of each session held: times, state, parties present by type; no name, key or text. */
+  summaries(): HeldSession[] {
+    return [...this.sessions.values()].map(({ state }) => {
+      const parties: Record<string, number> = {};
+      for (const p of state.participants) if (p.present) parties[p.userType] = (parties[p.userType] ?? 0) + 1;
+      return {
+        sessionId: state.id,
+        createdAt: state.createdAt,
+        isRestored: state.restored === true,
+        closed: state.status === 'CLOSED',
+        parties,
+        ...(state.interactionId ? { interactionId: state.interactionId } : {}),
+      };
+    });
   }
 
   get(sessionId: string): ChatSession | undefined {

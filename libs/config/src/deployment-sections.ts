@@ -9,6 +9,8 @@ import { boolean, camelKeys, fraction, integer, jsonFromText, openSection, refus
 
 const receiverRefused = refusal('expected an http:// or https:// URL');
 const isReceiverUrl = (value: string): boolean => /^https?:\/\/[^\s/?#]+\S*$/.test(value) && URL.canParse(value);
+/** `*`, or origins as a browser sends them: scheme, host, optional port, nothing after. */
+const CORS_ORIGINS = /^\s*(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\s*,\s*https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*)?\s*$/;
 const SERVICE_TARGET = /^\d+:[^\s:]+$/;
 const serviceTarget = text(SERVICE_TARGET, 'expected "<tenant dbid>:<endpoint name>"').transform((target) => {
   const [tenant, endpoint] = target.split(':');
@@ -81,9 +83,15 @@ export const deploymentSections = {
     'cometd-jsonp': boolean().default(false),
     'agent-ws-path': text(URL_PATH, 'expected a path starting with /').default('/agent/ws'),
     'agent-ws-heartbeat': integer(0, 3_600).default(30),
-    'cors-origins': text(/^(\*|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, 'expected * or a comma-separated list of origins like https://shop.example')
-      .default('*')
-      .transform((list) => list.split(',').map((origin) => origin.trim())),
+    // Empty (the default): no web page of another origin may call the customer API from the browser.
+    'cors-origins': text(CORS_ORIGINS, 'expected empty, * or a comma-separated list of origins (scheme://host[:port], no path) like https://shop.example')
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
     // Per remote address: this many wrong agent tokens or chat credentials within the interval (seconds) make it wait.
     'auth-failure-limit': integer(0, 1_000_000).default(20),
     'auth-failure-interval': integer(1, 86_400).default(60),

@@ -1,3 +1,3 @@
 export { ConfigError } from './config-error';
 export { loadConfig, type LoadConfigOptions } from './load-config';
-export { maxRequestBytes, parseConfig, type ChatServerConfig } from './schema';
+export { CLUSTER_SECRETS, maxRequestBytes, parseConfig, type ChatServerConfig, type ClusterSecret, type QueueSectionConfig } from './schema';

@@ -55,6 +55,11 @@ describe('loadConfig', () => {
         asyncIdleNotices: 'major',
         stopAbandonedInteraction: 'never',
         transcriptSaveNotices: 'major',
+        attachSessionStatistics: 'none',
+        attachStatsRepEvents: [],
+        attachStatsRepPlace: 'none',
+        statisticsCloseWait: 5000,
+        statisticsCheckpointTtl: 2592000,
         transcriptAutoSave: 0,
         transcriptSaveOnError: 'continue',
         transcriptResendAttempts: 3,
@@ -82,6 +87,8 @@ describe('loadConfig', () => {
         includeNotices: 'major',
       },
       languages: [],
+      queues: [],
+      routing: { mode: 'builtin', agentGracePeriod: 30, flapLimit: 10, flapWindow: 60, flapQuietTime: 30, timerInterval: 1 },
       clientFileTransfer: {
         uploadMaxFiles: 3,
         uploadMaxFileSize: 2097152,
@@ -111,7 +118,7 @@ describe('loadConfig', () => {
         cometdJsonp: false,
         agentWsPath: '/agent/ws',
         agentWsHeartbeat: 30,
-        corsOrigins: ['*'],
+        corsOrigins: [],
         authFailureLimit: 20,
         authFailureInterval: 60,
         authFailureBackoff: 30,
@@ -311,6 +318,41 @@ describe('loadConfig', () => {
     expect(config.inactivityControl).toMatchObject({ enabled: true, timeoutAlert: 3, timeoutAlert2: 0, timeoutClose: 45 });
   });
 
+  it('requires in cluster mode only the cluster secrets the process uses', () => {
+    const cluster = { OCS__cluster__mode: 'cluster' };
+    expect(load({ env: cluster, clusterSecrets: [] }).cluster.internalSecret).toBeUndefined();
+    expect(
+      load({ env: { ...cluster, 'OCS__cluster__internal-secret': 'i'.repeat(32) }, clusterSecrets: ['internal-secret'] }).server.espSecret,
+    ).toBeUndefined();
+    expect(problemsOf({ env: cluster, clusterSecrets: ['internal-secret'] })).toEqual([
+      'missing option [cluster] internal-secret (engine RPC and drain; OCS__cluster__internal-secret): required in cluster mode, a secret of at least 32 characters',
+    ]);
+    expect(problemsOf({ env: cluster, clusterSecrets: ['esp-secret'] })).toEqual([
+      'missing option [server] esp-secret (ESP; OCS__server__esp-secret): required in cluster mode, a secret of at least 32 characters',
+    ]);
+  });
+
+  it('allows no cross-origin page by default; takes *, or a list of origins with optional ports', () => {
+    expect(load({ env: {} }).server.corsOrigins).toEqual([]);
+    expect(load({ env: { OCS__server__cors_origins: '' } }).server.corsOrigins).toEqual([]);
+    expect(load({ env: { OCS__server__cors_origins: '*' } }).server.corsOrigins).toEqual(['*']);
+    expect(load({ env: { OCS__server__cors_origins: 'https://shop.example, http://localhost:3000' } }).server.corsOrigins).toEqual([
+      'https://shop.example',
+      'http://localhost:3000',
+    ]);
+  });
+
+  it('reads the reporting statistics options of [settings]', () => {
+    const config = load({
+      env: {
+        'OCS__settings__attach-session-statistics': 'fired',
+        OCS__settings__statistics_close_wait: '0',
+        'OCS__settings__statistics-checkpoint-ttl': '3600',
+      },
+    });
+    expect(config.settings).toMatchObject({ attachSessionStatistics: 'fired', statisticsCloseWait: 0, statisticsCheckpointTtl: 3600 });
+  });
+
   it('takes a Kafka name prefix of the characters Kafka allows in topic names, up to 100 of them', () => {
     for (const prefix of ['staging.', 'ocs_bench_1a2b3c4d.', 'A-z_0.9-', 'x'.repeat(100), '']) {
       expect(load({ env: { OCS__kafka__name_prefix: prefix } }).kafka.namePrefix).toBe(prefix);
@@ -356,6 +398,28 @@ describe('loadConfig', () => {
         'a bad Kafka broker list',
         { OCS__kafka__brokers: '127.0.0.1' },
         'invalid option [kafka] brokers: expected host:port pairs separated by commas, got "127.0.0.1"',
+      ],
+      ...['https://shop.example/widgets', 'shop.example', 'https://shop.example;https://m.shop.example', '*, https://shop.example'].map(
+        (origins): [string, Record<string, string>, string] => [
+          `CORS origins ${JSON.stringify(origins)}`,
+          { 'OCS__server__cors-origins': origins },
+          `invalid option [server] cors-origins: expected empty, * or a comma-separated list of origins (scheme://host[:port], no path) like https://shop.example, got ${JSON.stringify(origins)}`,
+        ],
+      ),
+      [
+        'an unknown attach-session-statistics',
+        { 'OCS__settings__attach-session-statistics': 'some' },
+        'invalid option [settings] attach-session-statistics: expected one of none, fired, all, got "some"',
+      ],
+      [
+        'an unknown async phase in attach-stats-rep-events',
+        { 'OCS__settings__attach-stats-rep-events': 'dormant,sleepy' },
+        'invalid option [settings] attach-stats-rep-events: expected a comma-separated list of dormant, active, idle, or nothing, got "dormant,sleepy"',
+      ],
+      [
+        'a negative statistics-close-wait',
+        { 'OCS__settings__statistics-close-wait': '-1' },
+        'invalid option [settings] statistics-close-wait: expected an integer from 0 to 600000, got -1',
       ],
       ['an unknown cluster mode', { OCS__cluster__mode: 'mesh' }, 'invalid option [cluster] mode: expected one of embedded, cluster, got "mesh"'],
       [

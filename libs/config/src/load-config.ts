@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from './config-error';
 import { isMap } from './option-types';
-import { ChatServerConfig, parseConfig } from './schema';
+import { ChatServerConfig, parseConfig, type ClusterSecret } from './schema';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -14,6 +14,8 @@ export interface LoadConfigOptions {
   readonly env?: Env;
   /** Base of a relative file path. Default: `process.cwd()`. */
   readonly cwd?: string;
+  /** The cluster secrets the process uses, required in cluster mode. Default: both (a process that runs every service). */
+  readonly clusterSecrets?: readonly ClusterSecret[];
 }
 
 const ENV_PREFIX = 'OCS__';
@@ -24,10 +26,10 @@ const OPEN_SECTION = /^(services|endpoints:\d+)$/;
  * `OCS__<section>__<option>` environment overrides and validates the result.
  * @throws ConfigError naming every bad, unknown or unreadable option, and every command-line flag but `--config`.
  */
-export function loadConfig({ argv = process.argv, env = process.env, cwd = process.cwd() }: LoadConfigOptions = {}): ChatServerConfig {
+export function loadConfig({ argv = process.argv, env = process.env, cwd = process.cwd(), clusterSecrets }: LoadConfigOptions = {}): ChatServerConfig {
   const path = configPath(argv, env);
   const document = path === undefined ? {} : readDocument(resolve(cwd, path));
-  return parseConfig(applyEnvOverrides(document, env));
+  return parseConfig(applyEnvOverrides(document, env), clusterSecrets);
 }
 
 function configPath(argv: readonly string[], env: Env): string | undefined {
@@ -56,12 +58,14 @@ function readDocument(path: string): Record<string, unknown> {
 /**
  * `OCS__settings__flex-disconnect-timeout=60` sets that option; a name without option part replaces the section.
  * Shells do not allow `-` or `:` in variable names, so `_` may stand for them: `OCS__settings__flex_disconnect_timeout`,
- * `OCS__agent_api__tokens`, `OCS__endpoints_1__default`, `OCS__language_Spanish__message_alert`. Names in open sections
- * (services, endpoints) and language names stay as written. GMS's dotted `[push]` names take `_` for the dot too:
+ * `OCS__agent_api__tokens`, `OCS__endpoints_1__default`, `OCS__language_Spanish__message_alert`, `OCS__queue_sales__offer_timeout`. Names in open
+ * sections (services, endpoints), language and queue names stay as written. GMS's dotted `[push]` names take `_` for the dot too:
  * `OCS__push__customhttp_url` sets `customhttp.url`.
  */
 /** `language:<name>` or `language_<name>`: the section of a language, its name as written. */
 const LANGUAGE_ENV = /^language[:_](.+)$/;
+/** `queue:<name>` or `queue_<name>`: the section of a routing queue, its name as written. */
+const QUEUE_ENV = /^queue[:_](.+)$/;
 
 function applyEnvOverrides(document: Record<string, unknown>, env: Env) {
   const result = { ...document };
@@ -69,7 +73,12 @@ function applyEnvOverrides(document: Record<string, unknown>, env: Env) {
     if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
     const [rawSection, rawOption] = splitOnce(name.slice(ENV_PREFIX.length), '__');
     const language = LANGUAGE_ENV.exec(rawSection);
-    const section = language ? `language:${language[1]}` : rawSection.replace(/^endpoints_(\d+)$/, 'endpoints:$1').replaceAll('_', '-');
+    const queue = QUEUE_ENV.exec(rawSection);
+    const section = language
+      ? `language:${language[1]}`
+      : queue
+        ? `queue:${queue[1]}`
+        : rawSection.replace(/^endpoints_(\d+)$/, 'endpoints:$1').replaceAll('_', '-');
     const option = rawOption === undefined || OPEN_SECTION.test(section) ? rawOption : optionName(section, rawOption);
     const current = result[section];
     result[section] = option === undefined ? value : { ...(isMap(current) ? current : {}), [option]: value };

@@ -6,3 +6,4 @@ export * from './bus/session-events';
 export * from './bus/push-notices';
 export * from './bus/node-commands';
 export * from './bus/interaction-events';
+export * from './bus/routing-commands';

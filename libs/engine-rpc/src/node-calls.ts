@@ -1,6 +1,6 @@
 import { ChatError } from '@ocs/chat-domain';
 import { fromWireError, NotOwnerError } from '@ocs/contracts';
-import type { Membership, NodeInfo } from '@ocs/ports';
+import type { Membership, NodeInfo, RpcClientMetrics } from '@ocs/ports';
 import type { z } from 'zod';
 import { rpcResponseSchema, type RpcArgs, type RpcMethod, type RpcResult } from './protocol';
 
@@ -17,6 +17,8 @@ export interface NodeCallsOptions {
   report: (error: unknown) => void;
   /** `[cluster] internal-secret`, presented on every call. */
   secret: string;
+  /** Told of each call to a node: answered after how long, or how it failed; none: nothing measured. */
+  metrics?: RpcClientMetrics;
 }
 
 /** Nodes a call tries (a NOT_OWNER redirect and the retries after lost nodes count) before giving up. */
@@ -74,6 +76,8 @@ export class NodeCalls {
   /** One call to one node: its result, or its refusal as the ChatError the engine threw. */
   async post<M extends RpcMethod>(node: NodeInfo, method: M, args: RpcArgs<M>): Promise<RpcResult<M>> {
     let body: z.infer<typeof rpcResponseSchema>;
+    const { metrics } = this.options;
+    const start = metrics && performance.now();
     try {
       const response = await this.fetch(node.url, {
         method: 'POST',
@@ -83,10 +87,14 @@ export class NodeCalls {
       });
       body = rpcResponseSchema.parse(await response.json());
     } catch (error) {
+      metrics?.failed(error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'refused');
       throw new Unreachable(`session engine ${node.nodeId} did not answer ${method}`, { cause: error });
     }
+    if (start !== undefined) metrics?.answered((performance.now() - start) / 1000);
     if (!('error' in body)) return body.result as RpcResult<M>;
-    throw fromWireError(body.error) ?? new Error(`session engine ${node.nodeId} failed ${method}: ${body.error.message}`);
+    const refusal = fromWireError(body.error);
+    if (refusal instanceof NotOwnerError) metrics?.failed('not-owner');
+    throw refusal ?? new Error(`session engine ${node.nodeId} failed ${method}: ${body.error.message}`);
   }
 
   /** A call to the node of that id if it is alive; none otherwise. */

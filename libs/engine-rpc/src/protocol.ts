@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { wireErrorSchema, type WireError } from '@ocs/contracts';
-import type { AfterAction, JoinRequest, JoinScope, KvList, LeaveOptions, MessageRequest, NoticeRequest, ProtocolType } from '@ocs/chat-domain';
+import type { AfterAction, JoinRequest, JoinScope, KvList, LeaveOptions, MessageRequest, NoticeRequest, ProtocolType, Visibility } from '@ocs/chat-domain';
 import type { ChatEngineApi, CreateRequest, SessionView } from '@ocs/chat-engine';
 
 /**
@@ -33,6 +33,7 @@ const ENGINE_CALLS = {
   read: z.tuple([actor, position]),
   message: z.tuple([actor, object<MessageRequest>(), position.optional()]),
   notice: z.tuple([actor, object<NoticeRequest>(), position.optional()]),
+  changeVisibility: z.tuple([actor, word<Visibility>(), position.optional()]),
   updateUserData: z.tuple([actor, object<KvList>(), position.optional()]),
   // An omitted `options` travels as null when `readFrom` follows it.
   leave: z.tuple([

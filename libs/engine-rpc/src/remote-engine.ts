@@ -1,4 +1,4 @@
-import type { AfterAction, ChatEvent, JoinRequest, JoinScope, KvList, LeaveOptions, MessageRequest, NoticeRequest } from '@ocs/chat-domain';
+import type { AfterAction, ChatEvent, JoinRequest, JoinScope, KvList, LeaveOptions, MessageRequest, NoticeRequest, Visibility } from '@ocs/chat-domain';
 import type {
   Actor,
   ChatEngineApi,
@@ -11,7 +11,7 @@ import type {
   ViewListener,
   WorkflowRequest,
 } from '@ocs/chat-engine';
-import type { FanOut, Membership } from '@ocs/ports';
+import type { FanOut, Membership, RpcClientMetrics } from '@ocs/ports';
 import { NodeCalls } from './node-calls';
 import type { RpcArgs, RpcMethod, RpcResult } from './protocol';
 import { RemoteAttachments } from './remote-attachments';
@@ -34,6 +34,8 @@ export interface RemoteEngineOptions {
   pollIntervalMs?: number;
   /** Told of what no caller hears of: a failed re-attachment or detach, an unreadable fan-out message, a listener that threw. */
   onError?: (error: unknown) => void;
+  /** Told of each call to a node (`ocs_engine_rpc_client_*`); none: nothing measured. */
+  metrics?: RpcClientMetrics;
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 500;
@@ -78,6 +80,10 @@ export class RemoteEngine implements ChatEngineApi {
 
   updateUserData(actor: Actor, userData: KvList, readFrom?: number): Promise<SessionView> {
     return this.onSession(actor.sessionId, 'updateUserData', [actor, userData, readFrom]);
+  }
+
+  changeVisibility(actor: Actor, visibility: Visibility, readFrom?: number): Promise<Outcome> {
+    return this.onSession(actor.sessionId, 'changeVisibility', [actor, visibility, readFrom]);
   }
 
   leave(actor: Actor, afterAction: AfterAction, options?: LeaveOptions, readFrom?: number): Promise<Outcome> {

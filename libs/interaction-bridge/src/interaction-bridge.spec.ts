@@ -1,7 +1,7 @@
 import { MemoryEventBus, MemoryInteractionServer, MemoryTranscriptStore, MemoryUcs } from '@ocs/adapters-memory';
 import { DEFAULT_RULES, type SessionRules } from '@ocs/chat-domain';
 import { ChatEngine, type Actor, type Durability } from '@ocs/chat-engine';
-import { InteractionBridge, NODE_PROPERTY, type BridgeOptions } from './interaction-bridge';
+import { InteractionBridge, NODE_PROPERTY, STATISTICS_ATTACHED_MARK, type BridgeOptions } from './interaction-bridge';
 import { TOPICS, type SessionEventRecord } from '@ocs/contracts';
 import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 
@@ -15,6 +15,7 @@ async function setup(options: Partial<BridgeOptions> = {}, rules: Partial<Sessio
   const interactions = new MemoryInteractionServer();
   const ucs = new MemoryUcs();
   const errors: unknown[] = [];
+  const late: string[] = [];
   const newBridge = () =>
     new InteractionBridge({
       engine,
@@ -30,14 +31,20 @@ async function setup(options: Partial<BridgeOptions> = {}, rules: Partial<Sessio
         ...options,
       },
       onError: (_id, e) => errors.push(e),
+      onStatisticsLate: (sessionId) => late.push(sessionId),
       maskText: (tenantDbid, text) => `${text.replace(/\d/g, '*')} (tenant ${tenantDbid})`,
     });
   const bridge = newBridge();
   await bridge.start();
-  return { clock, bus, engine, interactions, ucs, errors, bridge, newBridge };
+  return { clock, bus, engine, interactions, ucs, errors, late, bridge, newBridge };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
+
+/** Waits for the bridge to mark the interaction offline: a closing that waits for the statistics is finished off the bus. */
+async function offline(s: Setup, interactionId: string): Promise<void> {
+  while ((await s.interactions.get(interactionId))?.properties.IsOnline !== '0') await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
 async function customer(s: Setup, userData: Record<string, string> = {}, service = SERVICE) {
   const { party } = await s.engine.createSession({
@@ -151,6 +158,32 @@ describe('InteractionBridge', () => {
     await s.bus.idle();
     expect((await s.interactions.get(a.interaction.interactionId))?.state === 'stopped').toBe(unanswered);
     expect((await s.interactions.get(b.interaction.interactionId))?.state === 'stopped').toBe(answered);
+  });
+
+  it('with statistics-close-wait, holds IsOnline=0 and the transcript until the final statistics are on the interaction', async () => {
+    const s = await setup({ statisticsWaitMs: 60_000 });
+    const { actor, interaction } = await customer(s);
+    const id = interaction.interactionId;
+    let looks = 0;
+    const get = s.interactions.get.bind(s.interactions);
+    s.interactions.get = async (interactionId) => ((looks += interactionId === id ? 1 : 0), get(interactionId));
+    await s.engine.leave(actor, 'FORCE_CLOSE');
+    while (looks < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await get(id))?.properties.IsOnline).toBe('1');
+    expect((await s.ucs.getInteraction(id))?.closedAt).toBeUndefined();
+    await s.interactions.updateProperties(id, { [STATISTICS_ATTACHED_MARK]: '2026-11-25T10:00:00Z' });
+    while (!(await s.ucs.getInteraction(id))?.closedAt) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await get(id))?.properties).toMatchObject({ IsOnline: '0', [STATISTICS_ATTACHED_MARK]: '2026-11-25T10:00:00Z' });
+    expect((await s.ucs.getInteraction(id))?.closedAt).toBe(Date.UTC(2026, 10, 25, 10));
+    expect(s.late).toEqual([]);
+  });
+
+  it('closes a session whose statistics did not come within statistics-close-wait, and reports it', async () => {
+    const s = await setup({ statisticsWaitMs: 50 });
+    const { actor, interaction } = await customer(s);
+    await s.engine.leave(actor, 'FORCE_CLOSE');
+    await offline(s, interaction.interactionId);
+    expect(s.late).toEqual([actor.sessionId]);
   });
 
   it('closes the session when routing stops its interaction', async () => {

@@ -1,6 +1,14 @@
 import { OUTBOUND_ENTRY, type SessionState } from '@ocs/chat-domain';
 import type { ChatEngineApi } from '@ocs/chat-engine';
-import { type BusRecord, type BusSubscription, type EventBus, type InteractionServer, type TranscriptStore, type UniversalContactServer } from '@ocs/ports';
+import {
+  type BusRecord,
+  type BusSubscription,
+  type EventBus,
+  type TakenRecord,
+  type InteractionServer,
+  type TranscriptStore,
+  type UniversalContactServer,
+} from '@ocs/ports';
 import { toChatTranscriptXml } from '@ocs/ucs-transcript';
 import { readSessionEvent, TOPICS, type SessionEventRecord } from '@ocs/contracts';
 
@@ -15,6 +23,12 @@ export interface BridgeOptions {
   stopAbandoned: StopAbandoned;
   /** `transcript-save-notices`: which notices the UCS transcript keeps. */
   saveNotices: 'none' | 'major' | 'all';
+  /**
+   * `statistics-close-wait` (ms): how long the closing actions of a closed session (IsOnline=0, transcript, stop)
+   * wait for the reporting attacher's final statistics on the interaction (`STATISTICS_ATTACHED_MARK`), so that they
+   * are attached before the interaction goes offline or stops. 0 or absent: no wait (no attacher runs).
+   */
+  statisticsWaitMs?: number;
   /**
    * `[transcript-cleanup] clean-subject`: where the `Subject` is masked by the PII rules: the UCS record (history), the
    * interaction's properties (interaction), both, or neither (never).
@@ -31,6 +45,8 @@ export interface BridgeDeps {
   options: BridgeOptions;
   /** Told of a session whose handling failed, and of a malformed record (skipped; `sessionId` is then the record's key). */
   onError?: (sessionId: string, error: unknown) => void;
+  /** Told of a closed session whose statistics were not on its interaction within `statisticsWaitMs`: it was closed without them. */
+  onStatisticsLate?: (sessionId: string, interactionId: string) => void;
   /** The PII masking of a tenant's texts (for `cleanSubject`). */
   maskText?: (tenantDbid: number, text: string) => string;
   /** Told of each transcript saved in UCS (the debug log, where `[log-filter-data] Transcript` decides what shows). */
@@ -42,6 +58,11 @@ const GROUP = 'interaction-bridge';
 const HANDLED = ['created', 'properties', 'restored', 'closed', 'purged'] as const;
 /** Interaction property naming the node that serves the session (ours): set on submit and on restoration. */
 export const NODE_PROPERTY = 'ChatServerNodeId';
+/** The key of the final statistics ("always attached" at the end of a session) whose presence tells that they are on the interaction. */
+export const STATISTICS_ATTACHED_MARK = 'ChatServerSessionClosedAt';
+/** How often the closing actions look at the interaction while they wait for the statistics: from 20 ms, up to 1 s. */
+const STATISTICS_POLL_MS = 20;
+const STATISTICS_POLL_MAX_MS = 1_000;
 
 /**
  * Connects sessions to the contact center: for each new session it identifies the contact in UCS, submits an
@@ -52,6 +73,8 @@ export const NODE_PROPERTY = 'ChatServerNodeId';
  */
 export class InteractionBridge {
   private readonly interactionOf = new Map<string, string>();
+  /** Closings waiting for their statistics, by session: a later record of the session is handled after its closing. */
+  private readonly closing = new Map<string, Promise<void>>();
   private subscription: BusSubscription | undefined;
 
   constructor(private readonly deps: BridgeDeps) {}
@@ -65,11 +88,28 @@ export class InteractionBridge {
     await this.subscription?.close();
   }
 
-  private async handle(record: BusRecord): Promise<void> {
+  /**
+   * Handles one record. A closing that waits for the statistics is taken in to finish later (`TakenRecord`), so the
+   * bus goes on with the partition's other sessions meanwhile (their interactions submitted, which the attacher may
+   * need to attach other statistics); the offset moves past it only once it is done, and a later record of the same
+   * session waits for it.
+   */
+  private handle(record: BusRecord): Promise<void> | TakenRecord | undefined {
     const read = readSessionEvent(record.value, HANDLED);
-    if ('ignored' in read) return;
-    if ('problem' in read) return this.deps.onError?.(record.key, new Error(`malformed ${TOPICS.sessionEvents} record skipped: ${read.problem}`));
+    if ('ignored' in read) return undefined;
+    if ('problem' in read) return void this.deps.onError?.(record.key, new Error(`malformed ${TOPICS.sessionEvents} record skipped: ${read.problem}`));
     const { value } = read;
+    const before = this.closing.get(value.sessionId);
+    const waits = value.type === 'closed' && (this.deps.options.statisticsWaitMs ?? 0) > 0;
+    if (!before && !waits) return this.apply(value);
+    const handled = (before ?? Promise.resolve()).then(() => this.apply(value));
+    this.closing.set(value.sessionId, handled);
+    void handled.finally(() => this.closing.get(value.sessionId) === handled && this.closing.delete(value.sessionId));
+    return { handled };
+  }
+
+  /** Acts on one record; never rejects (a failure goes to `onError`). */
+  private async apply(value: SessionEventRecord): Promise<void> {
     try {
       if (value.type === 'created') await this.created(value);
       else if (value.type === 'properties') await this.update(value.sessionId, value.interactionId, value.properties);
@@ -138,6 +178,7 @@ export class InteractionBridge {
     if (!interactionId) return;
     this.interactionOf.delete(sessionId);
     const { deps } = this;
+    await this.statisticsAttached(sessionId, interactionId);
     await deps.interactions.updateProperties(interactionId, { IsOnline: '0' });
     const state = await deps.store.load(sessionId);
     if (state) {
@@ -146,6 +187,24 @@ export class InteractionBridge {
       deps.onTranscriptSaved?.(interactionId, transcript);
     }
     if (shouldStop(deps.options.stopAbandoned, state)) await deps.interactions.stop(interactionId, 'chat session closed');
+  }
+
+  /**
+   * Waits until the interaction shows the final statistics, for at most `statisticsWaitMs`, looking less often as the
+   * wait grows. The attacher follows the same records in its own group, so it usually attaches them within milliseconds
+   * of the `closed` record; a redelivered `closed` record finds them there at once. The wait is bounded so that an
+   * attacher that is down costs the closing a delay, never the closing itself: statistics that come later are still
+   * attached by the attacher to the interaction, offline by then.
+   */
+  private async statisticsAttached(sessionId: string, interactionId: string): Promise<void> {
+    const waitMs = this.deps.options.statisticsWaitMs ?? 0;
+    if (waitMs <= 0) return;
+    const until = Date.now() + waitMs;
+    for (let pause = STATISTICS_POLL_MS; (await this.deps.interactions.get(interactionId))?.properties[STATISTICS_ATTACHED_MARK] === undefined;) {
+      if (Date.now() >= until) return this.deps.onStatisticsLate?.(sessionId, interactionId);
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.min(pause, until - Date.now())));
+      pause = Math.min(pause * 2, STATISTICS_POLL_MAX_MS);
+    }
   }
 
   /**

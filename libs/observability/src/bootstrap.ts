@@ -5,7 +5,10 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Logger } from 'pino';
 import { NestPinoLogger } from './nest-logger';
-import { LOGGER } from './tokens';
+import { appMetrics } from './app-metrics';
+import { requestMetrics, type RequestClassifier } from './request-metrics';
+import { LOGGER, METRICS_REGISTRY, REQUEST_CLASSIFIER } from './tokens';
+import type { Registry } from 'prom-client';
 
 export interface BootstrapOptions {
   /** Named in the start-up log line. */
@@ -54,6 +57,7 @@ export async function bootstrapApp(rootModule: Type<unknown> | DynamicModule, op
     exports: [LOGGER],
   };
   const app = await NestFactory.create<NestExpressApplication>(root, { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false });
+  countRequests(app);
   const limit = options.bodyLimitBytes ?? 100 * 1024;
   app.useBodyParser('json', { limit });
   app.useBodyParser('urlencoded', { extended: true, limit, parameterLimit: options.bodyMaxFields ?? 1000 });
@@ -72,4 +76,16 @@ export async function bootstrapApp(rootModule: Type<unknown> | DynamicModule, op
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
   logger.info({ url }, `${service} listening`);
   return { app, url };
+}
+
+/** Every request the app's classifier names is counted and timed (`ocs_requests_total`), before any route sees it. */
+function countRequests(app: NestExpressApplication): void {
+  let classify: RequestClassifier | null;
+  try {
+    classify = app.get<RequestClassifier | null>(REQUEST_CLASSIFIER, { strict: false });
+  } catch {
+    return; // an app without the observability module
+  }
+  if (!classify) return;
+  app.use(requestMetrics(appMetrics(app.get<Registry>(METRICS_REGISTRY, { strict: false })), classify));
 }

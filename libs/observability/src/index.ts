@@ -7,4 +7,7 @@ export { createMetricsRegistry } from './metrics';
 export { NestPinoLogger } from './nest-logger';
 export { ObservabilityModule, type ObservabilityOptions } from './observability.module';
 export { LOGGER, METRICS_REGISTRY } from './tokens';
+export { AppMetrics, appMetrics, type ClassifiedRequest, type RequestApi } from './app-metrics';
+export { statusLabel, type RequestClassifier } from './request-metrics';
 export { requireBearerSecret } from './bearer-secret';
+export type { Registry as MetricsRegistry } from 'prom-client';

@@ -1,11 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { HealthController, ReadinessChecks } from './health';
+import type { Registry } from 'prom-client';
 import { createMetricsRegistry, MetricsController } from './metrics';
-import { METRICS_REGISTRY, SERVICE_NAME } from './tokens';
+import type { RequestClassifier } from './request-metrics';
+import { METRICS_REGISTRY, REQUEST_CLASSIFIER, SERVICE_NAME } from './tokens';
 
 export interface ObservabilityOptions {
   /** Returned by the health endpoints. */
   readonly service: string;
+  /** The app's registry, when the wiring made it (to hand the libraries its metrics); default: a new one. */
+  readonly registry?: Registry;
+  /** Which requests `ocs_requests_total` counts, as which API and operation; default: none. */
+  readonly classify?: RequestClassifier;
 }
 
 /**
@@ -14,13 +20,18 @@ export interface ObservabilityOptions {
  */
 @Module({})
 export class ObservabilityModule {
-  static forRoot({ service }: ObservabilityOptions): DynamicModule {
+  static forRoot({ service, registry, classify }: ObservabilityOptions): DynamicModule {
     return {
       module: ObservabilityModule,
       global: true,
       controllers: [HealthController, MetricsController],
-      providers: [{ provide: SERVICE_NAME, useValue: service }, { provide: METRICS_REGISTRY, useFactory: createMetricsRegistry }, ReadinessChecks],
-      exports: [METRICS_REGISTRY, ReadinessChecks],
+      providers: [
+        { provide: SERVICE_NAME, useValue: service },
+        registry ? { provide: METRICS_REGISTRY, useValue: registry } : { provide: METRICS_REGISTRY, useFactory: createMetricsRegistry },
+        { provide: REQUEST_CLASSIFIER, useValue: classify ?? null },
+        ReadinessChecks,
+      ],
+      exports: [METRICS_REGISTRY, REQUEST_CLASSIFIER, ReadinessChecks],
     };
   }
 }

@@ -6,6 +6,10 @@ export interface BusRecord<T = unknown> {
   topic: string;
   key: string;
   value: T;
+  /** Where a consumed record sits on the bus (set by the bus on delivery, ignored on publish): partition and offset. */
+  partition?: number;
+  /** The record's offset in its partition, as a decimal string (Kafka's are 64-bit); the memory bus numbers its records per topic. */
+  offset?: string;
 }
 
 /**

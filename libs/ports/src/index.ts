@@ -7,4 +7,6 @@ export * from './manual-routing';
 export * from './ucs';
 export * from './ucs-records';
 export * from './system';
+export * from './statistics-checkpoints';
 export * from './routing-store';
+export * from './metrics';

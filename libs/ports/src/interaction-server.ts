@@ -42,6 +42,8 @@ export interface InteractionServer {
   /** Someone else (routing, a desktop) stopped an interaction: the chat server closes its session. */
   onStopped(handler: (interactionId: string) => void | Promise<void>): void;
   get(interactionId: string): Promise<InteractionInfo | undefined>;
+  /** The interaction submitted for a session, if one was (and is not forgotten). */
+  interactionOf(sessionId: string): Promise<string | undefined>;
 }
 
 /** The interaction does not exist (never submitted, or stopped long ago and forgotten). */

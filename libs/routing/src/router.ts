@@ -119,6 +119,20 @@ export class Router {
       .sort((a, b) => rank(b) - rank(a) || a.enqueuedAt - b.enqueuedAt)
       .map((it) => structuredClone(it));
   }
+  /** The interactions offered to an agent now, with their open offers. */
+  offered(): InteractionState[] {
+    return Object.values(this.state.interactions)
+      .filter((it) => it.status === 'offered' && it.offer !== undefined)
+      .map((it) => structuredClone(it));
+  }
+  /** How many interactions wait (or await an external decision) in each queue; every configured queue is listed. */
+  depths(): Record<string, number> {
+    const depths: Record<string, number> = Object.fromEntries([...this.queues.keys()].map((q) => [q, 0]));
+    for (const it of Object.values(this.state.interactions)) {
+      if (it.status === 'waiting' || it.status === 'deciding') depths[it.queue] = (depths[it.queue] ?? 0) + 1;
+    }
+    return depths;
+  }
   /** The properties to keep current on the interaction, or undefined if it is not in routing. */
   properties(interactionId: string): Record<string, string> | undefined {
     const it = this.state.interactions[interactionId];

@@ -1,11 +1,12 @@
 import { Inject, Module, Optional, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import type { ChatEngineApi } from '@ocs/chat-engine';
-import { LOGGER, ObservabilityModule, requireBearerSecret, type Logger } from '@ocs/observability';
+import { LOGGER, ObservabilityModule, requireBearerSecret, type Logger, type MetricsRegistry } from '@ocs/observability';
 import { systemClock, type ManualRouting } from '@ocs/ports';
 import { ChatEsp } from './esp/chat-esp';
 import { EspFaultFilter } from './esp/esp-fault.filter';
 import { EspController } from './esp/esp.controller';
+import { espRequests } from './esp/esp-requests';
 import { RouterController } from './router/router.controller';
 import { RouterModule } from './router/router.module';
 
@@ -22,6 +23,10 @@ export interface EspGatewayOptions {
   routing?: ManualRouting;
   /** `[server] esp-secret`: what ESP clients and the router surface's users present; none: both are open. */
   secret?: string;
+  /** The app's metrics registry, when the wiring made it (its engine client reports there too); default: a new one. */
+  registry?: MetricsRegistry;
+  /** Modules run in the same app (the built-in routing's runtime, with its metrics). */
+  modules?: DynamicModule[];
 }
 
 /**
@@ -37,14 +42,19 @@ export class EspGatewayModule implements NestModule {
     if (this.secret) consumer.apply(requireBearerSecret(this.secret, '[server] esp-secret')).forRoutes(EspController, RouterController);
   }
 
-  static forRoot({ engine, routing, secret }: EspGatewayOptions): DynamicModule {
+  static forRoot({ engine, routing, secret, registry, modules = [] }: EspGatewayOptions): DynamicModule {
+    const esp = new ChatEsp(engine, systemClock);
     return {
       module: EspGatewayModule,
-      imports: [ObservabilityModule.forRoot({ service: ESP_GATEWAY_SERVICE }), ...(routing ? [RouterModule.forRoot(routing)] : [])],
+      imports: [
+        ObservabilityModule.forRoot({ service: ESP_GATEWAY_SERVICE, registry, classify: espRequests(esp.methodNames) }),
+        ...(routing ? [RouterModule.forRoot(routing)] : []),
+        ...modules,
+      ],
       controllers: [EspController],
       providers: [
         ...(secret ? [{ provide: ESP_SECRET, useValue: secret }] : []),
-        { provide: ChatEsp, useValue: new ChatEsp(engine, systemClock) },
+        { provide: ChatEsp, useValue: esp },
         {
           provide: APP_FILTER,
           useFactory: (logger: Logger, adapterHost: HttpAdapterHost) => new EspFaultFilter(logger, adapterHost.httpAdapter),

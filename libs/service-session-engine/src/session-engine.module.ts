@@ -13,9 +13,10 @@ import {
 } from '@nestjs/common';
 import { EngineRpcServer, rpcRequestListener } from '@ocs/engine-rpc';
 import { ChatEngine } from '@ocs/chat-engine';
-import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ReadinessCheck } from '@ocs/observability';
+import { METRICS_REGISTRY, ObservabilityModule, ReadinessChecks, requireBearerSecret, type ClassifiedRequest, type ReadinessCheck } from '@ocs/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { EngineTimer } from './engine-timer';
+import { HeldSessionsController } from './held-sessions.controller';
 import { DrainController, HEARTBEAT_OPTIONS, MembershipHeartbeat, type HeartbeatOptions } from './membership-heartbeat';
 
 export const SESSION_ENGINE_SERVICE = 'session-engine';
@@ -55,6 +56,10 @@ export interface ClusterRuntime {
 }
 
 const CLUSTER_RUNTIME = Symbol('ClusterRuntime');
+
+const RPC_PATH = '/engine/rpc';
+/** The engine RPC requests this node serves, as the request metrics count them (by method: `ocs_engine_rpc_calls_total`). */
+const RPC_REQUEST: ClassifiedRequest = { api: 'engine-rpc', operation: 'call' };
 
 /**
  * `ocs_cassandra_available`: 1 while Cassandra can be reached (Genesys log ids 59520 / 59521 mark the changes);
@@ -134,18 +139,20 @@ export class SessionEngineModule implements NestModule {
     if (!this.cluster) return;
     const secret = requireBearerSecret(this.cluster.secret, '[cluster] internal-secret');
     consumer.apply(secret, rpcRequestListener(this.cluster.rpc)).forRoutes({ path: 'engine/rpc', method: RequestMethod.POST });
-    consumer.apply(secret).forRoutes(DrainController);
+    consumer.apply(secret).forRoutes(DrainController, HeldSessionsController);
   }
 
   /**
    * `cluster`: the node announces itself in the membership, reports Cassandra's availability and is ready while its
    * `readiness` checks pass.
    */
-  static forRoot(engine: ChatEngine, tasks: readonly BackgroundTask[], cluster?: ClusterRuntime): DynamicModule {
+  static forRoot(engine: ChatEngine, tasks: readonly BackgroundTask[], cluster?: ClusterRuntime, registry?: Registry): DynamicModule {
     return {
       module: SessionEngineModule,
-      imports: [ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE })],
-      controllers: cluster ? [DrainController] : [],
+      imports: [
+        ObservabilityModule.forRoot({ service: SESSION_ENGINE_SERVICE, registry, classify: (req) => (req.path === RPC_PATH ? RPC_REQUEST : undefined) }),
+      ],
+      controllers: cluster ? [DrainController, HeldSessionsController] : [],
       providers: [
         { provide: ChatEngine, useValue: engine },
         { provide: BACKGROUND_TASKS, useValue: tasks },

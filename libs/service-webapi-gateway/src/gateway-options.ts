@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ChatEngineApi } from '@ocs/chat-engine';
 import type { ReplyLimits } from '@ocs/gms-chat-v2';
-import { ReadinessChecks, type ReadinessCheck } from '@ocs/observability';
+import { ReadinessChecks, type ReadinessCheck, type MetricsRegistry } from '@ocs/observability';
 import type { UniversalContactServer } from '@ocs/ports';
+import type { AgentRoutingPorts } from './agent/agent-routing';
 import type { AgentToken } from './agent/agent-tokens';
 import type { AuthBackoffOptions } from './auth-backoff';
 
@@ -53,13 +54,19 @@ export interface GatewayOptions {
     registerTimeoutMs: number;
     /** Longest nickname at `register` (`nickname-max-length`). */
     nicknameMaxLength: number;
+    /** The built-in routing the agents reach over the socket (`[routing] mode` builtin); absent: refused. */
+    routing?: AgentRoutingPorts;
   };
+  /** Where the built web console is (`console/` of the build output); absent: no console pages. */
+  consoleDir?: string;
   engine: ChatEngineApi;
   ucs: UniversalContactServer;
   /** Releases the connections the gateway was given (cluster mode) once it has stopped serving. */
   release?: () => Promise<void>;
   /** Checks of `/health/ready`, by name (cluster mode: Redis and a live session engine). */
   readiness?: Readonly<Record<string, ReadinessCheck>>;
+  /** The app's metrics registry, when the wiring made it (its engine client reports there too); default: a new one. */
+  registry?: MetricsRegistry;
 }
 
 export const GATEWAY_OPTIONS = Symbol('GatewayOptions');

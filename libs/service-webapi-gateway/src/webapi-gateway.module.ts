@@ -1,11 +1,12 @@
 import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { CustomerChat } from '@ocs/gms-chat-v2';
-import { LOGGER, ObservabilityModule, type Logger } from '@ocs/observability';
+import { appMetrics, LOGGER, METRICS_REGISTRY, ObservabilityModule, type Logger, type MetricsRegistry } from '@ocs/observability';
 import { AgentSockets } from './agent/agent-sockets';
 import { AuthBackoff } from './auth-backoff';
 import { AgentDocumentsController } from './agent/documents/agent-documents.controller';
 import { CustomerCometd } from './customer/cometd/customer-cometd';
+import { ConsoleController } from './console/console.controller';
 import { CorsPolicy } from './customer/cors-policy';
 import { CustomerErrorsFilter } from './customer/customer-errors.filter';
 import { CustomerReplies } from './customer/customer-replies';
@@ -16,8 +17,12 @@ import { CustomerRestController } from './customer/rest/customer-rest.controller
 import { multipartFields } from './customer/rest/multipart-fields';
 import { GATEWAY_OPTIONS, GatewayRelease, type GatewayOptions } from './gateway-options';
 import { SilentConnections } from './silent-connections';
+import { webapiRequests } from './request-kinds';
 
 export const WEBAPI_GATEWAY_SERVICE = 'webapi-gateway';
+
+/** Registers the live-connection gauges once the transports exist. */
+const LIVE_CONNECTIONS = Symbol('LIVE_CONNECTIONS');
 
 /**
  * The webapi-gateway service: the customer API (GMS Chat API v2 over REST and CometD) and the agent API
@@ -44,9 +49,9 @@ export class WebapiGatewayModule implements NestModule {
     const { alias, services, engine, maxRequestBytes, maxRequestFields, replyLimits } = options;
     return {
       module: WebapiGatewayModule,
-      imports: [ObservabilityModule.forRoot({ service: WEBAPI_GATEWAY_SERVICE })],
+      imports: [ObservabilityModule.forRoot({ service: WEBAPI_GATEWAY_SERVICE, registry: options.registry, classify: webapiRequests })],
       // The file routes come first: `…/{chatId}/file` would otherwise match the REST `…/{chatId}/{operation}`.
-      controllers: [CustomerFilesController, CustomerRestController, ChatNtfController, AgentDocumentsController],
+      controllers: [CustomerFilesController, CustomerRestController, ChatNtfController, AgentDocumentsController, ConsoleController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: AuthBackoff, useValue: new AuthBackoff(options.authBackoff) },
@@ -70,6 +75,17 @@ export class WebapiGatewayModule implements NestModule {
         CustomerCometd,
         AgentSockets,
         SilentConnections,
+        {
+          provide: LIVE_CONNECTIONS,
+          useFactory: (registry: MetricsRegistry, cometd: CustomerCometd, agents: AgentSockets) => {
+            const metrics = appMetrics(registry);
+            const help = 'Live connections of this gateway, by transport (CometD clients, agent WebSockets)';
+            metrics.gauge('ocs_live_connections', help, () => cometd.clientCount, { transport: 'cometd' });
+            metrics.gauge('ocs_live_connections', help, () => agents.openConnections, { transport: 'agent-ws' });
+            return true;
+          },
+          inject: [METRICS_REGISTRY, CustomerCometd, AgentSockets],
+        },
       ],
     };
   }

@@ -29,6 +29,21 @@ async function gateway(corsOrigins: string[]): Promise<BootstrappedApp> {
   );
 }
 
+/** A gateway started before the suite's tests and closed after them; the getter gives it to the tests. */
+function gatewayPerSuite(corsOrigins: string[]): () => BootstrappedApp {
+  let app: BootstrappedApp | undefined;
+  beforeAll(async () => {
+    app = await gateway(corsOrigins);
+  });
+  afterAll(async () => {
+    await app?.app.close();
+  });
+  return () => {
+    if (!app) throw new Error('the gateway did not start');
+    return app;
+  };
+}
+
 /** The CORS headers of a reply, by lower-case name. */
 function corsHeaders(response: Response): Record<string, string> {
   return Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-')));
@@ -47,27 +62,34 @@ function simplePost(url: string, origin: string, body: string, type = 'applicati
 
 const bayeuxHandshake = JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] }]);
 
+/** A preflight and a request from `origin`, on REST (a Request Chat) and on CometD (a handshake). */
+async function crossOriginReplies(app: BootstrappedApp, origin: string): Promise<Response[]> {
+  const rest = `${app.url}/genesys/2/chat/customer-support`;
+  const cometd = `${app.url}/genesys/cometd`;
+  return [
+    await preflight(rest, origin),
+    await simplePost(rest, origin, 'nickname=Ann'),
+    await preflight(cometd, origin),
+    await simplePost(cometd, origin, bayeuxHandshake, 'application/json'),
+  ];
+}
+
 describe('webapi-gateway CORS', () => {
+  describe('cors-origins empty (the default)', () => {
+    const served = gatewayPerSuite([]);
+
+    it('gives no origin any CORS header, preflight or request, on REST and CometD', async () => {
+      const replies = await crossOriginReplies(served(), SHOP);
+      for (const response of replies) expect(corsHeaders(response)).toEqual({});
+      expect(replies[1].status).toBe(200);
+    });
+  });
+
   describe('cors-origins = *', () => {
-    let app: BootstrappedApp;
-    beforeAll(async () => {
-      app = await gateway(['*']);
-    });
-    afterAll(async () => {
-      await app.app.close();
-    });
+    const served = gatewayPerSuite(['*']);
 
     it('answers any origin with * and no credentials, on REST and CometD, preflight and request', async () => {
-      const rest = `${app.url}/genesys/2/chat/customer-support`;
-      for (const response of [await preflight(rest, 'https://evil.example'), await simplePost(rest, 'https://evil.example', 'nickname=Ann')]) {
-        expect(corsHeaders(response)['access-control-allow-origin']).toBe('*');
-        expect(corsHeaders(response)['access-control-allow-credentials']).toBeUndefined();
-      }
-      const cometd = `${app.url}/genesys/cometd`;
-      for (const response of [
-        await preflight(cometd, 'https://evil.example'),
-        await simplePost(cometd, 'https://evil.example', bayeuxHandshake, 'application/json'),
-      ]) {
+      for (const response of await crossOriginReplies(served(), 'https://evil.example')) {
         expect(response.ok).toBe(true);
         expect(corsHeaders(response)['access-control-allow-origin']).toBe('*');
         expect(corsHeaders(response)['access-control-allow-credentials']).toBeUndefined();
@@ -76,23 +98,10 @@ describe('webapi-gateway CORS', () => {
   });
 
   describe('cors-origins = a list', () => {
-    let app: BootstrappedApp;
-    beforeAll(async () => {
-      app = await gateway([SHOP, 'https://m.shop.example']);
-    });
-    afterAll(async () => {
-      await app.app.close();
-    });
+    const served = gatewayPerSuite([SHOP, 'https://m.shop.example']);
 
     it('answers a listed origin with itself and credentials, on REST and CometD', async () => {
-      const rest = `${app.url}/genesys/2/chat/customer-support`;
-      const cometd = `${app.url}/genesys/cometd`;
-      const replies = [
-        await preflight(rest, SHOP),
-        await simplePost(rest, SHOP, 'nickname=Ann'),
-        await preflight(cometd, SHOP),
-        await simplePost(cometd, SHOP, bayeuxHandshake, 'application/json'),
-      ];
+      const replies = await crossOriginReplies(served(), SHOP);
       for (const response of replies) {
         expect(corsHeaders(response)).toMatchObject({ 'access-control-allow-origin': SHOP, 'access-control-allow-credentials': 'true' });
         expect(response.headers.get('vary')).toContain('Origin');
@@ -100,14 +109,7 @@ describe('webapi-gateway CORS', () => {
     });
 
     it('gives any other origin no CORS header at all, on REST and CometD', async () => {
-      const rest = `${app.url}/genesys/2/chat/customer-support`;
-      const cometd = `${app.url}/genesys/cometd`;
-      const replies = [
-        await preflight(rest, 'https://evil.example'),
-        await simplePost(rest, 'https://evil.example', 'nickname=Ann'),
-        await preflight(cometd, 'https://evil.example'),
-        await simplePost(cometd, 'https://evil.example', bayeuxHandshake, 'application/json'),
-      ];
+      const replies = await crossOriginReplies(served(), 'https://evil.example');
       for (const response of replies) expect(corsHeaders(response)).toEqual({});
       // The request itself is served (CORS is the browser's to enforce): a chat was created.
       expect(replies[1].status).toBe(200);
@@ -116,15 +118,10 @@ describe('webapi-gateway CORS', () => {
 });
 
 describe('webapi-gateway backoff after wrong chat credentials', () => {
-  let app: BootstrappedApp;
-  beforeAll(async () => {
-    app = await gateway(['*']);
-  });
-  afterAll(async () => {
-    await app.app.close();
-  });
+  const served = gatewayPerSuite(['*']);
 
   it(`refuses an address with 429 once it sent ${LIMIT} wrong credentials, REST and CometD alike, without checking them`, async () => {
+    const app = served();
     const ann = new GmsRestClient(app.url);
     await ann.requestChat({ nickname: 'Ann' });
     const guess = new GmsRestClient(app.url);

@@ -60,6 +60,20 @@ export function chatEngineApiContract(name: string, create: () => Promise<{ api:
       expect(typing.view).toMatchObject({ nextPosition: 5, events: [] });
     });
 
+    it("changes a party's own visibility in place, answering the notice the others are told by, and refusing one it may not use", async () => {
+      const { sessionId, customer, agent } = await chat();
+      const sue = actor(
+        (await api.join(sessionId, { userType: 'SUPERVISOR', nickname: 'Sue', protocol: 'BASIC', visibility: 'VIP', clientVersion: 106 })).party,
+      );
+      expect((await api.read(customer, 0)).monitored).toBe(true);
+      const barged = await api.changeVisibility(sue, 'ALL', 3);
+      expect(barged.event).toMatchObject({ kind: 'notice', noticeType: 'USER_CUSTOM', visibility: 'ALL', text: 'Sue joined the conversation' });
+      expect(barged.view.monitored).toBe(false);
+      const seen = await api.read(customer, 3);
+      expect(seen.events.map((e) => [e.event.text, e.from.nickname])).toEqual([['Sue joined the conversation', 'Sue']]);
+      expect((await refusal(api.changeVisibility(agent, 'VIP'))).code).toBe('INVALID_VISIBILITY');
+    });
+
     it("merges user data without a transcript event, answering the party's view", async () => {
       const { customer } = await chat();
       const view = await api.updateUserData(customer, { Page: 'checkout' }, 0);

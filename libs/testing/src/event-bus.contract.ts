@@ -31,6 +31,19 @@ export function eventBusContract(name: string, create: () => Promise<{ bus: Even
       await sub.close();
     });
 
+    it("tells where each delivered record sits: one key's records share a partition, at increasing offsets, the same in every group", async () => {
+      const [a, b]: BusRecord[][] = [[], []];
+      const subs = [await bus.subscribe(topic, group('pos-a'), (r) => void a.push(r)), await bus.subscribe(topic, group('pos-b'), (r) => void b.push(r))];
+      await bus.publish(Array.from({ length: 5 }, (_, i) => ({ topic, key: 'session-pos', value: { n: i } })));
+      await eventually(() => a.length === 5 && b.length === 5);
+      const offsets = a.map((r) => BigInt(r.offset ?? -1));
+      expect(offsets.every((offset, i) => offset >= 0n && (i === 0 || offset > offsets[i - 1]))).toBe(true);
+      expect(new Set(a.map((r) => r.partition)).size).toBe(1);
+      expect(Number.isInteger(a[0].partition)).toBe(true);
+      expect(b.map((r) => [r.partition, r.offset])).toEqual(a.map((r) => [r.partition, r.offset]));
+      await Promise.all(subs.map((s) => s.close()));
+    });
+
     it('gives every group each record, and each record to one member of a group', async () => {
       const a1: unknown[] = [];
       const a2: unknown[] = [];

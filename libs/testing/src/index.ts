@@ -15,5 +15,7 @@ export * from './engine-api.contract';
 export * from './chat-helpers';
 export * from './cuttable-proxy';
 export * from './readiness-probe';
+export * from './statistics-checkpoints.contract';
 export * from './cluster-secrets';
 export * from './push-receiver';
+export * from './metrics-scrape';

@@ -35,6 +35,12 @@ export function interactionServerContract(
       expect(info?.submittedAt).toBeGreaterThanOrEqual(before - 1000);
     });
 
+    it("finds a session's interaction by the session, and none for a session never submitted", async () => {
+      const { interactionId } = await server.submit(sampleRequest('S-of-1'));
+      expect(await server.interactionOf('S-of-1')).toBe(interactionId);
+      expect(await server.interactionOf('S-of-never')).toBeUndefined();
+    });
+
     it('answers the same interaction when a session is submitted again, even once stopped, ignoring the repeat', async () => {
       const { interactionId } = await server.submit(sampleRequest('S-again-1'));
       const repeat = sampleRequest('S-again-1', { IsOnline: '0', Extra: 'x' });

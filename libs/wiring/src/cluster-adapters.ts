@@ -2,6 +2,7 @@ import {
   CassandraHealth,
   CassandraInteractionServer,
   CassandraOwnershipStore,
+  CassandraRoutingStore,
   CassandraTranscriptStore,
   CassandraUcs,
   connectCassandra,
@@ -9,7 +10,8 @@ import {
 import { KafkaEventBus } from '@ocs/adapters-kafka';
 import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
 import type { ChatServerConfig } from '@ocs/config';
-import type { Logger, ReadinessCheck } from '@ocs/observability';
+import type { AppMetrics, Logger, ReadinessCheck } from '@ocs/observability';
+import type { RoutingStore } from '@ocs/ports';
 import { hostname } from 'node:os';
 import { cassandraOptionsFromConfig } from './config-to-options';
 import { remoteEngineFromConfig } from './remote-engine';
@@ -26,6 +28,8 @@ export interface ClusterParts {
   wiring: ClusterWiring;
   membership: RedisMembership;
   fanOut: RedisFanOut;
+  /** The built-in routing's state, saved on the revision read (lightweight transactions). */
+  routingStore: RoutingStore;
   cassandraHealth: CassandraHealth;
   /** What `/health/ready` checks on this node: `cassandra`, `kafka`, `redis` (see `clusterReadiness`). */
   readiness: Record<string, ReadinessCheck>;
@@ -52,7 +56,7 @@ export function clusterReadiness(dependencies: {
 }
 
 /** The event bus on Kafka (`[kafka]`), its topics created if missing; `member` names this process in the client id. */
-export async function kafkaBusFromConfig(config: ChatServerConfig, logger: Logger, member: string): Promise<KafkaEventBus> {
+export async function kafkaBusFromConfig(config: ChatServerConfig, logger: Logger, member: string, metrics?: AppMetrics): Promise<KafkaEventBus> {
   const { kafka } = config;
   const bus = await KafkaEventBus.connect({
     brokers: kafka.brokers,
@@ -63,9 +67,10 @@ export async function kafkaBusFromConfig(config: ChatServerConfig, logger: Logge
     consumer: { sessionTimeout: kafka.sessionTimeout * 1000, heartbeatInterval: Math.floor((kafka.sessionTimeout * 1000) / 3) },
     onError: (group, err) => logger.error({ group, err }, 'event bus consumer failed'),
     logger,
+    ...(metrics ? { metrics } : {}),
   });
   try {
-    await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands, TOPICS.interactionEvents]);
+    await bus.ensureTopics([TOPICS.sessionEvents, TOPICS.nodeCommands, TOPICS.interactionEvents, TOPICS.routingCommands]);
   } catch (error) {
     await bus.close();
     throw error;
@@ -77,21 +82,21 @@ export async function kafkaBusFromConfig(config: ChatServerConfig, logger: Logge
  * The session engine's adapters in cluster mode: transcripts, ownership, the shared interaction queue and UCS in
  * Cassandra, the event bus on Kafka, membership and fan-out in Redis. The keyspace must exist (`deploy/cassandra`).
  */
-export async function clusterAdapters(config: ChatServerConfig, logger: Logger): Promise<ClusterParts> {
+export async function clusterAdapters(config: ChatServerConfig, logger: Logger, metrics?: AppMetrics): Promise<ClusterParts> {
   const nodeId = config.cluster.nodeId || `${hostname()}-${process.pid}`;
   const { redis } = config;
-  const context = await connectCassandra(cassandraOptionsFromConfig(config));
+  const context = await connectCassandra({ ...cassandraOptionsFromConfig(config), ...(metrics ? { metrics } : {}) });
   const cassandraHealth = new CassandraHealth(context.client);
   cassandraHealth.on('unavailable', () => logger.error({ logId: CASSANDRA_UNAVAILABLE }, 'Cassandra is unavailable'));
   cassandraHealth.on('available', () => logger.info({ logId: CASSANDRA_AVAILABLE }, 'Cassandra is available'));
-  const bus = await kafkaBusFromConfig(config, logger, nodeId);
+  const bus = await kafkaBusFromConfig(config, logger, nodeId, metrics);
   const membership = new RedisMembership({ url: redis.url, keyPrefix: redis.keyPrefix });
   const fanOut = new RedisFanOut({ url: redis.url, keyPrefix: redis.keyPrefix, onError: (err) => logger.error({ err }, 'fan-out handler failed') });
   const ownershipStore = new CassandraOwnershipStore(context);
   const interactions = new CassandraInteractionServer(context, bus, {
     onError: (err, interactionId) => logger.error({ err, interactionId }, 'interaction stop not handled'),
   });
-  const peers = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'call to a peer node failed'), { membership, fanOut });
+  const peers = remoteEngineFromConfig(config, (err) => logger.error({ err }, 'call to a peer node failed'), { membership, fanOut }, metrics);
   return {
     nodeId,
     adapters: {
@@ -112,6 +117,7 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger):
     },
     membership,
     fanOut,
+    routingStore: new CassandraRoutingStore(context),
     cassandraHealth,
     readiness: clusterReadiness({ cassandra: context.client, bus, membership }),
     close: async () => {

@@ -2,12 +2,13 @@ import { applySchema, connectCassandra } from '@ocs/adapters-cassandra';
 import { loadConfig } from '@ocs/config';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { bootstrapApp, createLogger, type BootstrappedApp } from '@ocs/observability';
-import { CuttableProxy, TEST_CLUSTER_SECRETS, probeReadiness, untilReadiness } from '@ocs/testing';
+import { CuttableProxy, TEST_CLUSTER_SECRETS, probeReadiness, scrapeMetric, until, untilReadiness } from '@ocs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
 import { clusterAdapters, clusterReadiness, type ClusterParts } from './cluster-adapters';
 import { wireSessionEngine } from './session-engine-parts';
+import { sessionEngine } from './services/session-engine';
 import { TOPICS } from '@ocs/contracts';
 
 const needed = { cassandra: process.env.OCS_TEST_CASSANDRA, kafka: process.env.OCS_TEST_KAFKA_BROKERS, redis: process.env.OCS_TEST_REDIS };
@@ -30,6 +31,26 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
   const kafkaAdmin = new Kafka({ clientId: 'ocs-test-admin', brokers: (needed.kafka ?? '').split(','), logLevel: logLevel.NOTHING }).admin();
   let parts: ClusterParts | undefined;
   let app: BootstrappedApp | undefined;
+  const clusterConfig = (nodeId: string, redis: string, redisPrefix: string, extra: Record<string, string> = {}) =>
+    loadConfig({
+      argv: [],
+      env: {
+        OCS__cluster__mode: 'cluster',
+        ...TEST_CLUSTER_SECRETS,
+        OCS__cluster__node_id: nodeId,
+        OCS__cassandra__contact_points: cassandraHost,
+        OCS__cassandra__port: cassandraPort,
+        OCS__cassandra__keyspace: keyspace,
+        OCS__cassandra__read_consistency: 'ONE',
+        OCS__cassandra__write_consistency: 'ONE',
+        OCS__kafka__brokers: needed.kafka ?? '',
+        OCS__kafka__partitions: '1',
+        OCS__kafka__name_prefix: prefix,
+        OCS__redis__url: redis,
+        OCS__redis__key_prefix: redisPrefix,
+        ...extra,
+      },
+    });
 
   beforeAll(async () => {
     const admin = await connectCassandra({ contactPoints: [cassandraHost], port: Number(cassandraPort), keyspace });
@@ -51,24 +72,7 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
   }, 60_000);
 
   it('is ready while Cassandra, Kafka and Redis answer, 503 naming redis while Redis is unreachable, ready again once it is back', async () => {
-    const config = loadConfig({
-      argv: [],
-      env: {
-        OCS__cluster__mode: 'cluster',
-        ...TEST_CLUSTER_SECRETS,
-        OCS__cluster__node_id: 'ready-node',
-        OCS__cassandra__contact_points: cassandraHost,
-        OCS__cassandra__port: cassandraPort,
-        OCS__cassandra__keyspace: keyspace,
-        OCS__cassandra__read_consistency: 'ONE',
-        OCS__cassandra__write_consistency: 'ONE',
-        OCS__kafka__brokers: needed.kafka ?? '',
-        OCS__kafka__partitions: '1',
-        OCS__kafka__name_prefix: prefix,
-        OCS__redis__url: `redis://127.0.0.1:${proxy.port}`,
-        OCS__redis__key_prefix: `${keyspace}:`,
-      },
-    });
+    const config = clusterConfig('ready-node', `redis://127.0.0.1:${proxy.port}`, `${keyspace}:`);
     parts = await clusterAdapters(config, logger);
     const { engine, bridge } = wireSessionEngine(config, logger, parts.adapters, parts.wiring);
     app = await bootstrapApp(
@@ -96,6 +100,21 @@ describeWithServers('session engine readiness in cluster mode (real Cassandra, K
     await proxy.restore();
     const up = await untilReadiness(app.url, 200, 'a 200 once Redis is back', 30_000);
     expect(up.body).toEqual({ status: 'ok', service: SESSION_ENGINE_SERVICE });
+  }, 120_000);
+
+  it('serves the cluster metrics of the session-engine service as it runs: Cassandra statements timed, alive engines counted', async () => {
+    const config = clusterConfig('metrics-node', needed.redis ?? '', `${keyspace}-metrics:`, { OCS__server__host: '127.0.0.1', OCS__server__engine_port: '0' });
+    const service = await bootstrapApp(await sessionEngine.module(config, logger), { service: SESSION_ENGINE_SERVICE, host: '127.0.0.1', port: 0, logger });
+    try {
+      await probeReadiness(service.url);
+      expect(await scrapeMetric(service.url, 'ocs_cassandra_query_duration_seconds_count')).toBeGreaterThan(0);
+      expect(
+        await until(async () => (await scrapeMetric(service.url, 'ocs_engine_nodes_alive')) || undefined, 'the node alive in the membership', 10_000),
+      ).toBe(1);
+      expect(await scrapeMetric(service.url, 'ocs_sessions_created_total')).toBe(0);
+    } finally {
+      await service.app.close();
+    }
   }, 120_000);
 
   it('checks cassandra with a query, kafka with a metadata request, redis with the membership', async () => {

@@ -4,17 +4,42 @@ import type { Durability } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import type { LogHygiene } from '@ocs/observability';
 import type { BridgeOptions } from '@ocs/interaction-bridge';
+import type { StatisticsOptions } from '@ocs/reporting-statistics';
+import type { AttacherOptions } from '@ocs/service-reporting-attacher';
 
 /** The options of the libs below the wiring, each from its sections of the configuration. */
 
 /** The bridge's options from `[settings]`, `[server]` and `[endpoints:<n>]`. */
-export function bridgeOptionsFromConfig(config: ChatServerConfig): BridgeOptions {
+export function bridgeOptionsFromConfig(config: ChatServerConfig, attacherRuns = false): BridgeOptions {
   return {
     appName: config.server.appName,
     endpoints: config.endpoints,
     stopAbandoned: config.settings.stopAbandonedInteraction,
     saveNotices: config.settings.transcriptSaveNotices,
+    // Closing actions wait for the statistics only where a reporting attacher follows the same bus.
+    ...(attacherRuns ? { statisticsWaitMs: config.settings.statisticsCloseWait } : {}),
     cleanSubject: config.transcriptCleanup.cleanSubject,
+  };
+}
+
+/** What the statistics calculator is told: `attach-session-statistics`, `attach-stats-rep-events` and `attach-stats-rep-place`. */
+export function statisticsOptionsFromConfig(config: ChatServerConfig): StatisticsOptions {
+  const { attachSessionStatistics, attachStatsRepEvents, attachStatsRepPlace } = config.settings;
+  return { attachSessionStatistics, attachStatsRepEvents, attachStatsRepPlace };
+}
+
+/**
+ * How long the marker of a finished session stays: in a cluster an hour, far beyond the records Kafka delivers again
+ * after a crash or a rebalance; embedded a minute, as the memory bus delivers each record once.
+ */
+const FINISHED_TTL_MS = { cluster: 3_600_000, embedded: 60_000 };
+
+/** The reporting attacher's options. */
+export function attacherOptionsFromConfig(config: ChatServerConfig): AttacherOptions {
+  return {
+    statistics: statisticsOptionsFromConfig(config),
+    checkpointTtlMs: config.settings.statisticsCheckpointTtl * 1000,
+    finishedTtlMs: FINISHED_TTL_MS[config.cluster.mode],
   };
 }
 

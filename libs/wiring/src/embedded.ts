@@ -1,12 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { FileUcs } from '@ocs/adapters-file';
-import { MemoryUcsState } from '@ocs/adapters-memory';
+import { MemoryStatisticsCheckpoints, MemoryUcsState } from '@ocs/adapters-memory';
 import type { ChatEngine } from '@ocs/chat-engine';
 import { maxRequestBytes, type ChatServerConfig } from '@ocs/config';
-import { bootstrapApp, createLogger, type Logger } from '@ocs/observability';
+import { appMetrics, bootstrapApp, createLogger, createMetricsRegistry, type Logger } from '@ocs/observability';
 import type { EventBus, UniversalContactServer } from '@ocs/ports';
 import { EspGatewayModule } from '@ocs/service-esp-gateway';
 import { PushNotifierModule } from '@ocs/service-push-notifier';
+import { ReportingAttacherModule } from '@ocs/service-reporting-attacher';
 import { SessionEngineModule } from '@ocs/service-session-engine';
 import { WebapiGatewayModule } from '@ocs/service-webapi-gateway';
 import { resolve } from 'node:path';
@@ -14,9 +15,10 @@ import { logHygieneFromConfig } from './config-to-options';
 import { listenAddress } from './run-service';
 import { memoryAdapters, wireSessionEngine } from './session-engine-parts';
 import { espGateway } from './services/esp-gateway';
-import { reportingAttacher } from './services/shell-services';
+import { createAttacher, reportingAttacher } from './services/reporting-attacher';
 import { pushNotifier, pushNotifierOn } from './services/push-notifier';
 import { sessionEngine } from './services/session-engine';
+import { builtinRouting } from './services/routing';
 import { webapiGateway, webapiGatewayOptions } from './services/webapi-gateway';
 
 export interface Embedded {
@@ -41,14 +43,30 @@ export async function startEmbedded(
   // UCS keeps contacts, transcripts and documents on disk, so they outlive a restart.
   const fileUcs = await FileUcs.open(resolve(config.server.dataDir, 'ucs'), new MemoryUcsState());
   const adapters = { ...memoryAdapters(), ucs: fileUcs };
-  const { engine, tasks, ucs } = wireSessionEngine(config, loggerFor(sessionEngine.name), adapters);
+  const attacherLogger = loggerFor(reportingAttacher.name);
+  const attacher = createAttacher(config, attacherLogger, { ...adapters, checkpoints: new MemoryStatisticsCheckpoints() });
+  // Built-in routing: the chat server's interactions reach it through the bus, agents over their WebSocket; the
+  // router surface (the interactions as Interaction Server holds them) stays beside it.
+  const routing =
+    config.routing.mode === 'builtin' ? builtinRouting(config, loggerFor('routing'), { bus: adapters.bus, interactions: adapters.interactions }) : undefined;
+  const engineRegistry = createMetricsRegistry();
+  const { engine, tasks, ucs } = wireSessionEngine(
+    config,
+    loggerFor(sessionEngine.name),
+    { ...adapters, interactions: routing?.interactions ?? adapters.interactions },
+    undefined,
+    { metrics: appMetrics(engineRegistry), attacherRuns: attacher !== undefined },
+  );
   const { server } = config;
   const services = [
-    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks) },
-    { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs })) },
-    // In the embedded mode a person plays the router: its HTTP surface sits beside ESP.
-    { service: espGateway, module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret }) },
-    { service: reportingAttacher, module: reportingAttacher.module() },
+    { service: sessionEngine, module: SessionEngineModule.forRoot(engine, tasks, undefined, engineRegistry) },
+    { service: webapiGateway, module: WebapiGatewayModule.forRoot(webapiGatewayOptions(config, { engine, ucs, agentRouting: routing?.agentPorts })) },
+    // The router surface sits beside ESP (a person may play the router); the built-in routing runs in the same app.
+    {
+      service: espGateway,
+      module: EspGatewayModule.forRoot({ engine, routing: adapters.interactions, secret: config.server.espSecret, modules: routing ? [routing.module] : [] }),
+    },
+    { service: reportingAttacher, module: ReportingAttacherModule.forRoot(attacher) },
     { service: pushNotifier, module: PushNotifierModule.forRoot({ notifier: pushNotifierOn(config, adapters.bus, loggerFor(pushNotifier.name)) }) },
   ];
   const apps: INestApplication[] = [];
@@ -58,7 +76,7 @@ export async function startEmbedded(
       const { app, url } = await bootstrapApp(module, {
         service: service.name,
         ...listenAddress(server, service.surface),
-        logger: loggerFor(service.name),
+        logger: service === reportingAttacher ? attacherLogger : loggerFor(service.name),
         bodyLimitBytes: maxRequestBytes(config),
         bodyMaxFields: config.settings.requestMaxFields,
       });

@@ -2,7 +2,7 @@ import { MemoryEventBus, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import type { PiiRules } from '@ocs/chat-domain';
 import { ChatEngine, type ChatEngineDeps, type OwnershipPolicy } from '@ocs/chat-engine';
 import type { ChatServerConfig } from '@ocs/config';
-import { CryptoIds, systemClock, type EventBus, type TranscriptStore } from '@ocs/ports';
+import { CryptoIds, systemClock, type EventBus, type SessionMetrics, type TranscriptStore } from '@ocs/ports';
 import { durabilityFromConfig, rulesFromConfig } from './config-to-options';
 
 export interface EngineWiring {
@@ -16,6 +16,8 @@ export interface EngineWiring {
   interactions?: ChatEngineDeps['interactions'];
   /** The PII rule sets UCS holds for the tenants (`apply-config` ucs or mix). */
   tenantPiiRules?: PiiRules['tenantRules'];
+  /** Where sessions created, closed and restored and messages are counted (`ocs_sessions_*`, `ocs_messages_total`). */
+  metrics?: SessionMetrics;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     durability: durabilityFromConfig(config),
     ...(wiring.ownership ? { ownership: wiring.ownership } : {}),
     ...(wiring.interactions ? { interactions: wiring.interactions } : {}),
+    ...(wiring.metrics ? { metrics: wiring.metrics } : {}),
     ...(config.settings.limitsControlEnabled
       ? { limits: { sessions: config.settings.limitForSessions, restorePercent: config.settings.limitsRestoreThreshold } }
       : {}),

@@ -1,5 +1,6 @@
 import { RedisFanOut, RedisMembership } from '@ocs/adapters-redis';
 import type { ChatServerConfig } from '@ocs/config';
+import type { AppMetrics } from '@ocs/observability';
 import type { FanOut, Membership } from '@ocs/ports';
 import { hostname } from 'node:os';
 import { RemoteEngine } from '@ocs/engine-rpc';
@@ -35,6 +36,7 @@ export function remoteEngineFromConfig(
   config: ChatServerConfig,
   onError: (error: unknown) => void,
   shared?: { membership: Membership; fanOut: FanOut },
+  metrics?: AppMetrics,
 ): { engine: RemoteEngine; readiness: Record<string, () => Promise<boolean>>; close(): Promise<void> } {
   const { redis, cluster } = config;
   const owned: Array<{ close(): Promise<void> }> = [];
@@ -49,7 +51,14 @@ export function remoteEngineFromConfig(
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     secret: internalSecret(config),
     onError,
+    ...(metrics ? { metrics } : {}),
   });
+  // Gateways and engines alike: with no engine alive, the gateways still report 0.
+  metrics?.gauge(
+    'ocs_engine_nodes_alive',
+    'Session-engine nodes alive in the membership, as this process sees it',
+    async () => (await membership.alive()).length,
+  );
   return {
     engine,
     readiness: gatewayReadiness(membership),

@@ -5,7 +5,7 @@ import { runService, type ServiceAssembly } from './run-service';
 @Module({ imports: [ObservabilityModule.forRoot({ service: 'tiny' })] })
 class TinyModule {}
 
-const tiny: ServiceAssembly = { name: 'tiny', surface: 'esp', module: () => TinyModule };
+const tiny: ServiceAssembly = { name: 'tiny', surface: 'esp', clusterSecrets: [], module: () => TinyModule };
 
 describe('runService', () => {
   const { env, argv } = process;

@@ -1,5 +1,5 @@
 import type { DynamicModule, Type } from '@nestjs/common';
-import { ConfigError, loadConfig, maxRequestBytes, type ChatServerConfig } from '@ocs/config';
+import { ConfigError, loadConfig, maxRequestBytes, type ChatServerConfig, type ClusterSecret } from '@ocs/config';
 import { bootstrapApp, createLogger, type BootstrappedApp, type Logger } from '@ocs/observability';
 import { logHygieneFromConfig } from './config-to-options';
 
@@ -17,6 +17,8 @@ export interface ServiceAssembly {
   readonly name: string;
   /** The surface it serves, whose host and port options it listens on. */
   readonly surface: Surface;
+  /** The cluster secrets it uses, required in cluster mode (none: it neither calls nor serves the internal endpoints). */
+  readonly clusterSecrets: readonly ClusterSecret[];
   /** The service's root module, as `[cluster] mode` wants it: on its own adapters in memory, or in the cluster. */
   module(config: ChatServerConfig, logger: Logger): Type<unknown> | DynamicModule | Promise<Type<unknown> | DynamicModule>;
 }
@@ -25,9 +27,9 @@ export interface ServiceAssembly {
  * The configuration (`--config` / `OCS_CONFIG` / `OCS__*`). On a configuration error the process exits with code 1,
  * the error written to stderr under the name of what failed to start.
  */
-export function loadConfigOrExit(name: string): ChatServerConfig {
+export function loadConfigOrExit(name: string, clusterSecrets?: readonly ClusterSecret[]): ChatServerConfig {
   try {
-    return loadConfig();
+    return loadConfig({ clusterSecrets });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`${name}: invalid configuration\n${e.message}\n`);
@@ -41,7 +43,7 @@ export function loadConfigOrExit(name: string): ChatServerConfig {
  * (logged as fatal).
  */
 export async function runService(service: ServiceAssembly): Promise<BootstrappedApp> {
-  const config = loadConfigOrExit(service.name);
+  const config = loadConfigOrExit(service.name, service.clusterSecrets);
   const logger = createLogger({ service: service.name, level: config.log.level, hygiene: logHygieneFromConfig(config) });
   try {
     return await bootstrapApp(await service.module(config, logger), {

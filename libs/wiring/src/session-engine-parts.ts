@@ -4,10 +4,11 @@ import { maskText, rulesOfTenant } from '@ocs/chat-domain';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge } from '@ocs/interaction-bridge';
 import type { Logger } from '@ocs/observability';
-import type { EventBus, InteractionServer, TranscriptStore, UniversalContactServer } from '@ocs/ports';
+import type { EventBus, InteractionServer, SessionMetrics, TranscriptStore, UniversalContactServer } from '@ocs/ports';
 import type { BackgroundTask } from '@ocs/service-session-engine';
 import { bridgeOptionsFromConfig, piiDefaults, piiRuleSets } from './config-to-options';
 import { createEngine } from './engine';
+import { statisticsFold } from './statistics-fold';
 
 export interface SessionEngineAdapters {
   store: TranscriptStore;
@@ -34,13 +35,24 @@ export interface ClusterWiring {
   bridgeEngine: ChatEngineApi;
 }
 
-/** The engine and its bridge to Interaction Server and UCS, on the given adapters. */
-export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adapters: SessionEngineAdapters, cluster?: ClusterWiring): SessionEngineParts {
+/**
+ * The engine and its bridge to Interaction Server and UCS, on the given adapters. `metrics` counts its sessions;
+ * `attacherRuns`: a reporting attacher follows the same bus (in a cluster, its own process), so the bridge's closing
+ * actions wait for its statistics.
+ */
+export function wireSessionEngine(
+  config: ChatServerConfig,
+  logger: Logger,
+  adapters: SessionEngineAdapters,
+  cluster?: ClusterWiring,
+  { metrics, attacherRuns = cluster !== undefined && statisticsFold !== undefined }: { metrics?: SessionMetrics; attacherRuns?: boolean } = {},
+): SessionEngineParts {
   const restoring = cluster && config.settings.sessionRestorationMode === 'simple';
   const piiRules = piiRuleBook(config, logger, adapters.ucs);
   const engine = createEngine(config, {
     ...(piiRules ? { tenantPiiRules: piiRules.rulesFor } : {}),
     logger,
+    ...(metrics ? { metrics } : {}),
     store: adapters.store,
     bus: adapters.bus,
     ...(cluster ? { interactions: adapters.interactions } : {}),
@@ -50,9 +62,14 @@ export function wireSessionEngine(config: ChatServerConfig, logger: Logger, adap
   const bridge = new InteractionBridge({
     engine: cluster?.bridgeEngine ?? engine,
     ...adapters,
-    options: bridgeOptionsFromConfig(config),
+    options: bridgeOptionsFromConfig(config, attacherRuns),
     ...(subjects ? { maskText: (tenantDbid: number, text: string) => maskText(text, rulesOfTenant(subjects, tenantDbid)).text } : {}),
     onError: (sessionId, err) => logger.error({ sessionId, err }, 'interaction bridge failed for a session'),
+    onStatisticsLate: (sessionId, interactionId) =>
+      logger.warn(
+        { sessionId, interactionId, waitMs: config.settings.statisticsCloseWait },
+        'session closed without its reporting statistics: none attached in time',
+      ),
     ...(logger.isLevelEnabled('debug')
       ? { onTranscriptSaved: (interactionId: string, transcript: string) => logger.debug({ interactionId, transcript }, 'transcript saved to UCS') }
       : {}),

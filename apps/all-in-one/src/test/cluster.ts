@@ -1,4 +1,5 @@
-import { applySchema, connectCassandra } from '@ocs/adapters-cassandra';
+import { applySchema, connectCassandra, type CassandraContext } from '@ocs/adapters-cassandra';
+import { AgentTestClient } from '@ocs/testing';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -53,21 +54,26 @@ export class TestCluster {
     await run('npm', ['run', 'build'], { cwd: ROOT, timeout: 300_000 });
   }
 
-  async schema(): Promise<void> {
+  /** A connection to the cluster's keyspace on the real Cassandra. */
+  async connect(): Promise<CassandraContext> {
     const [host, port] = this.servers.cassandra.split(':');
-    const admin = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace: this.keyspace });
+    return connectCassandra({ contactPoints: [host], port: Number(port), keyspace: this.keyspace });
+  }
+
+  async schema(): Promise<void> {
+    const admin = await this.connect();
     await applySchema(admin.client, { keyspace: this.keyspace, replication: { class: 'SimpleStrategy', replication_factor: 1 } });
     await admin.client.shutdown();
   }
 
   async dropSchema(): Promise<void> {
-    const [host, port] = this.servers.cassandra.split(':');
-    const admin = await connectCassandra({ contactPoints: [host], port: Number(port), keyspace: this.keyspace });
+    const admin = await this.connect();
     await admin.client.execute(`DROP KEYSPACE IF EXISTS ${this.keyspace}`);
     await admin.client.shutdown();
   }
 
-  private env(extra: Record<string, string>): Record<string, string> {
+  /** The environment of a process of this cluster: its options, with `extra` over them. */
+  env(extra: Record<string, string> = {}): Record<string, string> {
     const [host, port] = this.servers.cassandra.split(':');
     return {
       PATH: process.env.PATH ?? '',
@@ -94,6 +100,8 @@ export class TestCluster {
       OCS__log__level: 'warn',
       OCS__language_Spanish__language: 'es',
       OCS__agent_api__tokens: JSON.stringify([{ name: 'desk', secret: AGENT_TOKEN, 'user-types': ['AGENT', 'SUPERVISOR'] }]),
+      // Agents join by session id as the workflows route them, unless a test asks for the built-in routing.
+      OCS__routing__mode: 'manual',
       ...this.options,
       ...extra,
     };
@@ -112,6 +120,12 @@ export class TestCluster {
   async esp(name: string): Promise<ServiceProcess> {
     const port = await freePort();
     return this.start(`esp ${name}`, 'apps/esp-gateway/src/main.js', port, { OCS__server__esp_port: String(port) });
+  }
+
+  /** A reporting-attacher process. */
+  async attacher(name: string): Promise<ServiceProcess> {
+    const port = await freePort();
+    return this.start(`attacher ${name}`, 'apps/reporting-attacher/src/main.js', port, { OCS__server__reporting_port: String(port) });
   }
 
   /** A push-notifier process; `extra` options beside the cluster's. */
@@ -157,4 +171,46 @@ export class TestCluster {
       ),
     );
   }
+}
+
+/** A cluster test's fixture: its cluster, a connection to its keyspace, and the clients to close after the suite. */
+export interface ClusterFixture {
+  cluster: TestCluster;
+  cassandra: CassandraContext;
+  clients: Array<{ close(): Promise<unknown> }>;
+}
+
+/**
+ * Sets up a cluster for the suite it is called in: builds the apps, creates the keyspace, runs `start` (the processes
+ * the suite needs) and connects to the keyspace; after the suite, closes the clients, stops the processes and drops
+ * the keyspace. The fixture's `cassandra` is there once `beforeAll` ran.
+ */
+export function clusterFixture(
+  servers: { cassandra: string; kafka: string; redis: string } | undefined,
+  options: Record<string, string>,
+  start: (cluster: TestCluster) => Promise<void>,
+): ClusterFixture {
+  const fixture = { cluster: new TestCluster(servers ?? { cassandra: '', kafka: '', redis: '' }, options), clients: [] } as unknown as ClusterFixture;
+  beforeAll(async () => {
+    await TestCluster.build();
+    await fixture.cluster.schema();
+    await start(fixture.cluster);
+    fixture.cassandra = await fixture.cluster.connect();
+  }, 360_000);
+  afterAll(async () => {
+    for (const c of fixture.clients) await c.close().catch(() => undefined);
+    await fixture.cluster.stop();
+    await fixture.cassandra?.client.shutdown();
+    await fixture.cluster.dropSchema();
+  }, 120_000);
+  return fixture;
+}
+
+/** An agent on `gateway`'s WebSocket API, registered and joined to `sessionId`; closed with the fixture's clients. */
+export async function agentJoins(fixture: ClusterFixture, gateway: ServiceProcess, sessionId: string, nickname: string): Promise<AgentTestClient> {
+  const agent = await AgentTestClient.connect(`${gateway.url.replace(/^http/, 'ws')}/agent/ws`);
+  fixture.clients.push(agent);
+  await agent.expect('registered', { type: 'register', token: AGENT_TOKEN, nickname, userType: 'AGENT' });
+  await agent.expect('sessionInfo', { type: 'join', sessionId });
+  return agent;
 }

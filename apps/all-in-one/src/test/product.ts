@@ -31,6 +31,8 @@ export async function startTestProduct(env: Record<string, string> = {}, logs?: 
       ...Object.fromEntries(ports),
       'OCS__server__data-dir': mkdtempSync(join(tmpdir(), 'ocs-test-')),
       'OCS__agent-api__tokens': JSON.stringify([{ name: 'desk', secret: AGENT_TOKEN, 'user-types': ['AGENT', 'SUPERVISOR'] }]),
+      // The tests play routing by hand through the router surface (TestRouter), unless one asks for the built-in.
+      OCS__routing__mode: 'manual',
       ...env,
     },
   });

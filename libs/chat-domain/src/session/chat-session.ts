@@ -1,5 +1,5 @@
 import { mergeKv } from '../kv';
-import type { AfterAction, ChatEvent, KvList, Participant, QuitReasonCode } from '../types';
+import type { AfterAction, ChatEvent, KvList, Participant, QuitReasonCode, Visibility } from '../types';
 import type { JoinScope } from './access';
 import { asyncProperties } from './async-status';
 import { transcriptBytes } from './budget';
@@ -18,6 +18,7 @@ import type { SessionContext, SessionState } from './state';
 import * as liveness from './liveness';
 import * as timers from './timers';
 import * as views from './views';
+import { changeVisibility } from './visibility-change';
 import * as workflow from './workflow';
 
 /**
@@ -105,6 +106,11 @@ export class ChatSession {
 
   notice(userId: string, request: NoticeRequest): Change {
     return this.run((command) => messaging.sendNotice(command, userId, request));
+  }
+
+  /** The party changes its own visibility (monitor, coach, conference) without leaving: see visibility-change.ts. */
+  changeVisibility(userId: string, visibility: Visibility): Change {
+    return this.run((command) => changeVisibility(command, userId, visibility));
   }
 
   /** A workflow (ESP) posts a message, as an EXTERNAL party with the given nickname. */

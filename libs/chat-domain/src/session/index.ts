@@ -12,6 +12,7 @@ export { SESSION_PASSWORD_KEY } from './password';
 export type { PushDecision } from './push-notifications';
 export { DELIVERED_TYPES, PUSH_KEYS, type PushSubscription } from './push-subscription';
 export { LAST_EVENT_ID_KEY, READ_CONFIRM } from './read-confirmations';
+export { VISIBILITY_CHANGE_KEYS } from './visibility-change';
 export type { Change, CreateSessionRequest, JoinRequest, LeaveOptions, MessageRequest, NoticeRequest, SendOptions } from './requests';
 export {
   ASYNC_STATUS,

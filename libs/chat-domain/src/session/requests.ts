@@ -48,7 +48,10 @@ export interface Change {
   events: ChatEvent[];
   closed: boolean;
   properties?: Record<string, string>;
-  /** The command changed the session's configuration (idle control, language): to be saved though no event says so. */
+  /**
+   * The session changed where no event says so (idle control, language, a refresh that stopped push resends): to be
+   * saved all the same.
+   */
   configured?: boolean;
   /** Push notifications the change decided for the subscribed customer; absent for a session without one. */
   pushes?: PushDecision[];

@@ -6,4 +6,6 @@ export const TOPICS = {
   nodeCommands: 'ocs.chat.node-commands.v1',
   /** What happened to interactions on the shared interaction queue (`InteractionEventRecord`, cluster mode), keyed by interaction id. */
   interactionEvents: 'ocs.interaction.events.v1',
+  /** What the built-in routing is asked to do (`RoutingCommandRecord`), keyed by tenant dbid. */
+  routingCommands: 'ocs.routing.commands.v1',
 } as const;

@@ -73,6 +73,11 @@ export class ChatEsp {
     private readonly clock: Clock,
   ) {}
 
+  /** The methods of service `Chat` it serves. */
+  get methodNames(): readonly string[] {
+    return Object.keys(this.methods);
+  }
+
   /** Serves one request: `{"Service":"Chat","Method":…,"Parameters":{…},"UserData":{…}}`. */
   async handle(body: unknown): Promise<EspResponse> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -20,6 +20,7 @@ import {
   type RequestId,
   type ServerEvent,
 } from '@ocs/agent-protocol';
+import { AgentRoutingLink, type AgentRoutingPorts } from './agent-routing';
 import type { AgentTokens } from './agent-tokens';
 
 export interface AgentLogger {
@@ -52,6 +53,9 @@ interface JoinedSession {
  * a time in arrival order, so replies come in request order and a request may use the session joined by the
  * one before. Nothing here logs message texts, user data, tokens or secure keys.
  */
+/** Told of each request a connection handled: its type, whether it succeeded, and how long it took (seconds). */
+export type AgentRequestObserver = (type: string, ok: boolean, seconds: number) => void;
+
 export class AgentConnection {
   private identity: AgentIdentity | undefined;
   /** The scope of the token the connection registered with. */
@@ -59,6 +63,7 @@ export class AgentConnection {
   private readonly sessions = new Map<string, JoinedSession>();
   private queue: Promise<void> = Promise.resolve();
   private dropped = false;
+  private routingLink: AgentRoutingLink | undefined;
 
   constructor(
     private readonly engine: ChatEngineApi,
@@ -68,6 +73,11 @@ export class AgentConnection {
     /** Longest nickname (`nickname-max-length`): checked at `register` already, not only when joining. */
     private readonly nicknameMaxLength: number,
     private readonly guard: RegisterGuard = NO_GUARD,
+    /**
+     * `onRequest`: told of each request handled (metrics); `routing`: the built-in routing, absent where `[routing]
+     * mode` is manual (its requests are refused then).
+     */
+    private readonly extras: { onRequest?: AgentRequestObserver; routing?: AgentRoutingPorts } = {},
   ) {}
 
   get registered(): boolean {
@@ -89,7 +99,7 @@ export class AgentConnection {
    */
   drop(): Promise<void> {
     this.dropped = true;
-    this.queue = this.queue.then(() => this.leaveAll());
+    this.queue = this.queue.then(() => this.leaveAll()).then(() => this.routingLink?.lost());
     return this.queue;
   }
 
@@ -97,11 +107,15 @@ export class AgentConnection {
     if (this.dropped) return;
     const parsed = parseAgentRequest(raw);
     if (!parsed.ok) return this.socket.send(parsed.error);
+    const start = this.extras.onRequest && performance.now();
+    let ok = true;
     try {
       await this.handle(parsed.request);
     } catch (error) {
+      ok = false;
       this.fail(parsed.request, error);
     }
+    if (start !== undefined) this.extras.onRequest?.(parsed.request.type, ok, (performance.now() - start) / 1000);
   }
 
   private async handle(request: AgentRequest): Promise<void> {
@@ -120,9 +134,20 @@ export class AgentConnection {
         this.forget(request.sessionId);
         return this.socket.send(toAck(request, event));
       }
+      case 'setVisibility':
+        return this.socket.send(toAck(request, (await this.engine.changeVisibility(this.party(request.sessionId), request.visibility)).event));
       case 'refresh':
         return this.deliver(await this.engine.read(this.party(request.sessionId), request.fromPosition), request.requestId);
+      default:
+        return this.routingFor(identity).handle(request);
     }
+  }
+
+  /** The connection's link to routing; the agent is its `personId`, else its nickname. */
+  private routingFor(identity: AgentIdentity): AgentRoutingLink {
+    if (!this.extras.routing) throw new AgentApiError('BAD_REQUEST', 'built-in routing is off here ([routing] mode is manual)');
+    this.routingLink ??= new AgentRoutingLink(this.extras.routing, identity.personId ?? identity.nickname, this.scope, (event) => this.socket.send(event));
+    return this.routingLink;
   }
 
   private register(request: RegisterRequest): void {

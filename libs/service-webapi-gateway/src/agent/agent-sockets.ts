@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { LOGGER, type Logger } from '@ocs/observability';
+import { appMetrics, LOGGER, METRICS_REGISTRY, type Logger, type MetricsRegistry } from '@ocs/observability';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway-options';
@@ -20,7 +20,9 @@ export class AgentSockets implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(GATEWAY_OPTIONS) { agent, maxRequestBytes, engine }: GatewayOptions,
     @Inject(LOGGER) logger: Logger,
     authBackoff: AuthBackoff,
+    @Inject(METRICS_REGISTRY) registry: MetricsRegistry,
   ) {
+    const metrics = appMetrics(registry);
     this.server = new AgentWsServer(
       engine,
       {
@@ -31,9 +33,16 @@ export class AgentSockets implements OnApplicationBootstrap, OnApplicationShutdo
         heartbeatMs: agent.heartbeatMs,
         nicknameMaxLength: agent.nicknameMaxLength,
         authBackoff,
+        onRequest: (type, ok, seconds) => metrics.request('agent-ws', type, ok ? 'ok' : 'error', seconds),
+        ...(agent.routing ? { routing: agent.routing } : {}),
       },
       { info: (obj, msg) => logger.info(obj, msg), warn: (obj, msg) => logger.warn(obj, msg) },
     );
+  }
+
+  /** Agent WebSocket connections open now. */
+  get openConnections(): number {
+    return this.server.openConnections;
   }
 
   onApplicationBootstrap(): void {

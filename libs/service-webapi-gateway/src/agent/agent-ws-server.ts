@@ -5,7 +5,8 @@ import { DEFAULT_RULES } from '@ocs/chat-domain';
 import type { ChatEngineApi } from '@ocs/chat-engine';
 import { AGENT_CLOSE_CODES, errorEvent, type ServerEvent } from '@ocs/agent-protocol';
 import type { AuthBackoff } from '../auth-backoff';
-import { AgentConnection, errorForLog, type AgentLogger, type RegisterGuard } from './agent-connection';
+import { AgentConnection, errorForLog, type AgentLogger, type AgentRequestObserver, type RegisterGuard } from './agent-connection';
+import type { AgentRoutingPorts } from './agent-routing';
 import { AgentTokens, type AgentToken } from './agent-tokens';
 
 export interface AgentWsOptions {
@@ -22,6 +23,10 @@ export interface AgentWsOptions {
   heartbeatMs: number;
   /** Failed registrations per remote address (shared with the customer API); none: no backoff. */
   authBackoff?: AuthBackoff;
+  /** Told of each request handled: its type, whether it succeeded, how long it took; none: nothing measured. */
+  onRequest?: AgentRequestObserver;
+  /** The built-in routing (presence, offers, picks over the socket); absent: routing requests are refused. */
+  routing?: AgentRoutingPorts;
 }
 
 const CLOSE_GOING_AWAY = 1001;
@@ -54,6 +59,11 @@ export class AgentWsServer {
       this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
       this.heartbeat.unref();
     }
+  }
+
+  /** Agent WebSocket connections open now. */
+  get openConnections(): number {
+    return this.wss.clients.size;
   }
 
   handlesPath(pathname: string): boolean {
@@ -106,6 +116,7 @@ export class AgentWsServer {
       logger,
       this.options.nicknameMaxLength ?? DEFAULT_RULES.nicknameMaxLength,
       guard,
+      { onRequest: this.options.onRequest, routing: this.options.routing },
     );
     logger.info({ remoteAddress: address }, 'agent connection opened');
 

@@ -6,7 +6,8 @@ type Middleware = (request: IncomingMessage, response: ServerResponse, next: (er
 const MAX_AGE_SECONDS = 600;
 
 /**
- * `[server] cors-origins`: which web pages may call the customer API from the browser. `*`: any page, without
+ * `[server] cors-origins`: which web pages may call the customer API from the browser. None (the default): no
+ * origin gets a CORS header, so no other origin's page may read a reply. `*`: any page, without
  * credentials (`Access-Control-Allow-Origin: *`; the GMS API carries its credentials in the body, not in cookies).
  * A list: only those origins, each answered with itself and credentials; any other origin gets no CORS header, so
  * the browser keeps its page from reading the reply.

@@ -64,6 +64,7 @@ export function pushNotifierOn(config: ChatServerConfig, bus: EventBus, logger: 
 export const pushNotifier: ServiceAssembly = {
   name: PUSH_NOTIFIER_SERVICE,
   surface: 'push',
+  clusterSecrets: [],
   module: async (config, logger) => {
     const options = pushOptionsFromConfig(config);
     if (config.cluster.mode === 'embedded') return PushNotifierModule.forRoot();

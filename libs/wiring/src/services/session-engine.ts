@@ -1,11 +1,13 @@
 import { followNodeCommands } from '@ocs/chat-engine';
 import { EngineRpcServer } from '@ocs/engine-rpc';
 import { SESSION_ENGINE_SERVICE, SessionEngineModule } from '@ocs/service-session-engine';
+import { appMetrics, createMetricsRegistry } from '@ocs/observability';
 import { clusterAdapters } from '../cluster-adapters';
 import { internalSecret } from '../remote-engine';
 import type { ChatServerConfig } from '@ocs/config';
 import { listenAddress, type ServiceAssembly } from '../run-service';
 import { memoryAdapters, wireSessionEngine } from '../session-engine-parts';
+import { routedInteractions } from './routing';
 
 /** Where this node tells gateways to reach its engine: `[server] engine-host` (else `host`; an IPv6 address in brackets) and `engine-port`. */
 export function engineRpcUrl(server: ChatServerConfig['server']): string {
@@ -20,33 +22,43 @@ export function engineRpcUrl(server: ChatServerConfig['server']): string {
 export const sessionEngine: ServiceAssembly = {
   name: SESSION_ENGINE_SERVICE,
   surface: 'engine',
+  clusterSecrets: ['internal-secret'],
   module: async (config, logger) => {
+    const registry = createMetricsRegistry();
+    const metrics = appMetrics(registry);
     if (config.cluster.mode === 'embedded') {
-      const { engine, tasks } = wireSessionEngine(config, logger, memoryAdapters());
-      return SessionEngineModule.forRoot(engine, tasks);
+      const { engine, tasks } = wireSessionEngine(config, logger, memoryAdapters(), undefined, { metrics });
+      return SessionEngineModule.forRoot(engine, tasks, undefined, registry);
     }
-    const cluster = await clusterAdapters(config, logger);
-    const { engine, tasks } = wireSessionEngine(config, logger, cluster.adapters, cluster.wiring);
+    const cluster = await clusterAdapters(config, logger, metrics);
+    const { bus, interactions } = cluster.adapters;
+    const adapters = { ...cluster.adapters, interactions: routedInteractions(config, bus, interactions) };
+    const { engine, tasks } = wireSessionEngine(config, logger, adapters, cluster.wiring, { metrics });
     const commands = await followNodeCommands(engine, cluster.adapters.bus, cluster.nodeId, (problem, key) =>
       logger.error({ key, problem }, 'malformed node command skipped'),
     );
     const { server } = config;
-    return SessionEngineModule.forRoot(engine, tasks, {
-      heartbeat: {
-        membership: cluster.membership,
-        nodeId: cluster.nodeId,
-        url: engineRpcUrl(server),
-        intervalMs: config.cluster.heartbeatInterval * 1000,
-        ttlMs: config.cluster.nodeTtl * 1000,
+    return SessionEngineModule.forRoot(
+      engine,
+      tasks,
+      {
+        heartbeat: {
+          membership: cluster.membership,
+          nodeId: cluster.nodeId,
+          url: engineRpcUrl(server),
+          intervalMs: config.cluster.heartbeatInterval * 1000,
+          ttlMs: config.cluster.nodeTtl * 1000,
+        },
+        storage: cluster.cassandraHealth,
+        readiness: cluster.readiness,
+        secret: internalSecret(config),
+        rpc: new EngineRpcServer({ engine, fanOut: cluster.fanOut, onError: (err) => logger.error({ err }, 'engine RPC failed') }),
+        close: async () => {
+          await commands.close();
+          await cluster.close();
+        },
       },
-      storage: cluster.cassandraHealth,
-      readiness: cluster.readiness,
-      secret: internalSecret(config),
-      rpc: new EngineRpcServer({ engine, fanOut: cluster.fanOut, onError: (err) => logger.error({ err }, 'engine RPC failed') }),
-      close: async () => {
-        await commands.close();
-        await cluster.close();
-      },
-    });
+      registry,
+    );
   },
 };

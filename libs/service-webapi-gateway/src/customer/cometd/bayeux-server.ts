@@ -112,6 +112,8 @@ export interface BayeuxServer {
   onClientGone(handler: ClientGoneHandler): () => void;
   /** Whether `clientId` is a live Bayeux session (handshaken, not disconnected or timed out). */
   isConnected(clientId: string): boolean;
+  /** Bayeux clients handshaken and not yet gone. */
+  readonly clientCount: number;
   /** Detaches from the HTTP server and closes faye: pending long-polls are answered, WebSockets closed. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Actor, LiveAttachment, SessionView } from '@ocs/chat-engine';
 import {
+  CHAT_OPERATIONS,
   CustomerChat,
   GmsApiError,
   isChatOperation,
@@ -13,7 +14,7 @@ import {
   type Fields,
   type GmsResponse,
 } from '@ocs/gms-chat-v2';
-import { LOGGER, type Logger } from '@ocs/observability';
+import { appMetrics, LOGGER, METRICS_REGISTRY, statusLabel, type AppMetrics, type Logger, type MetricsRegistry } from '@ocs/observability';
 import type { Server } from 'node:http';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../../gateway-options';
 import { CorsPolicy } from '../cors-policy';
@@ -23,6 +24,9 @@ import { createBayeuxServer } from './faye-bayeux-server';
 
 /** CometD operation names that differ from the REST path names. */
 const COMETD_ALIASES: Readonly<Record<string, string>> = { sendMessage: 'send' };
+
+/** The operation labels of the request metrics: the operations CometD clients send, anything else `unknown`. */
+const OPERATION_LABELS: ReadonlySet<string> = new Set(['requestChat', 'requestNotifications', ...Object.keys(COMETD_ALIASES), ...CHAT_OPERATIONS]);
 
 /**
  * GMS Chat API Version 2 with CometD: customers publish `{operation, …}` on `/service/chatV2/{serviceName}`
@@ -37,6 +41,7 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
   private readonly bayeux: BayeuxServer;
   /** Bayeux client id → (secure key → live attachment). */
   private readonly live = new Map<string, Map<string, LiveAttachment>>();
+  private readonly metrics: AppMetrics;
 
   constructor(
     private readonly chat: CustomerChat,
@@ -44,7 +49,9 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
     private readonly adapterHost: HttpAdapterHost,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: MetricsRegistry,
   ) {
+    this.metrics = appMetrics(registry);
     const { cometd, services } = options;
     const cors = new CorsPolicy(options.corsOrigins);
     this.bayeux = createBayeuxServer({
@@ -59,6 +66,11 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
       logger: { warn: (obj, msg) => logger.warn(obj, msg) },
       beforeRequest: cors.middleware(),
     });
+  }
+
+  /** Bayeux clients connected now. */
+  get clientCount(): number {
+    return this.bayeux.clientCount;
   }
 
   get mount(): string {
@@ -81,7 +93,9 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
     let afterReply: (() => Promise<unknown>) | undefined;
     /** Further pages of a long transcript the reply starts: sent right behind it, before any later push. */
     let morePages: GmsResponse[] = [];
-    const requestChat = optionalString(fields, 'operation') === 'requestChat';
+    const operation = optionalString(fields, 'operation');
+    const requestChat = operation === 'requestChat';
+    const start = performance.now();
     const outcome = await this.replies.attempt(
       async () => {
         if (!requestChat) {
@@ -96,6 +110,8 @@ export class CustomerCometd implements OnApplicationBootstrap, OnApplicationShut
       },
       requestChat ? undefined : address,
     );
+    const label = operation !== undefined && OPERATION_LABELS.has(operation) ? operation : 'unknown';
+    this.metrics.request('cometd', label, statusLabel(outcome.httpStatus), (performance.now() - start) / 1000);
     const replied = this.bayeux.deliver(clientId, serviceName, outcome.body);
     for (const page of morePages) void this.bayeux.deliver(clientId, serviceName, page);
     await replied;

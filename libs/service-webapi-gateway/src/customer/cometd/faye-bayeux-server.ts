@@ -130,6 +130,10 @@ export class FayeBayeuxServer implements BayeuxServer {
     };
   }
 
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
   isConnected(clientId: string): boolean {
     return this.clients.has(clientId);
   }

@@ -1,0 +1,2 @@
+export * from './reporting-attacher';
+export * from './reporting-attacher.module';
