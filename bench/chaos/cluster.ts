@@ -4,7 +4,18 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { applySchema } from '@ocs/adapters-cassandra';
-import { ASYNC_SERVICE, CHAT_SERVICE, cassandraAdmin, configFolder, deleteKafkaNames, productConfig, realServers, startService } from '../load/servers';
+import {
+  ASYNC_QUEUE,
+  ASYNC_SERVICE,
+  CHAT_QUEUE,
+  CHAT_SERVICE,
+  cassandraAdmin,
+  configFolder,
+  deleteKafkaNames,
+  productConfig,
+  realServers,
+  startService,
+} from '../load/servers';
 import { freePorts } from '../load/free-ports';
 
 const run = promisify(execFile);
@@ -16,22 +27,28 @@ const SERVICES_SH = resolve(ROOT, 'deploy/local/services.sh');
 const MAIN_PREFIX = BUILT ? '' : '../dist/apps/';
 
 /**
- * The product processes of the chaos cluster: name → app and the option of its port. The built-in routing (two
- * replicas) and the reporting-attacher join this list when they exist as processes; the fault schedule then picks
- * them like any other.
+ * The product processes of the chaos cluster: name → app and the option of its port. The built-in routing runs in
+ * each esp-gateway, so two of them are its two replicas; the fault schedule picks from the whole list.
  */
-export const PRODUCT: Array<{ name: string; main: string; portOption: string; kind: 'engine' | 'gateway' | 'esp' | 'push' }> = [
+export const PRODUCT: Array<{ name: string; main: string; portOption: string; kind: 'engine' | 'gateway' | 'esp' | 'push' | 'reporting' }> = [
   { name: 'e1', main: 'session-engine/src/main.js', portOption: 'engine-port', kind: 'engine' },
   { name: 'e2', main: 'session-engine/src/main.js', portOption: 'engine-port', kind: 'engine' },
   { name: 'e3', main: 'session-engine/src/main.js', portOption: 'engine-port', kind: 'engine' },
   { name: 'g1', main: 'webapi-gateway/src/main.js', portOption: 'webapi-port', kind: 'gateway' },
   { name: 'g2', main: 'webapi-gateway/src/main.js', portOption: 'webapi-port', kind: 'gateway' },
   { name: 'x1', main: 'esp-gateway/src/main.js', portOption: 'esp-port', kind: 'esp' },
+  { name: 'x2', main: 'esp-gateway/src/main.js', portOption: 'esp-port', kind: 'esp' },
+  { name: 'a1', main: 'reporting-attacher/src/main.js', portOption: 'reporting-port', kind: 'reporting' },
   { name: 'p1', main: 'push-notifier/src/main.js', portOption: 'push-port', kind: 'push' },
 ];
 
 /** Membership: a heartbeat a second, a node gone after 2 s without one. */
 export const NODE_TTL_MS = 2_000;
+/**
+ * An offer not answered in this time goes to the next agent: one told to an agent whose gateway was just killed is
+ * not waited for long.
+ */
+const OFFER_TIMEOUT_S = 5;
 
 interface Running {
   name: string;
@@ -94,6 +111,10 @@ export class ChaosCluster {
         kafka: { brokers: this.servers.kafka, 'name-prefix': `${this.keyspace}.`, partitions: 3, 'session-timeout': 6 },
         redis: { url: this.servers.redis, 'key-prefix': `${this.keyspace}:` },
         push: { pushEnabled: 'customhttp', 'customhttp.url': this.pushUrl },
+        // The built-in routing offers every chat of both queues to the agents (see agents.ts).
+        routing: { mode: 'builtin' },
+        [`queue:${CHAT_QUEUE}`]: { 'offer-timeout': OFFER_TIMEOUT_S },
+        [`queue:${ASYNC_QUEUE}`]: { 'offer-timeout': OFFER_TIMEOUT_S },
       };
     });
     [this.configFile, this.dataDir] = [folder.configFile, folder.dataDir];

@@ -88,12 +88,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         JSON.stringify(records.map((r) => ({ ...r, customerRead: [...r.customerRead], customerPositions: undefined }))),
       );
     const owners = new CassandraOwnershipStore(cassandra);
+    const espGateways = cluster.names('esp');
+    let espCalls = 0;
     const esp = async (record: ChatRecord, text: string) => {
       const row = (
         await cassandra.client.execute(`SELECT interaction_id FROM ${cluster.keyspace}.interactions_by_session WHERE session_id = ?`, [record.sessionId])
       ).first();
       if (!row) throw new Error('timeout: no interaction yet');
-      const response = await fetch(`${cluster.url('x1')}/esp`, {
+      // A workflow's request goes to either esp-gateway (another one at each attempt), as behind a load balancer.
+      const response = await fetch(`${cluster.url(espGateways[espCalls++ % espGateways.length])}/esp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.espSecret}` },
         body: JSON.stringify({ Service: 'Chat', Method: 'Message', Parameters: { MessageText: text }, UserData: { InteractionId: row.get('interaction_id') } }),
