@@ -1,14 +1,16 @@
-import { AGENT_TOKEN } from '../load/servers';
+import { AGENT_TOKEN, ASYNC_QUEUE, CHAT_QUEUE } from '../load/servers';
 import { ChaosAgent } from './agents';
 import { ASYNC_SERVICE, CHAT_SERVICE, type ChaosCluster } from './cluster';
 import { CometdChaosCustomer, RestChaosCustomer, type ChaosCustomer } from './customers';
 import { newRecord, Refusal, retry, type ChatRecord, type Sender, type Timeline } from './records';
+import type { RoutingDesk } from './routing-desk';
 
 export interface ChatPlan {
   chats: number;
   /** Each chat's script lasts this long: its messages spread over it, then the agent closes it. */
   sessionMs: number;
   messagesPerSide: number;
+  /** Each agent's routing capacity; there is one agent more than the chats need. */
   chatsPerAgent: number;
   pollMs: number;
 }
@@ -17,6 +19,8 @@ export interface ChatPlan {
 export type EspSender = (record: ChatRecord, text: string) => Promise<void>;
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, Math.max(0, ms)));
+/** How long a chat waits for routing to hand it to an agent who joined it. */
+const ROUTING_MS = 60_000;
 
 /**
  * Which client a chat has: 7 in 10 REST customers, 3 in 10 CometD; every 10th on the async service; every 4th REST
@@ -29,8 +33,9 @@ function kindOf(i: number): { customer: 'rest' | 'cometd'; service: string; push
 
 /**
  * Runs every chat's reference conversation (customer and agent taking turns, `messagesPerSide` each, a workflow
- * message in some, then the agent closes the chat), each client retrying with backoff through the faults.
- * Resolves once every script ended.
+ * message in some, then the agent closes the chat), each client retrying with backoff through the faults. The agents
+ * (on the other gateway than most customers) are ready in routing first; each chat goes to the one routing offers it
+ * to. Resolves once every script ended.
  */
 export async function runChats(
   cluster: ChaosCluster,
@@ -40,25 +45,26 @@ export async function runChats(
   rampMs: number,
   /** Filled as the chats start, so the fault line sees them. */
   records: ChatRecord[],
+  desk: RoutingDesk<ChaosAgent>,
 ): Promise<void> {
   const gateways = cluster.names('gateway').map((name) => cluster.url(name));
-  const agents: ChaosAgent[] = [];
+  const routing = { capacity: plan.chatsPerAgent, queues: [CHAT_QUEUE, ASYNC_QUEUE], desk };
+  const agents = Array.from({ length: Math.ceil(plan.chats / plan.chatsPerAgent) + 1 }, (_, i) => {
+    const urls = [1, 0].map((k) => `${gateways[(i + k) % gateways.length].replace(/^http/, 'ws')}/agent/ws`);
+    return new ChaosAgent(urls, AGENT_TOKEN, `Agent ${i}`, routing);
+  });
+  await Promise.all(agents.map((agent) => agent.ensure()));
   const scripts: Array<Promise<void>> = [];
   for (let i = 0; i < plan.chats; i++) {
     const kind = kindOf(i);
     const record = newRecord(i, kind.customer, kind.service, kind.push ? `chaos-device-${i}` : undefined);
     records.push(record);
-    if (i % plan.chatsPerAgent === 0) {
-      const urls = [1, 0].map((k) => `${gateways[(i + k) % gateways.length].replace(/^http/, 'ws')}/agent/ws`);
-      agents.push(new ChaosAgent(urls, AGENT_TOKEN, `Agent ${agents.length}`));
-    }
-    const agent = agents[agents.length - 1];
     const base = gateways[i % gateways.length];
     const customer: ChaosCustomer =
       kind.customer === 'rest' ? new RestChaosCustomer(() => base, kind.service, record) : new CometdChaosCustomer(base, kind.service, record);
     scripts.push(
       sleep((rampMs * i) / plan.chats)
-        .then(() => script(record, customer, agent, plan, timeline, kind.esp ? esp : undefined))
+        .then(() => script(record, customer, desk, plan, timeline, kind.esp ? esp : undefined))
         .finally(() => (record.current = undefined)),
     );
   }
@@ -79,16 +85,26 @@ function fieldsOf(record: ChatRecord): Record<string, string> {
   return fields;
 }
 
-async function script(record: ChatRecord, customer: ChaosCustomer, agent: ChaosAgent, plan: ChatPlan, timeline: Timeline, esp?: EspSender): Promise<void> {
+async function script(
+  record: ChatRecord,
+  customer: ChaosCustomer,
+  desk: RoutingDesk<ChaosAgent>,
+  plan: ChatPlan,
+  timeline: Timeline,
+  esp?: EspSender,
+): Promise<void> {
   const step = (op: string, attempt: () => Promise<unknown>) => retry(record, timeline, op, attempt);
   const started = await step('requestChat', () => customer.start(fieldsOf(record)));
   if (!started) return;
   record.sessionId = started.value as string;
-  const joined = await step('agent join', async () => {
-    await agent.ensure();
-    await agent.join(record);
-  });
-  if (!joined) return customer.close();
+  record.current = 'routing';
+  const waited = Date.now();
+  const agent = await desk.agentFor(record, ROUTING_MS, (a) => a.isIn(record.sessionId));
+  if (!agent) {
+    record.gaveUp.push(`routing: no agent in the chat after ${ROUTING_MS / 1000} s`);
+    return customer.close();
+  }
+  timeline.latency(waited, Date.now() - waited);
   const acknowledge = (from: Sender, text: string, ambiguous: boolean, position?: number) =>
     record.acked.push({ from, text, at: Date.now(), ambiguous: ambiguous || undefined, position });
   const poller = record.pushDevice ? undefined : setInterval(() => void customer.refresh().catch(() => undefined), plan.pollMs);

@@ -13,11 +13,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { runChats, type ChatPlan } from './chats';
+import type { ChaosAgent } from './agents';
 import { checkChat, checkPushes, errorCounts, type ReceivedPush } from './checks';
 import { ChaosCluster, NODE_TTL_MS } from './cluster';
 import { runFaults } from './faults';
 import { say, Timeline, type ChatRecord } from './records';
 import { writeReport, type ChaosSummary } from './report';
+import { RoutingDesk } from './routing-desk';
 import { describeSchedule, schedule } from './schedule';
 
 export interface ChaosOptions {
@@ -105,7 +107,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       const body = (await response.json().catch(() => ({}))) as { Event?: string };
       if (!response.ok || body.Event !== 'Event3rdServerResponse') throw new Error(`HTTP ${response.status} ${body.Event ?? ''}`);
     };
-    const chats = runChats(cluster, plan, timeline, esp, rampMs, records);
+    const desk = new RoutingDesk<ChaosAgent>();
+    const chats = runChats(cluster, plan, timeline, esp, rampMs, records, desk);
     const faultsDone = runFaults(
       cluster,
       faults,
