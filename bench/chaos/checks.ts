@@ -1,4 +1,5 @@
 import type { ChatRecord } from './records';
+import type { RoutingOfChat } from './routing-desk';
 
 /** One entry of a stored transcript, as far as the checks read it. */
 export interface StoredEntry {
@@ -71,17 +72,21 @@ export function checkAttachment(chat: string, record: ChatRecord): string[] {
 }
 
 /**
- * Push notifications: each id always with the same body (stable across redeliveries), and every acknowledged agent
- * or workflow message of a subscribed chat pushed at least once, unless the customer read it in a reply first.
+ * Push notifications: each id always with the same body and each body under one id (an id stable across
+ * redeliveries), and every acknowledged agent or workflow message of a subscribed chat pushed at least once, unless
+ * the customer read it in a reply first.
  */
 export function checkPushes(records: ChatRecord[], pushes: ReceivedPush[]): string[] {
   const found: string[] = [];
   const bodies = new Map<string, string>();
+  const ids = new Map<string, Set<string>>();
   for (const push of pushes) {
     const before = bodies.get(push.id);
     if (before !== undefined && before !== push.raw) found.push(`push ${push.id} redelivered with another body`);
     bodies.set(push.id, push.raw);
+    ids.set(push.raw, (ids.get(push.raw) ?? new Set()).add(push.id));
   }
+  for (const [raw, of] of ids) if (of.size > 1) found.push(`one notification delivered under ${of.size} ids (${[...of].join(', ')}): ${raw.slice(0, 120)}`);
   const byDevice = new Map<string, string[]>();
   for (const push of pushes) byDevice.set(push.deviceId, [...(byDevice.get(push.deviceId) ?? []), push.raw]);
   for (const record of records.filter((r) => r.pushDevice)) {
@@ -90,6 +95,29 @@ export function checkPushes(records: ChatRecord[], pushes: ReceivedPush[]): stri
       if (record.customerRead.has(a.text)) continue;
       if (!received.some((raw) => raw.includes(JSON.stringify(a.text)))) found.push(`chat ${record.index}: no push notification of "${a.text}"`);
     }
+  }
+  return found;
+}
+
+/**
+ * Routing: every chat reached exactly one agent: it was handed over (`routed`), to one agent, for one offer, never
+ * returned to its queue, and offered to nobody once it was handed over.
+ */
+export function checkRouting(records: ChatRecord[], routingOf: (sessionId: string) => RoutingOfChat): string[] {
+  const found: string[] = [];
+  for (const record of records.filter((r) => r.sessionId)) {
+    const chat = `chat ${record.index} (${record.sessionId})`;
+    const { routed, offers, returned } = routingOf(record.sessionId);
+    if (routed.length === 0) {
+      found.push(`${chat}: never handed to an agent by routing (${offers.length} offers heard)`);
+      continue;
+    }
+    const agents = new Set(routed.map((r) => r.agent));
+    if (agents.size > 1) found.push(`${chat}: routed to ${agents.size} agents (${[...agents].join(', ')})`);
+    else if (routed.length > 1) found.push(`${chat}: routed ${routed.length} times to ${routed[0].agent}`);
+    const later = offers.filter((o) => o.at > routed[0].at && o.offerId !== routed[0].offerId);
+    if (later.length > 0) found.push(`${chat}: offered again after it was routed (${later.map((o) => `${o.offerId} to ${o.agent}`).join(', ')})`);
+    if (returned.length > 0) found.push(`${chat}: returned to its queue (${returned.join(', ')})`);
   }
   return found;
 }

@@ -13,7 +13,14 @@ export interface ChaosSummary {
   happened: Happened[];
   acknowledged: number;
   errors: Record<string, number>;
+  /** Push notifications received, and their distinct ids (the rest are redeliveries). */
   pushes: number;
+  pushIds: number;
+  /** Chats routing handed to an agent. */
+  routed: number;
+  /** Chats closed by their script, and those whose statistics were attached once and right. */
+  closed: number;
+  statisticsAttached: number;
   violations: string[];
 }
 
@@ -42,14 +49,16 @@ export function summaryTable(summary: ChaosSummary): string {
     .map(([status, n]) => `${n}× ${status}`)
     .join(', ');
   return [
-    '| Seed | Chats | Kills | Pauses | Drains | Server stops | Acknowledged messages | Errors clients saw (all retried) | Pushes | Violations |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| Seed | Chats | Kills | Pauses | Drains | Server stops | Acknowledged messages | Errors clients saw (all retried) | Routed | Statistics attached | Pushes (ids) | Violations |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     `| ${summary.seed} | ${summary.chats} | ${count('kill')} | ${count('pause')} | ${count('drain')} | ${
       summary.faults
         .filter((f) => f.kind === 'server-stop')
         .map((f) => f.target)
         .join(', ') || 'none'
-    } | ${summary.acknowledged} | ${errors || 'none'} | ${summary.pushes} | ${summary.violations.length} |`,
+    } | ${summary.acknowledged} | ${errors || 'none'} | ${summary.routed} of ${summary.chats} | ${summary.statisticsAttached} of ${summary.closed} closed | ${
+      summary.pushes
+    } (${summary.pushIds}) | ${summary.violations.length} |`,
   ].join('\n');
 }
 

@@ -14,13 +14,14 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { runChats, type ChatPlan } from './chats';
 import type { ChaosAgent } from './agents';
-import { checkChat, checkPushes, errorCounts, type ReceivedPush } from './checks';
+import { checkChat, checkPushes, checkRouting, errorCounts, type ReceivedPush } from './checks';
 import { ChaosCluster, NODE_TTL_MS } from './cluster';
 import { runFaults } from './faults';
 import { say, Timeline, type ChatRecord } from './records';
 import { writeReport, type ChaosSummary } from './report';
 import { RoutingDesk } from './routing-desk';
 import { describeSchedule, schedule } from './schedule';
+import { checkStatistics } from './statistics';
 
 export interface ChaosOptions {
   seed: number;
@@ -132,6 +133,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       violations.push(...checkChat(record, state && { status: state.status, transcript: state.transcript }));
     }
     violations.push(...checkPushes(records, receiver.received));
+    violations.push(...checkRouting(records, (sessionId) => desk.chat(sessionId)));
+    const statistics = await checkStatistics(cassandra, { brokers: cluster.servers.kafka, prefix: `${cluster.keyspace}.` }, records, async (record) => {
+      const state = await store.load(record.sessionId);
+      return (state?.transcript ?? []).filter((e) => e.kind === 'message' && e.text?.startsWith(`c${record.index} customer `)).length;
+    });
+    violations.push(...statistics.violations);
     const summary: ChaosSummary = {
       command: options.command,
       seed: options.seed,
@@ -142,6 +149,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       acknowledged: records.reduce((n, r) => n + r.acked.length, 0),
       errors: errorCounts(records),
       pushes: receiver.received.length,
+      pushIds: new Set(receiver.received.map((p) => p.id)).size,
+      routed: records.filter((r) => desk.chat(r.sessionId).routed.length > 0).length,
+      statisticsAttached: statistics.attached,
+      closed: records.filter((r) => r.scriptClosedAt !== undefined).length,
       violations,
     };
     say(`[chaos] report: ${writeReport(options.outDir, summary, timeline)}`);
