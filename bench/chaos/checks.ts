@@ -115,7 +115,7 @@ export function checkRouting(records: ChatRecord[], routingOf: (sessionId: strin
     const agents = new Set(routed.map((r) => r.agent));
     if (agents.size > 1) found.push(`${chat}: routed to ${agents.size} agents (${[...agents].join(', ')})`);
     else if (routed.length > 1) found.push(`${chat}: routed ${routed.length} times to ${routed[0].agent}`);
-    const later = offers.filter((o) => o.at > routed[0].at && o.offerId !== routed[0].offerId);
+    const later = offers.filter((o) => o.seq > routed[0].seq && o.offerId !== routed[0].offerId);
     if (later.length > 0) found.push(`${chat}: offered again after it was routed (${later.map((o) => `${o.offerId} to ${o.agent}`).join(', ')})`);
     if (returned.length > 0) found.push(`${chat}: returned to its queue (${returned.join(', ')})`);
   }

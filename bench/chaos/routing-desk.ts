@@ -5,6 +5,8 @@ export interface Heard {
   agent: string;
   offerId: string;
   at: number;
+  /** The order in which the agents heard it (the same millisecond holds several). */
+  seq: number;
 }
 
 /** What the agents heard of one chat from the built-in routing. */
@@ -28,6 +30,7 @@ export class RoutingDesk<Agent> {
   private readonly records = new Map<string, ChatRecord>();
   private readonly owners = new Map<string, Agent>();
   private readonly waiters = new Map<string, Array<() => void>>();
+  private heard = 0;
 
   private of(sessionId: string): RoutingOfChat {
     const found = this.bySession.get(sessionId) ?? { offers: [], routed: [], returned: [] };
@@ -37,7 +40,7 @@ export class RoutingDesk<Agent> {
 
   /** An offer an agent got (once per offer id and agent); the interaction's session may not be known yet. */
   offered(agent: string, offerId: string, interactionId: string): void {
-    const heard = { agent, offerId, at: Date.now() };
+    const heard = { agent, offerId, at: Date.now(), seq: ++this.heard };
     const sessionId = this.sessionOf.get(interactionId);
     if (sessionId) this.of(sessionId).offers.push(heard);
     else this.early.set(interactionId, [...(this.early.get(interactionId) ?? []), heard]);
@@ -53,7 +56,7 @@ export class RoutingDesk<Agent> {
     chat.interactionId = interactionId;
     chat.offers.push(...(this.early.get(interactionId) ?? []));
     this.early.delete(interactionId);
-    if (!chat.routed.some((r) => r.offerId === offerId && r.agent === agent)) chat.routed.push({ agent, offerId, at: Date.now() });
+    if (!chat.routed.some((r) => r.offerId === offerId && r.agent === agent)) chat.routed.push({ agent, offerId, at: Date.now(), seq: ++this.heard });
     const first = this.owners.get(sessionId);
     if (first !== undefined && first !== owner) return false;
     this.owners.set(sessionId, owner);
