@@ -104,6 +104,8 @@ export class CometdChaosCustomer implements ChaosCustomer {
   private secureKey = '';
   private position = 1;
   private waiting: ((reply: Reply) => void) | undefined;
+  /** A handshake of its own is under way (it subscribes itself after it). */
+  private handshaking = false;
 
   constructor(
     base: string,
@@ -117,9 +119,10 @@ export class CometdChaosCustomer implements ChaosCustomer {
     this.cometd.unregisterTransport('websocket');
     this.cometd.unregisterTransport('callback-polling');
     this.cometd.configure({ url: `${base}/genesys/cometd`, logLevel: 'warn', maxBackoff: 2_000 });
-    // After a re-handshake (its gateway was replaced), subscribe again and ask for what it missed.
+    // After a re-handshake the client made by itself (its gateway was away or replaced; the subscription is gone with
+    // the old Bayeux client), subscribe again: before its chat exists too, or the requestChat reply never comes.
     this.cometd.addListener('/meta/handshake', (m: Message) => {
-      if (m.successful && this.secureKey) void this.resume();
+      if (m.successful && !this.handshaking) void this.resume();
     });
   }
 
@@ -143,8 +146,18 @@ export class CometdChaosCustomer implements ChaosCustomer {
 
   private async rehandshake(): Promise<void> {
     await new Promise<void>((done) => this.cometd.disconnect(() => done()));
-    await this.meta((done) => this.cometd.handshake(done), 'handshake');
-    await this.subscribe();
+    await this.handshake();
+  }
+
+  /** A handshake of its own, then the subscription. */
+  private async handshake(): Promise<void> {
+    this.handshaking = true;
+    try {
+      await this.meta((done) => this.cometd.handshake(done), 'handshake');
+      await this.subscribe();
+    } finally {
+      this.handshaking = false;
+    }
   }
 
   private async resume(): Promise<void> {
@@ -170,10 +183,7 @@ export class CometdChaosCustomer implements ChaosCustomer {
   private async operation(data: Record<string, unknown>): Promise<Reply> {
     // The first operation, or one after a handshake that failed (its gateway was down): a handshake first. A retried
     // start keeps the handshake of an earlier attempt.
-    if (this.cometd.isDisconnected()) {
-      await this.meta((done) => this.cometd.handshake(done), 'handshake');
-      await this.subscribe();
-    }
+    if (this.cometd.isDisconnected()) await this.handshake();
     const reply = new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Refusal('timeout', true)), TIMEOUT_MS);
       this.waiting = (r) => {
