@@ -2,7 +2,7 @@ import { AGENT_TOKEN, ASYNC_QUEUE, CHAT_QUEUE } from '../load/servers';
 import { ChaosAgent } from './agents';
 import { ASYNC_SERVICE, CHAT_SERVICE, type ChaosCluster } from './cluster';
 import { CometdChaosCustomer, RestChaosCustomer, type ChaosCustomer } from './customers';
-import { newRecord, Refusal, retry, type ChatRecord, type Sender, type Timeline } from './records';
+import { newRecord, Refusal, retry, statusOf, type ChatRecord, type Sender, type Timeline } from './records';
 import type { RoutingDesk } from './routing-desk';
 
 export interface ChatPlan {
@@ -107,7 +107,13 @@ async function script(
   timeline.latency(waited, Date.now() - waited);
   const acknowledge = (from: Sender, text: string, ambiguous: boolean, position?: number) =>
     record.acked.push({ from, text, at: Date.now(), ambiguous: ambiguous || undefined, position });
-  const poller = record.pushDevice ? undefined : setInterval(() => void customer.refresh().catch(() => undefined), plan.pollMs);
+  // A failed poll is not retried (the next one comes), but what the customer was told is kept like any other error.
+  const polled = (error: unknown) => {
+    const { status } = statusOf(error);
+    record.errors.push({ at: Date.now(), op: 'customer poll', status });
+    timeline.error(Date.now(), status);
+  };
+  const poller = record.pushDevice ? undefined : setInterval(() => void customer.refresh().catch(polled), plan.pollMs);
   const turnMs = plan.sessionMs / (2 * plan.messagesPerSide + 1);
   for (let n = 0; n < plan.messagesPerSide; n++) {
     await sleep(turnMs);
