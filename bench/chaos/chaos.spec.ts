@@ -26,7 +26,7 @@ if (!servers && OCS_REQUIRE_SERVICES) throw new Error('the chaos test needs OCS_
   // A failed run keeps its report, the clients' records and the processes' log, to be read.
   afterAll(() => (passed ? rmSync(out, { recursive: true, force: true }) : process.stdout.write(`chaos run kept in ${out}\n`)));
 
-  it('loses, duplicates and reorders no acknowledged message, and every chat continues to its end', async () => {
+  it('loses, duplicates and reorders no acknowledged message, routes every chat to one agent, attaches its statistics once, and every chat continues to its end', async () => {
     const summary = await runChaos({
       seed: 28,
       chats: 30,
