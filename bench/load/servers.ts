@@ -15,7 +15,7 @@ const ROOT = resolve(__dirname, '../../..');
 /** Session-engine nodes and webapi gateways of the cluster mode. */
 const CLUSTER_ENGINES = 3;
 const CLUSTER_GATEWAYS = 2;
-const AGENT_TOKEN = 'bench-agent-token-0123456789';
+export const AGENT_TOKEN = 'bench-agent-token-0123456789';
 /** Services of the bench configuration: active chats and async ones wait in queues of their own. */
 export const CHAT_SERVICE = 'customer-support';
 export const ASYNC_SERVICE = 'async-support';
@@ -62,7 +62,7 @@ function stopper(child: ChildProcess, graceMs: number, signal: NodeJS.Signals = 
  * agent token, async chats in a queue of their own, and interactions stopped by the chat server when their session
  * closes (there is no workflow in the bench to stop them); `settings` adds to its settings.
  */
-function productConfig(ports: number[], dataDir: string, settings: Record<string, unknown> = {}, pushUrl?: string): Record<string, unknown> {
+export function productConfig(ports: number[], dataDir: string, settings: Record<string, unknown> = {}, pushUrl?: string): Record<string, unknown> {
   const [webapi, esp, engine, reporting, push] = ports;
   return {
     server: {
@@ -110,7 +110,7 @@ interface ServiceStart {
 }
 
 /** Starts one process of the product, its output appended to `logFile`; resolves once it is ready. */
-async function startService({
+export async function startService({
   main,
   nodeOptions,
   configFile,
@@ -144,7 +144,7 @@ async function startService({
 }
 
 /** A fresh temporary folder with `config` written in it as bench.json. */
-function configFolder(config: (dataDir: string) => Record<string, unknown>): { dataDir: string; configFile: string } {
+export function configFolder(config: (dataDir: string) => Record<string, unknown>): { dataDir: string; configFile: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'ocs-bench-'));
   const configFile = join(dataDir, 'bench.json');
   writeFileSync(configFile, JSON.stringify(config(dataDir), null, 2));
@@ -181,7 +181,7 @@ export async function startProduct(nodeOptions: string[], logFile: string, cpuPr
 }
 
 /** Addresses of the real Cassandra, Kafka and Redis, as deploy/local/with-services.sh exports them. */
-function realServers(): { cassandra: { host: string; port: number }; kafka: string; redis: string } {
+export function realServers(): { cassandra: { host: string; port: number }; kafka: string; redis: string } {
   const { OCS_TEST_CASSANDRA: cassandra, OCS_TEST_KAFKA_BROKERS: kafka, OCS_TEST_REDIS: redis } = process.env;
   if (!cassandra || !kafka || !redis)
     throw new Error('the cluster mode needs OCS_TEST_CASSANDRA, OCS_TEST_KAFKA_BROKERS and OCS_TEST_REDIS: run it through deploy/local/with-services.sh');
@@ -190,7 +190,7 @@ function realServers(): { cassandra: { host: string; port: number }; kafka: stri
 }
 
 /** Runs `work` with a Cassandra client of its own (for the bench keyspace, which it may create or drop). */
-async function cassandraAdmin(
+export async function cassandraAdmin(
   at: { host: string; port: number },
   keyspace: string,
   work: (client: CassandraContext['client']) => Promise<unknown>,
@@ -204,7 +204,7 @@ async function cassandraAdmin(
 }
 
 /** Deletes the Kafka topics and consumer groups whose names start with `prefix` (a bench run's own). */
-async function deleteKafkaNames(brokers: string, prefix: string): Promise<void> {
+export async function deleteKafkaNames(brokers: string, prefix: string): Promise<void> {
   const admin = new Kafka({ clientId: 'ocs-bench-admin', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {

@@ -11,7 +11,7 @@
 # Ports: Redis 16379, Kafka 19092 (controller 19093), Cassandra 19042 (storage 17000); override with
 # OCS_REDIS_PORT, OCS_KAFKA_PORT, OCS_CASSANDRA_PORT. Jars are cached in OCS_DEPLOY_CACHE (default
 # ~/.cache/ocs-deploy); data and logs live in OCS_SERVICES_DIR (default /tmp/ocs-services), wiped at each start
-# unless OCS_SERVICES_KEEP_DATA=1 (Cassandra: a restart that keeps its data).
+# unless OCS_SERVICES_KEEP_DATA=1 (Cassandra and Kafka: a restart that keeps their data).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -85,7 +85,8 @@ up_kafka() {
   local dir="$RUN/kafka" lib java
   pid_alive "$dir/kafka.pid" && { log "kafka already running"; return; }
   lib="$(resolve_jars kafka)"; java="$(java17)"
-  rm -rf "$dir"; mkdir -p "$dir/data" "$dir/logs"
+  [[ "${OCS_SERVICES_KEEP_DATA:-}" == 1 ]] || rm -rf "$dir"
+  mkdir -p "$dir/data" "$dir/logs"
   fill "$HERE/kafka/server.properties.template" "$dir/server.properties" \
     -e "s#@DIR@#$dir#g" -e "s#@PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g"
   local jvm=(-Xms512m -Xmx512m -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
