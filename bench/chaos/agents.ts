@@ -72,7 +72,8 @@ export class ChaosAgent {
   }
 
   async send(sessionId: string, text: string): Promise<number | undefined> {
-    return (await this.request({ type: 'message', sessionId, text })).position;
+    // The text is unique in its chat: as its client message id, a resend after an unanswered attempt is harmless.
+    return (await this.request({ type: 'message', sessionId, text, clientMessageId: text })).position;
   }
 
   async release(sessionId: string): Promise<void> {

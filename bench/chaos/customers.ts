@@ -38,7 +38,8 @@ function take(record: ChatRecord, reply: Reply): void {
     if (m.type === 'Message' && m.text !== undefined) {
       record.customerRead.add(m.text);
       const acked = record.acked.find((a) => a.text === m.text);
-      if (acked) acked.position = m.index;
+      // The customer API's index counts from 1; the transcript's positions from 0.
+      if (acked) acked.position = m.index - 1;
     }
   }
   if (reply.chatEnded) {
@@ -72,7 +73,8 @@ export class RestChaosCustomer implements ChaosCustomer {
   }
 
   async send(text: string): Promise<void> {
-    await this.op('send', { message: text });
+    // The text is unique in its chat: as its client message id, a resend after an unanswered attempt is harmless.
+    await this.op('send', { message: text, clientMessageId: text });
   }
 
   async refresh(): Promise<void> {
@@ -102,6 +104,7 @@ export class CometdChaosCustomer implements ChaosCustomer {
   private readonly cometd: CometD;
   private readonly channel: string;
   private secureKey = '';
+  private chatId = '';
   private position = 1;
   private waiting: ((reply: Reply) => void) | undefined;
   /** A handshake of its own is under way (it subscribes itself after it). */
@@ -129,15 +132,17 @@ export class CometdChaosCustomer implements ChaosCustomer {
   async start(fields: Record<string, string>): Promise<string> {
     const reply = await this.operation({ operation: 'requestChat', ...fields });
     this.secureKey = reply.secureKey ?? '';
-    return reply.chatId ?? '';
+    this.chatId = reply.chatId ?? '';
+    return this.chatId;
   }
 
   async send(text: string): Promise<void> {
-    await this.operation({ operation: 'sendMessage', secureKey: this.secureKey, message: text });
+    // As Genesys Widgets do, every operation names the chat beside the key.
+    await this.operation({ operation: 'sendMessage', chatId: this.chatId, secureKey: this.secureKey, message: text, clientMessageId: text });
   }
 
   async refresh(): Promise<void> {
-    await this.operation({ operation: 'requestNotifications', secureKey: this.secureKey, transcriptPosition: this.position });
+    await this.operation({ operation: 'requestNotifications', chatId: this.chatId, secureKey: this.secureKey, transcriptPosition: this.position });
   }
 
   close(): void {
