@@ -57,7 +57,6 @@ const KNOWN_REASONS: ReadonlyArray<[RegExp, RegExp, string]> = [
     /^(port|tls|certificate.*|trusted-ca.*|protocol.*)$/,
     'listening addresses and ports are [server] options of each service (webapi-port, esp-port, …)',
   ],
-  [/^settings$/, /^(limits-reached-report-scs)$/, 'there is no Solution Control Server in N+1 mode'],
 ];
 
 function reasonFor(section: string, option: string, problem: string): string {
