@@ -56,9 +56,14 @@ export function alreadyApplied(applied: BusPosition | undefined, position: BusPo
  */
 export function jsonCopy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((item: unknown) => (item === undefined ? null : jsonCopy(item))) as T;
+  if (Array.isArray(value)) {
+    const items: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = value[i] === undefined ? null : jsonCopy(value[i]);
+    return items as T;
+  }
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  // for…in over plain data (own enumerable keys only): no array of keys made per object.
+  for (const key in value) {
     const field = (value as Record<string, unknown>)[key];
     if (field !== undefined) copy[key] = jsonCopy(field);
   }
