@@ -1,14 +1,15 @@
-import type { StatisticsCheckpoint, StatisticsCheckpoints } from '@ocs/ports';
+import { jsonCopy, type StatisticsCheckpoint, type StatisticsCheckpoints } from '@ocs/ports';
 
 /** Saves between two sweeps of expired checkpoints: the sweep's cost spreads over the saves. */
 const SWEEP_EVERY = 1_000;
 
 /**
- * Statistics checkpoints in this process's memory (embedded mode): stored as JSON text, so what is read back is what
- * a checkpoint in Redis would give, and a caller cannot change a stored one by keeping a reference.
+ * Statistics checkpoints in this process's memory (embedded mode): stored and read back as copies of their JSON
+ * data, so what is read back is what a checkpoint in Redis would give, and a caller cannot change a stored one by
+ * keeping a reference. (A copy, not JSON text: the attacher saves and loads a checkpoint for every record.)
  */
 export class MemoryStatisticsCheckpoints implements StatisticsCheckpoints {
-  private readonly entries = new Map<string, { json: string; expiresAt: number }>();
+  private readonly entries = new Map<string, { checkpoint: StatisticsCheckpoint; expiresAt: number }>();
   private saves = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -20,11 +21,11 @@ export class MemoryStatisticsCheckpoints implements StatisticsCheckpoints {
       this.entries.delete(sessionId);
       return undefined;
     }
-    return JSON.parse(entry.json) as StatisticsCheckpoint;
+    return jsonCopy(entry.checkpoint);
   }
 
   async save(sessionId: string, checkpoint: StatisticsCheckpoint, ttlMs: number): Promise<void> {
-    this.entries.set(sessionId, { json: JSON.stringify(checkpoint), expiresAt: this.now() + ttlMs });
+    this.entries.set(sessionId, { checkpoint: jsonCopy(checkpoint), expiresAt: this.now() + ttlMs });
     if ((this.saves += 1) % SWEEP_EVERY === 0) this.sweep();
   }
 

@@ -1,5 +1,6 @@
 import type { KvList } from '@ocs/chat-domain';
 import type { SessionEventRecord } from '@ocs/contracts';
+import { jsonCopy } from '@ocs/ports';
 import { closingStartedDormant, endReason } from './end-reason';
 import { idleAlert, idleEnded, propertiesChanged } from './idle';
 import { finalKeyValues, updateKeyValues } from './key-values';
@@ -97,7 +98,8 @@ export const foldStatistics: StatisticsFold = (state, record, options): FoldOutc
   if (record.type === 'created') return { state: started(record) as unknown as StatisticsState };
   if (!state) return { state: undefined };
   // A copy: the state given is left as it was, so a caller may keep it (its last checkpoint) until the outcome is saved.
-  const s = structuredClone(state) as unknown as Stats;
+  // The state is plain JSON: a plain copy, far cheaper than structuredClone at one fold per record.
+  const s = jsonCopy(state) as unknown as Stats;
   switch (record.type) {
     case 'event': {
       const phase = eventSeen(s, record);
