@@ -4,18 +4,8 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { applySchema } from '@ocs/adapters-cassandra';
-import {
-  ASYNC_QUEUE,
-  ASYNC_SERVICE,
-  CHAT_QUEUE,
-  CHAT_SERVICE,
-  cassandraAdmin,
-  configFolder,
-  deleteKafkaNames,
-  productConfig,
-  realServers,
-  startService,
-} from '../load/servers';
+import { ASYNC_QUEUE, ASYNC_SERVICE, CHAT_QUEUE, CHAT_SERVICE, configFolder, productConfig, startService } from '../load/servers';
+import { cassandraAdmin, deleteKafkaNames, realServers } from '../load/cluster-product';
 import { freePorts } from '../load/free-ports';
 
 const run = promisify(execFile);

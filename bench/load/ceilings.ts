@@ -93,7 +93,6 @@ export async function ceilings(ctx: RunContext): Promise<CeilingResult[]> {
       kind: 'relay-ceiling',
       against,
       cometdTransport: o.cometdTransport,
-      service: CHAT_SERVICE,
       pairs: share(o.concurrency, o.workers, i),
       durationMs,
       messageBytes: o.messageBytes,

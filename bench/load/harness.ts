@@ -1,8 +1,8 @@
 import type { Options } from './options';
 import { WorkerPool } from './pool';
-import { BenchRouter, DirectRouting, type Routing } from './router';
 import { Sampler, type Sample } from './sampler';
-import { CHAT_QUEUE, startCluster, startProduct, type Product } from './servers';
+import { startCluster } from './cluster-product';
+import { startProduct, type Product } from './servers';
 
 /** What a scenario needs from the run. */
 export interface RunContext {
@@ -73,23 +73,16 @@ export function steadyOf(samples: Sample[], from: number, to: number): Steady {
 export interface Harness {
   product: Product;
   pool: WorkerPool;
-  router: Routing;
   sampler: Sampler;
 }
 
 /**
- * Starts the product (embedded, or the cluster), the workers, the router and the sampler; runs `body`; stops them
- * all again. The embedded product is routed through its router surface; the cluster, which has none, directly.
+ * Starts the product (embedded, or the cluster) and the sampler beside the workers; runs `body`; stops them again.
+ * The product's built-in routing hands the workers' chats to their agents.
  */
 export async function onProduct<T>(ctx: RunContext, pool: WorkerPool, body: (h: Harness) => Promise<T>): Promise<T> {
   const { options } = ctx;
   const product = await (options.mode === 'cluster' ? startCluster : startProduct)(options.serverNodeOptions, ctx.logFile, ctx.profileDir);
-  const dispatch = (worker: number, sessionId: string, join: Record<string, unknown>) => pool.join(worker, sessionId, join);
-  const router =
-    product.esp === undefined
-      ? new DirectRouting(dispatch)
-      : new BenchRouter(product.esp, CHAT_QUEUE, options.routerPollMs, options.timeoutSeconds * 1000, dispatch);
-  pool.onRoute((worker, sessionId) => router.own(sessionId, worker));
   const sampler = new Sampler(
     product.pids,
     product.metrics,
@@ -97,7 +90,6 @@ export async function onProduct<T>(ctx: RunContext, pool: WorkerPool, body: (h: 
     () => [process.pid, ...pool.pids],
     () => pool.counters(),
   );
-  router.start();
   sampler.start();
   const progress = setInterval(() => {
     const last = sampler.samples.at(-1);
@@ -108,11 +100,10 @@ export async function onProduct<T>(ctx: RunContext, pool: WorkerPool, body: (h: 
     );
   }, PROGRESS_EVERY_MS);
   try {
-    return await body({ product, pool, router, sampler });
+    return await body({ product, pool, sampler });
   } finally {
     clearInterval(progress);
     sampler.stop();
-    await router.stop();
     await product.stop();
   }
 }

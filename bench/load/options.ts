@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
+import { MAX_WORKERS } from './protocol';
 
 export const SCENARIOS = ['ceilings', 'cometd', 'rest', 'async', 'churn'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 /** The product as one process, or as a cluster of processes on Cassandra, Kafka and Redis. */
 export type Mode = 'embedded' | 'cluster';
-/** What the cluster mode runs: it has no router surface (async waits on it) and no single process to compare with bare Node (ceilings). */
+/** What the cluster mode runs: async reads the embedded router surface, and the ceilings compare one process with bare Node. */
 const CLUSTER_SCENARIOS: readonly Scenario[] = ['cometd', 'rest', 'churn'];
 
 /** Every knob of a bench run; `--quick` and the full mode differ only in their defaults. */
@@ -35,7 +36,6 @@ export interface Options {
   concurrency: number;
   ceilingSeconds: number;
   warmupSeconds: number;
-  routerPollMs: number;
   metricsSeconds: number;
   timeoutSeconds: number;
   serverNodeOptions: string[];
@@ -79,7 +79,6 @@ const SPECS: Spec[] = [
   { key: 'concurrency', flag: 'concurrency', help: 'ceilings: requests in flight, and ping-pong pairs', full: 128, quick: 32 },
   { key: 'ceilingSeconds', flag: 'ceiling-seconds', help: 'ceilings: length of each closed loop', full: 10, quick: 3 },
   { key: 'warmupSeconds', flag: 'warmup-seconds', help: 'ceilings: an unmeasured closed loop before each measured one', full: 3, quick: 1 },
-  { key: 'routerPollMs', flag: 'router-poll-ms', help: 'the bench router lists the queue this often', full: 100, quick: 100 },
   { key: 'metricsSeconds', flag: 'metrics-seconds', help: "read the product's /metrics (event-loop delay, heap) this often", full: 5, quick: 2 },
   { key: 'timeoutSeconds', flag: 'timeout-seconds', help: 'a request (or routing) taking longer counts as an error', full: 30, quick: 10 },
   {
@@ -125,6 +124,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
   options.serverNodeOptions = String(options.serverNodeOptions).split(/\s+/).filter(Boolean);
   if (!['websocket', 'long-polling'].includes(String(options.cometdTransport))) throw new UsageError('--cometd-transport: expected websocket or long-polling');
   if (!['embedded', 'cluster'].includes(String(options.mode))) throw new UsageError('--mode: expected embedded or cluster');
+  if (!Number.isInteger(options.workers) || Number(options.workers) < 1 || Number(options.workers) > MAX_WORKERS)
+    throw new UsageError(`--workers: expected a whole number from 1 to ${MAX_WORKERS}`);
   options.scenarios = scenarios(values.only, options.mode === 'cluster' ? CLUSTER_SCENARIOS : SCENARIOS);
   return options as unknown as Options;
 }

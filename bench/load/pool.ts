@@ -39,14 +39,12 @@ export function merge(results: TaskResult[]): Merged {
 /** Load-generator workers (worker.js), each a process of its own; the parent hands each its share of a task. */
 export class WorkerPool {
   private readonly latest: Counters[];
-  private routeHandler: (worker: number, sessionId: string) => void = () => undefined;
 
   private constructor(private readonly children: ChildProcess[]) {
     this.latest = children.map(() => emptyCounters());
     children.forEach((child, i) =>
       child.on('message', (m: FromWorker) => {
         if (m.type === 'tick') this.latest[i] = m.counters;
-        else if (m.type === 'route') this.routeHandler(i, m.sessionId);
       }),
     );
   }
@@ -82,15 +80,6 @@ export class WorkerPool {
     const sum = emptyCounters();
     for (const c of this.latest) for (const key of Object.keys(sum) as Array<keyof Counters>) sum[key] += c[key];
     return sum;
-  }
-
-  /** Where sessions waiting for routing are reported (worker index, chatId). */
-  onRoute(handler: (worker: number, sessionId: string) => void): void {
-    this.routeHandler = handler;
-  }
-
-  join(worker: number, sessionId: string, join: Record<string, unknown>): void {
-    this.send(worker, { type: 'join', sessionId, join });
   }
 
   /** Runs `taskOf(i)` in every worker i, against `targets[i % targets.length]`; resolves with their results added up. */

@@ -2,6 +2,22 @@
 import type { Tally } from './accounting';
 
 export type CustomerTransport = 'rest' | 'cometd';
+
+/** Most load-generator workers a run may have: the bench configuration has a routed service for each. */
+export const MAX_WORKERS = 16;
+
+/**
+ * The service whose chats worker `worker` opens, and the queue they wait in: each worker has its own, served by its
+ * own agents only, so the built-in routing hands every chat to an agent of the worker that opened it (and the
+ * worker's message accounting sees both sides).
+ */
+export function routedService(worker: number): string {
+  return `bench-w${worker}`;
+}
+
+export function routedQueue(worker: number): string {
+  return `bench_w${worker}`;
+}
 export type CometdTransport = 'websocket' | 'long-polling';
 
 /** Where the workers send their load: the product's customer and agent APIs, or a bare baseline server. */
@@ -18,7 +34,6 @@ export interface ChatTask {
   kind: 'chat';
   transport: CustomerTransport;
   cometdTransport: CometdTransport;
-  service: string;
   /** New sessions per second (this worker's share), opened for `openMs`. */
   ratePerSecond: number;
   openMs: number;
@@ -61,7 +76,6 @@ export interface RelayCeilingTask {
   kind: 'relay-ceiling';
   against: 'product' | 'bare';
   cometdTransport: CometdTransport;
-  service: string;
   pairs: number;
   durationMs: number;
   messageBytes: number;
@@ -94,16 +108,6 @@ export interface TaskResult {
   errors: Record<string, number>;
 }
 
-export type ToWorker =
-  | { type: 'run'; task: Task; target: Target }
-  /** The router took the interaction of a session this worker opened: an agent of the worker joins with `join`. */
-  | { type: 'join'; sessionId: string; join: Record<string, unknown> }
-  | { type: 'stop' };
+export type ToWorker = { type: 'run'; task: Task; target: Target } | { type: 'stop' };
 
-export type FromWorker =
-  | { type: 'ready' }
-  /** A session waits for routing (its chatId). */
-  | { type: 'route'; sessionId: string }
-  | { type: 'tick'; counters: Counters }
-  | { type: 'done'; result: TaskResult }
-  | { type: 'failed'; error: string };
+export type FromWorker = { type: 'ready' } | { type: 'tick'; counters: Counters } | { type: 'done'; result: TaskResult } | { type: 'failed'; error: string };

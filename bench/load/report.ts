@@ -115,6 +115,7 @@ const LATENCY_NAMES: Record<string, string> = {
   toAgent: 'customer → agent',
   toCustomer: 'agent → customer',
   request: 'request round trip (REST request / CometD publish)',
+  assignment: 'assignment (Request Chat sent → chat routed to an agent)',
 };
 
 /** The run as markdown: the scenarios against their targets, their latencies, the ceilings, errors and machine. */
@@ -144,7 +145,7 @@ export function markdown(run: RunResults): string {
     }
     lines.push(
       '',
-      'Steady state only (after the ramp-up, before the ramp-down); latency over the whole run. Held: sessions between the request and the close. Server CPU, RSS and fds: all the product’s processes added up (cluster: engines and gateways; its loop delay: the first engine’s). CPU in cores (1.00 = one core busy); load-gen CPU: the workers and the parent (router, sampler). Loop delay: beyond the 10 ms sampling interval, peak of the intervals read. Server fds: peak open file descriptors (see the limit above).',
+      'Steady state only (after the ramp-up, before the ramp-down); latency over the whole run. Held: sessions between the request and the close. Server CPU, RSS and fds: all the product’s processes added up (cluster: engines and gateways; its loop delay: the first engine’s). CPU in cores (1.00 = one core busy); load-gen CPU: the workers and the parent (sampler). Loop delay: beyond the 10 ms sampling interval, peak of the intervals read. Server fds: peak open file descriptors (see the limit above).',
     );
     lines.push('', '| Scenario | Latency | Count | p50 ms | p95 ms | p99 ms | max ms |', '|---|---|---|---|---|---|---|');
     for (const r of run.scenarios)

@@ -7,7 +7,7 @@ import { share, type Merged } from './pool';
 import type { ChatTask, CustomerTransport, Task } from './protocol';
 import { probeRpcCost, type RpcCost } from './rpc-cost';
 import type { Sample } from './sampler';
-import { ASYNC_QUEUE, ASYNC_SERVICE, CHAT_SERVICE } from './servers';
+import { ASYNC_QUEUE, ASYNC_SERVICE } from './servers';
 
 /** REST customers of the churn refresh this often, so that a session lasts about a second. */
 const CHURN_POLL_MS = 500;
@@ -34,7 +34,6 @@ export interface ScenarioResult {
     /** How long after the last was created their interactions were all in their queue (undefined: not within the wait). */
     queuedAfterSeconds?: number;
   };
-  routing: { taken: number; errors: number };
   /** Churn, where the attacher runs: its lag from a session's close to its statistics attached, over the run and each half. */
   attachLag?: AttachLag;
   /** Churn, embedded: the push notifications its subscribed customers caused, delivered to a local receiver. */
@@ -50,7 +49,6 @@ function referenceTask(o: Options, transport: CustomerTransport, sessions: numbe
     kind: 'chat',
     transport,
     cometdTransport: o.cometdTransport,
-    service: CHAT_SERVICE,
     ratePerSecond: sessions / o.sessionSeconds / o.workers,
     openMs: (o.sessionSeconds + o.steadySeconds) * 1000,
     sessionMs: o.sessionSeconds * 1000,
@@ -107,7 +105,6 @@ export async function reference(ctx: RunContext, transport: CustomerTransport): 
         parameters: parametersOf(task, o, sessions),
         clients,
         steady,
-        routing: { taken: h.router.taken, errors: h.router.errors },
         samples: h.sampler.samples,
       };
     }),
@@ -142,7 +139,6 @@ export async function churn(ctx: RunContext): Promise<ScenarioResult> {
         parameters: { ...parametersOf(task, o, 0), sessions: '-', sessionsPerSecond: o.churnRate, churnSeconds: o.churnSeconds },
         clients,
         steady,
-        routing: { taken: h.router.taken, errors: h.router.errors },
         samples: h.sampler.samples,
       };
     }),
@@ -249,7 +245,6 @@ export async function asyncSessions(ctx: RunContext): Promise<ScenarioResult> {
           creationSeconds: Math.round(created.elapsedMs / 100) / 10,
           queuedAfterSeconds,
         },
-        routing: { taken: h.router.taken, errors: h.router.errors },
         samples: h.sampler.samples,
       };
     }),

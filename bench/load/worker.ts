@@ -1,6 +1,6 @@
 /**
  * A load-generator worker, forked by the bench parent (`node worker.js <index> <timeoutMs>`): runs the tasks it is
- * sent one after the other, asks the parent's router for each chat to be routed, reports its counters every second
+ * sent one after the other (its chats routed by the product's built-in routing to its own agents), reports its counters every second
  * and each task's result. What a task leaves running (dormant sessions) lasts until the parent says stop.
  */
 import { runHttpCeiling, runRelayCeiling } from './drivers/ceiling';
@@ -11,7 +11,6 @@ import { emptyCounters, Measure } from './measure';
 import type { Counters, FromWorker, Target, Task, ToWorker } from './protocol';
 
 const index = Number(process.argv[2] ?? 0);
-const joins = new Map<string, (join: Record<string, unknown>) => void>();
 const measures: Measure[] = [];
 const stops: Array<() => void> = [];
 
@@ -19,19 +18,6 @@ const env: WorkerEnv = {
   index,
   localAddress: `127.0.0.${index + 2}`,
   timeoutMs: Number(process.argv[3] ?? 30_000),
-  route: (sessionId) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        joins.delete(sessionId);
-        reject(new Error(`routing: no join within ${env.timeoutMs} ms`));
-      }, env.timeoutMs);
-      joins.set(sessionId, (join) => {
-        clearTimeout(timer);
-        joins.delete(sessionId);
-        resolve(join);
-      });
-      tell({ type: 'route', sessionId });
-    }),
 };
 
 function tell(message: FromWorker): void {
@@ -72,7 +58,6 @@ function counters(): Counters {
 
 process.on('message', (message: ToWorker) => {
   if (message.type === 'run') void run(message.task, message.target);
-  else if (message.type === 'join') joins.get(message.sessionId)?.(message.join);
   else {
     for (const stop of stops) stop();
     process.exit(0);

@@ -122,7 +122,7 @@ class BarePair implements Pair {
  * a routed chat; against the bare relay, two `ws` clients.
  */
 export async function runRelayCeiling(task: RelayCeilingTask, target: Target, env: WorkerEnv, m: Measure): Promise<DriverOutcome> {
-  const desks = new DeskPool(target, 1, env);
+  const desks = new DeskPool(target, 1, env, m);
   const pairs: Array<{ pair: Pair; baton: Baton }> = [];
   await inPool(task.pairs, SETUP_CONCURRENCY, async (i) => {
     const baton = new Baton();

@@ -1,7 +1,7 @@
-import { AgentDesk } from '../clients/agent-desk';
+import { AgentDesk, type DeskRouting } from '../clients/agent-desk';
 import { CometdCustomer, RestCustomer, type Customer, type CustomerOptions } from '../clients/customer';
 import { firstArrival, type Measure } from '../measure';
-import type { ChatTask, CometdTransport, CustomerTransport, Target } from '../protocol';
+import { routedQueue, routedService, type ChatTask, type CometdTransport, type CustomerTransport, type Target } from '../protocol';
 import { sleepUntil, type DriverOutcome, type WorkerEnv } from './env';
 
 /**
@@ -11,59 +11,99 @@ import { sleepUntil, type DriverOutcome, type WorkerEnv } from './env';
  */
 const DEFAULT_SOURCE_ADDRESS = '';
 
-interface Slot {
-  desk: Promise<AgentDesk>;
-  chats: number;
+/** A chat routing handed to a desk of the worker: the desk, the `join` that enters it, and when it came. */
+interface Routed {
+  desk: AgentDesk;
+  join: Record<string, unknown>;
+  at: number;
 }
 
-/** The agent desks of a worker, each in up to `chatsPerAgent` chats; a new desk connects when all are full. */
+/**
+ * The agent desks of a worker, signed in to the built-in routing for the worker's own queue with `chatsPerAgent`
+ * chats each, and always one desk more than the chats open need. Routing decides which desk gets a chat; the chat
+ * waits for it by its session id (`routedTo`). A chat routed that no customer of the worker claims in time (its
+ * Request Chat failed on the client's side) is entered and closed, so that it does not hold an agent's slot.
+ */
 export class DeskPool {
-  private readonly slots = new Set<Slot>();
-  private readonly free = new Set<Slot>();
+  private readonly desks = new Set<Promise<AgentDesk>>();
+  private readonly routing: DeskRouting;
+  private readonly waiting = new Map<string, (routed: Routed) => void>();
+  private readonly unclaimed = new Map<string, Routed>();
+  private open = 0;
   private made = 0;
 
   constructor(
     private readonly target: Target,
     private readonly chatsPerAgent: number,
     private readonly env: WorkerEnv,
-  ) {}
-
-  /** A place for one more chat at a desk (connected, or connecting). */
-  acquire(): Slot {
-    let slot = this.free.values().next().value;
-    if (!slot) {
-      this.made += 1;
-      const desk = AgentDesk.connect(
-        this.target.ws,
-        this.target.agentToken,
-        `Agent ${this.env.index}-${this.made}`,
-        DEFAULT_SOURCE_ADDRESS,
-        this.env.timeoutMs,
-      );
-      const made: Slot = { desk, chats: 0 };
-      desk.catch(() => this.drop(made));
-      this.slots.add(made);
-      this.free.add(made);
-      slot = made;
-    }
-    slot.chats += 1;
-    if (slot.chats >= this.chatsPerAgent) this.free.delete(slot);
-    return slot;
+    private readonly m: Measure,
+  ) {
+    this.routing = {
+      queue: routedQueue(env.index),
+      capacity: chatsPerAgent,
+      routed: (sessionId, join, desk) => this.routed(sessionId, { desk, join, at: performance.now() }),
+      failed: (error) => m.error(error),
+    };
   }
 
-  release(slot: Slot): void {
-    slot.chats -= 1;
-    if (this.slots.has(slot)) this.free.add(slot);
+  /** Room for one more chat: desks are connected until their capacity exceeds the chats open by a desk's worth. */
+  reserve(): void {
+    this.open += 1;
+    while (this.desks.size * this.chatsPerAgent < this.open + this.chatsPerAgent) this.connect();
+  }
+
+  release(): void {
+    this.open -= 1;
+  }
+
+  /** Resolves once routing handed chat `sessionId` to a desk of this pool; fails after the worker's timeout. */
+  routedTo(sessionId: string): Promise<Routed> {
+    const early = this.unclaimed.get(sessionId);
+    if (early) {
+      this.unclaimed.delete(sessionId);
+      return Promise.resolve(early);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(sessionId);
+        reject(new Error(`routing: not routed within ${this.env.timeoutMs} ms`));
+      }, this.env.timeoutMs);
+      this.waiting.set(sessionId, (routed) => {
+        clearTimeout(timer);
+        this.waiting.delete(sessionId);
+        resolve(routed);
+      });
+    });
   }
 
   async close(): Promise<void> {
-    const desks = await Promise.allSettled([...this.slots].map((s) => s.desk));
+    const desks = await Promise.allSettled(this.desks);
     for (const d of desks) if (d.status === 'fulfilled') d.value.close();
   }
 
-  private drop(slot: Slot): void {
-    this.slots.delete(slot);
-    this.free.delete(slot);
+  private connect(): void {
+    this.made += 1;
+    const nickname = `Agent ${this.env.index}-${this.made}`;
+    const desk = AgentDesk.connect(this.target.ws, this.target.agentToken, nickname, DEFAULT_SOURCE_ADDRESS, this.env.timeoutMs, this.routing);
+    this.desks.add(desk);
+    desk.catch((error: unknown) => {
+      this.desks.delete(desk);
+      this.m.error(error);
+    });
+  }
+
+  /** A chat routed before its customer learnt its id waits here, until claimed or, unclaimed in time, closed. */
+  private routed(sessionId: string, routed: Routed): void {
+    const waiter = this.waiting.get(sessionId);
+    if (waiter) return waiter(routed);
+    this.unclaimed.set(sessionId, routed);
+    setTimeout(() => {
+      if (!this.unclaimed.delete(sessionId)) return;
+      routed.desk
+        .join(routed.join, () => undefined)
+        .then(() => routed.desk.release(sessionId))
+        .catch((error: unknown) => this.m.error(error));
+    }, this.env.timeoutMs).unref();
   }
 }
 
@@ -79,19 +119,18 @@ function pushSubscription(nickname: string): Record<string, string> {
 export interface ChatSetup {
   transport: CustomerTransport;
   cometdTransport: CometdTransport;
-  service: string;
   pollMs: number;
 }
 
 /**
- * One chat as the load generator plays it: a customer requests it, the parent's router takes its interaction and an
- * agent desk joins with the router's `join`. Bench messages go both ways; each first arrival is reported to
- * `arrived` (`toAgent` tells the direction).
+ * One chat as the load generator plays it: a customer requests it on the worker's service, the built-in routing
+ * offers it to an agent desk of the worker, which accepts and joins with routing's `join`. Bench messages go both
+ * ways; each first arrival is reported to `arrived` (`toAgent` tells the direction).
  */
 export class Chat {
   chatId = '';
   private readonly customer: Customer;
-  private slot: Slot | undefined;
+  private reserved = false;
   private desk: AgentDesk | undefined;
 
   constructor(
@@ -103,7 +142,7 @@ export class Chat {
   ) {
     const options: CustomerOptions = {
       base: target.http,
-      service: setup.service,
+      service: routedService(env.index),
       localAddress: env.localAddress,
       timeoutMs: env.timeoutMs,
       events: {
@@ -115,13 +154,18 @@ export class Chat {
     this.customer = setup.transport === 'rest' ? new RestCustomer(options, setup.pollMs) : new CometdCustomer(options, setup.cometdTransport);
   }
 
-  /** Requests the chat and has an agent of `desks` join it once routed. */
+  /**
+   * Requests the chat and has the desk routing picks join it; records the assignment latency, from the request to the
+   * chat routed to the desk.
+   */
   async open(nickname: string, desks: DeskPool, push = false): Promise<void> {
+    const requested = performance.now();
+    desks.reserve();
+    this.reserved = true;
     this.chatId = await this.customer.start({ nickname, ...(push ? pushSubscription(nickname) : {}) });
     this.m.counters.created += 1;
-    const join = await this.env.route(this.chatId);
-    this.slot = desks.acquire();
-    const desk = await this.slot.desk;
+    const { desk, join, at } = await desks.routedTo(this.chatId);
+    this.m.record('assignment', at - requested);
     await desk.join(join, (text) => this.arrival(true, text));
     this.desk = desk;
   }
@@ -146,8 +190,8 @@ export class Chat {
   /** Lets every connection of the chat go and settles its message accounting. */
   dispose(desks: DeskPool): void {
     this.customer.close();
-    if (this.slot) desks.release(this.slot);
-    this.slot = undefined;
+    if (this.reserved) desks.release();
+    this.reserved = false;
     this.m.ledger.close(this.stream(true));
     this.m.ledger.close(this.stream(false));
   }
@@ -192,7 +236,7 @@ export class Arrivals {
  * Sessions count as held from the request until the close.
  */
 export async function runChat(task: ChatTask, target: Target, env: WorkerEnv, m: Measure): Promise<DriverOutcome> {
-  const desks = new DeskPool(target, task.chatsPerAgent, env);
+  const desks = new DeskPool(target, task.chatsPerAgent, env, m);
   const live = new Set<Promise<void>>();
   const start = performance.now();
   for (let n = 0; task.ratePerSecond > 0; n++) {

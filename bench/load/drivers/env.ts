@@ -6,8 +6,6 @@ export interface WorkerEnv {
   localAddress: string;
   /** How long any single request may take before it counts as failed. */
   timeoutMs: number;
-  /** Hands the session to the parent's router; resolves with the `join` request the router took for it. */
-  route(sessionId: string): Promise<Record<string, unknown>>;
 }
 
 /** What a driver leaves when its task is done: how long its measured part took, and what keeps running until stopped. */
