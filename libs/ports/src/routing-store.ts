@@ -2,6 +2,9 @@
  * The built-in routing's state, one document per tenant, written only on a condition: a save names the revision it
  * read, and succeeds only while that revision is still the stored one. A router that lost its turn (another replica
  * saved in between, or took over after a pause) is refused instead of overwriting, so an assignment is decided once.
+ * A state given to `save` or received from `load` is the store's: the caller reads it and never changes it (a store
+ * in memory keeps and hands out the very value, one on a server a serialized copy), so a busy tenant's document is
+ * not copied twice more at every command.
  */
 export interface StoredRouting {
   /** The state as JSON (the routing core's `RoutingState`); the store neither reads nor checks it. */

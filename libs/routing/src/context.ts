@@ -1,3 +1,4 @@
+import { jsonCopy } from '@ocs/ports';
 import { RoutingError } from './errors';
 import type { AgentState, InteractionState, QueueConfig, RouterOptions, RoutingEvent, RoutingState } from './types';
 
@@ -20,6 +21,15 @@ export interface RoutingContext {
 
 export function emptyState(): RoutingState {
   return { version: 1, agents: {}, interactions: {}, roundRobin: {}, gone: [], externalSeq: 0 };
+}
+
+/**
+ * A copy of a state that the core may change: agents, interactions and pointers are copied, as the core changes them
+ * in place; the records of gone interactions are shared, as none is changed once written (they are only added and
+ * dropped), and they are most of a busy tenant's state.
+ */
+export function copyState(state: RoutingState): RoutingState {
+  return { ...state, agents: jsonCopy(state.agents), interactions: jsonCopy(state.interactions), roundRobin: { ...state.roundRobin }, gone: [...state.gone] };
 }
 
 export function requireAgent(ctx: RoutingContext, agentId: string): AgentState {

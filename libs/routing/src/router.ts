@@ -1,5 +1,5 @@
 import type { Clock } from '@ocs/chat-domain';
-import { emptyState, requireName, ROUTER_DEFAULTS, type RoutingContext } from './context';
+import { copyState, emptyState, requireName, ROUTER_DEFAULTS, type RoutingContext } from './context';
 import { decide } from './decide';
 import { RoutingError } from './errors';
 import { enqueue, remove, transferToAgent, transferToQueue, type EnqueueRequest } from './interactions';
@@ -41,12 +41,12 @@ export class Router {
     if (state !== undefined && (typeof state !== 'object' || state === null || state.version !== 1)) {
       throw new RoutingError('INVALID_ARGUMENT', 'a stored routing state must be a version 1 state');
     }
-    this.state = state === undefined ? emptyState() : structuredClone(state);
+    this.state = state === undefined ? emptyState() : copyState(state);
   }
 
-  /** A copy of the whole state, JSON as it is. */
+  /** A copy of the whole state, JSON as it is (the records of gone interactions shared: see `copyState`). */
   toJSON(): RoutingState {
-    return structuredClone(this.state);
+    return copyState(this.state);
   }
 
   login(profile: AgentProfile): RoutingEvent[] {

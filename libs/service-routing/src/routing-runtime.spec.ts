@@ -150,6 +150,27 @@ describe('routing runtime', () => {
     expect(new Set(offers('ann').map((o) => o.offerId))).toEqual(new Set([`${interactionId}:1`]));
   });
 
+  it('knows a record of the bus delivered again by its position, keeping one offset per partition instead of command ids', async () => {
+    const runtime = replica();
+    const at = (offset: string, command: Command) => ({ topic: TOPICS.routingCommands, key: '1', value: record(command), partition: 2, offset });
+    await runtime.handle(at('41', login('ann')));
+    const { interactionId } = await interactions.submit({ tenantDbid: TENANT, queue: 'sales', mediaType: 'chat', sessionId: 'S1', properties: {} });
+    const enqueue = at('42', { type: 'enqueue', interactionId, queue: 'sales', mediaType: 'chat' });
+    await runtime.handle(enqueue);
+    const saved = await store.load('1');
+    expect(saved?.state).toMatchObject({ applied: [], positions: { 2: '42' } });
+    // The same record again, and an earlier one of the partition (a replay from an older committed offset): no change.
+    await replica().handle(enqueue);
+    await replica().handle(at('41', { type: 'not-ready', agentId: 'ann' }));
+    expect((await store.load('1'))?.revision).toBe(saved?.revision);
+    await settle();
+    // A replica that finds another's save tells the open offers again, with their stable ids: still the one offer.
+    expect(new Set(offers('ann').map((o) => o.offerId))).toEqual(new Set([`${interactionId}:1`]));
+    // The next record of the partition is applied.
+    await runtime.handle(at('43', { type: 'not-ready', agentId: 'ann' }));
+    expect((await store.load('1'))?.state).toMatchObject({ positions: { 2: '43' }, routing: { agents: { ann: { ready: false } } } });
+  });
+
   it('a replica paused before its save is refused, reads again, finds the command applied and decides nothing twice', async () => {
     let release: () => void = () => undefined;
     let paused: Promise<void> | undefined;

@@ -10,7 +10,7 @@ import {
 import type { BusRecord, BusSubscription, EventBus, FanOut, InteractionServer, RoutingStore } from '@ocs/ports';
 import { Router, RoutingError, type QueueConfigInput, type RouterOptions, type RoutingEvent } from '@ocs/routing';
 import { commandReply, eventMessages, openOffers, type AgentMessage } from './agent-replies';
-import { readDocument, withApplied } from './routing-document';
+import { isApplied, readDocument, withApplied, type BusPosition } from './routing-document';
 
 /** The consumer group of the routing replicas on `TOPICS.routingCommands`. */
 export const ROUTING_GROUP = 'routing';
@@ -53,7 +53,7 @@ type Step = (router: Router) => RoutingEvent[];
  * order). Each command is applied to the tenant's stored state and saved on the revision it was read at; only a
  * successful save is followed by what the step decided (offers to agents, interaction properties). A refused save
  * means another replica saved first: the state is read again and the command applied again on it, unless it is
- * already there (its id is recorded with the state), so every decision is made, and told, once. After another
+ * already there (its bus position, or its id, is recorded with the state), so every decision is made, and told, once. After another
  * replica wrote, the open offers are told again with their stable ids (that replica may have stopped before telling
  * them); agents drop duplicates.
  */
@@ -103,7 +103,9 @@ export class RoutingRuntime {
     if ('ignored' in read) return;
     if ('problem' in read) return this.deps.onError?.(undefined, new Error(`malformed ${TOPICS.routingCommands} record skipped: ${read.problem}`));
     const command = read.value;
-    await this.serially(command.tenant, () => this.command(command));
+    const { partition, offset } = record;
+    const position = partition !== undefined && offset !== undefined ? { partition, offset } : undefined;
+    await this.serially(command.tenant, () => this.command(command, position));
   }
 
   /** Runs what is due for every tenant (timeouts, grace, aging, overflow), and tells open offers another replica made. */
@@ -113,21 +115,21 @@ export class RoutingRuntime {
     );
   }
 
-  private async command(command: RoutingCommandRecord): Promise<void> {
+  private async command(command: RoutingCommandRecord, position: BusPosition | undefined): Promise<void> {
     const agentId = 'agentId' in command ? command.agentId : undefined;
     if (!this.deps.options.tenants[command.tenant]) {
       if (agentId)
         await this.tell(command.tenant, [{ agentId, message: refused(command.commandId, 'UNKNOWN_QUEUE', `tenant ${command.tenant} has no routing queues`) }]);
       return;
     }
-    await this.transact(command.tenant, command, (router) => [...applyCommand(router, command), ...router.decide()], false);
+    await this.transact(command.tenant, command, (router) => [...applyCommand(router, command), ...router.decide()], false, position);
   }
 
   /**
    * Reads, applies, saves on the revision read, and only then tells: until a save succeeds or the command is found
    * applied. `onlyIfDue`: a sweep saves nothing unless a deadline has passed.
    */
-  private async transact(tenant: number, command: RoutingCommandRecord | undefined, step: Step, onlyIfDue: boolean): Promise<void> {
+  private async transact(tenant: number, command: RoutingCommandRecord | undefined, step: Step, onlyIfDue: boolean, position?: BusPosition): Promise<void> {
     const { store, clock, options } = this.deps;
     const key = String(tenant);
     for (let attempt = 1; attempt <= (options.maxAttempts ?? 20); attempt++) {
@@ -139,7 +141,7 @@ export class RoutingRuntime {
       const foreign = this.known.get(tenant) !== revision;
       this.known.set(tenant, revision);
       if (foreign) await this.tell(tenant, openOffers(router, clock.now()));
-      if (command && doc.applied.includes(command.commandId)) return this.reply(tenant, command, router, undefined);
+      if (command && isApplied(doc, command.commandId, position)) return this.reply(tenant, command, router, undefined);
       const deadline = router.nextDeadline();
       if (onlyIfDue && (deadline === undefined || deadline > clock.now())) return this.schedule(tenant, deadline);
       let events: RoutingEvent[];
@@ -152,7 +154,7 @@ export class RoutingRuntime {
         events = [...router.tick(), ...router.decide()];
       }
       await this.deps.beforeSave?.(tenant);
-      if (!(await store.save(key, withApplied(doc, router.toJSON(), command?.commandId), revision))) continue;
+      if (!(await store.save(key, withApplied(doc, router.toJSON(), command?.commandId, position), revision))) continue;
       this.known.set(tenant, revision + 1);
       this.deps.observe?.(tenant, events, router.depths());
       await this.tell(tenant, eventMessages(events));
