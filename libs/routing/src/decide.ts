@@ -45,12 +45,9 @@ function inOrder(ctx: RoutingContext): InteractionState[] {
     if (it.targetAgentId === undefined && !(queue && isAutomatic(queue.strategy))) continue;
     ranked.push({ it, priority: effectivePriority(queue, it.priority, ctx.now - it.enqueuedAt) });
   }
-  ranked.sort(
-    (a, b) =>
-      b.priority - a.priority ||
-      a.it.enqueuedAt - b.it.enqueuedAt ||
-      (a.it.interactionId < b.it.interactionId ? -1 : a.it.interactionId > b.it.interactionId ? 1 : 0),
-  );
+  // Ties of priority and enqueue time (chats enqueued in one step) keep their order of arrival: the state's order,
+  // which a stable sort keeps.
+  ranked.sort((a, b) => b.priority - a.priority || a.it.enqueuedAt - b.it.enqueuedAt);
   return ranked.map((r) => r.it);
 }
 

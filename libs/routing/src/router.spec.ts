@@ -34,6 +34,24 @@ describe('Router', () => {
     expect(router.agent('a')?.capacity.chat).toBe(1);
   });
 
+  it('works on a copy of the state it is made on, and once it hands its own over (final) only answers questions', () => {
+    const queues = [{ name: 'q' }];
+    const { router, clock } = routerWith(queues);
+    readyAgent(router, 'a', ['q']);
+    const stored = router.toJSON();
+    const copy = new Router(clock, queues, {}, stored);
+    copy.enqueue({ interactionId: 'i1', queue: 'q' });
+    copy.decide();
+    expect(stored.interactions).toEqual({});
+    const final = copy.final();
+    expect(final.interactions.i1?.status).toBe('offered');
+    expect(copy.properties('i1')).toBeDefined();
+    expect(copy.depths()).toEqual({ q: 0 });
+    expect(() => copy.enqueue({ interactionId: 'i2', queue: 'q' })).toThrow('this router handed its state over (final)');
+    expect(() => copy.decide()).toThrow('this router handed its state over (final)');
+    expect(Object.keys(final.interactions)).toEqual(['i1']);
+  });
+
   it('tells the next deadline: the earliest offer timeout, grace end or skip end', () => {
     const { router, clock } = routerWith([{ name: 'q', offerTimeoutMs: 15_000 }], { graceMs: 5000 });
     expect(router.nextDeadline()).toBeUndefined();

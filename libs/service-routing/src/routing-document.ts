@@ -53,10 +53,21 @@ export function isApplied(doc: RoutingDocument, commandId: string, position: Bus
   return last !== undefined && BigInt(position.offset) <= BigInt(last);
 }
 
-/** The document with the command recorded as applied: by its position, or by its id (the oldest forgotten beyond `APPLIED_MEMORY`). */
-export function withApplied(doc: RoutingDocument, routing: RoutingState, commandId: string | undefined, position?: BusPosition): RoutingDocument {
-  const positions = position === undefined ? (doc.positions ?? {}) : { ...doc.positions, [position.partition]: position.offset };
-  if (commandId === undefined || position !== undefined) return { version: 1, routing, applied: doc.applied, positions };
-  const applied = [...doc.applied, commandId];
-  return { version: 1, routing, applied: applied.length > APPLIED_MEMORY ? applied.slice(applied.length - APPLIED_MEMORY) : applied, positions };
+/**
+ * The document with `commands` recorded as applied: each by its position (the furthest one of each partition kept),
+ * or by its id (the oldest ids forgotten beyond `APPLIED_MEMORY`).
+ */
+export function withApplied(
+  doc: RoutingDocument,
+  routing: RoutingState,
+  commands: ReadonlyArray<{ commandId: string; position?: BusPosition }>,
+): RoutingDocument {
+  const positions = { ...doc.positions };
+  let applied = doc.applied;
+  for (const { commandId, position } of commands) {
+    if (position === undefined) applied = [...applied, commandId];
+    else if (!isApplied({ ...doc, positions }, commandId, position)) positions[position.partition] = position.offset;
+  }
+  if (applied.length > APPLIED_MEMORY) applied = applied.slice(applied.length - APPLIED_MEMORY);
+  return { version: 1, routing, applied, positions };
 }

@@ -171,6 +171,32 @@ describe('routing runtime', () => {
     expect((await store.load('1'))?.state).toMatchObject({ positions: { 2: '43' }, routing: { agents: { ann: { ready: false } } } });
   });
 
+  it('applies the commands that came while a step ran in one next step: one save, each record handled once it is over', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const runtime = replica({ beforeSave: () => gate });
+    const at = (offset: string, command: Command) => ({ topic: TOPICS.routingCommands, key: '1', value: record(command), partition: 0, offset });
+    const first = runtime.take(at('1', login('ann', 2)));
+    await new Promise((resolve) => setImmediate(resolve));
+    const ids = await Promise.all(
+      ['S1', 'S2'].map(
+        async (sessionId) => (await interactions.submit({ tenantDbid: TENANT, queue: 'sales', mediaType: 'chat', sessionId, properties: {} })).interactionId,
+      ),
+    );
+    const later = ids.map((interactionId, i) => runtime.take(at(String(2 + i), { type: 'enqueue', interactionId, queue: 'sales', mediaType: 'chat' })));
+    let laterHandled = false;
+    void Promise.all(later.map((t) => t?.handled)).then(() => (laterHandled = true));
+    release();
+    await first?.handled;
+    await Promise.all(later.map((t) => t?.handled));
+    expect(laterHandled).toBe(true);
+    // The login's step, then one step for both enqueues.
+    expect(await store.load('1')).toMatchObject({ revision: 2, state: { positions: { 0: '3' } } });
+    await settle();
+    expect(offers('ann').map((o) => o.interactionId)).toEqual(ids);
+    expect(errors).toEqual([]);
+  });
+
   it('a replica paused before its save is refused, reads again, finds the command applied and decides nothing twice', async () => {
     let release: () => void = () => undefined;
     let paused: Promise<void> | undefined;

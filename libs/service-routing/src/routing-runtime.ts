@@ -7,8 +7,9 @@ import {
   type RoutingCommandRecord,
   type RoutingDecisionOutcome,
 } from '@ocs/contracts';
-import type { BusRecord, BusSubscription, EventBus, FanOut, InteractionServer, RoutingStore } from '@ocs/ports';
+import type { BusRecord, BusSubscription, EventBus, FanOut, InteractionServer, RoutingStore, TakenRecord } from '@ocs/ports';
 import { Router, RoutingError, type QueueConfigInput, type RouterOptions, type RoutingEvent } from '@ocs/routing';
+import { applyCommand } from './apply-command';
 import { commandReply, eventMessages, openOffers, type AgentMessage } from './agent-replies';
 import { isApplied, readDocument, withApplied, type BusPosition } from './routing-document';
 
@@ -45,7 +46,15 @@ export interface RoutingRuntimeDeps {
   beforeSave?: (tenant: number) => Promise<void>;
 }
 
-type Step = (router: Router) => RoutingEvent[];
+/** Commands of one tenant applied in one step at most: a step reads, copies and saves the tenant's whole state. */
+const MAX_BATCH = 256;
+
+/** A command taken in from the bus, waiting for its tenant's next step; `done` once that step is over. */
+interface Pending {
+  command: RoutingCommandRecord;
+  position?: BusPosition;
+  done(): void;
+}
 
 /**
  * The built-in routing as a service: agents' commands and the chat server's new and ended interactions arrive as
@@ -62,6 +71,8 @@ export class RoutingRuntime {
   private sweeper: NodeJS.Timeout | undefined;
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly chains = new Map<number, Promise<void>>();
+  /** Per tenant, the commands taken in and not yet applied. */
+  private readonly inbox = new Map<number, Pending[]>();
   /** The revision this replica last saved or read, per tenant: another one means another replica wrote. */
   private readonly known = new Map<number, number>();
   private stopped = false;
@@ -72,7 +83,7 @@ export class RoutingRuntime {
   }
 
   async start(): Promise<void> {
-    this.subscription = await this.deps.bus.subscribe(TOPICS.routingCommands, ROUTING_GROUP, (record) => this.handle(record));
+    this.subscription = await this.deps.bus.subscribe(TOPICS.routingCommands, ROUTING_GROUP, (record) => this.take(record));
     this.sweeper = setInterval(() => void this.sweep(), this.deps.options.sweepMs);
     this.sweeper.unref();
     await this.sweep();
@@ -97,39 +108,75 @@ export class RoutingRuntime {
     }
   }
 
-  /** Applies one record of the routing topic; a malformed one is reported and skipped. */
+  /** Applies one record of the routing topic, resolving once it is; a malformed one is reported and skipped. */
   async handle(record: BusRecord): Promise<void> {
+    await this.take(record)?.handled;
+  }
+
+  /**
+   * Takes one record of the routing topic in: it is applied in its tenant's next step, together with every command
+   * of the tenant that came meanwhile (up to `MAX_BATCH`), so that a busy tenant's state is read and saved once per
+   * step and not once per command. Handled once that step is over.
+   */
+  take(record: BusRecord): TakenRecord | undefined {
     const read = readRoutingCommand(record.value);
-    if ('ignored' in read) return;
-    if ('problem' in read) return this.deps.onError?.(undefined, new Error(`malformed ${TOPICS.routingCommands} record skipped: ${read.problem}`));
+    if ('ignored' in read) return undefined;
+    if ('problem' in read) {
+      this.deps.onError?.(undefined, new Error(`malformed ${TOPICS.routingCommands} record skipped: ${read.problem}`));
+      return undefined;
+    }
     const command = read.value;
     const { partition, offset } = record;
-    const position = partition !== undefined && offset !== undefined ? { partition, offset } : undefined;
-    await this.serially(command.tenant, () => this.command(command, position));
+    let done: () => void = () => undefined;
+    const handled = new Promise<void>((resolve) => (done = resolve));
+    const pending: Pending = { command, ...(partition !== undefined && offset !== undefined ? { position: { partition, offset } } : {}), done };
+    const waiting = this.inbox.get(command.tenant);
+    if (waiting) waiting.push(pending);
+    else {
+      this.inbox.set(command.tenant, [pending]);
+      void this.serially(command.tenant, () => this.drain(command.tenant));
+    }
+    return { handled };
   }
 
   /** Runs what is due for every tenant (timeouts, grace, aging, overflow), and tells open offers another replica made. */
   async sweep(): Promise<void> {
-    await Promise.all(
-      Object.keys(this.deps.options.tenants).map((t) => this.serially(Number(t), () => this.transact(Number(t), undefined, (r) => r.decide(), true))),
-    );
+    await Promise.all(Object.keys(this.deps.options.tenants).map((t) => this.serially(Number(t), () => this.transact(Number(t), [], true))));
   }
 
-  private async command(command: RoutingCommandRecord, position: BusPosition | undefined): Promise<void> {
-    const agentId = 'agentId' in command ? command.agentId : undefined;
-    if (!this.deps.options.tenants[command.tenant]) {
-      if (agentId)
-        await this.tell(command.tenant, [{ agentId, message: refused(command.commandId, 'UNKNOWN_QUEUE', `tenant ${command.tenant} has no routing queues`) }]);
-      return;
+  /** Applies what waits for the tenant, a step at a time, until nothing does; each command is done with its step. */
+  private async drain(tenant: number): Promise<void> {
+    const waiting = this.inbox.get(tenant) ?? [];
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, MAX_BATCH);
+        try {
+          await this.commands(tenant, batch);
+        } catch (error) {
+          this.deps.onError?.(tenant, error);
+        } finally {
+          for (const p of batch) p.done();
+        }
+      }
+    } finally {
+      this.inbox.delete(tenant);
     }
-    await this.transact(command.tenant, command, (router) => [...applyCommand(router, command), ...router.decide()], false, position);
+  }
+
+  private async commands(tenant: number, batch: Pending[]): Promise<void> {
+    if (this.deps.options.tenants[tenant]) return this.transact(tenant, batch, false);
+    for (const { command } of batch) {
+      if ('agentId' in command)
+        await this.tell(tenant, [{ agentId: command.agentId, message: refused(command.commandId, 'UNKNOWN_QUEUE', `tenant ${tenant} has no routing queues`) }]);
+    }
   }
 
   /**
-   * Reads, applies, saves on the revision read, and only then tells: until a save succeeds or the command is found
-   * applied. `onlyIfDue`: a sweep saves nothing unless a deadline has passed.
+   * Reads, applies the commands not yet applied, decides, saves on the revision read, and only then tells: until a
+   * save succeeds or every command is found applied. No command (a timer step) only decides; `onlyIfDue`: a sweep
+   * saves nothing unless a deadline has passed.
    */
-  private async transact(tenant: number, command: RoutingCommandRecord | undefined, step: Step, onlyIfDue: boolean, position?: BusPosition): Promise<void> {
+  private async transact(tenant: number, batch: readonly Pending[], onlyIfDue: boolean): Promise<void> {
     const { store, clock, options } = this.deps;
     const key = String(tenant);
     for (let attempt = 1; attempt <= (options.maxAttempts ?? 20); attempt++) {
@@ -141,29 +188,38 @@ export class RoutingRuntime {
       const foreign = this.known.get(tenant) !== revision;
       this.known.set(tenant, revision);
       if (foreign) await this.tell(tenant, openOffers(router, clock.now()));
-      if (command && isApplied(doc, command.commandId, position)) return this.reply(tenant, command, router, undefined);
+      const fresh = batch.filter(({ command, position }) => !isApplied(doc, command.commandId, position));
+      if (batch.length > 0 && fresh.length === 0) {
+        for (const { command } of batch) await this.reply(tenant, command, router, undefined);
+        return;
+      }
       const deadline = router.nextDeadline();
       if (onlyIfDue && (deadline === undefined || deadline > clock.now())) return this.schedule(tenant, deadline);
-      let events: RoutingEvent[];
-      let refusal: RoutingError | undefined;
-      try {
-        events = step(router);
-      } catch (error) {
-        if (!(error instanceof RoutingError)) throw error;
-        refusal = error;
-        events = [...router.tick(), ...router.decide()];
+      // A refused command changes nothing; what the timers did before it comes with the next operation's events.
+      const events: RoutingEvent[] = [];
+      const refusals = new Map<RoutingCommandRecord, RoutingError>();
+      for (const { command } of fresh) {
+        try {
+          events.push(...applyCommand(router, command));
+        } catch (error) {
+          if (!(error instanceof RoutingError)) throw error;
+          refusals.set(command, error);
+        }
       }
+      events.push(...router.decide());
       await this.deps.beforeSave?.(tenant);
-      if (!(await store.save(key, withApplied(doc, router.toJSON(), command?.commandId, position), revision))) continue;
+      const applied = fresh.map(({ command, position }) => ({ commandId: command.commandId, position }));
+      if (!(await store.save(key, withApplied(doc, router.final(), applied), revision))) continue;
       this.known.set(tenant, revision + 1);
       this.deps.observe?.(tenant, events, router.depths());
       await this.tell(tenant, eventMessages(events));
       for (const e of events) if (e.type === 'ask-external') this.deps.askExternal?.(tenant, e);
       await this.updateProperties(tenant, router, events);
-      if (command) await this.reply(tenant, command, router, refusal);
+      for (const { command } of batch) await this.reply(tenant, command, router, refusals.get(command));
       return this.schedule(tenant, router.nextDeadline());
     }
-    this.deps.onError?.(tenant, new Error(`routing gave up ${command ? `command ${command.type}` : 'a timer step'}: other replicas kept saving first`));
+    const what = batch.length > 0 ? `${batch.length} command(s) (${batch[0].command.type}, …)` : 'a timer step';
+    this.deps.onError?.(tenant, new Error(`routing gave up ${what}: other replicas kept saving first`));
   }
 
   private async reply(tenant: number, command: RoutingCommandRecord, router: Router, refusal: RoutingError | undefined): Promise<void> {
@@ -212,7 +268,7 @@ export class RoutingRuntime {
     if (deadline === undefined || this.stopped) return;
     const delay = Math.max(0, deadline - this.deps.clock.now());
     if (delay > this.deps.options.sweepMs) return;
-    const timer = setTimeout(() => void this.serially(tenant, () => this.transact(tenant, undefined, (r) => r.decide(), true)), delay);
+    const timer = setTimeout(() => void this.serially(tenant, () => this.transact(tenant, [], true)), delay);
     timer.unref();
     this.timers.set(tenant, timer);
   }
@@ -227,51 +283,4 @@ export class RoutingRuntime {
 
 function refused(commandId: string, code: string, message: string): AgentMessage['message'] {
   return { type: 'refused', commandId, code, message };
-}
-
-/** One command applied to the router (presence, offers, picks, transfers, interactions coming and going). */
-function applyCommand(router: Router, c: RoutingCommandRecord): RoutingEvent[] {
-  switch (c.type) {
-    case 'login':
-      return router.login({ agentId: c.agentId, capacity: c.capacity, skills: c.skills, queues: c.queues, ready: c.ready, notReadyReason: c.notReadyReason });
-    case 'ready':
-      return router.setReady(c.agentId);
-    case 'not-ready':
-      return router.setNotReady(c.agentId, c.reason);
-    case 'connection-lost':
-      return router.connectionLost(c.agentId);
-    case 'reconnect':
-      return router.reconnect(c.agentId);
-    case 'logout':
-      return router.logout(c.agentId);
-    case 'accept':
-      return router.accept(c.offerId, c.agentId);
-    case 'decline':
-      return router.decline(c.offerId, c.agentId);
-    case 'pick':
-      return router.pick(c.agentId, c.interactionId);
-    case 'view':
-      router.waiting(c.queue);
-      return router.tick();
-    case 'transfer':
-      return transfer(router, c);
-    case 'enqueue':
-      return router.enqueue({ interactionId: c.interactionId, queue: c.queue, mediaType: c.mediaType });
-    case 'remove':
-      return router.remove(c.interactionId, c.cause);
-    case 'external-decision':
-      if ((c.queue === undefined) === (c.targetAgentId === undefined))
-        throw new RoutingError('INVALID_ARGUMENT', 'an external decision names either a targetAgentId or a queue');
-      return router.externalDecision(c.requestId, c.queue !== undefined ? { queue: c.queue } : { agentId: c.targetAgentId as string });
-  }
-}
-
-function transfer(router: Router, c: Extract<RoutingCommandRecord, { type: 'transfer' }>): RoutingEvent[] {
-  const it = router.interaction(c.interactionId);
-  if (it && it.agentId !== c.agentId && it.offer?.agentId !== c.agentId) {
-    throw new RoutingError('NOT_ELIGIBLE', `interaction ${JSON.stringify(c.interactionId)} is not routed to agent ${JSON.stringify(c.agentId)}`);
-  }
-  if ((c.queue === undefined) === (c.targetAgentId === undefined))
-    throw new RoutingError('INVALID_ARGUMENT', 'a transfer names either a queue or a targetAgentId');
-  return c.queue !== undefined ? router.transferToQueue(c.interactionId, c.queue) : router.transferToAgent(c.interactionId, c.targetAgentId as string);
 }
