@@ -6,6 +6,7 @@
 //   npm run admin -- sessions list
 //   npm run admin -- session show <id> | session close <id>
 //   npm run admin -- drain <node id>
+//   npm run admin -- counters [--node <id>] [--content all|new|set] [--reset] [--metadata] [--prometheus] [--gms-info] [--raw]
 import { AdminCommandError, runAdminCommand } from '@ocs/wiring';
 
 runAdminCommand(process.argv.slice(2)).then(

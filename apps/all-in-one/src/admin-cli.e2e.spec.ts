@@ -1,4 +1,5 @@
 import { connectCassandra } from '@ocs/adapters-cassandra';
+import { RedisMembership } from '@ocs/adapters-redis';
 import { GmsRestClient, TEST_CLUSTER_SECRETS } from '@ocs/testing';
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -6,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
-import { TestCluster, realServers, type ServiceProcess } from './test/cluster';
+import { TestCluster, freePort, realServers, type ServiceProcess } from './test/cluster';
+import { startTestProduct } from './test/product';
 
 const ROOT = resolve(__dirname, '../../..');
 const servers = realServers();
@@ -24,13 +26,20 @@ function admin(args: string[], env: Record<string, string> = { PATH: process.env
   const cluster = new TestCluster(servers ?? { cassandra: '', kafka: '', redis: '' });
   let gateway: ServiceProcess;
   const engines: ServiceProcess[] = [];
+  const healthPorts: Record<string, number> = {};
   let dir = '';
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ocs-admin-'));
     await TestCluster.build();
     await cluster.schema();
-    for (const id of ['a1', 'a2']) engines.push(await cluster.engine(id));
+    // Each engine serves its KPI counters on a health port of its own, published in the membership; a2 binds it on
+    // every interface, as the chart does.
+    for (const id of ['a1', 'a2']) {
+      healthPorts[id] = await freePort();
+      const bind: Record<string, string> = id === 'a2' ? { OCS__server__health_host: '0.0.0.0' } : {};
+      engines.push(await cluster.engine(id, { OCS__server__health_port: String(healthPorts[id]), ...bind }));
+    }
     gateway = await cluster.gateway('g1');
   }, 360_000);
 
@@ -81,6 +90,32 @@ function admin(args: string[], env: Record<string, string> = { PATH: process.env
       // The PII rule sets command, folded in as a sub-command.
       expect(await admin(['pii-rules', 'show', 'x'])).toMatchObject({ code: 2, stderr: 'admin: tenant dbid must be a whole number, not "x"\n' });
     });
+  });
+
+  describe('on an embedded product', () => {
+    it('counters: reads the KPI counters at the health port of the configuration, as a table or as the node answers', async () => {
+      const healthPort = String(await freePort());
+      const product = await startTestProduct({ 'OCS__server__health-port': healthPort });
+      const env = { PATH: process.env.PATH ?? '', OCS__server__health_port: healthPort };
+      try {
+        expect((await new GmsRestClient(product.gateway).requestChat({ nickname: 'Ann' })).status).toBe(200);
+        const table = await admin(['counters', '--content', 'set'], env);
+        expect(table.code).toBe(0);
+        expect(table.stdout).toMatch(/^counter +1\n/);
+        expect(table.stdout).toMatch(/^session_created +1$/m);
+        expect(table.stdout).toMatch(/^user_joined_flex +1$/m);
+        expect(table.stdout).toMatch(/^process_memory +\d+$/m);
+        const raw = await admin(['counters', '--raw', '--reset', '--content', 'set'], env);
+        expect(Object.keys(JSON.parse(raw.stdout) as object)).toEqual(['process_memory']);
+        expect(await admin(['counters', '--node', 'a1'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('--node names a node of a cluster') });
+        expect(await admin(['counters'], { PATH: env.PATH })).toMatchObject({
+          code: 2,
+          stderr: 'admin: the product serves no counters: [server] health-port is not set in this configuration\n',
+        });
+      } finally {
+        await product.embedded.close();
+      }
+    }, 60_000);
   });
 
   describe('on the running cluster', () => {
@@ -169,5 +204,58 @@ function admin(args: string[], env: Record<string, string> = { PATH: process.env
         stderr: expect.stringContaining('missing option [cluster] internal-secret'),
       });
     }, 60_000);
+
+    it('counters: reads every node at the health port it publishes, or one node; a node without one is named', async () => {
+      // Published with the engine's host (127.0.0.1) by the node bound on every interface too: reachable from elsewhere.
+      const membership = new RedisMembership({ url: servers?.redis ?? '', keyPrefix: `${cluster.keyspace}:` });
+      try {
+        const published = Object.fromEntries((await membership.alive()).map((n) => [n.nodeId, n.healthUrl]));
+        expect(published).toEqual({ a1: `http://127.0.0.1:${healthPorts.a1}`, a2: `http://127.0.0.1:${healthPorts.a2}` });
+      } finally {
+        await membership.close();
+      }
+      const reset = await admin(['counters', '--reset', '--content', 'set'], env());
+      expect(reset.code).toBe(0);
+      expect(reset.stdout).toMatch(/^counter +a1 +a2 +total\n/);
+      expect(reset.stdout).not.toContain('session_created');
+      const bob = new GmsRestClient(gateway.url);
+      expect((await bob.requestChat({ nickname: 'Bob' })).status).toBe(200);
+      const table = await admin(['counters', '--content', 'set'], env());
+      expect(table.stdout).toMatch(/^session_created +[-\d]+ +[-\d]+ +1$/m);
+      expect(table.stdout).toMatch(/^process_memory +\d+ +\d+ +\d+$/m);
+      const gms = await admin(['counters', '--gms-info'], env());
+      expect(gms.stdout).toMatch(/^gms_flex_users +\d+ +\d+ +1$/m);
+      const metadata = await admin(['counters', '--metadata'], env());
+      expect(metadata.stdout).toMatch(/^counters of node a1, a2:\n/);
+      expect(metadata.stdout).toMatch(/^ {2}process_memory +Resident memory of the process in bytes \(a current value, not cumulative\)$/m);
+
+      // One node's answer as it is, for a script; the node is the one named.
+      const prometheus = await admin(['counters', '--node', 'a1', '--raw', '--prometheus'], env());
+      expect(prometheus).toMatchObject({ code: 0, stdout: expect.stringMatching(/^# HELP session_created /) });
+      expect(prometheus.stdout).toMatch(/^# TYPE process_memory gauge\nprocess_memory \d+$/m);
+      expect(await admin(['counters', '--raw'], env())).toMatchObject({
+        code: 2,
+        stderr: "admin: --raw prints one node's answer as it is: name it with --node (nodes: a1, a2)\n",
+      });
+      // Options the node would silently ignore are refused by name.
+      expect(await admin(['counters', '--content', 'bogus'], env())).toMatchObject({
+        code: 2,
+        stderr: 'admin: --content expects all, new or set, not "bogus"\n',
+      });
+      expect(await admin(['counters', '--gms-info', '--reset'], env())).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('--gms-info takes no other'),
+      });
+      expect(await admin(['counters', '--node', 'a9'], env())).toMatchObject({ code: 2, stderr: expect.stringContaining('no alive node a9 (alive: ') });
+
+      await cluster.engine('a3');
+      const partial = await admin(['counters'], env());
+      expect(partial).toMatchObject({ code: 1, stderr: 'node a3 serves no counters ([server] health-port is not set)\n' });
+      expect(partial.stdout).toMatch(/^counter +a1 +a2 +total\n/);
+      expect(await admin(['counters', '--node', 'a3'], env())).toMatchObject({
+        code: 2,
+        stderr: 'admin: node a3 serves no counters ([server] health-port is not set)\n',
+      });
+    }, 90_000);
   });
 });

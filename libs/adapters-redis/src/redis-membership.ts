@@ -32,8 +32,8 @@ export class RedisMembership implements Membership {
   }
 
   async heartbeat(node: Omit<NodeInfo, 'seenAt'>, ttlMs: number): Promise<void> {
-    const { nodeId, url, draining, limited, sessions } = node;
-    const info: NodeInfo = { nodeId, url, draining, limited, sessions, seenAt: Date.now() };
+    const { nodeId, url, healthUrl, draining, limited, sessions } = node;
+    const info: NodeInfo = { nodeId, url, healthUrl, draining, limited, sessions, seenAt: Date.now() };
     await this.redis.eval(HEARTBEAT, 2, this.nodeKey(nodeId), this.index(), JSON.stringify(info), ttlMs, nodeId);
   }
 

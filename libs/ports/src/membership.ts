@@ -7,6 +7,8 @@ export interface NodeInfo {
   nodeId: string;
   /** Where gateways reach the node's engine API. */
   url: string;
+  /** Where the node serves its KPI counters (`GET /Counters`): `[server] health-port`; absent when it serves none. */
+  healthUrl?: string;
   draining: boolean;
   /** Over a load limit (`limit-for-sessions`): takes no new or restored session until back under its threshold. */
   limited: boolean;

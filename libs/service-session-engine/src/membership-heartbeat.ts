@@ -18,6 +18,8 @@ export interface HeartbeatOptions {
   nodeId: string;
   /** Where gateways reach this node's engine. */
   url: string;
+  /** Where this node serves its KPI counters (`GET /Counters`), when it does. */
+  healthUrl?: string;
   intervalMs: number;
   ttlMs: number;
 }
@@ -79,10 +81,10 @@ export class MembershipHeartbeat implements OnApplicationBootstrap, BeforeApplic
    * this heartbeat and the next).
    */
   private async beat(): Promise<void> {
-    const { membership, nodeId, url, ttlMs } = this.options;
+    const { membership, nodeId, url, healthUrl, ttlMs } = this.options;
     const { engine } = this;
     const renewal = await engine.renewMembership(ttlMs, () =>
-      membership.heartbeat({ nodeId, url, draining: this.draining, limited: engine.load.overLimit, sessions: engine.sessionCount }, ttlMs),
+      membership.heartbeat({ nodeId, url, healthUrl, draining: this.draining, limited: engine.load.overLimit, sessions: engine.sessionCount }, ttlMs),
     );
     if (renewal.lapsed || renewal.forgotten > 0) {
       this.logger.warn({ nodeId, forgotten: renewal.forgotten }, 'membership had lapsed: sessions other nodes took over meanwhile are no longer served here');

@@ -34,12 +34,13 @@ export function membershipContract(name: string, create: () => Promise<{ members
       expect(await membership.alive()).toEqual([]);
       const before = Date.now();
       await membership.heartbeat(node('n1'), LONG_TTL_MS);
-      await membership.heartbeat(node('n2', { url: 'https://n2.example:8443/engine?x=ü' }), LONG_TTL_MS);
+      const n2 = node('n2', { url: 'https://n2.example:8443/engine?x=ü', healthUrl: 'http://[::1]:9090' });
+      await membership.heartbeat(n2, LONG_TTL_MS);
       const after = Date.now();
       const alive = byId(await membership.alive());
       expect(alive).toEqual([
         { ...node('n1'), seenAt: expect.any(Number) },
-        { ...node('n2', { url: 'https://n2.example:8443/engine?x=ü' }), seenAt: expect.any(Number) },
+        { ...n2, seenAt: expect.any(Number) },
       ]);
       for (const n of alive) {
         expect(n.seenAt).toBeGreaterThanOrEqual(before);

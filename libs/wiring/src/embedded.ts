@@ -91,7 +91,8 @@ export async function startEmbedded(
       });
       apps.push(app);
       urls[service.name] = url;
-      const health = service === sessionEngine ? healthUrl(app) : undefined;
+      // The health port's listener exists only when `[server] health-port` is set (asking Nest for a missing provider logs an error).
+      const health = service === sessionEngine && server.healthPort !== undefined ? app.get(CountersWebInterface).url : undefined;
       if (health) urls.health = health;
     }
   } catch (error) {
@@ -109,13 +110,4 @@ export async function startEmbedded(
       await fileUcs.close();
     },
   };
-}
-
-/** The health port's URL, when the session engine serves one. */
-function healthUrl(app: INestApplication): string | undefined {
-  try {
-    return app.get(CountersWebInterface, { strict: false }).url;
-  } catch {
-    return undefined;
-  }
 }

@@ -11,6 +11,11 @@ export function listenAddress(server: ChatServerConfig['server'], surface: Surfa
   return { host: server[`${surface}Host`] ?? server.host, port: server[`${surface}Port`] };
 }
 
+/** The base URL of a listen address, as other processes are told it: `http://host:port` (an IPv6 address in brackets). */
+export function httpUrl({ host, port }: { host: string; port: number }): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** One service as the configuration assembles it, whether it runs alone (`runService`) or not. */
 export interface ServiceAssembly {
   /** The service's name: in its logs, `/health` replies and metrics. */

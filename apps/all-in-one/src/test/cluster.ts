@@ -27,7 +27,8 @@ export function realServers(): { cassandra: string; kafka: string; redis: string
   return undefined;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now, for a process to listen on. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const address = server.address();
@@ -107,9 +108,14 @@ export class TestCluster {
     };
   }
 
-  async engine(nodeId: string): Promise<ServiceProcess> {
+  /** A session-engine process; `extra` options beside the cluster's. */
+  async engine(nodeId: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
     const port = await freePort();
-    return this.start(`engine ${nodeId}`, 'apps/session-engine/src/main.js', port, { OCS__cluster__node_id: nodeId, OCS__server__engine_port: String(port) });
+    return this.start(`engine ${nodeId}`, 'apps/session-engine/src/main.js', port, {
+      OCS__cluster__node_id: nodeId,
+      OCS__server__engine_port: String(port),
+      ...extra,
+    });
   }
 
   async gateway(name: string): Promise<ServiceProcess> {

@@ -4,6 +4,7 @@ import { PiiRulesCommandError, runPiiRulesCommand } from '../pii-rules-command';
 import { AdminCommandError, type AdminOutput } from './admin-output';
 import { drainNode, listSessions, sessionCommand } from './cluster-commands';
 import { checkConfigFile, importGenesysFile } from './config-commands';
+import { readCounters } from './counters-command';
 import { applySchemaCommand, upgradeSchemaCommand } from './schema-command';
 
 export { AdminCommandError, type AdminOutput } from './admin-output';
@@ -15,12 +16,16 @@ export const ADMIN_USAGE = `usage: admin <command> [--config <file>]
   session show <id>                             a session's state, from the node that owns it
   session close <id>                            close a session (its node ends it as a workflow would)
   drain <node id>                               the node takes no new session (before scaling it down)
+  counters [--node <id>] [--content all|new|set] [--reset] [--metadata] [--prometheus] [--gms-info] [--raw]
+                                                the KPI counters of each session engine (GET /Counters on its health
+                                                port) as a table, or one node's answer as it is (--raw)
   schema apply [--replication-factor <n> | --datacenters <dc>=<n>,...]
                                                 create the Cassandra keyspace and tables of the configuration
   schema upgrade                                add to the existing keyspace the tables and columns this release needs
   pii-rules show|put|remove <tenant> [file]     the PII rule sets in UCS
 Commands on a running cluster read its configuration (--config / OCS_CONFIG / OCS__*): [cluster] mode=cluster,
-[redis] url and key-prefix, [cluster] internal-secret.`;
+[redis] url and key-prefix, [cluster] internal-secret. counters reads the health port each node publishes in the
+cluster's membership; embedded, the configuration's [server] health-host (else host) and health-port.`;
 
 /** The configuration the commands on a running product connect with; a bad one is refused naming each option. */
 function productConfig(configFile: string | undefined, clusterSecrets: readonly ClusterSecret[]): ChatServerConfig {
@@ -45,6 +50,12 @@ export async function runAdminCommand(argv: readonly string[], cwd = process.cwd
         out: { type: 'string' },
         node: { type: 'string' },
         json: { type: 'boolean' },
+        content: { type: 'string' },
+        reset: { type: 'boolean' },
+        metadata: { type: 'boolean' },
+        prometheus: { type: 'boolean' },
+        'gms-info': { type: 'boolean' },
+        raw: { type: 'boolean' },
         'replication-factor': { type: 'string' },
         datacenters: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -74,6 +85,18 @@ export async function runAdminCommand(argv: readonly string[], cwd = process.cwd
     case 'drain':
       if (sub !== undefined && arg === undefined) return drainNode(productConfig(values.config, ['internal-secret']), sub);
       throw new AdminCommandError(`drain needs one node id\n${ADMIN_USAGE}`);
+    case 'counters':
+      if (sub === undefined) {
+        const options = {
+          content: values.content,
+          reset: !!values.reset,
+          metadata: !!values.metadata,
+          prometheus: !!values.prometheus,
+          gmsInfo: !!values['gms-info'],
+        };
+        return readCounters(productConfig(values.config, []), values.node, options, values.raw === true);
+      }
+      break;
     case 'schema':
       if (sub === 'apply' && arg === undefined) return applySchemaCommand(productConfig(values.config, []), values['replication-factor'], values.datacenters);
       if (sub === 'upgrade' && arg === undefined) return upgradeSchemaCommand(productConfig(values.config, []));

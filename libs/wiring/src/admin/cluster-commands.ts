@@ -15,7 +15,8 @@ interface HeldSessions {
   sessions: Array<{ sessionId: string; createdAt: number; isRestored: boolean; closed: boolean; parties: Record<string, number>; interactionId?: string }>;
 }
 
-async function withNodes<T>(config: ChatServerConfig, use: (nodes: NodeInfo[]) => Promise<T>): Promise<T> {
+/** `use` with the alive nodes of the cluster's membership (Redis); refused unless `[cluster] mode=cluster`. */
+export async function withNodes<T>(config: ChatServerConfig, use: (nodes: NodeInfo[]) => Promise<T>): Promise<T> {
   if (config.cluster.mode !== 'cluster') throw new AdminCommandError("this command needs [cluster] mode=cluster and the cluster's [redis] url");
   const membership = new RedisMembership({ url: config.redis.url, keyPrefix: config.redis.keyPrefix });
   try {
@@ -23,6 +24,14 @@ async function withNodes<T>(config: ChatServerConfig, use: (nodes: NodeInfo[]) =
   } finally {
     await membership.close();
   }
+}
+
+/** The alive nodes, or the one `nodeId` names (refused, listing the alive ones, when it is not alive). */
+export function chosenNodes(nodes: NodeInfo[], nodeId: string | undefined): NodeInfo[] {
+  if (nodeId === undefined) return nodes;
+  const chosen = nodes.filter((n) => n.nodeId === nodeId);
+  if (chosen.length === 0) throw new AdminCommandError(`no alive node ${nodeId} (alive: ${nodes.map((n) => n.nodeId).join(', ') || 'none'})`);
+  return chosen;
 }
 
 /** An engine endpoint of a node beside its RPC (`…/engine/rpc` → `…/engine/<name>`), with the internal secret. */
@@ -37,10 +46,7 @@ const time = (ms: number) => new Date(ms).toISOString();
 /** `sessions list [--node <id>]`: the sessions each alive node holds. */
 export function listSessions(config: ChatServerConfig, nodeId: string | undefined, json: boolean): Promise<AdminOutput> {
   return withNodes(config, async (nodes) => {
-    const chosen = nodeId === undefined ? nodes : nodes.filter((n) => n.nodeId === nodeId);
-    if (nodeId !== undefined && chosen.length === 0)
-      throw new AdminCommandError(`no alive node ${nodeId} (alive: ${nodes.map((n) => n.nodeId).join(', ') || 'none'})`);
-    const held = await Promise.all(chosen.map(async (node) => (await callNode(config, node, 'sessions', 'GET')) as HeldSessions));
+    const held = await Promise.all(chosenNodes(nodes, nodeId).map(async (node) => (await callNode(config, node, 'sessions', 'GET')) as HeldSessions));
     if (json) return { text: JSON.stringify(held, null, 2) };
     const lines = held.flatMap((node) => [
       `node ${node.nodeId}${node.draining ? ' (draining)' : ''}: ${node.sessions.length} session(s)`,
@@ -78,8 +84,7 @@ export async function sessionCommand(config: ChatServerConfig, action: 'show' | 
 /** `drain <node>`: the node takes no new session (POST /engine/drain); prints what it holds. */
 export function drainNode(config: ChatServerConfig, nodeId: string): Promise<AdminOutput> {
   return withNodes(config, async (nodes) => {
-    const node = nodes.find((n) => n.nodeId === nodeId);
-    if (!node) throw new AdminCommandError(`no alive node ${nodeId} (alive: ${nodes.map((n) => n.nodeId).join(', ') || 'none'})`);
+    const [node] = chosenNodes(nodes, nodeId);
     const status = (await callNode(config, node, 'drain', 'POST')) as { sessions: number };
     return { text: `node ${nodeId} draining: it holds ${status.sessions} session(s) and takes no new one` };
   });

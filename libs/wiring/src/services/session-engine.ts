@@ -5,15 +5,14 @@ import { appMetrics, createMetricsRegistry } from '@ocs/observability';
 import { clusterAdapters } from '../cluster-adapters';
 import { internalSecret } from '../remote-engine';
 import type { ChatServerConfig } from '@ocs/config';
-import { listenAddress, type ServiceAssembly } from '../run-service';
-import { nodeHealth } from '../node-health';
+import { httpUrl, listenAddress, type ServiceAssembly } from '../run-service';
+import { healthPortUrl, nodeHealth } from '../node-health';
 import { memoryAdapters, wireSessionEngine } from '../session-engine-parts';
 import { routedInteractions } from './routing';
 
 /** Where this node tells gateways to reach its engine: `[server] engine-host` (else `host`; an IPv6 address in brackets) and `engine-port`. */
 export function engineRpcUrl(server: ChatServerConfig['server']): string {
-  const { host, port } = listenAddress(server, 'engine');
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/engine/rpc`;
+  return `${httpUrl(listenAddress(server, 'engine'))}/engine/rpc`;
 }
 
 /**
@@ -47,6 +46,7 @@ export const sessionEngine: ServiceAssembly = {
           membership: cluster.membership,
           nodeId: cluster.nodeId,
           url: engineRpcUrl(server),
+          healthUrl: healthPortUrl(server),
           intervalMs: config.cluster.heartbeatInterval * 1000,
           ttlMs: config.cluster.nodeTtl * 1000,
         },
