@@ -6,3 +6,4 @@ export * from './cassandra-health';
 export * from './cassandra-ucs';
 export * from './cassandra-interaction-server';
 export * from './cassandra-routing-store';
+export * from './cassandra-party-keys';

@@ -29,7 +29,14 @@ describe('schemaStatements: the deploy/cassandra scripts, filled in', () => {
       expect.arrayContaining(['ucs_contacts', 'ucs_contact_emails', 'ucs_interactions', 'ucs_documents', 'interactions', 'routing_state']),
     );
     expect(created.every((table) => table !== undefined)).toBe(true);
-    for (const statement of ours) expect(statement).not.toContain('default_time_to_live');
+    for (const statement of ours.slice(0, -1)) expect(statement).not.toContain('default_time_to_live');
+  });
+
+  it('ends with the party keys table, with the cleanup procedure of the guide’s tables when they have it', async () => {
+    const plain = (await schemaStatements(simple)).at(-1);
+    expect(plain).toMatch(/^CREATE TABLE party_keys \(\n.*PRIMARY KEY \(key_digest\) \)$/s);
+    const withCleanup = (await schemaStatements({ ...simple, ttlCleanup: { defaultTimeToLive: TWO_WEEKS, gcGraceSeconds: 864_000 } })).at(-1);
+    expect(withCleanup).toMatch(/^CREATE TABLE party_keys \(.*\nWITH default_time_to_live = 1209600 AND gc_grace_seconds = 864000$/s);
   });
 
   it('adds the time to live and tombstone grace of the cleanup procedure to both tables', async () => {
@@ -57,7 +64,7 @@ describe('schemaStatements: the deploy/cassandra scripts, filled in', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ocs-cql-'));
     try {
       writeFileSync(join(dir, 'keyspace.cql'), '-- ${UNKNOWN} in a comment is ignored\nCREATE KEYSPACE ${KEYSPACE} WITH REPLICATION = ${REPLICATION};');
-      for (const ours of ['session-fence.cql', 'ucs-tables.cql', 'interaction-tables.cql', 'routing-tables.cql'])
+      for (const ours of ['session-fence.cql', 'ucs-tables.cql', 'interaction-tables.cql', 'routing-tables.cql', 'party-keys.cql'])
         writeFileSync(join(dir, ours), '-- nothing of ours\n');
       writeFileSync(join(dir, 'tables.cql'), 'CREATE TABLE t (id text PRIMARY KEY) WITH comment = ${UNKNOWN};');
       await expect(schemaStatements({ ...simple, scriptsDir: dir })).rejects.toThrow('No value for the placeholder ${UNKNOWN} of the Cassandra schema');
@@ -73,6 +80,8 @@ describe('schemaStatements: the deploy/cassandra scripts, filled in', () => {
 });
 
 const GUIDE_TABLES = ['owner', 'transcripts'];
+/** Ours, with the guide's cleanup procedure: a party's key lives as long as the transcript rows. */
+const CLEANED_AS_GUIDE = [...GUIDE_TABLES, 'party_keys'];
 /** Cassandra's own table defaults: no time to live, ten days of tombstone grace. */
 const NO_CLEANUP = { defaultTimeToLive: 0, gcGraceSeconds: 864_000 };
 const variants: Array<[string, SchemaOptions['ttlCleanup']]> = [
@@ -108,11 +117,12 @@ for (const [variant, ttlCleanup] of variants) {
       const settings = tables.rows
         .map((row): [string, number, number] => [row.get('table_name'), row.get('default_time_to_live'), row.get('gc_grace_seconds')])
         .sort();
-      expect(settings.filter(([table]) => GUIDE_TABLES.includes(table))).toEqual([
+      expect(settings.filter(([table]) => CLEANED_AS_GUIDE.includes(table))).toEqual([
         ['owner', defaultTimeToLive, gcGraceSeconds],
+        ['party_keys', defaultTimeToLive, gcGraceSeconds],
         ['transcripts', defaultTimeToLive, gcGraceSeconds],
       ]);
-      expect(settings.filter(([table]) => !GUIDE_TABLES.includes(table)).every(([, ttl]) => ttl === 0)).toBe(true);
+      expect(settings.filter(([table]) => !CLEANED_AS_GUIDE.includes(table)).every(([, ttl]) => ttl === 0)).toBe(true);
     });
   });
 }
@@ -140,6 +150,11 @@ withTestKeyspace('upgradeSchema on a real Cassandra', undefined, (cassandra) => 
       const full = await schemaStatements({ ...simple, keyspace });
       const expected = full.flatMap((statement) => /^CREATE TABLE (\w+)/.exec(statement)?.[1] ?? []).sort();
       expect(await tablesOf(keyspace)).toEqual(expected);
+      const partyKeys = await client.execute('SELECT default_time_to_live FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?', [
+        keyspace,
+        'party_keys',
+      ]);
+      expect(partyKeys.first().get('default_time_to_live')).toBe(TWO_WEEKS);
       const row = await client.execute(`SELECT transcript, owner FROM ${keyspace}.transcripts WHERE id = 's1'`);
       expect(row.rows.map((r) => [r.get('transcript'), r.get('owner')])).toEqual([['kept', null]]);
 

@@ -24,6 +24,8 @@ export interface SchemaOptions {
 const SCRIPT_MARKER = 'keyspace.cql';
 /** Our additions for the cluster mode (not in the guide), applied after the guide's tables; no cleanup procedure. */
 const CLUSTER_SCRIPTS = ['session-fence.cql', 'ucs-tables.cql', 'interaction-tables.cql', 'routing-tables.cql'];
+/** Ours, with the guide's cleanup procedure when the guide's tables have it: the sessions of the parties' secure keys. */
+const PARTY_KEYS = { plain: 'party-keys.cql', ttl: 'party-keys-ttl.cql' };
 
 /** Accepts a keyspace name that CQL takes unquoted (so it needs no escaping in statements) and answers it. */
 export function checkKeyspaceName(keyspace: string): string {
@@ -86,7 +88,7 @@ export async function schemaStatements(options: SchemaOptions): Promise<string[]
       GC_GRACE_SECONDS: seconds('gcGraceSeconds', ttlCleanup.gcGraceSeconds),
     }),
   };
-  const scripts = [SCRIPT_MARKER, ttlCleanup ? 'tables-ttl.cql' : 'tables.cql', ...CLUSTER_SCRIPTS];
+  const scripts = [SCRIPT_MARKER, ttlCleanup ? 'tables-ttl.cql' : 'tables.cql', ...CLUSTER_SCRIPTS, ttlCleanup ? PARTY_KEYS.ttl : PARTY_KEYS.plain];
   const texts = await Promise.all(scripts.map((file) => readFile(join(dir, file), 'utf8')));
   return texts.flatMap((text) => statements(text, values));
 }

@@ -7,3 +7,4 @@ export * from './memory-membership';
 export * from './packed-records';
 export * from './memory-statistics-checkpoints';
 export * from './memory-routing-store';
+export * from './memory-party-keys';

@@ -1,6 +1,14 @@
-import { eventBusContract, fencedTranscriptStoreContract, routingStoreContract, statisticsCheckpointsContract, transcriptStoreContract } from '@ocs/testing';
+import {
+  eventBusContract,
+  fencedTranscriptStoreContract,
+  partyKeyIndexContract,
+  routingStoreContract,
+  statisticsCheckpointsContract,
+  transcriptStoreContract,
+} from '@ocs/testing';
 import { MemoryEventBus } from './memory-event-bus';
 import { MemoryOwnershipStore } from './memory-ownership-store';
+import { MemoryPartyKeys } from './memory-party-keys';
 import { MemoryRoutingStore } from './memory-routing-store';
 import { MemoryStatisticsCheckpoints } from './memory-statistics-checkpoints';
 import { MemoryTranscriptStore } from './memory-transcript-store';
@@ -14,6 +22,7 @@ fencedTranscriptStoreContract('memory', async () => {
 eventBusContract('memory', async () => ({ bus: new MemoryEventBus(), topic: 'contract-test' }));
 statisticsCheckpointsContract('memory', async () => ({ checkpoints: new MemoryStatisticsCheckpoints() }));
 routingStoreContract('memory', async () => ({ store: new MemoryRoutingStore() }));
+partyKeyIndexContract('memory', async () => ({ index: new MemoryPartyKeys() }));
 
 describe('MemoryEventBus delivery', () => {
   it('handles records of different keys at once, and those of one key one after the other, in order', async () => {

@@ -71,11 +71,12 @@ export class ChatEngine implements ChatEngineApi {
       ...(request.userData ? { userData: request.userData } : {}),
       ...(request.service ? { service: request.service } : {}),
     });
+    const party = await this.parts.keys.recorded(credentials(session, creator));
     this.parts.registry.add(session);
     await this.parts.restoration?.claimNew(session);
     await this.parts.events.created(session);
     await this.commit(session, { ...change, properties: undefined });
-    return { party: credentials(session, creator), view: viewFrom(session, creator, 0) };
+    return { party, view: viewFrom(session, creator, 0) };
   }
 
   async join(sessionId: string, request: JoinRequest, scope?: JoinScope): Promise<{ party: PartyCredentials; view: SessionView }> {
@@ -85,7 +86,7 @@ export class ChatEngine implements ChatEngineApi {
     const { participant, change } = session.join(request, scope);
     this.parts.registry.addParty(session, participant);
     await this.commit(session, change);
-    return { party: credentials(session, participant), view: viewFrom(session, participant, 0) };
+    return { party: await this.parts.keys.recorded(credentials(session, participant)), view: viewFrom(session, participant, 0) };
   }
 
   async read(actor: Actor, fromPosition: number): Promise<SessionView> {
@@ -128,6 +129,11 @@ export class ChatEngine implements ChatEngineApi {
 
   findParty(secureKey: string, sessionId?: string): Promise<Actor | undefined> {
     return this.parts.access.findParty(secureKey, sessionId);
+  }
+
+  /** The session a party's secure key was recorded for (cluster), held here or not; the gateways ask it of a key no node holds. */
+  sessionOfKey(secureKey: string): Promise<string | undefined> {
+    return this.parts.keys.sessionOf(secureKey);
   }
 
   async bindInteraction(sessionId: string, interactionId: string): Promise<void> {

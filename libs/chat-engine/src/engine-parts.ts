@@ -1,5 +1,5 @@
 import type { ChatEvent, ChatSession, Clock, IdSource, SessionContext, SessionRules } from '@ocs/chat-domain';
-import type { EventBus, SessionMetrics, TranscriptStore } from '@ocs/ports';
+import type { EventBus, PartyKeyIndex, SessionMetrics, TranscriptStore } from '@ocs/ports';
 import { ChangeCommit } from './change-commit';
 import { SessionSaver, type Durability } from './durability';
 import type { SessionLimitOptions } from './limits';
@@ -8,6 +8,7 @@ import { LiveDelivery } from './live-delivery';
 import { MembershipLease } from './membership-lease';
 import { NodeLoad } from './node-load';
 import { SessionAccess } from './party-access';
+import { PartyKeys } from './party-keys';
 import { Restoration, type OwnershipPolicy } from './restoration';
 import { SessionEvents } from './session-events';
 import { SessionRegistry } from './session-registry';
@@ -35,6 +36,8 @@ export interface ChatEngineDeps {
   limits?: SessionLimitOptions;
   /** The interactions of every node (cluster): finds the session of an interaction this node does not hold. */
   interactions?: { get(interactionId: string): Promise<{ sessionId: string } | undefined> };
+  /** The session of each party's secure key, durable (cluster): a key presented alone is found while no node holds its session. */
+  partyKeys?: PartyKeyIndex;
 }
 
 /** The rooms of the engine, each handed what it needs. */
@@ -56,6 +59,8 @@ export interface EngineParts {
   access: SessionAccess;
   /** A customer's file transfer. */
   files: FileTransfer;
+  /** New parties' keys recorded durably (cluster), and looked up. */
+  keys: PartyKeys;
   /** The node's standing in the membership, on a cluster: copies held are checked after it lapsed. */
   lease?: MembershipLease;
   /** Lets go of a session: its keys, saves in order and live listeners. */
@@ -108,5 +113,6 @@ export function engineParts(deps: ChatEngineDeps): EngineParts {
   const lease = ownership && new MembershipLease({ clock, nodeId: ownership.nodeId, ownership: ownership.store, registry, forget });
   const access = new SessionAccess(registry, restoration, lease, metrics);
   const files = new FileTransfer(access, timers);
-  return { context, registry, live, events, timers, changes, load, ...(metrics ? { metrics } : {}), restoration, lease, access, files, forget };
+  const keys = new PartyKeys(deps.partyKeys);
+  return { context, registry, live, events, timers, changes, load, ...(metrics ? { metrics } : {}), restoration, lease, access, files, keys, forget };
 }

@@ -71,12 +71,20 @@ export const RPC_METHODS = {
   attach: z.tuple([actor, position, remoteListener]),
   /** Ends a remote attachment: `detach(attachmentId)`; an unknown one is already gone. */
   detach: z.tuple([z.string().min(1)]),
+  /** `sessionOfKey(secureKey)`: the session the key was recorded for, held by any node or none (`ChatEngine.sessionOfKey`). */
+  sessionOfKey: z.tuple([z.string()]),
 };
 
 export type EngineCall = keyof typeof ENGINE_CALLS;
 export type RpcMethod = keyof typeof RPC_METHODS;
 export type RpcArgs<M extends RpcMethod> = z.infer<(typeof RPC_METHODS)[M]>;
-export type RpcResult<M extends RpcMethod> = M extends EngineCall ? Awaited<ReturnType<ChatEngineApi[M]>> : M extends 'attach' ? SessionView : void;
+export type RpcResult<M extends RpcMethod> = M extends EngineCall
+  ? Awaited<ReturnType<ChatEngineApi[M]>>
+  : M extends 'attach'
+    ? SessionView
+    : M extends 'sessionOfKey'
+      ? string | undefined
+      : void;
 
 export function isEngineCall(method: RpcMethod): method is EngineCall {
   return Object.hasOwn(ENGINE_CALLS, method);

@@ -242,17 +242,35 @@ describe('RemoteEngine', () => {
     it('finds the customer by key: "try again" while the node is away, then in its session wherever it is restored', async () => {
       await attachedOnA(60_000);
       await a.crash();
-      // A still a member: by the key alone nobody can say the key is wrong (A may hold it); named with its session,
-      // it is A's and A does not answer. Both are passing, neither a refusal of the credentials.
-      expect(await refusal(remote.findParty(session.customer.secureKey))).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+      // A still a member: named with its session, or by the key alone (recorded for that session), it is A's and A
+      // does not answer; a key recorded for no session cannot be said wrong either (A may hold it). All passing,
+      // none a refusal of the credentials.
       const passing = await refusal(remote.findParty(session.customer.secureKey, session.sessionId));
       expect(passing.code).toBe('NOT_OWNER');
+      expect((await refusal(remote.findParty(session.customer.secureKey))).code).toBe('NOT_OWNER');
+      expect(await refusal(remote.findParty('a key recorded for no session'))).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
       await cluster.membership.leave('A');
       const { sessionId, userId, secureKey } = session.customer;
       expect(await remote.findParty(secureKey, sessionId)).toEqual({ sessionId, userId, secureKey });
       expect(await cluster.ownership.owner(sessionId)).toMatchObject({ nodeId: 'B' });
       expect(await remote.findParty(secureKey)).toEqual({ sessionId, userId, secureKey });
       expect(await remote.findParty('a wrong key', sessionId)).toBeUndefined();
+    });
+
+    it('finds a party presenting its key alone while no node holds its session, restoring the session where it was recorded', async () => {
+      a = await cluster.node('A');
+      b = await cluster.node('B');
+      remote = cluster.gateway('g1');
+      session = await chat(remote);
+      await a.lose();
+      expect(b.engine.sessionCount).toBe(0);
+      const { sessionId, userId, secureKey } = session.customer;
+      expect(await remote.findParty(secureKey)).toEqual({ sessionId, userId, secureKey });
+      expect(await cluster.ownership.owner(sessionId)).toMatchObject({ nodeId: 'B' });
+      expect(b.engine.sessionCount).toBe(1);
+      expect(await remote.findParty('a wrong key')).toBeUndefined();
+      await remote.message(session.customer, { text: 'still here' });
+      expect((await b.engine.read(session.customer, 0)).events.map(label)).toEqual(['newParty', 'newParty', 'partyLeft', 'still here']);
     });
 
     it('re-attaches the live attachment on its own once the node leaves membership', async () => {

@@ -1,3 +1,4 @@
+import { ChatError } from '@ocs/chat-domain';
 import type {
   AfterAction,
   ChatEvent,
@@ -107,16 +108,29 @@ export class RemoteEngine implements ChatEngineApi {
 
   /**
    * With the session named: asks its owner (restoring it where the owner is gone, as any call about the session).
-   * By the key alone: asks every alive node; the first that holds the key answers (none, while a node did not answer:
-   * STORAGE_UNAVAILABLE, as that node may hold it).
+   * By the key alone: asks every alive node; the first that holds the key answers. Held by none (its node lost, the
+   * session not restored yet), the session the key was recorded for is asked as above. A key recorded for no session
+   * is no party; but while a node did not answer, STORAGE_UNAVAILABLE, as that node may hold it.
    */
-  findParty(secureKey: string, sessionId?: string): Promise<Actor | undefined> {
+  async findParty(secureKey: string, sessionId?: string): Promise<Actor | undefined> {
     if (sessionId !== undefined) return this.onSession(sessionId, 'findParty', [secureKey, sessionId]);
-    return this.calls.findOnAnyNode(
-      (node) => this.calls.post(node, 'findParty', [secureKey]),
-      (actor) => actor.sessionId,
-      true,
-    );
+    let unanswered: unknown;
+    const held = await this.calls
+      .findOnAnyNode(
+        (node) => this.calls.post(node, 'findParty', [secureKey]),
+        (actor) => actor.sessionId,
+        true,
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ChatError && error.code === 'STORAGE_UNAVAILABLE')) throw error;
+        unanswered = error;
+        return undefined;
+      });
+    if (held) return held;
+    const { value: recorded } = await this.calls.call(undefined, 'sessionOfKey', [secureKey]);
+    if (recorded !== undefined) return this.findParty(secureKey, recorded);
+    if (unanswered) throw unanswered;
+    return undefined;
   }
 
   bindInteraction(sessionId: string, interactionId: string): Promise<void> {

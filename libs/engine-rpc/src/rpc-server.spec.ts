@@ -6,7 +6,7 @@ import { bootstrapApp, createLogger } from '@ocs/observability';
 import { Inbox } from '@ocs/testing';
 import type { WireError } from '@ocs/contracts';
 import { gatewayChannel, type AttachmentMessage } from './protocol';
-import { EngineRpcServer, rpcRequestListener } from './rpc-server';
+import { EngineRpcServer, rpcRequestListener, type NodeEngine } from './rpc-server';
 import { actor, AGENT, CUSTOMER, TestCluster, type TestNode } from './test/cluster';
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: { result?: unknown; error?: WireError } }> {
@@ -123,7 +123,7 @@ describe('EngineRpcServer over HTTP', () => {
     const reported: unknown[] = [];
     const failure = new Error('connection to db-7 refused');
     const engine: Pick<ChatEngineApi, 'sessionInfo'> = { sessionInfo: () => Promise.reject(failure) };
-    const server = new EngineRpcServer({ engine: engine as ChatEngineApi, fanOut: cluster.fanOut, onError: (error) => reported.push(error) });
+    const server = new EngineRpcServer({ engine: engine as NodeEngine, fanOut: cluster.fanOut, onError: (error) => reported.push(error) });
     expect(await server.handle({ method: 'sessionInfo', args: ['S'] })).toEqual({ status: 500, body: { error: { message: 'internal error' } } });
     expect(reported).toEqual([failure]);
   });

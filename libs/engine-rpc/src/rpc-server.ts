@@ -3,7 +3,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { isChatError, type ChatError, type ChatErrorCode } from '@ocs/chat-domain';
 import { toWireError } from '@ocs/contracts';
-import type { Actor, ChatEngineApi, SessionView } from '@ocs/chat-engine';
+import type { Actor, ChatEngine, ChatEngineApi, SessionView } from '@ocs/chat-engine';
 import type { FanOut } from '@ocs/ports';
 import {
   gatewayChannel,
@@ -17,8 +17,11 @@ import {
   type RpcResponseBody,
 } from './protocol';
 
+/** What a node serves: the engine's calls, and the session a party's key was recorded for. */
+export type NodeEngine = ChatEngineApi & Pick<ChatEngine, 'sessionOfKey'>;
+
 export interface EngineRpcServerOptions {
-  engine: ChatEngineApi;
+  engine: NodeEngine;
   /** Carries the views of remote attachments to their gateways. */
   fanOut: FanOut;
   /** Told of what no caller hears of: internal errors (answered with a generic 500), views that could not be published. */
@@ -101,6 +104,7 @@ export class EngineRpcServer {
       return call.apply(this.options.engine, args);
     }
     if (method === 'attach') return this.attach(...(args as RpcArgs<'attach'>));
+    if (method === 'sessionOfKey') return this.options.engine.sessionOfKey(...(args as RpcArgs<'sessionOfKey'>));
     this.detach(...(args as RpcArgs<'detach'>));
   }
 

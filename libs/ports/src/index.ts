@@ -10,3 +10,4 @@ export * from './system';
 export * from './statistics-checkpoints';
 export * from './routing-store';
 export * from './metrics';
+export * from './party-keys';

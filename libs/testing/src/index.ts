@@ -10,6 +10,7 @@ export * from './ownership.contract';
 export * from './membership.contract';
 export * from './fan-out.contract';
 export * from './routing-store.contract';
+export * from './party-keys.contract';
 export * from './otlp-receiver';
 export * from './engine-api.contract';
 export * from './chat-helpers';

@@ -2,6 +2,7 @@ import {
   CassandraHealth,
   CassandraInteractionServer,
   CassandraOwnershipStore,
+  CassandraPartyKeys,
   CassandraRoutingStore,
   CassandraTranscriptStore,
   CassandraUcs,
@@ -79,8 +80,8 @@ export async function kafkaBusFromConfig(config: ChatServerConfig, logger: Logge
 }
 
 /**
- * The session engine's adapters in cluster mode: transcripts, ownership, the shared interaction queue and UCS in
- * Cassandra, the event bus on Kafka, membership and fan-out in Redis. The keyspace must exist (`deploy/cassandra`).
+ * The session engine's adapters in cluster mode: transcripts, ownership, the parties' keys, the shared interaction
+ * queue and UCS in Cassandra, the event bus on Kafka, membership and fan-out in Redis. The keyspace must exist (`deploy/cassandra`).
  */
 export async function clusterAdapters(config: ChatServerConfig, logger: Logger, metrics?: AppMetrics): Promise<ClusterParts> {
   const nodeId = config.cluster.nodeId || `${hostname()}-${process.pid}`;
@@ -113,6 +114,7 @@ export async function clusterAdapters(config: ChatServerConfig, logger: Logger, 
         purgePrevious: config.settings.sessionRestoreDoPurge,
         extendBy: config.settings.sessionRestoreExtendBy,
       },
+      partyKeys: new CassandraPartyKeys(context),
       bridgeEngine: peers.engine,
     },
     membership,

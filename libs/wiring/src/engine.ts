@@ -15,6 +15,8 @@ export interface EngineWiring {
   ownership?: OwnershipPolicy;
   /** Where sessions of interactions this node does not hold are found (the shared interaction queue). */
   interactions?: ChatEngineDeps['interactions'];
+  /** Where each party's secure key is recorded, to find its session while no node holds it (cluster). */
+  partyKeys?: ChatEngineDeps['partyKeys'];
   /** The PII rule sets UCS holds for the tenants (`apply-config` ucs or mix). */
   tenantPiiRules?: PiiRules['tenantRules'];
   /** Where sessions, parties, messages and refusals are counted (`ocs_sessions_*`, `ocs_messages_total`, the KPI counters). */
@@ -53,6 +55,7 @@ export function createEngine(config: ChatServerConfig, wiring: EngineWiring = {}
     durability: durabilityFromConfig(config),
     ...(wiring.ownership ? { ownership: wiring.ownership } : {}),
     ...(wiring.interactions ? { interactions: wiring.interactions } : {}),
+    ...(wiring.partyKeys ? { partyKeys: wiring.partyKeys } : {}),
     ...(limits ? { limits } : {}),
     ...(wiring.metrics ? { metrics: wiring.metrics } : {}),
   });

@@ -4,7 +4,7 @@ import { maskText, rulesOfTenant } from '@ocs/chat-domain';
 import type { ChatServerConfig } from '@ocs/config';
 import { InteractionBridge } from '@ocs/interaction-bridge';
 import type { Logger } from '@ocs/observability';
-import type { EventBus, InteractionServer, SessionMetrics, TranscriptStore, UniversalContactServer } from '@ocs/ports';
+import type { EventBus, InteractionServer, PartyKeyIndex, SessionMetrics, TranscriptStore, UniversalContactServer } from '@ocs/ports';
 import type { BackgroundTask } from '@ocs/service-session-engine';
 import { bridgeOptionsFromConfig, piiDefaults, piiRuleSets } from './config-to-options';
 import { createEngine } from './engine';
@@ -34,6 +34,8 @@ export function memoryAdapters(): SessionEngineAdapters & { interactions: Memory
 
 export interface ClusterWiring {
   ownership: OwnershipPolicy;
+  /** The session of each party's secure key, durable: a key presented alone is found while no node holds its session. */
+  partyKeys: PartyKeyIndex;
   /** The engine the bridge acts through: in a cluster a session may be owned by another node. */
   bridgeEngine: ChatEngineApi;
 }
@@ -61,7 +63,7 @@ export function wireSessionEngine(
     ...(told.length > 0 ? { metrics: sessionMetricsOf(...told) } : {}),
     store: adapters.store,
     bus: adapters.bus,
-    ...(cluster ? { interactions: adapters.interactions } : {}),
+    ...(cluster ? { interactions: adapters.interactions, partyKeys: cluster.partyKeys } : {}),
     ...(restoring ? { ownership: cluster.ownership } : {}),
   });
   const subjects = config.transcriptCleanup.cleanSubject === 'never' ? undefined : piiRuleSets(config, piiRules?.rulesFor);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_RULES, type IdSource } from '@ocs/chat-domain';
 import { ManualClock, SequentialIds } from '@ocs/chat-domain/testing';
 import { ChatEngine, type ChatEngineDeps } from '@ocs/chat-engine';
-import { MemoryEventBus, MemoryFanOut, MemoryMembership, MemoryOwnershipStore, MemoryTranscriptStore } from '@ocs/adapters-memory';
+import { MemoryEventBus, MemoryFanOut, MemoryMembership, MemoryOwnershipStore, MemoryPartyKeys, MemoryTranscriptStore } from '@ocs/adapters-memory';
 import { RemoteEngine, type RemoteEngineOptions } from '../remote-engine';
 import { DEFAULT_RPC_PATH, EngineRpcServer, rpcRequestListener } from '../rpc-server';
 
@@ -35,10 +35,11 @@ function nodeIds(prefix: string): IdSource {
   };
 }
 
-/** Nodes and gateways sharing one transcript store, ownership store, event bus, membership and fan-out hub. */
+/** Nodes and gateways sharing one transcript store, ownership store, party key index, event bus, membership and fan-out hub. */
 export class TestCluster {
   readonly ownership = new MemoryOwnershipStore();
   readonly store = new MemoryTranscriptStore(this.ownership);
+  readonly partyKeys = new MemoryPartyKeys();
   readonly bus = new MemoryEventBus();
   readonly membership = new MemoryMembership();
   /** Whatever a node, a gateway or the fan-out reported: a test that expects none checks it is empty. */
@@ -55,6 +56,7 @@ export class TestCluster {
       rules: DEFAULT_RULES,
       store: this.store,
       bus: this.bus,
+      partyKeys: this.partyKeys,
       durability: { autoSave: 1, saveOnError: 'continue', resendAttempts: 0, resendDelayMs: 0 },
       ownership: { nodeId, store: this.ownership, isAlive: async (id) => (await this.membership.alive()).some((n) => n.nodeId === id) },
       onListenerError: (_sessionId, error) => this.errors.push(error),
