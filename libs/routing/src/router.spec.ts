@@ -1,7 +1,7 @@
 import { ManualClock } from '@ocs/chat-domain/testing';
 import { goneProperties } from './properties';
 import { Router } from './router';
-import { offersOf, readyAgent, routerWith } from './test/harness';
+import { offersOf, ofType, readyAgent, routerWith } from './test/harness';
 
 describe('Router', () => {
   it('keeps its state as JSON: a router made on the stored state carries on from it', () => {
@@ -50,6 +50,19 @@ describe('Router', () => {
     expect(() => copy.enqueue({ interactionId: 'i2', queue: 'q' })).toThrow('this router handed its state over (final)');
     expect(() => copy.decide()).toThrow('this router handed its state over (final)');
     expect(Object.keys(final.interactions)).toEqual(['i1']);
+  });
+
+  it('applies commands in one step as one after the other, and the step’s decision still parks a chat at its maxOffers', () => {
+    const { router } = routerWith([{ name: 'q', maxOffers: 1, parkMs: 30_000 }]);
+    readyAgent(router, 'a', ['q']);
+    readyAgent(router, 'b', ['q']);
+    router.enqueue({ interactionId: 'i1', queue: 'q' });
+    const [offer] = ofType(router.decide(), 'offered');
+    const events = router.inOneStep(() => [...router.decline(offer.offerId, offer.agentId), ...router.enqueue({ interactionId: 'i2', queue: 'q' })]);
+    expect(events.map((e) => e.type)).toEqual(['declined', 'redirected', 'queued']);
+    const decided = router.decide();
+    expect(ofType(decided, 'parked').map((e) => e.interactionId)).toEqual(['i1']);
+    expect(ofType(decided, 'offered').map((e) => e.interactionId)).toEqual(['i2']);
   });
 
   it('tells the next deadline: the earliest offer timeout, grace end or skip end', () => {

@@ -31,6 +31,8 @@ export class Router {
   private pending: RoutingEvent[] = [];
   /** The state was handed over (`final`): operations that change it are refused. */
   private finished = false;
+  /** Inside `inOneStep`: the timers ran at its start, not before each operation. */
+  private timersHeld = false;
 
   constructor(
     private readonly clock: Clock,
@@ -88,6 +90,23 @@ export class Router {
   /** Runs only what is due (timeouts, grace, overflow), making no offer. */
   tick(): RoutingEvent[] {
     return this.run(() => undefined);
+  }
+
+  /**
+   * Runs `operations` (several commands that came together) as one step: the timers run once, at its start, and not
+   * again before each operation, which would scan every agent and chat each time. Their events, and those of the
+   * timers, are returned; `decide` after it runs the timers again as always (a chat that reached its queue's
+   * `maxOffers` in the step is parked before it could be offered again).
+   */
+  inOneStep(operations: () => RoutingEvent[]): RoutingEvent[] {
+    const events = this.tick();
+    this.timersHeld = true;
+    try {
+      events.push(...operations());
+    } finally {
+      this.timersHeld = false;
+    }
+    return events;
   }
   accept(offerId: string, agentId: string): RoutingEvent[] {
     return this.run((ctx) => accept(ctx, offerId, agentId));
@@ -161,7 +180,7 @@ export class Router {
     if (this.finished) throw new Error('this router handed its state over (final): make a new router on it to change it');
     const ctx: RoutingContext = { state: this.state, queues: this.queues, options: this.options, now: this.clock.now(), events: this.pending };
     this.pending = [];
-    runTimers(ctx);
+    if (!this.timersHeld) runTimers(ctx);
     const before = ctx.events.length;
     try {
       operation(ctx);

@@ -195,17 +195,19 @@ export class RoutingRuntime {
       }
       const deadline = router.nextDeadline();
       if (onlyIfDue && (deadline === undefined || deadline > clock.now())) return this.schedule(tenant, deadline);
-      // A refused command changes nothing; what the timers did before it comes with the next operation's events.
-      const events: RoutingEvent[] = [];
+      // A refused command changes nothing.
       const refusals = new Map<RoutingCommandRecord, RoutingError>();
-      for (const { command } of fresh) {
-        try {
-          events.push(...applyCommand(router, command));
-        } catch (error) {
-          if (!(error instanceof RoutingError)) throw error;
-          refusals.set(command, error);
-        }
-      }
+      const events = router.inOneStep(() =>
+        fresh.flatMap(({ command }) => {
+          try {
+            return applyCommand(router, command);
+          } catch (error) {
+            if (!(error instanceof RoutingError)) throw error;
+            refusals.set(command, error);
+            return [];
+          }
+        }),
+      );
       events.push(...router.decide());
       await this.deps.beforeSave?.(tenant);
       const applied = fresh.map(({ command, position }) => ({ commandId: command.commandId, position }));
