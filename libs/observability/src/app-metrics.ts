@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { plainCounter, plainHistogram, type CounterSeries, type HistogramSeries } from './plain-series';
 
 /** The APIs whose requests `ocs_requests_total` counts. */
 export type RequestApi = 'gms-rest' | 'cometd' | 'agent-ws' | 'esp' | 'engine-rpc' | 'file';
@@ -15,7 +16,6 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 const IO_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 
 type BoundCounter = ReturnType<Counter['labels']>;
-type BoundHistogram = ReturnType<Histogram['labels']>;
 
 /** Children bound once per label set and kept: after the first event of a kind, recording it is a map lookup and an add. */
 class Bound<T> {
@@ -34,8 +34,8 @@ class Bound<T> {
  * registry: `appMetrics(registry)`.
  */
 export class AppMetrics {
-  private readonly requests: Bound<Bound<{ count: Bound<BoundCounter>; duration: BoundHistogram }>>;
-  private readonly messages: Bound<BoundCounter>;
+  private readonly requests: Bound<Bound<{ count: Bound<CounterSeries>; duration: HistogramSeries }>>;
+  private readonly messages: Bound<CounterSeries>;
   private readonly closedSessions: Bound<BoundCounter>;
   private readonly createdSessions: Counter;
   private readonly restoredSessions: Counter;
@@ -50,28 +50,31 @@ export class AppMetrics {
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
-    const requestsTotal = new Counter({
+    // Recorded at every request and message: plain series (see plain-series.ts).
+    const requestsTotal = plainCounter({
       name: 'ocs_requests_total',
       help: 'Requests served, by API, operation and status (HTTP status; agent WebSocket: ok or error)',
       labelNames: ['api', 'operation', 'status'],
       registers,
     });
-    const requestDuration = new Histogram({
-      name: 'ocs_request_duration_seconds',
-      help: 'Time to serve a request, by API and operation (CometD: an operation published, not the long poll)',
-      labelNames: ['api', 'operation'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    const requestDuration = plainHistogram(
+      {
+        name: 'ocs_request_duration_seconds',
+        help: 'Time to serve a request, by API and operation (CometD: an operation published, not the long poll)',
+        labelNames: ['api', 'operation'],
+        registers,
+      },
+      LATENCY_BUCKETS,
+    );
     this.requests = new Bound(
       (api) =>
         new Bound((operation) => ({
-          count: new Bound((status) => requestsTotal.labels(api, operation, status)),
-          duration: requestDuration.labels(api, operation),
+          count: new Bound((status) => requestsTotal({ api, operation, status })),
+          duration: requestDuration({ api, operation }),
         })),
     );
-    const messages = new Counter({ name: 'ocs_messages_total', help: 'Chat messages committed, by direction', labelNames: ['direction'], registers });
-    this.messages = new Bound((direction) => messages.labels(direction));
+    const messages = plainCounter({ name: 'ocs_messages_total', help: 'Chat messages committed, by direction', labelNames: ['direction'], registers });
+    this.messages = new Bound((direction) => messages({ direction }));
     this.createdSessions = new Counter({ name: 'ocs_sessions_created_total', help: 'Chat sessions created on this node', registers });
     const closed = new Counter({
       name: 'ocs_sessions_closed_total',
