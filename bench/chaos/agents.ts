@@ -125,7 +125,9 @@ export class ChaosAgent {
       if (!this.closed) void this.ensure();
     });
     try {
-      await this.request({ type: 'register', token: this.token, nickname: this.nickname, userType: 'AGENT' }, ws);
+      // As a desktop registers its agent: with the person's id, which also lets a message resent by the agent's new
+      // party after a lost connection be known as sent (client message ids of the person, not only of the party).
+      await this.request({ type: 'register', token: this.token, nickname: this.nickname, personId: `person-${this.nickname}`, userType: 'AGENT' }, ws);
       const { capacity, queues } = this.routing;
       const presence = await this.request({ type: 'routingLogin', capacity: { chat: capacity }, queues, ready: true }, ws);
       if (presence.event?.type !== 'presence') throw new Refusal(`routing ${presence.event?.type === 'refused' ? presence.event.code : presence.event?.type}`);

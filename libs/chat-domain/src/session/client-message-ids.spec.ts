@@ -35,6 +35,22 @@ describe('client message ids', () => {
     expect(messages(session).map((m) => m.text)).toEqual(['from the customer', 'from the agent']);
   });
 
+  it('a person back as a new party (same personId) resending what its party that left sent gets the stored message', () => {
+    const { session, customer: c } = startChat();
+    const before = join(session, agent('Ann', { personId: 'emp-7' }));
+    const [first] = session.message(before.userId, { text: 'one moment', clientMessageId: 'a-3' }).events;
+    session.leave(before.userId, 'KEEP_ALIVE');
+    const again = join(session, agent('Ann', { personId: 'emp-7' }));
+    expect(session.message(again.userId, { text: 'one moment', clientMessageId: 'a-3' }).repeated).toEqual(first);
+    // Another person, or the same nickname without a personId, is not the same sender.
+    const other = join(session, agent('Bob', { personId: 'emp-8' }));
+    expect(session.message(other.userId, { text: 'mine', clientMessageId: 'a-3' }).repeated).toBeUndefined();
+    const anonymous = join(session, agent('Ann'));
+    expect(session.message(anonymous.userId, { text: 'also mine', clientMessageId: 'a-3' }).repeated).toBeUndefined();
+    expect(session.message(c.userId, { text: 'customer', clientMessageId: 'a-3' }).repeated).toBeUndefined();
+    expect(messages(session).map((m) => m.text)).toEqual(['one moment', 'mine', 'also mine', 'customer']);
+  });
+
   it('a message without an id is stored every time and keeps no list on its party', () => {
     const { session, customer: c } = startChat();
     const change = session.message(c.userId, { text: 'hello' });

@@ -12,7 +12,9 @@ import type { SessionState } from './state';
  * repeat: it is answered with the message stored the first time, and nothing is appended.
  *
  * The ids are kept on the party, in the session's state, so a node that restores the session knows them too. A
- * message without an id costs nothing: no party keeps a list until it sends its first id.
+ * message without an id costs nothing: no party keeps a list until it sends its first id. A person who comes back as
+ * a new party (an agent whose connection was lost joins again, with the same `personId`) may resend what it sent as
+ * the party that left: the ids of its earlier parties in the session count too.
  */
 
 /** Longest client message id, in characters. */
@@ -47,7 +49,14 @@ export function checkClientMessageId(value: unknown, field: string = CLIENT_MESS
  */
 export function repeatedMessage(state: SessionState, userId: string, id: string): Change | undefined {
   checkClientMessageId(id);
-  const sent = findParticipant(state, userId)?.sentMessageIds?.find((known) => known.id === id);
+  const sender = findParticipant(state, userId);
+  if (sender === undefined) return undefined;
+  const sameSender = (p: Participant): boolean =>
+    p === sender || (!p.present && sender.personId !== undefined && p.personId === sender.personId && p.userType === sender.userType);
+  const sent = state.participants
+    .filter(sameSender)
+    .flatMap((p) => p.sentMessageIds ?? [])
+    .find((known) => known.id === id);
   if (sent === undefined) return undefined;
   const original: ChatEvent | undefined = state.transcript[sent.position];
   return original === undefined ? undefined : { events: [], closed: false, configured: true, repeated: original };
