@@ -88,7 +88,6 @@ function eligible(p: DeskProfile, queue: Queue): boolean {
     const owners = ownersOf(desks);
     expect([...owners.keys()].sort()).toEqual([...queueOf.keys()].sort());
     expect([...owners].filter(([, names]) => names.length !== 1)).toEqual([]);
-    expect(desks.map((d) => d.routedAgain)).toEqual(desks.map(() => 0));
     expect(desks.flatMap((d) => [...d.routed].filter(([session, queue]) => queueOf.get(session) !== queue))).toEqual([]);
     // Offers and chats went only to agents eligible for the queue, and never beyond an agent's capacity.
     const ineligible = desks.flatMap((d) =>

@@ -21,8 +21,6 @@ export interface Desk {
   /** Sessions routed to this agent, with the queue `routed` named, and their interactions. */
   routed: Map<string, string>;
   routedIds: Set<string>;
-  /** `routed` told again for a session this agent already had. */
-  routedAgain: number;
   /** Interactions whose offer ended or that were returned to their queue. */
   ended: string[];
   /** Chats routed to this agent and not yet released by it: now, and the most at any time. */
@@ -36,7 +34,7 @@ export interface Desk {
 /**
  * An agent on `gateway`'s WebSocket that signs in to routing with `profile`, ready, and accepts every offer it has
  * not seen yet, a little later (so a replica may die between the offer and the accept); an offer told again after
- * another replica took over (same id) is dropped. With `closeChats`, it joins each chat routed to it, holds it a
+ * another replica took over (same id) is dropped, and so is a `routed` told again. With `closeChats`, it joins each chat routed to it, holds it a
  * moment, and closes it (`FORCE_CLOSE`), which frees its slot for the next chat.
  */
 export async function desk(gateway: ServiceProcess, name: string, profile: DeskProfile, closeChats = false): Promise<Desk> {
@@ -48,7 +46,6 @@ export async function desk(gateway: ServiceProcess, name: string, profile: DeskP
     offers: new Map(),
     routed: new Map(),
     routedIds: new Set(),
-    routedAgain: 0,
     ended: [],
     load: 0,
     maxLoad: 0,
@@ -63,8 +60,8 @@ export async function desk(gateway: ServiceProcess, name: string, profile: DeskP
     if (m.type === 'offer' && !d.offers.has(m.offerId)) {
       d.offers.set(m.offerId, { interactionId: m.interactionId, queue: m.queue });
       setTimeout(() => client.ws.send(JSON.stringify({ type: 'routingAccept', offerId: m.offerId })), Math.floor(Math.random() * 300));
-    } else if (m.type === 'routed' && d.routed.has(m.sessionId)) d.routedAgain += 1;
-    else if (m.type === 'routed') {
+    } else if (m.type === 'routed' && !d.routed.has(m.sessionId)) {
+      // Once per session: a replica taking over from one killed before it answered tells the same `routed` again.
       d.routed.set(m.sessionId, m.queue);
       d.routedIds.add(m.interactionId);
       d.load += 1;
