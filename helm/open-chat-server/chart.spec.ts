@@ -228,9 +228,13 @@ async function definedMetrics(): Promise<Set<string>> {
   };
   walk(join(ROOT, 'apps'));
   walk(join(ROOT, 'libs'));
-  // `new Counter({ name: 'ocs_…'` and the like, and the scrape-time gauges of `AppMetrics.gauge('ocs_…'`.
+  // `new Counter({ name: 'ocs_…'` and the like, the plain series' `plainCounter({ name: 'ocs_…'`, and the scrape-time
+  // gauges of `AppMetrics.gauge('ocs_…'`.
   const found = sources.flatMap((text) => [
-    ...[...text.matchAll(/new (Gauge|Counter|Histogram|Summary)\(\{\s*name: '(ocs_[a-z0-9_]+)'/g)].map((m) => ({ kind: m[1], name: m[2] })),
+    ...[...text.matchAll(/(?:new (Gauge|Counter|Histogram|Summary)|plain(Counter|Histogram))\(\s*\{\s*name: '(ocs_[a-z0-9_]+)'/g)].map((m) => ({
+      kind: m[1] ?? m[2],
+      name: m[3],
+    })),
     ...[...text.matchAll(/\.gauge\(\s*'(ocs_[a-z0-9_]+)'/g)].map((m) => ({ kind: 'Gauge', name: m[1] })),
   ]);
   const ours = found.flatMap(({ kind, name }) => (kind === 'Histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => name + suffix) : [name]));
