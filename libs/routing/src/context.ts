@@ -1,5 +1,6 @@
 import { jsonCopy } from '@ocs/ports';
 import { RoutingError } from './errors';
+import type { LiveState } from './live-state';
 import type { AgentState, InteractionState, QueueConfig, RouterOptions, RoutingEvent, RoutingState } from './types';
 
 export const ROUTER_DEFAULTS: RouterOptions = {
@@ -10,9 +11,14 @@ export const ROUTER_DEFAULTS: RouterOptions = {
   goneMemory: 1000,
 };
 
-/** What one operation works on: the state (changed in place), the configuration, the time and the events it reports. */
+/**
+ * What one operation works on: the state (changed in place), the configuration, the time and the events it reports.
+ * The state's records may be shared with the stored state the router was made on: a record is changed only once it
+ * is the router's own (`writable`, `writableAgent`), which `owned` tells.
+ */
 export interface RoutingContext {
-  readonly state: RoutingState;
+  readonly state: LiveState;
+  readonly owned: WeakSet<object>;
   readonly queues: ReadonlyMap<string, QueueConfig>;
   readonly options: RouterOptions;
   readonly now: number;
@@ -23,17 +29,26 @@ export function emptyState(): RoutingState {
   return { version: 1, agents: {}, interactions: {}, roundRobin: {}, gone: [], externalSeq: 0 };
 }
 
-/**
- * A copy of a state that the core may change: agents, interactions and pointers are copied, as the core changes them
- * in place; the records of gone interactions are shared, as none is changed once written (they are only added and
- * dropped), and they are most of a busy tenant's state.
- */
-export function copyState(state: RoutingState): RoutingState {
-  return { ...state, agents: jsonCopy(state.agents), interactions: jsonCopy(state.interactions), roundRobin: { ...state.roundRobin }, gone: [...state.gone] };
+/** The interaction's record, made the router's own (copied once, the copy put in its place) to be changed. */
+export function writable(ctx: RoutingContext, it: InteractionState): InteractionState {
+  if (ctx.owned.has(it)) return it;
+  const own = jsonCopy(it);
+  ctx.owned.add(own);
+  ctx.state.interactions.set(own.interactionId, own);
+  return own;
+}
+
+/** The agent's record, made the router's own to be changed (see `writable`). */
+export function writableAgent(ctx: RoutingContext, agent: AgentState): AgentState {
+  if (ctx.owned.has(agent)) return agent;
+  const own = jsonCopy(agent);
+  ctx.owned.add(own);
+  ctx.state.agents.set(own.agentId, own);
+  return own;
 }
 
 export function requireAgent(ctx: RoutingContext, agentId: string): AgentState {
-  const agent = typeof agentId === 'string' ? ctx.state.agents[agentId] : undefined;
+  const agent = typeof agentId === 'string' ? ctx.state.agents.get(agentId) : undefined;
   if (!agent) throw new RoutingError('UNKNOWN_AGENT', `agent ${JSON.stringify(agentId)} is not logged in to routing`);
   return agent;
 }
@@ -46,7 +61,7 @@ export function requireQueue(ctx: RoutingContext, name: string): QueueConfig {
 
 /** The interaction, or a refusal saying whether it never was here or has left (and why). */
 export function requireInteraction(ctx: RoutingContext, interactionId: string): InteractionState {
-  const it = typeof interactionId === 'string' ? ctx.state.interactions[interactionId] : undefined;
+  const it = typeof interactionId === 'string' ? ctx.state.interactions.get(interactionId) : undefined;
   if (it) return it;
   const gone = ctx.state.gone.find((g) => g.interactionId === interactionId);
   if (gone) throw new RoutingError('INTERACTION_GONE', `interaction ${JSON.stringify(interactionId)} has left routing (${gone.cause})`);

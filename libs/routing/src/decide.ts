@@ -1,4 +1,4 @@
-import { emit, type RoutingContext } from './context';
+import { emit, writable, writableAgent, type RoutingContext } from './context';
 import { addLoad, canServe, hasFreeCapacity, ineligibility, isAvailable, loadsOf, missingSkills, type Loads } from './eligibility';
 import { effectivePriority, isAutomatic } from './queue-config';
 import { chooseAgent } from './strategies';
@@ -12,13 +12,13 @@ import type { AgentState, InteractionState, QueueConfig } from './types';
  * reported (once per stay in a queue) and keep waiting.
  */
 export function decide(ctx: RoutingContext): void {
-  const agents = Object.values(ctx.state.agents);
+  const agents = [...ctx.state.agents.values()];
   const loads = loadsOf(ctx.state);
   reportUnservable(ctx, agents);
   const available = agents.filter((a) => isAvailable(a, ctx.now));
   askExternal(ctx, available, loads);
   // Agents with a free slot for some media; once there is none left, the rest of the line waits (cheap when busy).
-  let open = available.filter((a) => hasAnyFreeSlot(a, loads));
+  const open = available.filter((a) => hasAnyFreeSlot(a, loads));
   for (const it of inOrder(ctx)) {
     if (open.length === 0) return;
     const queue = ctx.queues.get(it.queue);
@@ -26,9 +26,12 @@ export function decide(ctx: RoutingContext): void {
     const strategy = it.targetAgentId !== undefined || !queue ? 'longest-idle' : queue.strategy;
     const agent = chooseAgent(strategy, candidates, loads, it.mediaType, ctx.state.roundRobin[it.queue]);
     if (!agent) continue;
-    makeOffer(ctx, it, agent);
+    const offeredTo = makeOffer(ctx, it, agent);
     addLoad(loads, agent.agentId, it.mediaType, 1);
-    if (!hasAnyFreeSlot(agent, loads)) open = open.filter((a) => a !== agent);
+    // The agent's record as it is now (its idle time changed), or none when its slots are full.
+    const at = open.indexOf(agent);
+    if (hasAnyFreeSlot(agent, loads)) open[at] = offeredTo;
+    else open.splice(at, 1);
   }
 }
 
@@ -39,7 +42,7 @@ function hasAnyFreeSlot(agent: AgentState, loads: Loads): boolean {
 /** The interactions to offer now, highest effective priority first, then oldest in line. */
 function inOrder(ctx: RoutingContext): InteractionState[] {
   const ranked: { it: InteractionState; priority: number }[] = [];
-  for (const it of Object.values(ctx.state.interactions)) {
+  for (const it of ctx.state.interactions.values()) {
     if (it.status !== 'waiting' || it.parkedUntil !== undefined) continue;
     const queue = ctx.queues.get(it.queue);
     if (it.targetAgentId === undefined && !(queue && isAutomatic(queue.strategy))) continue;
@@ -51,8 +54,13 @@ function inOrder(ctx: RoutingContext): InteractionState[] {
   return ranked.map((r) => r.it);
 }
 
-/** Offers the interaction to the agent: the offer holds one of the agent's slots until answered or timed out. */
-export function makeOffer(ctx: RoutingContext, it: InteractionState, agent: AgentState): void {
+/**
+ * Offers the interaction to the agent: the offer holds one of the agent's slots until answered or timed out. Answers
+ * the agent's record as the router now has it.
+ */
+export function makeOffer(ctx: RoutingContext, shared: InteractionState, sharedAgent: AgentState): AgentState {
+  const it = writable(ctx, shared);
+  const agent = writableAgent(ctx, sharedAgent);
   const queue = ctx.queues.get(it.queue);
   it.offerSeq += 1;
   it.offers += 1;
@@ -78,12 +86,15 @@ export function makeOffer(ctx: RoutingContext, it: InteractionState, agent: Agen
     expiresAt: offer.expiresAt,
     waitMs: ctx.now - it.enqueuedAt,
   });
+  return agent;
 }
 
 function askExternal(ctx: RoutingContext, available: AgentState[], loads: Loads): void {
-  for (const it of Object.values(ctx.state.interactions)) {
-    const queue = ctx.queues.get(it.queue);
-    if (it.status !== 'waiting' || it.parkedUntil !== undefined || it.targetAgentId !== undefined || queue?.strategy !== 'external') continue;
+  for (const shared of ctx.state.interactions.values()) {
+    if (shared.status !== 'waiting' || shared.parkedUntil !== undefined || shared.targetAgentId !== undefined) continue;
+    const queue = ctx.queues.get(shared.queue);
+    if (queue?.strategy !== 'external') continue;
+    const it = writable(ctx, shared);
     ctx.state.externalSeq += 1;
     const requestId = `X${ctx.state.externalSeq}`;
     const expiresAt = ctx.now + queue.externalTimeoutMs;
@@ -110,14 +121,15 @@ export function unservableReason(agents: readonly AgentState[], queue: QueueConf
 
 function reportUnservable(ctx: RoutingContext, agents: readonly AgentState[]): void {
   const memo = new Map<string, string | undefined>();
-  for (const it of Object.values(ctx.state.interactions)) {
+  for (const it of ctx.state.interactions.values()) {
     if ((it.status !== 'waiting' && it.status !== 'deciding') || it.targetAgentId !== undefined) continue;
     const key = `${it.queue}\u0000${it.mediaType}`;
     if (!memo.has(key)) memo.set(key, unservableReason(agents, ctx.queues.get(it.queue), it.queue, it.mediaType));
     const reason = memo.get(key);
-    if (reason === undefined) delete it.unservableReported;
-    else if (!it.unservableReported) {
-      it.unservableReported = true;
+    if (reason === undefined) {
+      if (it.unservableReported) delete writable(ctx, it).unservableReported;
+    } else if (!it.unservableReported) {
+      writable(ctx, it).unservableReported = true;
       emit(ctx, { type: 'unservable', at: ctx.now, interactionId: it.interactionId, queue: it.queue, reason });
     }
   }

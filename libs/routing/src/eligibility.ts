@@ -1,11 +1,12 @@
-import type { AgentState, InteractionState, QueueConfig, RoutingState } from './types';
+import type { LiveState } from './live-state';
+import type { AgentState, InteractionState, QueueConfig } from './types';
 
 /** Agent → media type → interactions offered to or handled by the agent. Offers hold a slot as accepted chats do. */
 export type Loads = Map<string, Record<string, number>>;
 
-export function loadsOf(state: RoutingState): Loads {
+export function loadsOf(state: LiveState): Loads {
   const loads: Loads = new Map();
-  for (const it of Object.values(state.interactions)) {
+  for (const it of state.interactions.values()) {
     const agentId = it.status === 'offered' ? it.offer?.agentId : it.status === 'routed' ? it.agentId : undefined;
     if (agentId !== undefined) addLoad(loads, agentId, it.mediaType, 1);
   }

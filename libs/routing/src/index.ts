@@ -10,4 +10,5 @@ export { accept, decline, pick, externalDecision, type ExternalDecision } from '
 export { decide, unservableReason } from './decide';
 export { runTimers, nextDeadline } from './timers';
 export { emptyState, ROUTER_DEFAULTS, type RoutingContext } from './context';
+export { HandedOverState, type StoredRoutingState } from './live-state';
 export * from './router';

@@ -1,4 +1,4 @@
-import { emit, requireAgent, requireInteraction, requireName, requireQueue, type RoutingContext } from './context';
+import { emit, requireAgent, requireInteraction, requireName, requireQueue, writable, type RoutingContext } from './context';
 import { RoutingError } from './errors';
 import { forget, moveToQueue } from './moves';
 import type { GoneCause, InteractionState } from './types';
@@ -25,8 +25,8 @@ export function enqueue(ctx: RoutingContext, request: EnqueueRequest): void {
   const mediaType = request.mediaType === undefined ? 'chat' : requireName(request.mediaType, 'mediaType', 64);
   const priority = request.priority ?? queue.priority;
   if (!Number.isInteger(priority)) throw new RoutingError('INVALID_ARGUMENT', `priority must be a whole number (got ${JSON.stringify(priority)})`);
-  if (ctx.state.interactions[interactionId] || ctx.state.gone.some((g) => g.interactionId === interactionId)) return;
-  ctx.state.interactions[interactionId] = {
+  if (ctx.state.interactions.has(interactionId) || ctx.state.gone.some((g) => g.interactionId === interactionId)) return;
+  const it: InteractionState = {
     interactionId,
     queue: queue.name,
     mediaType,
@@ -38,6 +38,8 @@ export function enqueue(ctx: RoutingContext, request: EnqueueRequest): void {
     offers: 0,
     offerSeq: 0,
   };
+  ctx.owned.add(it);
+  ctx.state.interactions.set(interactionId, it);
   emit(ctx, { type: 'queued', at: ctx.now, interactionId, queue: queue.name });
 }
 
@@ -46,8 +48,9 @@ export function enqueue(ctx: RoutingContext, request: EnqueueRequest): void {
  * new wait at the back of that queue, with the queue's priority; the agent that had it is freed.
  */
 export function transferToQueue(ctx: RoutingContext, interactionId: string, queueName: string): void {
-  const it = requireInteraction(ctx, interactionId);
+  const found = requireInteraction(ctx, interactionId);
   const queue = requireQueue(ctx, queueName);
+  const it = writable(ctx, found);
   const from = it.queue;
   moveToQueue(ctx, it, queue.name, true);
   emit(ctx, { type: 'transferred', at: ctx.now, interactionId, from, queue: queue.name });
@@ -59,11 +62,12 @@ export function transferToQueue(ctx: RoutingContext, interactionId: string, queu
  * the queue's offer timeout, the interaction goes back to its queue (a `redirected` event, `target-unavailable`).
  */
 export function transferToAgent(ctx: RoutingContext, interactionId: string, agentId: string): void {
-  const it = requireInteraction(ctx, interactionId);
+  const found = requireInteraction(ctx, interactionId);
   requireAgent(ctx, agentId);
-  if (it.status === 'routed' && it.agentId === agentId)
+  if (found.status === 'routed' && found.agentId === agentId)
     throw new RoutingError('INVALID_ARGUMENT', `interaction ${interactionId} is with agent ${agentId} already`);
-  const queue = requireQueue(ctx, it.queue);
+  const queue = requireQueue(ctx, found.queue);
+  const it = writable(ctx, found);
   const from = it.queue;
   moveToQueue(ctx, it, it.queue, true);
   it.targetAgentId = agentId;
@@ -80,7 +84,7 @@ export function remove(ctx: RoutingContext, interactionId: string, cause: GoneCa
   if (cause !== 'abandoned' && cause !== 'stopped' && cause !== 'completed') {
     throw new RoutingError('INVALID_ARGUMENT', `cause must be abandoned, stopped or completed (got ${JSON.stringify(cause)})`);
   }
-  const it: InteractionState | undefined = ctx.state.interactions[interactionId];
+  const it: InteractionState | undefined = ctx.state.interactions.get(interactionId);
   if (!it) return;
   if (it.status === 'routed') {
     emit(ctx, { type: 'completed', at: ctx.now, interactionId, queue: it.queue, agentId: it.agentId ?? '' });

@@ -1,9 +1,9 @@
-import { emit, type RoutingContext } from './context';
+import { emit, writable, type RoutingContext } from './context';
 import type { GoneCause, InteractionState, RedirectReason } from './types';
 
 /**
  * The moves every operation shares: an interaction back to waiting, into another queue, out of routing; an agent
- * out of routing with its work returned.
+ * out of routing with its work returned. The interaction given to a move is one the router owns (`writable`).
  */
 
 function toWaiting(it: InteractionState): void {
@@ -65,7 +65,7 @@ export function moveToQueue(ctx: RoutingContext, it: InteractionState, queueName
 
 /** The interaction leaves routing; it is remembered a while so late operations on it are refused clearly. */
 export function forget(ctx: RoutingContext, it: InteractionState, cause: GoneCause): void {
-  delete ctx.state.interactions[it.interactionId];
+  ctx.state.interactions.delete(it.interactionId);
   const gone = ctx.state.gone;
   gone.push({ interactionId: it.interactionId, cause, at: ctx.now });
   if (gone.length > ctx.options.goneMemory) gone.splice(0, gone.length - ctx.options.goneMemory);
@@ -73,15 +73,19 @@ export function forget(ctx: RoutingContext, it: InteractionState, cause: GoneCau
 
 /** The agent leaves routing (grace over, or logged out): its open offers are redirected, its chats returned. */
 export function dropAgent(ctx: RoutingContext, agentId: string): void {
-  for (const it of Object.values(ctx.state.interactions)) {
-    if (it.status === 'offered' && it.offer?.agentId === agentId) redirect(ctx, it, 'agent-lost');
-    else if (it.status === 'routed' && it.agentId === agentId) returnRouted(ctx, it);
+  for (const shared of [...ctx.state.interactions.values()]) {
+    const offered = shared.status === 'offered' && shared.offer?.agentId === agentId;
+    const routed = shared.status === 'routed' && shared.agentId === agentId;
+    if (!offered && !routed && shared.targetAgentId !== agentId && !(agentId in shared.skip)) continue;
+    const it = writable(ctx, shared);
+    if (offered) redirect(ctx, it, 'agent-lost');
+    else if (routed) returnRouted(ctx, it);
     if (it.targetAgentId === agentId) {
       emit(ctx, { type: 'redirected', at: ctx.now, interactionId: it.interactionId, queue: it.queue, agentId, reason: 'target-unavailable' });
       clearTarget(it);
     }
     delete it.skip[agentId];
   }
-  delete ctx.state.agents[agentId];
+  ctx.state.agents.delete(agentId);
   emit(ctx, { type: 'agent-gone', at: ctx.now, agentId });
 }

@@ -1,4 +1,4 @@
-import { emit, requireAgent, requireInteraction, requireName, requireQueue, type RoutingContext } from './context';
+import { emit, requireAgent, requireInteraction, requireName, requireQueue, writable, writableAgent, type RoutingContext } from './context';
 import { makeOffer } from './decide';
 import { ineligibility, loadsOf } from './eligibility';
 import { RoutingError } from './errors';
@@ -32,9 +32,10 @@ export function accept(ctx: RoutingContext, offerId: string, agentId: string): v
   }
   if (it.status !== 'offered' || it.offer?.offerId !== offerId) throw closedOffer(it, offerId);
   if (it.offer.agentId !== agentId) throw new RoutingError('NOT_YOUR_OFFER', `offer ${offerId} was made to another agent`);
-  routeTo(ctx, it, agentId, offerId, false);
+  routeTo(ctx, writable(ctx, it), agentId, offerId, false);
 }
 
+/** `it`: the router's own record (`writable`). */
 function routeTo(ctx: RoutingContext, it: InteractionState, agentId: string, offerId: string, picked: boolean): void {
   it.status = 'routed';
   it.agentId = agentId;
@@ -61,7 +62,7 @@ export function decline(ctx: RoutingContext, offerId: string, agentId: string): 
   if (it.status !== 'offered' || it.offer?.offerId !== offerId) throw closedOffer(it, offerId);
   if (it.offer.agentId !== agentId) throw new RoutingError('NOT_YOUR_OFFER', `offer ${offerId} was made to another agent`);
   emit(ctx, { type: 'declined', at: ctx.now, interactionId: it.interactionId, queue: it.queue, agentId, offerId });
-  redirect(ctx, it, 'declined');
+  redirect(ctx, writable(ctx, it), 'declined');
 }
 
 /**
@@ -69,11 +70,13 @@ export function decline(ctx: RoutingContext, offerId: string, agentId: string): 
  * queue with the required skills and have a free slot. A pick is an accept: the interaction is routed at once.
  */
 export function pick(ctx: RoutingContext, agentId: string, interactionId: string): string {
-  const agent = requireAgent(ctx, agentId);
-  const it = requireInteraction(ctx, interactionId);
-  if (it.status !== 'waiting') throw new RoutingError('NOT_WAITING', `interaction ${interactionId} is ${it.status}, not waiting`);
-  const why = ineligibility(agent, it, ctx.queues.get(it.queue), loadsOf(ctx.state), ctx.now, true);
+  const shared = requireAgent(ctx, agentId);
+  const waiting = requireInteraction(ctx, interactionId);
+  if (waiting.status !== 'waiting') throw new RoutingError('NOT_WAITING', `interaction ${interactionId} is ${waiting.status}, not waiting`);
+  const why = ineligibility(shared, waiting, ctx.queues.get(waiting.queue), loadsOf(ctx.state), ctx.now, true);
   if (why) throw new RoutingError(why.code, `agent ${agentId} cannot take interaction ${interactionId}: ${why.reason}`);
+  const it = writable(ctx, waiting);
+  const agent = writableAgent(ctx, shared);
   it.offerSeq += 1;
   const offerId = `${it.interactionId}:${it.offerSeq}`;
   agent.idleSince = ctx.now;
@@ -92,7 +95,7 @@ export type ExternalDecision = { agentId: string } | { queue: string };
  */
 export function externalDecision(ctx: RoutingContext, requestId: string, decision: ExternalDecision): void {
   requireName(requestId, 'requestId');
-  const it = Object.values(ctx.state.interactions).find((i) => i.status === 'deciding' && i.externalRequest?.requestId === requestId);
+  const it = [...ctx.state.interactions.values()].find((i) => i.status === 'deciding' && i.externalRequest?.requestId === requestId);
   if (!it) throw new RoutingError('UNKNOWN_REQUEST', `no open external request ${JSON.stringify(requestId)} (answered, timed out, or the interaction left)`);
   if (decision && typeof decision === 'object' && 'agentId' in decision) {
     const agent = requireAgent(ctx, decision.agentId);

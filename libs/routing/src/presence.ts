@@ -1,4 +1,4 @@
-import { emit, requireAgent, requireName, requireQueue, type RoutingContext } from './context';
+import { emit, requireAgent, requireName, requireQueue, writable, writableAgent, type RoutingContext } from './context';
 import { RoutingError } from './errors';
 import { dropAgent, redirect } from './moves';
 import { MAX_SKILL_LEVEL, MIN_SKILL_LEVEL, type AgentState } from './types';
@@ -52,12 +52,14 @@ export function login(ctx: RoutingContext, profile: AgentProfile): void {
   const queues = [...new Set(profile.queues)];
   for (const q of queues) requireQueue(ctx, q);
   const reason = checkedReason(profile.notReadyReason);
-  let agent = ctx.state.agents[agentId];
-  if (!agent) {
-    agent = { agentId, ready: false, capacity, skills, queues, idleSince: ctx.now, connected: true, readyChanges: [] };
+  const known = ctx.state.agents.get(agentId);
+  if (!known) {
+    const agent: AgentState = { agentId, ready: false, capacity, skills, queues, idleSince: ctx.now, connected: true, readyChanges: [] };
     if (reason !== undefined) agent.notReadyReason = reason;
-    ctx.state.agents[agentId] = agent;
+    ctx.owned.add(agent);
+    ctx.state.agents.set(agentId, agent);
   } else {
+    const agent = writableAgent(ctx, known);
     Object.assign(agent, { capacity, skills, queues, connected: true });
     delete agent.graceUntil;
   }
@@ -65,6 +67,7 @@ export function login(ctx: RoutingContext, profile: AgentProfile): void {
   else if (profile.ready === false) setNotReady(ctx, agentId, reason);
 }
 
+/** `agent`: the router's own record (`writableAgent`). */
 function noteChange(ctx: RoutingContext, agent: AgentState): void {
   const { flapWindowMs, flapLimit, flapQuietMs } = ctx.options;
   agent.readyChanges = agent.readyChanges.filter((t) => t > ctx.now - flapWindowMs);
@@ -80,8 +83,9 @@ function noteChange(ctx: RoutingContext, agent: AgentState): void {
 
 /** Ready for work. Saying it again changes nothing (and does not count as flapping). */
 export function setReady(ctx: RoutingContext, agentId: string): void {
-  const agent = requireAgent(ctx, agentId);
-  if (agent.ready) return;
+  const known = requireAgent(ctx, agentId);
+  if (known.ready) return;
+  const agent = writableAgent(ctx, known);
   agent.ready = true;
   delete agent.notReadyReason;
   agent.idleSince = ctx.now;
@@ -93,15 +97,16 @@ export function setReady(ctx: RoutingContext, agentId: string): void {
  * did not refuse the chat); the chats it has stay with it.
  */
 export function setNotReady(ctx: RoutingContext, agentId: string, reason?: string): void {
-  const agent = requireAgent(ctx, agentId);
+  const known = requireAgent(ctx, agentId);
   const code = checkedReason(reason);
+  const agent = writableAgent(ctx, known);
   if (code === undefined) delete agent.notReadyReason;
   else agent.notReadyReason = code;
   if (!agent.ready) return;
   agent.ready = false;
   noteChange(ctx, agent);
-  for (const it of Object.values(ctx.state.interactions)) {
-    if (it.status === 'offered' && it.offer?.agentId === agentId) redirect(ctx, it, 'agent-not-ready');
+  for (const it of [...ctx.state.interactions.values()]) {
+    if (it.status === 'offered' && it.offer?.agentId === agentId) redirect(ctx, writable(ctx, it), 'agent-not-ready');
   }
 }
 
@@ -110,15 +115,16 @@ export function setNotReady(ctx: RoutingContext, agentId: string, reason?: strin
  * no new offers (an open offer still times out as usual). Reported again during the grace, it changes nothing.
  */
 export function connectionLost(ctx: RoutingContext, agentId: string): void {
-  const agent = requireAgent(ctx, agentId);
-  if (!agent.connected) return;
+  const known = requireAgent(ctx, agentId);
+  if (!known.connected) return;
+  const agent = writableAgent(ctx, known);
   agent.connected = false;
   agent.graceUntil = ctx.now + ctx.options.graceMs;
 }
 
 /** Back within the grace: everything as it was. (After the grace the agent is gone and must log in again.) */
 export function reconnect(ctx: RoutingContext, agentId: string): void {
-  const agent = requireAgent(ctx, agentId);
+  const agent = writableAgent(ctx, requireAgent(ctx, agentId));
   agent.connected = true;
   delete agent.graceUntil;
 }

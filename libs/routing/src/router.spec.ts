@@ -43,7 +43,7 @@ describe('Router', () => {
     copy.enqueue({ interactionId: 'i1', queue: 'q' });
     copy.decide();
     expect(stored.interactions).toEqual({});
-    const final = copy.final();
+    const final = copy.final().toJSON();
     expect(final.interactions.i1?.status).toBe('offered');
     expect(copy.properties('i1')).toBeDefined();
     expect(copy.depths()).toEqual({ q: 0 });

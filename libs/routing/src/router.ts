@@ -1,10 +1,12 @@
 import type { Clock } from '@ocs/chat-domain';
-import { copyState, emptyState, requireName, ROUTER_DEFAULTS, type RoutingContext } from './context';
+import { jsonCopy } from '@ocs/ports';
+import { requireName, ROUTER_DEFAULTS, type RoutingContext } from './context';
 import { decide } from './decide';
 import { RoutingError } from './errors';
 import { enqueue, remove, transferToAgent, transferToQueue, type EnqueueRequest } from './interactions';
 import { accept, decline, externalDecision, pick, type ExternalDecision } from './offers';
 import { connectionLost, login, logout, reconnect, setNotReady, setReady, type AgentProfile } from './presence';
+import { emptyLiveState, HandedOverState, shareState, type LiveState, type StoredRoutingState } from './live-state';
 import { routingProperties } from './properties';
 import { effectivePriority, validateQueues, type QueueConfigInput } from './queue-config';
 import { nextDeadline, runTimers } from './timers';
@@ -27,7 +29,9 @@ function checkedOptions(options: Partial<RouterOptions>): RouterOptions {
 export class Router {
   private readonly queues: ReadonlyMap<string, QueueConfig>;
   private readonly options: RouterOptions;
-  private readonly state: RoutingState;
+  private readonly state: LiveState;
+  /** The records this router made or copied, which it may change; the others are the stored state's (see `writable`). */
+  private readonly owned = new WeakSet<object>();
   private pending: RoutingEvent[] = [];
   /** The state was handed over (`final`): operations that change it are refused. */
   private finished = false;
@@ -38,28 +42,29 @@ export class Router {
     private readonly clock: Clock,
     queues: readonly QueueConfigInput[],
     options: Partial<RouterOptions> = {},
-    state?: RoutingState,
+    state?: StoredRoutingState,
   ) {
     this.queues = new Map(validateQueues(queues).map((q) => [q.name, q]));
     this.options = checkedOptions(options);
-    if (state !== undefined && (typeof state !== 'object' || state === null || state.version !== 1)) {
+    if (state !== undefined && !(state instanceof HandedOverState) && (typeof state !== 'object' || state === null || state.version !== 1)) {
       throw new RoutingError('INVALID_ARGUMENT', 'a stored routing state must be a version 1 state');
     }
-    this.state = state === undefined ? emptyState() : copyState(state);
+    this.state = state === undefined ? emptyLiveState() : shareState(state);
   }
 
-  /** A copy of the whole state, JSON as it is (the records of gone interactions shared: see `copyState`). */
+  /** A copy of the whole state, JSON as it is. */
   toJSON(): RoutingState {
-    return copyState(this.state);
+    return jsonCopy(new HandedOverState(this.state).toJSON());
   }
 
   /**
    * The state itself, uncopied, for a caller that stores it and then only reads through this router (no operation
-   * changes it again): saving a busy tenant's state at every step without one more copy of it.
+   * changes it again): saving a busy tenant's state at every step without one more copy of it. A router made on it
+   * later shares its records, and copies those it changes: the state handed over is never changed.
    */
-  final(): RoutingState {
+  final(): HandedOverState {
     this.finished = true;
-    return this.state;
+    return new HandedOverState(this.state);
   }
 
   login(profile: AgentProfile): RoutingEvent[] {
@@ -131,11 +136,11 @@ export class Router {
   }
 
   agent(agentId: string): AgentState | undefined {
-    const agent = this.state.agents[agentId];
+    const agent = this.state.agents.get(agentId);
     return agent && structuredClone(agent);
   }
   interaction(interactionId: string): InteractionState | undefined {
-    const it = this.state.interactions[interactionId];
+    const it = this.state.interactions.get(interactionId);
     return it && structuredClone(it);
   }
   /** What waits in a queue (for a manual pick), in the order it would be served: effective priority, then place in line. */
@@ -144,28 +149,26 @@ export class Router {
     const q = this.queues.get(requireName(queue, 'queue'));
     if (!q) throw new RoutingError('UNKNOWN_QUEUE', `unknown queue ${JSON.stringify(queue)}`);
     const rank = (it: InteractionState): number => effectivePriority(q, it.priority, now - it.enqueuedAt);
-    return Object.values(this.state.interactions)
+    return [...this.state.interactions.values()]
       .filter((it) => it.queue === queue && it.status === 'waiting')
       .sort((a, b) => rank(b) - rank(a) || a.enqueuedAt - b.enqueuedAt)
       .map((it) => structuredClone(it));
   }
   /** The interactions offered to an agent now, with their open offers. */
   offered(): InteractionState[] {
-    return Object.values(this.state.interactions)
-      .filter((it) => it.status === 'offered' && it.offer !== undefined)
-      .map((it) => structuredClone(it));
+    return [...this.state.interactions.values()].filter((it) => it.status === 'offered' && it.offer !== undefined).map((it) => structuredClone(it));
   }
   /** How many interactions wait (or await an external decision) in each queue; every configured queue is listed. */
   depths(): Record<string, number> {
     const depths: Record<string, number> = Object.fromEntries([...this.queues.keys()].map((q) => [q, 0]));
-    for (const it of Object.values(this.state.interactions)) {
+    for (const it of this.state.interactions.values()) {
       if (it.status === 'waiting' || it.status === 'deciding') depths[it.queue] = (depths[it.queue] ?? 0) + 1;
     }
     return depths;
   }
   /** The properties to keep current on the interaction, or undefined if it is not in routing. */
   properties(interactionId: string): Record<string, string> | undefined {
-    const it = this.state.interactions[interactionId];
+    const it = this.state.interactions.get(interactionId);
     return it && routingProperties(it, this.clock.now());
   }
   /** When `tick` (or `decide`) should run next at the latest, or undefined if nothing is due. */
@@ -178,7 +181,14 @@ export class Router {
 
   private run(operation: (ctx: RoutingContext) => void): RoutingEvent[] {
     if (this.finished) throw new Error('this router handed its state over (final): make a new router on it to change it');
-    const ctx: RoutingContext = { state: this.state, queues: this.queues, options: this.options, now: this.clock.now(), events: this.pending };
+    const ctx: RoutingContext = {
+      state: this.state,
+      owned: this.owned,
+      queues: this.queues,
+      options: this.options,
+      now: this.clock.now(),
+      events: this.pending,
+    };
     this.pending = [];
     if (!this.timersHeld) runTimers(ctx);
     const before = ctx.events.length;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isRoutingError } from './errors';
-import type { Router } from './router';
+import { Router } from './router';
 import { routerWith } from './test/harness';
 import type { RoutingEvent } from './types';
 
@@ -188,20 +188,45 @@ function checkInvariants(router: Router, shadow: Map<string, Shadow>, events: Ro
   }
 }
 
+const QUEUE_CONFIG = [
+  { name: 'q1', requiredSkills: { x: 3 }, overflowQueue: 'q2', overflowAfterMs: 60_000, maxOffers: 3, offerTimeoutMs: 20_000 },
+  { name: 'q2', strategy: 'round-robin' as const, offerTimeoutMs: 15_000, redirectSkipMs: 10_000 },
+  { name: 'q3', strategy: 'least-busy' as const, maxOffers: 2, parkMs: 30_000, agingStepMs: 10_000 },
+  { name: 'q4', strategy: 'manual' as const },
+  { name: 'q5', strategy: 'external' as const, externalTimeoutMs: 10_000 },
+];
+const OPTIONS = { graceMs: 30_000, flapLimit: 3, flapQuietMs: 20_000 };
+
+/** The value and everything in it frozen, maps too: a change to any of it throws (the specs run in strict mode). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  if (value instanceof Map) {
+    for (const item of value.values()) deepFreeze(item);
+    const refuse = (): never => {
+      throw new TypeError('a handed-over map was changed');
+    };
+    Object.assign(value, { set: refuse, delete: refuse, clear: refuse });
+  }
+  Object.freeze(value);
+  for (const field of Object.values(value)) deepFreeze(field);
+  return value;
+}
+
+/** The answer of an operation: its events, or the code of its refusal. */
+function answer(router: Router, o: Op, advance: (ms: number) => void): RoutingEvent[] | string | undefined {
+  try {
+    return apply(router, o, advance);
+  } catch (e) {
+    if (isRoutingError(e)) return e.code;
+    throw e;
+  }
+}
+
 describe('routing core, random operations', () => {
   it('never exceeds capacity, never gives one interaction to two agents, never loses one', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 20, maxLength: 150, size: 'max' }), (ops) => {
-        const { router, clock } = routerWith(
-          [
-            { name: 'q1', requiredSkills: { x: 3 }, overflowQueue: 'q2', overflowAfterMs: 60_000, maxOffers: 3, offerTimeoutMs: 20_000 },
-            { name: 'q2', strategy: 'round-robin', offerTimeoutMs: 15_000, redirectSkipMs: 10_000 },
-            { name: 'q3', strategy: 'least-busy', maxOffers: 2, parkMs: 30_000, agingStepMs: 10_000 },
-            { name: 'q4', strategy: 'manual' },
-            { name: 'q5', strategy: 'external', externalTimeoutMs: 10_000 },
-          ],
-          { graceMs: 30_000, flapLimit: 3, flapQuietMs: 20_000 },
-        );
+        const { router, clock } = routerWith(QUEUE_CONFIG, OPTIONS);
         const shadow = new Map<string, Shadow>();
         for (const o of ops) {
           let events: RoutingEvent[] | undefined;
@@ -216,6 +241,25 @@ describe('routing core, random operations', () => {
           for (const e of events) replay(shadow, e);
           checkInvariants(router, shadow, events);
           JSON.stringify(router.toJSON());
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a router made on a stored state never changes it, and answers as one that kept its state', () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 20, maxLength: 150, size: 'max' }), (ops) => {
+        // As the routing service runs: each answered step's state handed over (frozen here) and a new router made on it.
+        const { router: kept, clock } = routerWith(QUEUE_CONFIG, OPTIONS);
+        let stepped = new Router(clock, QUEUE_CONFIG, OPTIONS);
+        for (const o of ops) {
+          const expected = answer(kept, o, () => undefined);
+          const got = answer(stepped, o, (ms) => clock.advance(ms));
+          expect(got).toEqual(expected);
+          if (typeof got !== 'object') continue;
+          expect(stepped.toJSON()).toEqual(kept.toJSON());
+          stepped = new Router(clock, QUEUE_CONFIG, OPTIONS, deepFreeze(stepped.final()));
         }
       }),
       { numRuns: 200 },

@@ -1,6 +1,7 @@
-import { emit, type RoutingContext } from './context';
+import { emit, writable, writableAgent, type RoutingContext } from './context';
 import { clearTarget, dropAgent, moveToQueue, redirect } from './moves';
-import type { InteractionState, QueueConfig, RoutingState } from './types';
+import type { LiveState } from './live-state';
+import type { InteractionState, QueueConfig } from './types';
 
 /**
  * Everything due by `now`: agents whose grace ended leave, unanswered offers are redirected, unanswered external
@@ -9,17 +10,19 @@ import type { InteractionState, QueueConfig, RoutingState } from './types';
  */
 export function runTimers(ctx: RoutingContext): void {
   const { state, now } = ctx;
-  for (const agent of Object.values(state.agents)) {
+  for (const agent of [...state.agents.values()]) {
     if (agent.graceUntil !== undefined && agent.graceUntil <= now) dropAgent(ctx, agent.agentId);
-    else if (agent.flappingUntil !== undefined && agent.flappingUntil <= now) delete agent.flappingUntil;
+    else if (agent.flappingUntil !== undefined && agent.flappingUntil <= now) delete writableAgent(ctx, agent).flappingUntil;
   }
-  for (const it of Object.values(state.interactions)) {
+  for (const shared of [...state.interactions.values()]) {
+    if (dueAt(shared, ctx.queues) > now) continue;
+    const it = writable(ctx, shared);
     if (it.status === 'offered' && it.offer && it.offer.expiresAt <= now) redirect(ctx, it, 'no-answer');
     if (it.status === 'deciding' && it.externalRequest && it.externalRequest.expiresAt <= now) {
       it.status = 'waiting';
       delete it.externalRequest;
     }
-    for (const [agentId, until] of Object.entries(it.skip)) if (until <= now) delete it.skip[agentId];
+    for (const agentId in it.skip) if (it.skip[agentId] <= now) delete it.skip[agentId];
     if (it.status !== 'waiting') continue;
     if (it.targetAgentId !== undefined && (it.targetUntil ?? 0) <= now) {
       emit(ctx, { type: 'redirected', at: now, interactionId: it.interactionId, queue: it.queue, agentId: it.targetAgentId, reason: 'target-unavailable' });
@@ -57,24 +60,34 @@ function overflowOrPark(ctx: RoutingContext, it: InteractionState, queue: QueueC
   }
 }
 
-/** The earliest time something is due (for the caller's timer), or undefined if nothing is. */
-export function nextDeadline(state: RoutingState, queues: ReadonlyMap<string, QueueConfig>): number | undefined {
+/**
+ * When something is next due for the interaction (what `runTimers` would do to it): an open offer or external request
+ * running out, a skip ending, a transfer to an agent ending, a park ending, an overflow on waiting time; -Infinity
+ * when it is due now (it used up its offers), Infinity when nothing is ever due (a chat with its agent). Reading it
+ * changes nothing, so the records a step does not touch stay shared with the stored state.
+ */
+function dueAt(it: InteractionState, queues: ReadonlyMap<string, QueueConfig>): number {
   let next = Infinity;
-  const at = (t: number | undefined): void => {
-    if (t !== undefined && t < next) next = t;
-  };
-  for (const agent of Object.values(state.agents)) {
-    at(agent.graceUntil);
-    at(agent.flappingUntil);
+  if (it.status === 'offered' && it.offer) next = it.offer.expiresAt;
+  else if (it.status === 'deciding' && it.externalRequest) next = it.externalRequest.expiresAt;
+  for (const agentId in it.skip) next = Math.min(next, it.skip[agentId]);
+  if (it.status !== 'waiting') return next;
+  if (it.targetAgentId !== undefined) next = Math.min(next, it.targetUntil ?? 0);
+  if (it.parkedUntil !== undefined) next = Math.min(next, it.parkedUntil);
+  const queue = queues.get(it.queue);
+  if (!queue) return next;
+  if (queue.maxOffers > 0 && it.offers >= queue.maxOffers && it.parkedUntil === undefined) return -Infinity;
+  const overflows = queue.overflowAfterMs > 0 && queue.overflowQueue !== undefined && queues.has(queue.overflowQueue) && it.targetAgentId === undefined;
+  return overflows ? Math.min(next, it.queuedAt + queue.overflowAfterMs) : next;
+}
+
+/** The earliest time something is due (for the caller's timer), or undefined if nothing is. */
+export function nextDeadline(state: LiveState, queues: ReadonlyMap<string, QueueConfig>): number | undefined {
+  let next = Infinity;
+  for (const { graceUntil, flappingUntil } of state.agents.values()) {
+    if (graceUntil !== undefined) next = Math.min(next, graceUntil);
+    if (flappingUntil !== undefined) next = Math.min(next, flappingUntil);
   }
-  for (const it of Object.values(state.interactions)) {
-    at(it.offer?.expiresAt);
-    at(it.externalRequest?.expiresAt);
-    at(it.parkedUntil);
-    if (it.status === 'waiting') at(it.targetUntil);
-    for (const until of Object.values(it.skip)) at(until);
-    const queue = queues.get(it.queue);
-    if (it.status === 'waiting' && queue && queue.overflowAfterMs > 0 && queue.overflowQueue !== undefined) at(it.queuedAt + queue.overflowAfterMs);
-  }
+  for (const it of state.interactions.values()) next = Math.min(next, dueAt(it, queues));
   return next === Infinity ? undefined : next;
 }

@@ -1,4 +1,4 @@
-import { emptyState, type RoutingState } from '@ocs/routing';
+import { emptyState, type StoredRoutingState } from '@ocs/routing';
 
 /** How many applied ids of commands that came without a bus position a tenant's document remembers. */
 export const APPLIED_MEMORY = 1_000;
@@ -19,7 +19,8 @@ export interface BusPosition {
  */
 export interface RoutingDocument {
   version: 1;
-  routing: RoutingState;
+  /** As stored: JSON, or a state a router handed over (a store in memory keeps it as it is; it writes as JSON). */
+  routing: StoredRoutingState;
   applied: string[];
   /** Partition → offset of the last command applied from it. Absent in documents of earlier releases. */
   positions?: Record<string, string>;
@@ -59,7 +60,7 @@ export function isApplied(doc: RoutingDocument, commandId: string, position: Bus
  */
 export function withApplied(
   doc: RoutingDocument,
-  routing: RoutingState,
+  routing: StoredRoutingState,
   commands: ReadonlyArray<{ commandId: string; position?: BusPosition }>,
 ): RoutingDocument {
   const positions = { ...doc.positions };
